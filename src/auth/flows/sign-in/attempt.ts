@@ -1,0 +1,30 @@
+// The state a sign-in carries from step to step.
+import type { Site } from '../../../directory/sites.ts';
+
+export type Provider = 'identity' | 'sso';
+
+export interface SignInRequest {
+  site: Site;
+  email: string;
+  password: string;
+  provider: Provider;
+  ip: string;
+  userAgent: string;
+  /** The browser proved an earlier successful sign-in to this email (see throttle.ts). */
+  knownBrowser: boolean;
+}
+
+export interface MatchedAccount {
+  accountId: string;
+  passwordHash: string | null;
+  siteUserId: string;
+  siteUserActive: boolean;
+}
+
+/** Why a sign-in failed, kept for the security log; the person only ever sees one message. */
+export type FailureReason = 'unknown_email' | 'no_password_set' | 'wrong_password' | 'user_disabled';
+
+export type SignInResult =
+  | { outcome: 'signed_in'; token: string; sessionId: string; accountId: string }
+  | { outcome: 'failed'; reason: FailureReason }
+  | { outcome: 'throttled'; retryAfterSeconds: number };

@@ -1,0 +1,45 @@
+// Switching school from the drop-down without signing out (SSO accounts). The server checks
+// again that the account has an active user at the chosen site, and the session gets a new
+// token: the person's permissions change with the site's group.
+import { and, eq } from 'drizzle-orm';
+import { siteUser } from '../../db/schema.ts';
+import { findSiteBySlug, type Site } from '../../directory/sites.ts';
+import { recordSecurityEvent } from '../../security-log/security-events.ts';
+import type { Services } from '../../services.ts';
+import { rotateSession, type SignedIn } from '../sessions.ts';
+
+export type SwitchResult = { outcome: 'switched'; token: string; site: Site } | { outcome: 'refused' };
+
+export async function switchSite(
+  services: Services,
+  signedIn: SignedIn,
+  targetSlug: string,
+  client: { ip: string; userAgent: string },
+): Promise<SwitchResult> {
+  const target = await findSiteBySlug(services.db, targetSlug);
+  const [member] = target
+    ? await services.db
+        .select({ id: siteUser.id })
+        .from(siteUser)
+        .where(and(eq(siteUser.siteId, target.id), eq(siteUser.accountId, signedIn.account.id), eq(siteUser.status, 'active')))
+    : [];
+  if (!target || !member) {
+    await recordSecurityEvent(services.db, services.log, {
+      accountId: signedIn.account.id,
+      siteId: signedIn.site.id,
+      event: 'site_switch',
+      ...client,
+      detail: { refused: true, to: targetSlug.slice(0, 64) },
+    });
+    return { outcome: 'refused' };
+  }
+  const token = await rotateSession(services.db, signedIn.session.id, { siteId: target.id, siteUserId: member.id });
+  await recordSecurityEvent(services.db, services.log, {
+    accountId: signedIn.account.id,
+    siteId: target.id,
+    event: 'site_switch',
+    ...client,
+    detail: { from: signedIn.site.slug, to: target.slug },
+  });
+  return { outcome: 'switched', token, site: target };
+}

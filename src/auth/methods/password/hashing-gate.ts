@@ -1,0 +1,61 @@
+// Argon2id costs ~19 MiB and tens of milliseconds of a core per call. The gate runs at most
+// `concurrency` hashes at once and queues only as many as it can finish within `maxWaitMs`;
+// past that it refuses (the caller answers 503 with Retry-After) instead of piling up memory.
+import { availableParallelism } from 'node:os';
+
+export class HashingBusy extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('password hashing is at capacity');
+    this.name = 'HashingBusy';
+  }
+}
+
+export interface HashingGateOptions {
+  concurrency?: number;
+  /** A fixed queue length; when unset, the queue is as long as `maxWaitMs` allows at the measured speed. */
+  queueLimit?: number;
+  maxWaitMs?: number;
+}
+
+export class HashingGate {
+  readonly concurrency: number;
+  private readonly queueLimit: number | undefined;
+  private readonly maxWaitMs: number;
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  /** Moving average of one hash's duration, for sizing the queue by time. */
+  private averageMs = 50;
+
+  constructor(options: HashingGateOptions = {}) {
+    this.concurrency = options.concurrency ?? availableParallelism();
+    this.queueLimit = options.queueLimit;
+    this.maxWaitMs = options.maxWaitMs ?? 1000;
+  }
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  private get capacity(): number {
+    if (this.queueLimit !== undefined) return this.queueLimit;
+    return Math.max(this.concurrency, Math.floor((this.maxWaitMs / this.averageMs) * this.concurrency));
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active >= this.concurrency) {
+      if (this.waiting.length >= this.capacity) throw new HashingBusy(1);
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else {
+      this.active++;
+    }
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.averageMs = this.averageMs * 0.9 + (performance.now() - started) * 0.1;
+      const next = this.waiting.shift();
+      if (next) next(); // hand the slot straight over: `active` stays the same
+      else this.active--;
+    }
+  }
+}

@@ -1,0 +1,169 @@
+// Sessions: who signed in, at which site, with which methods, and so at which level.
+// Idle and absolute timeouts are enforced here, on the server, with the site's settings.
+import { and, desc, eq, isNull, ne } from 'drizzle-orm';
+import type { Db } from '../db/connect.ts';
+import { account, session, site, siteGroup, siteUser } from '../db/schema.ts';
+import type { SiteSettings } from '../db/schema.ts';
+import { hashSessionToken, newSessionToken } from './session-token.ts';
+
+export type AccessLevel = 'basic' | 'full';
+
+export interface SessionDefaults {
+  idleMinutes: number;
+  absoluteHours: number;
+}
+
+/** Everything a request needs about who is signed in, read in one query. */
+export interface SignedIn {
+  session: { id: string; level: AccessLevel; methods: string[]; createdAt: Date; authenticatedAt: Date; lastSeenAt: Date };
+  account: { id: string; kind: 'identity' | 'sso'; email: string };
+  siteUser: { id: string; fullName: string; email: string };
+  site: { id: string; slug: string; name: string; kind: 'safeguarding' | 'staffsafe'; settings: SiteSettings };
+  group: { id: string; name: string; permissions: string[] };
+}
+
+export type SessionLookup =
+  | { status: 'active'; signedIn: SignedIn }
+  | { status: 'ended'; reason: 'idle_timeout' | 'absolute_timeout' | 'user_disabled'; accountId: string; siteId: string }
+  | { status: 'none' };
+
+export function sessionLimits(settings: SiteSettings, defaults: SessionDefaults) {
+  return {
+    idleMs: (settings.sessionIdleMinutes ?? defaults.idleMinutes) * 60_000,
+    absoluteMs: (settings.sessionAbsoluteHours ?? defaults.absoluteHours) * 3_600_000,
+  };
+}
+
+/** "Last seen" is written at most this often: the idle timeout needs minutes, not milliseconds. */
+const LAST_SEEN_PRECISION_MS = 60_000;
+
+export interface StartSession {
+  accountId: string;
+  siteUserId: string;
+  siteId: string;
+  level: AccessLevel;
+  methods: string[];
+  ip: string;
+  userAgent: string;
+}
+
+export async function startSession(db: Db, s: StartSession): Promise<{ token: string; sessionId: string }> {
+  const { token, tokenHash } = newSessionToken();
+  const [row] = await db
+    .insert(session)
+    .values({ ...s, tokenHash, userAgent: s.userAgent.slice(0, 512) })
+    .returning({ id: session.id });
+  return { token, sessionId: row!.id };
+}
+
+export async function findSession(db: Db, token: string, defaults: SessionDefaults, now = new Date()): Promise<SessionLookup> {
+  const [row] = await db
+    .select({
+      session: {
+        id: session.id,
+        level: session.level,
+        methods: session.methods,
+        createdAt: session.createdAt,
+        authenticatedAt: session.authenticatedAt,
+        lastSeenAt: session.lastSeenAt,
+      },
+      account: { id: account.id, kind: account.kind, email: account.email },
+      siteUser: { id: siteUser.id, fullName: siteUser.fullName, email: siteUser.email, status: siteUser.status, accountId: siteUser.accountId },
+      site: { id: site.id, slug: site.slug, name: site.name, kind: site.kind, settings: site.settings },
+      group: { id: siteGroup.id, name: siteGroup.name, permissions: siteGroup.permissions },
+    })
+    .from(session)
+    .innerJoin(account, eq(account.id, session.accountId))
+    .innerJoin(siteUser, eq(siteUser.id, session.siteUserId))
+    .innerJoin(site, eq(site.id, session.siteId))
+    .innerJoin(siteGroup, eq(siteGroup.id, siteUser.groupId))
+    .where(and(eq(session.tokenHash, hashSessionToken(token)), isNull(session.endedAt)));
+  if (!row) return { status: 'none' };
+
+  const limits = sessionLimits(row.site.settings, defaults);
+  const ended = (reason: 'idle_timeout' | 'absolute_timeout' | 'user_disabled') =>
+    endSession(db, row.session.id, reason).then(() => ({ status: 'ended' as const, reason, accountId: row.account.id, siteId: row.site.id }));
+  // A site user moved to another account (SSO linking) or disabled no longer signs in.
+  if (row.siteUser.status !== 'active' || row.siteUser.accountId !== row.account.id) return ended('user_disabled');
+  if (now.getTime() - row.session.createdAt.getTime() >= limits.absoluteMs) return ended('absolute_timeout');
+  if (now.getTime() - row.session.lastSeenAt.getTime() >= limits.idleMs) return ended('idle_timeout');
+
+  if (now.getTime() - row.session.lastSeenAt.getTime() >= LAST_SEEN_PRECISION_MS) {
+    await db.update(session).set({ lastSeenAt: now }).where(eq(session.id, row.session.id));
+    row.session.lastSeenAt = now;
+  }
+  const { status: _status, accountId: _accountId, ...person } = row.siteUser;
+  return { status: 'active', signedIn: { ...row, siteUser: person } };
+}
+
+/** A new token for the same session, with what changed (site, level): every privilege change rotates. */
+export async function rotateSession(
+  db: Db,
+  sessionId: string,
+  changes: Partial<Pick<StartSession, 'siteId' | 'siteUserId' | 'level' | 'methods'>> & { authenticatedAt?: Date },
+): Promise<string> {
+  const { token, tokenHash } = newSessionToken();
+  await db
+    .update(session)
+    .set({ ...changes, tokenHash, lastSeenAt: new Date() })
+    .where(and(eq(session.id, sessionId), isNull(session.endedAt)));
+  return token;
+}
+
+export async function endSession(db: Db, sessionId: string, reason: string): Promise<void> {
+  await db.update(session).set({ endedAt: new Date(), endReason: reason }).where(and(eq(session.id, sessionId), isNull(session.endedAt)));
+}
+
+/** Ends one of an account's sessions; false when it is not theirs or already ended. */
+export async function endAccountSession(db: Db, accountId: string, sessionId: string, reason: string): Promise<boolean> {
+  const ended = await db
+    .update(session)
+    .set({ endedAt: new Date(), endReason: reason })
+    .where(and(eq(session.id, sessionId), eq(session.accountId, accountId), isNull(session.endedAt)))
+    .returning({ id: session.id });
+  return ended.length > 0;
+}
+
+export async function endOtherSessions(db: Db, accountId: string, keepSessionId: string | null, reason: string): Promise<number> {
+  const conditions = [eq(session.accountId, accountId), isNull(session.endedAt)];
+  if (keepSessionId) conditions.push(ne(session.id, keepSessionId));
+  const ended = await db
+    .update(session)
+    .set({ endedAt: new Date(), endReason: reason })
+    .where(and(...conditions))
+    .returning({ id: session.id });
+  return ended.length;
+}
+
+export interface ActiveSession {
+  id: string;
+  siteName: string;
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: Date;
+  lastSeenAt: Date;
+}
+
+/** The account's sessions that have not ended; ones past their timeouts are left out. */
+export async function listActiveSessions(db: Db, accountId: string, defaults: SessionDefaults, now = new Date()): Promise<ActiveSession[]> {
+  const rows = await db
+    .select({
+      id: session.id,
+      siteName: site.name,
+      settings: site.settings,
+      ip: session.ip,
+      userAgent: session.userAgent,
+      createdAt: session.createdAt,
+      lastSeenAt: session.lastSeenAt,
+    })
+    .from(session)
+    .innerJoin(site, eq(site.id, session.siteId))
+    .where(and(eq(session.accountId, accountId), isNull(session.endedAt)))
+    .orderBy(desc(session.lastSeenAt));
+  return rows
+    .filter((r) => {
+      const limits = sessionLimits(r.settings, defaults);
+      return now.getTime() - r.createdAt.getTime() < limits.absoluteMs && now.getTime() - r.lastSeenAt.getTime() < limits.idleMs;
+    })
+    .map(({ settings: _settings, ...r }) => r);
+}

@@ -1,0 +1,116 @@
+// Every setting Gatehouse reads, its default and its validation, in one place.
+// A bad value stops start-up with one clear line per setting (see ConfigError).
+import { z } from 'zod';
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+// OWASP's argon2id floor: m=19456 KiB, t=2, p=1. Settings may raise it, never lower it.
+export const ARGON2_FLOOR = { memoryKiB: 19456, iterations: 2, parallelism: 1 } as const;
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  DATABASE_POOL_SIZE: int(1, 200).default(10),
+  DATA_DIR: z.string().min(1).default('./data'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Gatehouse <no-reply@gatehouse.localhost>'),
+  SECRET_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/_-]{43,}={0,2}$/, 'must be at least 32 random bytes, base64 (openssl rand -base64 32)')
+    .optional(),
+  DEMO: bool.optional(),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2})$/, 'must be true, false or the number of proxy hops')
+    .default('false')
+    .transform((v) => (v === 'true' ? 1 : v === 'false' ? 0 : Number(v))),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ARGON2_MEMORY_KIB: int(ARGON2_FLOOR.memoryKiB, 4_194_304).default(ARGON2_FLOOR.memoryKiB),
+  ARGON2_ITERATIONS: int(ARGON2_FLOOR.iterations, 100).default(ARGON2_FLOOR.iterations),
+  ARGON2_PARALLELISM: int(ARGON2_FLOOR.parallelism, 16).default(ARGON2_FLOOR.parallelism),
+  HASH_CONCURRENCY: int(1, 256).optional(),
+  HASH_QUEUE_LIMIT: int(0, 100_000).optional(),
+  SESSION_IDLE_MINUTES: int(1, 24 * 60).default(30),
+  SESSION_ABSOLUTE_HOURS: int(1, 7 * 24).default(12),
+});
+
+export type Env = Record<string, string | undefined>;
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  publicUrl: URL;
+  /** Cookies get Secure and the __Host- prefix when the public address is https. */
+  secureCookies: boolean;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  dataDir: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  secretKey: string | undefined;
+  demo: boolean;
+  trustProxyHops: number;
+  logLevel: string;
+  argon2: { memoryKiB: number; iterations: number; parallelism: number };
+  hashConcurrency: number | undefined;
+  hashQueueLimit: number | undefined;
+  sessionDefaults: { idleMinutes: number; absoluteHours: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Gatehouse cannot start: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  // Empty strings mean "not set", as they do in most shells' env files.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.NODE_ENV === 'production' && !e.SECRET_KEY) problems.push('SECRET_KEY is required when NODE_ENV=production');
+  if (e.NODE_ENV === 'production' && !e.PUBLIC_URL) problems.push('PUBLIC_URL is required when NODE_ENV=production');
+  if (problems.length) throw new ConfigError(problems);
+
+  const publicUrl = new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`);
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    secureCookies: publicUrl.protocol === 'https:',
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    dataDir: e.DATA_DIR,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    secretKey: e.SECRET_KEY,
+    // Demo accounts have published passwords: never by default in production.
+    demo: e.DEMO ?? e.NODE_ENV !== 'production',
+    trustProxyHops: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+    argon2: { memoryKiB: e.ARGON2_MEMORY_KIB, iterations: e.ARGON2_ITERATIONS, parallelism: e.ARGON2_PARALLELISM },
+    hashConcurrency: e.HASH_CONCURRENCY,
+    hashQueueLimit: e.HASH_QUEUE_LIMIT,
+    sessionDefaults: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS },
+  };
+}

@@ -1,0 +1,63 @@
+// Opens the database: a PostgreSQL server when DATABASE_URL is set, otherwise the embedded
+// PGlite under DATA_DIR. Both run the same schema and the same migrations.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import * as schema from './schema.ts';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  db: Db;
+  kind: 'embedded' | 'postgres';
+  /** The PGlite instance, for serving other processes (the CLI) through a socket. */
+  pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
+
+// Any fixed number: every instance takes the same lock while migrating.
+const MIGRATION_LOCK = 7_305_046_455_616_911;
+
+/** A PostgreSQL server; migrations run under an advisory lock so several instances may start at once. */
+export async function openPostgres(url: string, poolSize = 10, migrate = true): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client's error (server restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  if (migrate) {
+    const client = await pool.connect();
+    try {
+      await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await migratePg(drizzlePg(client, { schema }), { migrationsFolder });
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+      client.release();
+    }
+  }
+  return { db: drizzlePg(pool, { schema }) as unknown as Db, kind: 'postgres', close: () => pool.end() };
+}
+
+/** The embedded database: PGlite in this process, stored in `dir`, or in memory for `memory://`. */
+export async function openEmbedded(dir: string): Promise<Database> {
+  if (!dir.startsWith('memory://')) mkdirSync(path.dirname(dir), { recursive: true });
+  const pglite = await PGlite.create({ dataDir: dir, extensions: { pg_trgm } });
+  const db = drizzlePglite(pglite, { schema });
+  await migratePglite(db, { migrationsFolder });
+  return { db: db as unknown as Db, kind: 'embedded', pglite, close: () => pglite.close() };
+}
+
+/** Connects to a database that another process owns (the CLI reaching a running server). */
+export async function openPostgresClient(config: pg.PoolConfig): Promise<Database> {
+  const pool = new pg.Pool({ ...config, max: 1 });
+  pool.on('error', () => {});
+  return { db: drizzlePg(pool, { schema }) as unknown as Db, kind: 'embedded', close: () => pool.end() };
+}

@@ -1,0 +1,156 @@
+// The one Postgres schema, shared by the embedded database and a PostgreSQL server.
+// Change it here, then `npm run db:generate` writes the SQL migration into drizzle/.
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => at('created_at').notNull().defaultNow();
+
+export const trust = pgTable('trust', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull().unique(),
+  createdAt: createdAt(),
+});
+
+/** Per-site overrides of security settings; anything absent takes the service default. */
+export interface SiteSettings {
+  sessionIdleMinutes?: number;
+  sessionAbsoluteHours?: number;
+  minPasswordLength?: number;
+  requireComposition?: boolean;
+  requireTwoFactor?: boolean;
+  showSsoSwitch?: boolean;
+}
+
+export const site = pgTable(
+  'site',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    slug: text('slug').notNull().unique(),
+    name: text('name').notNull(),
+    postcode: text('postcode'),
+    kind: text('kind', { enum: ['safeguarding', 'staffsafe'] }).notNull().default('safeguarding'),
+    trustId: uuid('trust_id').references(() => trust.id),
+    timeZone: text('time_zone').notNull().default('Europe/London'),
+    settings: jsonb('settings').$type<SiteSettings>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [check('site_kind_valid', sql`${t.kind} in ('safeguarding', 'staffsafe')`)],
+);
+
+export const siteGroup = pgTable(
+  'site_group',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    siteId: uuid('site_id').notNull().references(() => site.id),
+    name: text('name').notNull(),
+    permissions: text('permissions').array().notNull().default(sql`'{}'::text[]`),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('site_group_site_name').on(t.siteId, sql`lower(${t.name})`)],
+);
+
+/** What signs in: an Identity account (one site user) or an SSO account (several). */
+export const account = pgTable(
+  'account',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind', { enum: ['identity', 'sso'] }).notNull(),
+    email: text('email').notNull(),
+    /** PHC string: algorithm and parameters travel with the hash. Null until first set. */
+    passwordHash: text('password_hash'),
+    passwordChangedAt: at('password_changed_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('account_kind_valid', sql`${t.kind} in ('identity', 'sso')`),
+    uniqueIndex('account_sso_email').on(t.email).where(sql`${t.kind} = 'sso'`),
+    index('account_email').on(t.email),
+  ],
+);
+
+/** A person at a site. Linked to exactly one account, of either kind. */
+export const siteUser = pgTable(
+  'site_user',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    siteId: uuid('site_id').notNull().references(() => site.id),
+    accountId: uuid('account_id').notNull().references(() => account.id),
+    groupId: uuid('group_id').notNull().references(() => siteGroup.id),
+    fullName: text('full_name').notNull(),
+    email: text('email').notNull(),
+    jobTitle: text('job_title'),
+    status: text('status', { enum: ['active', 'disabled'] }).notNull().default('active'),
+    lastLoginAt: at('last_login_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('site_user_status_valid', sql`${t.status} in ('active', 'disabled')`),
+    uniqueIndex('site_user_site_email').on(t.siteId, t.email),
+    index('site_user_account').on(t.accountId),
+  ],
+);
+
+export const session = pgTable(
+  'session',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** SHA-256 of the cookie's token, hex. The token itself is never stored. */
+    tokenHash: text('token_hash').notNull().unique(),
+    accountId: uuid('account_id').notNull().references(() => account.id),
+    siteUserId: uuid('site_user_id').notNull().references(() => siteUser.id),
+    siteId: uuid('site_id').notNull().references(() => site.id),
+    level: text('level', { enum: ['basic', 'full'] }).notNull().default('basic'),
+    methods: text('methods').array().notNull().default(sql`'{}'::text[]`),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    createdAt: createdAt(),
+    authenticatedAt: at('authenticated_at').notNull().defaultNow(),
+    lastSeenAt: at('last_seen_at').notNull().defaultNow(),
+    endedAt: at('ended_at'),
+    endReason: text('end_reason'),
+  },
+  (t) => [
+    check('session_level_valid', sql`${t.level} in ('basic', 'full')`),
+    index('session_account_active').on(t.accountId).where(sql`${t.endedAt} is null`),
+  ],
+);
+
+/** A user's security log: what happened to their account, newest read first. */
+export const securityEvent = pgTable(
+  'security_event',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    accountId: uuid('account_id').references(() => account.id),
+    siteId: uuid('site_id').references(() => site.id),
+    at: at('at').notNull().defaultNow(),
+    event: text('event').notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    /** Internal detail (a failure's reason, the other site of a switch): never a secret. */
+    detail: jsonb('detail').$type<Record<string, string | number | boolean | null>>().notNull().default({}),
+  },
+  (t) => [index('security_event_account_at').on(t.accountId, t.at.desc(), t.id.desc())],
+);
+
+/** Counters for rate-limiter-flexible's Drizzle store, shared by every instance. */
+export const rateLimit = pgTable(
+  'rate_limit',
+  {
+    key: text('key').primaryKey(),
+    points: integer('points').notNull().default(0),
+    expire: at('expire'),
+  },
+  (t) => [index('rate_limit_expire').on(t.expire)],
+);

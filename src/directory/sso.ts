@@ -1,0 +1,61 @@
+// Single Sign-On: one account (email, password, devices) for the site users with that email
+// at several sites. Platform support links them; only existing site users can be linked.
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import type { Db } from '../db/connect.ts';
+import { account, session, site, siteUser } from '../db/schema.ts';
+import { DirectoryError } from './directory-error.ts';
+import { emailAddress } from './email-address.ts';
+
+export interface SsoLinkResult {
+  accountId: string;
+  created: boolean;
+  linkedSites: string[];
+}
+
+export async function linkSso(
+  db: Db,
+  input: { email: string; sites: string[]; passwordHash?: string },
+): Promise<SsoLinkResult> {
+  const email = emailAddress.parse(input.email);
+  if (input.sites.length === 0) throw new DirectoryError('Name at least one site to link');
+  return db.transaction(async (tx) => {
+    const found = await tx
+      .select({ slug: site.slug, siteUserId: siteUser.id, accountId: siteUser.accountId })
+      .from(site)
+      .leftJoin(siteUser, and(eq(siteUser.siteId, site.id), eq(siteUser.email, email)))
+      .where(inArray(site.slug, input.sites));
+    for (const slug of input.sites) {
+      const row = found.find((f) => f.slug === slug);
+      if (!row) throw new DirectoryError(`No site with the address "${slug}"`);
+      if (!row.siteUserId) throw new DirectoryError(`${email} is not a user at ${slug}: add them there first`);
+    }
+
+    let [sso] = await tx
+      .select({ id: account.id })
+      .from(account)
+      .where(and(eq(account.kind, 'sso'), eq(account.email, email)));
+    const created = !sso;
+    if (!sso) {
+      [sso] = await tx
+        .insert(account)
+        .values({ kind: 'sso', email, passwordHash: input.passwordHash ?? null, passwordChangedAt: input.passwordHash ? new Date() : null })
+        .returning({ id: account.id });
+    } else if (input.passwordHash) {
+      await tx.update(account).set({ passwordHash: input.passwordHash, passwordChangedAt: new Date() }).where(eq(account.id, sso.id));
+    }
+
+    // The Identity accounts these site users leave can no longer sign in: end their sessions now.
+    const leaving = [...new Set(found.map((f) => f.accountId!).filter((id) => id !== sso!.id))];
+    if (leaving.length) {
+      await tx
+        .update(session)
+        .set({ endedAt: new Date(), endReason: 'moved_to_sso' })
+        .where(and(inArray(session.accountId, leaving), isNull(session.endedAt)));
+    }
+    await tx
+      .update(siteUser)
+      .set({ accountId: sso!.id })
+      .where(inArray(siteUser.id, found.map((f) => f.siteUserId!)));
+    return { accountId: sso!.id, created, linkedSites: input.sites };
+  });
+}

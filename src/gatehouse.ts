@@ -1,0 +1,76 @@
+// Starting and stopping the whole service; used by server.ts, the tests and the benchmarks.
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { lt } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import { type Database, openPostgres } from './db/connect.ts';
+import { openEmbeddedAsOwner } from './db/embedded.ts';
+import { rateLimit } from './db/schema.ts';
+import { describeDemo, isEmpty, seedDemo } from './directory/demo.ts';
+import { loadOrCreateSecretKey } from './lib/secret-key.ts';
+import { createServices, type Services } from './services.ts';
+import { createApp } from './web/app.tsx';
+
+export interface Running {
+  url: string;
+  services: Services;
+  database: Database;
+  close(): Promise<void>;
+}
+
+export function openDatabase(config: Config): Promise<Database> {
+  return config.databaseUrl
+    ? openPostgres(config.databaseUrl, config.databasePoolSize)
+    : openEmbeddedAsOwner(config.dataDir, { serve: true });
+}
+
+/** Housekeeping every instance may do: drop throttle counters that expired over an hour ago. */
+function startMaintenance(services: Services): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    services.db
+      .delete(rateLimit)
+      .where(lt(rateLimit.expire, new Date(Date.now() - 3_600_000)))
+      .catch((err: unknown) => services.log.warn({ err }, 'maintenance failed'));
+  }, 10 * 60_000);
+  timer.unref();
+  return timer;
+}
+
+export async function startGatehouse(config: Config, log: Logger, options: { database?: Database } = {}): Promise<Running> {
+  const database = options.database ?? (await openDatabase(config));
+  const secretKey = loadOrCreateSecretKey(config.secretKey, config.dataDir);
+  const services = await createServices(config, database.db, log, secretKey);
+
+  if (config.demo && (await isEmpty(database.db))) {
+    await seedDemo(database.db, (p) => services.passwords.hash(p));
+    log.info('demo data created');
+  }
+
+  const app = createApp(services);
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+  });
+  // Slow clients must not hold sockets open forever.
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  const maintenance = startMaintenance(services);
+
+  return {
+    url,
+    services,
+    database,
+    async close() {
+      clearInterval(maintenance);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Idle keep-alive connections would hold close() open; in-flight requests get 5 s.
+        if ('closeIdleConnections' in server) server.closeIdleConnections();
+        setTimeout(() => ('closeAllConnections' in server ? server.closeAllConnections() : undefined), 5000).unref();
+      });
+      await database.close();
+    },
+  };
+}
+
+export { describeDemo };

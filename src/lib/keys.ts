@@ -1,0 +1,25 @@
+// One SECRET_KEY, several purposes: each gets its own key derived with HKDF, so a key used
+// for one thing (CSRF tokens) can never be confused with another (encrypting secrets).
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+
+export interface Keys {
+  csrf: Buffer;
+  knownBrowser: Buffer;
+  encryption: Buffer;
+}
+
+export function deriveKeys(secretKey: string): Keys {
+  const ikm = Buffer.from(secretKey, 'base64');
+  const derive = (purpose: string) => Buffer.from(hkdfSync('sha256', ikm, 'gatehouse', purpose, 32));
+  return { csrf: derive('csrf-token'), knownBrowser: derive('known-browser'), encryption: derive('secret-encryption') };
+}
+
+export function hmac(key: Buffer, message: string, bytes = 32): string {
+  return createHmac('sha256', key).update(message).digest().subarray(0, bytes).toString('base64url');
+}
+
+export function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

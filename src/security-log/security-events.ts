@@ -1,0 +1,69 @@
+// The user's security log: one row per thing that happened to their account.
+// Rows never hold a password, token or code; `detail` keeps internal reasons (why a sign-in
+// failed) that the user's own view does not show.
+import { and, count, desc, eq } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Db } from '../db/connect.ts';
+import { securityEvent, site } from '../db/schema.ts';
+
+export const SECURITY_EVENTS = {
+  sign_in: 'Signed in',
+  sign_in_failed: 'Failed sign-in',
+  sign_in_throttled: 'Sign-in refused: too many attempts',
+  sign_out: 'Signed out',
+  site_switch: 'Switched school',
+  session_revoked: 'Signed out a session',
+  sessions_revoked_others: 'Signed out of all other sessions',
+  session_expired: 'Session timed out',
+  password_rehashed: 'Password storage upgraded',
+} as const;
+
+export type SecurityEventName = keyof typeof SECURITY_EVENTS;
+
+export interface SecurityEventInput {
+  accountId: string | null;
+  siteId: string | null;
+  event: SecurityEventName;
+  ip: string | null;
+  userAgent: string | null;
+  detail?: Record<string, string | number | boolean | null>;
+}
+
+export async function recordSecurityEvent(db: Db, log: Logger, e: SecurityEventInput): Promise<void> {
+  await db.insert(securityEvent).values({
+    accountId: e.accountId,
+    siteId: e.siteId,
+    event: e.event,
+    ip: e.ip,
+    userAgent: e.userAgent?.slice(0, 512) ?? null,
+    detail: e.detail ?? {},
+  });
+  log.info({ securityEvent: e.event, accountId: e.accountId, siteId: e.siteId, ip: e.ip, ...e.detail }, 'security event');
+}
+
+export interface SecurityLogPage {
+  rows: Array<{ at: Date; event: string; label: string; siteName: string | null; ip: string | null; userAgent: string | null }>;
+  page: number;
+  pages: number;
+  total: number;
+}
+
+export async function readSecurityLog(db: Db, accountId: string, page: number, pageSize = 25): Promise<SecurityLogPage> {
+  const [{ total } = { total: 0 }] = await db.select({ total: count() }).from(securityEvent).where(eq(securityEvent.accountId, accountId));
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const current = Math.min(Math.max(1, page), pages);
+  const rows = await db
+    .select({ at: securityEvent.at, event: securityEvent.event, siteName: site.name, ip: securityEvent.ip, userAgent: securityEvent.userAgent })
+    .from(securityEvent)
+    .leftJoin(site, eq(site.id, securityEvent.siteId))
+    .where(and(eq(securityEvent.accountId, accountId)))
+    .orderBy(desc(securityEvent.at), desc(securityEvent.id))
+    .limit(pageSize)
+    .offset((current - 1) * pageSize);
+  return {
+    rows: rows.map((r) => ({ ...r, label: SECURITY_EVENTS[r.event as SecurityEventName] ?? r.event })),
+    page: current,
+    pages,
+    total,
+  };
+}

@@ -1,0 +1,41 @@
+// `npm start`: read the settings, open the database, serve, and shut down cleanly on a signal.
+import { ConfigError, loadConfig } from './config.ts';
+import { DEMO_SITES, describeDemo } from './directory/demo.ts';
+import { startGatehouse } from './gatehouse.ts';
+import { createLogger } from './logger.ts';
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  const running = await startGatehouse(config, log);
+  const where = config.databaseUrl ? 'PostgreSQL' : `the embedded database in ${config.dataDir}`;
+  console.log(`Gatehouse is listening on ${running.url} (public address ${config.publicUrl.origin}), using ${where}.`);
+  if (config.demo && (await running.services.db.query.site.findFirst({ where: (s, { eq }) => eq(s.slug, DEMO_SITES[0]!.slug) }))) {
+    console.log(describeDemo(config.publicUrl));
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await running.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error(`Gatehouse could not start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,66 @@
+// The HTTP application: middleware in the order a request meets it, then the routes.
+import { readFileSync } from 'node:fs';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Services } from '../services.ts';
+import type { AppEnv } from './env.ts';
+import { csrfProtection } from './middleware/csrf.ts';
+import { requestContext } from './middleware/request-context.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
+import { loadSession } from './middleware/session.ts';
+import { loadSite } from './middleware/site.ts';
+import { accountSettingsRoutes } from './routes/account-settings.tsx';
+import { dashboardRoutes } from './routes/dashboard.tsx';
+import { loginRoutes } from './routes/login.tsx';
+import { sessionActionRoutes } from './routes/session-actions.ts';
+import { errorPage } from './views/error-page.tsx';
+import { LandingPage } from './views/other-pages.tsx';
+import { render } from './views/render.ts';
+
+const stylesheet = readFileSync(new URL('./static/app.css', import.meta.url), 'utf8');
+
+/** Forms here are small: 64 KiB is far beyond any of them, and far below harm. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+export function createApp(services: Services) {
+  const app = new Hono<AppEnv>({ strict: false });
+
+  app.use(requestContext(services));
+  app.use(securityHeaders(services.config.secureCookies));
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => errorPage(c as never, 413, 'Too much data', 'That form sent far more than any Gatehouse form needs.'),
+    }),
+  );
+  app.use(csrfProtection());
+  app.use(loadSession());
+
+  app.get('/static/app.css', (c) => {
+    c.header('Cache-Control', 'public, max-age=3600');
+    return c.body(stylesheet, 200, { 'Content-Type': 'text/css; charset=utf-8' });
+  });
+  app.get('/favicon.ico', (c) => c.body(null, 204));
+  app.get('/healthz', async (c) => {
+    await services.db.execute('select 1');
+    return c.json({ status: 'ok' });
+  });
+  app.get('/', (c) => render(c, <LandingPage csrfToken={c.var.csrfToken} />));
+
+  const site = new Hono<AppEnv>();
+  site.use(loadSite());
+  site.route('/login', loginRoutes);
+  site.route('/account', accountSettingsRoutes);
+  site.route('/', sessionActionRoutes);
+  site.route('/', dashboardRoutes);
+  app.route('/:site', site);
+
+  app.notFound((c) => errorPage(c as never, 404, 'Page not found', 'There is nothing at this address.'));
+  app.onError((err, c) => {
+    (c.get('log') ?? services.log).error({ err }, 'unhandled error');
+    return errorPage(c as never, 500, 'Something went wrong', 'Gatehouse could not finish that. Nothing you entered was lost: go back and try again.');
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

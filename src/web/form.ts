@@ -1,0 +1,31 @@
+// Reading a submitted form: only urlencoded or multipart forms, only text fields, and a clear
+// 4xx for anything else (a JSON body, a broken multipart body), never a 500.
+import type { Context } from 'hono';
+import type { AppEnv } from './env.ts';
+import { errorPage } from './views/error-page.tsx';
+
+export type Form = Record<string, string | undefined>;
+
+const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
+const parsed = new WeakMap<Request, Form>();
+
+export async function readForm(c: Context<AppEnv>): Promise<Form | Response> {
+  const cached = parsed.get(c.req.raw);
+  if (cached) return cached;
+  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (!FORM_TYPES.includes(type)) {
+    return errorPage(c, 415, 'Unsupported form', 'This address accepts only forms sent from its own pages.');
+  }
+  let body: Record<string, unknown>;
+  try {
+    body = await c.req.parseBody();
+  } catch {
+    return errorPage(c, 400, 'Unreadable form', 'The form could not be read. Go back, reload the page and try again.');
+  }
+  const form: Form = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (typeof value === 'string') form[key] = value;
+  }
+  parsed.set(c.req.raw, form);
+  return form;
+}

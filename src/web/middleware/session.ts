@@ -1,0 +1,36 @@
+// Reads the session cookie: a live session becomes c.var.signedIn; an expired one is ended,
+// logged and its cookie cleared.
+import type { MiddlewareHandler } from 'hono';
+import { findSession } from '../../auth/sessions.ts';
+import { looksLikeSessionToken } from '../../auth/session-token.ts';
+import { recordSecurityEvent } from '../../security-log/security-events.ts';
+import { SESSION_COOKIE, clearCookie, readCookie } from '../cookies.ts';
+import type { AppEnv } from '../env.ts';
+
+export function loadSession(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const token = readCookie(c, SESSION_COOKIE);
+    if (looksLikeSessionToken(token)) {
+      const { db, config, log } = c.var.services;
+      const found = await findSession(db, token, config.sessionDefaults);
+      if (found.status === 'active') {
+        c.set('signedIn', found.signedIn);
+      } else {
+        clearCookie(c, SESSION_COOKIE);
+        if (found.status === 'ended') {
+          await recordSecurityEvent(db, log, {
+            accountId: found.accountId,
+            siteId: found.siteId,
+            event: 'session_expired',
+            ip: c.var.ip,
+            userAgent: c.var.userAgent,
+            detail: { reason: found.reason },
+          });
+        }
+      }
+    } else if (token !== undefined) {
+      clearCookie(c, SESSION_COOKIE);
+    }
+    await next();
+  };
+}

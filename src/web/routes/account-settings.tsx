@@ -1,0 +1,46 @@
+// /:site/account: the person's own account, their sessions and their security log.
+import { Hono } from 'hono';
+import { signOutOtherSessions, signOutSession } from '../../auth/flows/sign-out.ts';
+import { listActiveSessions } from '../../auth/sessions.ts';
+import { readSecurityLog } from '../../security-log/security-events.ts';
+import type { AppEnv } from '../env.ts';
+import { signedInHere } from '../signed-in-here.tsx';
+import { AccountPage, SecurityLogView } from '../views/account-settings-page.tsx';
+import { errorPage } from '../views/error-page.tsx';
+import { render } from '../views/render.ts';
+
+const NOTICES: Record<string, string> = {
+  'signed-out': 'That session has been signed out.',
+  'signed-out-others': 'All your other sessions have been signed out.',
+};
+
+export const accountSettingsRoutes = new Hono<AppEnv>()
+  .get('/', async (c) => {
+    const here = await signedInHere(c);
+    if (here instanceof Response) return here;
+    const { db, config } = c.var.services;
+    const sessions = await listActiveSessions(db, here.signedIn.account.id, config.sessionDefaults);
+    const notice = NOTICES[c.req.query('done') ?? ''];
+    return render(c, <AccountPage chrome={here.chrome} signedIn={here.signedIn} sessions={sessions} {...(notice ? { notice } : {})} />);
+  })
+  .get('/security-log', async (c) => {
+    const here = await signedInHere(c);
+    if (here instanceof Response) return here;
+    const page = Number.parseInt(c.req.query('page') ?? '1', 10);
+    const log = await readSecurityLog(c.var.services.db, here.signedIn.account.id, Number.isFinite(page) ? page : 1);
+    return render(c, <SecurityLogView chrome={here.chrome} signedIn={here.signedIn} log={log} />);
+  })
+  .post('/sessions/sign-out-others', async (c) => {
+    const here = await signedInHere(c);
+    if (here instanceof Response) return here;
+    await signOutOtherSessions(c.var.services, here.signedIn, { ip: c.var.ip, userAgent: c.var.userAgent });
+    return c.redirect(`/${c.var.site.slug}/account?done=signed-out-others`, 303);
+  })
+  .post('/sessions/:id/sign-out', async (c) => {
+    const here = await signedInHere(c);
+    if (here instanceof Response) return here;
+    const id = c.req.param('id');
+    const ended = /^[0-9a-f-]{36}$/.test(id) && (await signOutSession(c.var.services, here.signedIn, id, { ip: c.var.ip, userAgent: c.var.userAgent }));
+    if (!ended) return errorPage(c, 404, 'Session not found', 'That session has already ended, or is not one of yours.');
+    return c.redirect(`/${c.var.site.slug}/account?done=signed-out`, 303);
+  });

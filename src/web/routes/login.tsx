@@ -1,0 +1,116 @@
+// GET and POST /:site/login: the school's own sign-in page.
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { type Provider, signIn } from '../../auth/flows/sign-in/index.ts';
+import { HashingBusy } from '../../auth/methods/password/index.ts';
+import { endSession, findSession } from '../../auth/sessions.ts';
+import { looksLikeSessionToken } from '../../auth/session-token.ts';
+import { MAX_EMAIL_LENGTH, normaliseEmail } from '../../directory/email-address.ts';
+import { siteHasSsoUsers } from '../../directory/sites.ts';
+import { hmac } from '../../lib/keys.ts';
+import { KNOWN_BROWSER_COOKIE, SESSION_COOKIE, readCookie, readSitePreference, writeCookie, writeSitePreference } from '../cookies.ts';
+import type { AppEnv } from '../env.ts';
+import { readForm } from '../form.ts';
+import { errorPage } from '../views/error-page.tsx';
+import { LoginPage, type LoginPageProps, SIGN_IN_FAILED } from '../views/login-page.tsx';
+import { render } from '../views/render.ts';
+
+const PROVIDER_COOKIE = 'gatehouse_provider';
+const MAX_PASSWORD_LENGTH = 1024;
+const KNOWN_BROWSER_TAGS = 5;
+
+const provider = z.enum(['identity', 'sso']);
+
+const credentials = z.object({
+  email: z
+    .string({ error: 'Enter your email address and password' })
+    .trim()
+    .min(1, 'Enter your email address and password')
+    .max(MAX_EMAIL_LENGTH, `An email address has at most ${MAX_EMAIL_LENGTH} characters`),
+  password: z
+    .string({ error: 'Enter your email address and password' })
+    .min(1, 'Enter your email address and password')
+    .max(MAX_PASSWORD_LENGTH, `A password has at most ${MAX_PASSWORD_LENGTH} characters`),
+  provider: provider.catch('identity'),
+});
+
+/** Which page the browser sees: the remembered choice, the Identity page by default, SSO only where it exists. */
+async function loginPageFor(c: Context<AppEnv>, requested?: string): Promise<Omit<LoginPageProps, 'csrfToken'>> {
+  const site = c.var.site;
+  const ssoUsers = await siteHasSsoUsers(c.var.services.db, site.id);
+  const showSwitch = ssoUsers && site.settings.showSsoSwitch !== false;
+  const choice = provider.safeParse(requested ?? readSitePreference(c, PROVIDER_COOKIE));
+  return { site, showSwitch, provider: ssoUsers && choice.success ? choice.data : 'identity', publicUrl: c.var.services.config.publicUrl.origin };
+}
+
+/** Known-browser tags: HMACs of emails this browser has signed in with (see throttle.ts). */
+function knownBrowserTags(c: Context<AppEnv>): string[] {
+  return (readCookie(c, KNOWN_BROWSER_COOKIE) ?? '').split('.').filter((t) => /^[A-Za-z0-9_-]{22}$/.test(t));
+}
+
+export const loginRoutes = new Hono<AppEnv>()
+  .get('/', async (c) => {
+    const site = c.var.site;
+    if (c.var.signedIn?.site.id === site.id) return c.redirect(`/${site.slug}/`, 303);
+    const requested = c.req.query('provider');
+    const page = await loginPageFor(c, requested);
+    if (requested && page.showSwitch && requested === page.provider) writeSitePreference(c, site.slug, PROVIDER_COOKIE, page.provider);
+    return render(c, <LoginPage {...page} csrfToken={c.var.csrfToken} />);
+  })
+  .post('/', async (c) => {
+    const { services } = c.var;
+    const site = c.var.site;
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const page = await loginPageFor(c, form.provider);
+    const input = credentials.safeParse(form);
+    if (!input.success) {
+      const message = input.error.issues[0]!.message;
+      return render(c, <LoginPage {...page} csrfToken={c.var.csrfToken} email={form.email?.slice(0, MAX_EMAIL_LENGTH)} error={message} />, 400);
+    }
+    const email = normaliseEmail(input.data.email);
+    const knownTag = hmac(services.keys.knownBrowser, email, 16);
+    const tags = knownBrowserTags(c);
+
+    let result;
+    try {
+      result = await signIn(services, {
+        site,
+        email,
+        password: input.data.password,
+        provider: page.provider as Provider,
+        ip: c.var.ip,
+        userAgent: c.var.userAgent,
+        knownBrowser: tags.includes(knownTag),
+      });
+    } catch (err) {
+      if (err instanceof HashingBusy) {
+        return errorPage(c, 503, 'Gatehouse is very busy', 'Too many people are signing in at this moment. Please try again in a few seconds.', {
+          'Retry-After': String(err.retryAfterSeconds),
+        });
+      }
+      throw err;
+    }
+
+    if (result.outcome === 'throttled') {
+      const minutes = Math.ceil(result.retryAfterSeconds / 60);
+      c.header('Retry-After', String(result.retryAfterSeconds));
+      const error = `Too many attempts to sign in. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`;
+      return render(c, <LoginPage {...page} csrfToken={c.var.csrfToken} email={input.data.email} error={error} />, 429);
+    }
+    if (result.outcome === 'failed') {
+      return render(c, <LoginPage {...page} csrfToken={c.var.csrfToken} email={input.data.email} error={SIGN_IN_FAILED} />, 401);
+    }
+
+    // A session the browser already had is replaced, never reused (no session fixation).
+    const previous = readCookie(c, SESSION_COOKIE);
+    if (looksLikeSessionToken(previous)) {
+      const found = await findSession(services.db, previous, services.config.sessionDefaults);
+      if (found.status === 'active') await endSession(services.db, found.signedIn.session.id, 'replaced');
+    }
+    writeCookie(c, SESSION_COOKIE, result.token);
+    const remembered = [knownTag, ...tags.filter((t) => t !== knownTag)].slice(0, KNOWN_BROWSER_TAGS);
+    writeCookie(c, KNOWN_BROWSER_COOKIE, remembered.join('.'), { maxAge: 400 * 24 * 60 * 60 });
+    if (page.showSwitch) writeSitePreference(c, site.slug, PROVIDER_COOKIE, page.provider);
+    return c.redirect(`/${site.slug}/`, 303);
+  });

@@ -1,0 +1,28 @@
+// POST /:site/logout and POST /:site/switch.
+import { Hono } from 'hono';
+import { signOut } from '../../auth/flows/sign-out.ts';
+import { switchSite } from '../../auth/flows/switch-site.ts';
+import { SESSION_COOKIE, clearCookie, writeCookie } from '../cookies.ts';
+import type { AppEnv } from '../env.ts';
+import { readForm } from '../form.ts';
+import { errorPage } from '../views/error-page.tsx';
+
+export const sessionActionRoutes = new Hono<AppEnv>()
+  .post('/logout', async (c) => {
+    const signedIn = c.var.signedIn;
+    if (signedIn) await signOut(c.var.services, signedIn, { ip: c.var.ip, userAgent: c.var.userAgent });
+    clearCookie(c, SESSION_COOKIE);
+    return c.redirect(`/${c.var.site.slug}/login`, 303);
+  })
+  .post('/switch', async (c) => {
+    const signedIn = c.var.signedIn;
+    if (!signedIn) return c.redirect(`/${c.var.site.slug}/login`, 303);
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const result = await switchSite(c.var.services, signedIn, (form.site ?? '').slice(0, 100), { ip: c.var.ip, userAgent: c.var.userAgent });
+    if (result.outcome === 'refused') {
+      return errorPage(c, 403, 'Cannot switch school', 'You do not have access to that school. Choose one of your schools from the list.');
+    }
+    writeCookie(c, SESSION_COOKIE, result.token);
+    return c.redirect(`/${result.site.slug}/`, 303);
+  });

@@ -1,0 +1,100 @@
+import type { ActiveSession, SignedIn } from '../../auth/sessions.ts';
+import { describeBrowser } from '../../lib/describe-browser.ts';
+import type { SecurityLogPage } from '../../security-log/security-events.ts';
+import { formatDateTime } from './format.ts';
+import { type Chrome, CsrfField, Layout } from './layout.tsx';
+
+function Tabs({ base, current }: { base: string; current: 'account' | 'security-log' }) {
+  return (
+    <nav aria-label="Account Settings" class="tabs">
+      <a href={`${base}/account`} aria-current={current === 'account' ? 'page' : undefined}>Account</a>
+      <a href={`${base}/account/security-log`} aria-current={current === 'security-log' ? 'page' : undefined}>Security log</a>
+    </nav>
+  );
+}
+
+export function AccountPage(p: { chrome: Chrome; signedIn: SignedIn; sessions: ActiveSession[]; notice?: string }) {
+  const base = `/${p.signedIn.site.slug}`;
+  const tz = 'Europe/London';
+  return (
+    <Layout title="Account Settings" {...p.chrome}>
+      <h1>Account Settings</h1>
+      <Tabs base={base} current="account" />
+      {p.notice && <div class="message notice" role="status">{p.notice}</div>}
+      <h2>Account</h2>
+      <dl class="summary">
+        <dt>Email address</dt>
+        <dd>{p.signedIn.account.email}</dd>
+        <dt>Account type</dt>
+        <dd>{p.signedIn.account.kind === 'sso' ? 'Single Sign-On (one password for all your schools)' : 'Identity'}</dd>
+      </dl>
+      <h2 id="sessions-heading">Active sessions</h2>
+      <table aria-labelledby="sessions-heading">
+        <thead>
+          <tr><th scope="col">Browser</th><th scope="col">IP address</th><th scope="col">School</th><th scope="col">Signed in</th><th scope="col">Last seen</th><th scope="col"><span class="visually-hidden">Action</span></th></tr>
+        </thead>
+        <tbody>
+          {p.sessions.map((s) => (
+            <tr>
+              <td>{describeBrowser(s.userAgent)}</td>
+              <td>{s.ip ?? ''}</td>
+              <td>{s.siteName}</td>
+              <td>{formatDateTime(s.createdAt, tz)}</td>
+              <td>{formatDateTime(s.lastSeenAt, tz)}</td>
+              <td>
+                {s.id === p.signedIn.session.id ? (
+                  <strong>This session</strong>
+                ) : (
+                  <form method="post" action={`${base}/account/sessions/${s.id}/sign-out`} class="inline">
+                    <CsrfField token={p.chrome.csrfToken} />
+                    <button type="submit" aria-label={`Sign out ${describeBrowser(s.userAgent)} from ${s.ip ?? 'unknown address'}, signed in ${formatDateTime(s.createdAt, tz)}`}>Sign out</button>
+                  </form>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {p.sessions.length > 1 && (
+        <form method="post" action={`${base}/account/sessions/sign-out-others`}>
+          <CsrfField token={p.chrome.csrfToken} />
+          <button type="submit">Sign out of all other sessions</button>
+        </form>
+      )}
+    </Layout>
+  );
+}
+
+export function SecurityLogView(p: { chrome: Chrome; signedIn: SignedIn; log: SecurityLogPage }) {
+  const base = `/${p.signedIn.site.slug}`;
+  return (
+    <Layout title="Security log" {...p.chrome}>
+      <h1>Account Settings</h1>
+      <Tabs base={base} current="security-log" />
+      <h2 id="log-heading">Security log</h2>
+      <table aria-labelledby="log-heading">
+        <thead>
+          <tr><th scope="col">Time</th><th scope="col">Event</th><th scope="col">School</th><th scope="col">IP address</th><th scope="col">Browser</th></tr>
+        </thead>
+        <tbody>
+          {p.log.rows.map((r) => (
+            <tr>
+              <td>{formatDateTime(r.at)}</td>
+              <td>{r.label}</td>
+              <td>{r.siteName ?? ''}</td>
+              <td>{r.ip ?? ''}</td>
+              <td>{describeBrowser(r.userAgent)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <nav aria-label="Pages" class="pager">
+        {p.log.page > 1 && <a href={`${base}/account/security-log?page=${p.log.page - 1}`} rel="prev">Newer</a>}
+        <span>
+          Page {p.log.page} of {p.log.pages}
+        </span>
+        {p.log.page < p.log.pages && <a href={`${base}/account/security-log?page=${p.log.page + 1}`} rel="next">Older</a>}
+      </nav>
+    </Layout>
+  );
+}

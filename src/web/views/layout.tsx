@@ -1,0 +1,91 @@
+import type { Child } from 'hono/jsx';
+import type { SignedIn } from '../../auth/sessions.ts';
+import type { SiteChoice } from '../../directory/sites.ts';
+import { accessLabel } from '../../auth/access.ts';
+
+export interface Chrome {
+  csrfToken: string;
+  signedIn?: SignedIn | undefined;
+  /** Sites the signed-in account may switch to (SSO accounts: more than one). */
+  sites?: SiteChoice[];
+  /** The site whose page this is, when nobody is signed in (sign-in pages). */
+  siteName?: string;
+}
+
+export function CsrfField({ token }: { token: string }) {
+  return <input type="hidden" name="_csrf" value={token} />;
+}
+
+/** The school's name, top left; for an SSO account it opens the list of their sites. */
+function SchoolSwitcher({ signedIn, sites, csrfToken }: { signedIn: SignedIn; sites: SiteChoice[]; csrfToken: string }) {
+  if (sites.length < 2) return <span class="school-name">{signedIn.site.name}</span>;
+  return (
+    <details class="school-switcher">
+      <summary class="school-name">{signedIn.site.name}</summary>
+      <form method="post" action={`/${signedIn.site.slug}/switch`} class="school-list">
+        <CsrfField token={csrfToken} />
+        <p id="switch-label">Switch school</p>
+        <ul aria-labelledby="switch-label">
+          {sites.map((s) => (
+            <li>
+              <button type="submit" name="site" value={s.slug} aria-current={s.slug === signedIn.site.slug ? 'true' : undefined}>
+                {s.name}
+                {s.kind === 'staffsafe' ? ' (StaffSafe)' : ''}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </form>
+    </details>
+  );
+}
+
+function Navigation({ signedIn, csrfToken }: { signedIn: SignedIn; csrfToken: string }) {
+  const base = `/${signedIn.site.slug}`;
+  const showAdmin = signedIn.group.permissions.includes('admin');
+  return (
+    <nav aria-label="Main">
+      <ul>
+        <li><a href={`${base}/`}>Dashboard</a></li>
+        <li><a href={`${base}/account`}>Account Settings</a></li>
+        {showAdmin && <li><a href={`${base}/admin`}>Admin</a></li>}
+        <li>
+          <form method="post" action={`${base}/logout`} class="inline">
+            <CsrfField token={csrfToken} />
+            <button type="submit" class="link-button">Logout</button>
+          </form>
+        </li>
+      </ul>
+    </nav>
+  );
+}
+
+export function Layout(props: Chrome & { title: string; children?: Child }) {
+  const { signedIn, title } = props;
+  const place = signedIn?.site.name ?? props.siteName;
+  return (
+      <html lang="en-GB">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>{[title, place, 'Gatehouse'].filter(Boolean).join(' · ')}</title>
+          <link rel="stylesheet" href="/static/app.css" />
+        </head>
+        <body>
+          <header class="topbar">
+            {signedIn ? (
+              <>
+                <SchoolSwitcher signedIn={signedIn} sites={props.sites ?? []} csrfToken={props.csrfToken} />
+                <Navigation signedIn={signedIn} csrfToken={props.csrfToken} />
+                <span class="access">{accessLabel(signedIn.session.level)}</span>
+              </>
+            ) : (
+              <span class="brand">Gatehouse</span>
+            )}
+          </header>
+          {signedIn && <p class="responsibility">It is your responsibility to log out and protect the security of student information.</p>}
+          <main>{props.children}</main>
+        </body>
+      </html>
+  );
+}
