@@ -4,8 +4,12 @@ import { z } from 'zod';
 
 export const MAX_EMAIL_LENGTH = 254;
 
+/**
+ * Control characters become U+FFFD: such an address can never match a real one (they are
+ * refused when accounts are made), and PostgreSQL text cannot hold a NUL at all.
+ */
 export function normaliseEmail(email: string): string {
-  return email.normalize('NFKC').trim().toLowerCase();
+  return email.normalize('NFKC').trim().toLowerCase().replace(/\p{Cc}/gu, '\uFFFD');
 }
 
 /** A deliberately plain check: something@domain.tld, no spaces or control characters. */
@@ -17,5 +21,5 @@ export const emailAddress = z
       .string()
       .min(1, 'Enter an email address')
       .max(MAX_EMAIL_LENGTH, `An email address has at most ${MAX_EMAIL_LENGTH} characters`)
-      .regex(/^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u, 'Enter an email address like name@school.org.uk'),
+      .regex(/^[^\s@\p{Cc}\uFFFD]+@[^\s@\p{Cc}\uFFFD]+\.[^\s@\p{Cc}\uFFFD]+$/u, 'Enter an email address like name@school.org.uk'),
   );

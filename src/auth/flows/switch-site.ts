@@ -3,7 +3,7 @@
 // token: the person's permissions change with the site's group.
 import { and, eq } from 'drizzle-orm';
 import { siteUser } from '../../db/schema.ts';
-import { findSiteBySlug, type Site } from '../../directory/sites.ts';
+import { findSiteBySlug, siteSlug, type Site } from '../../directory/sites.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
 import type { Services } from '../../services.ts';
 import { rotateSession, type SignedIn } from '../sessions.ts';
@@ -29,7 +29,7 @@ export async function switchSite(
       siteId: signedIn.site.id,
       event: 'site_switch',
       ...client,
-      detail: { refused: true, to: targetSlug.slice(0, 64) },
+      detail: { refused: true, to: siteSlug.safeParse(targetSlug).success ? targetSlug : '(not a site address)' },
     });
     return { outcome: 'refused' };
   }

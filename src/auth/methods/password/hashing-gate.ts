@@ -22,6 +22,8 @@ export class HashingGate {
   private readonly queueLimit: number | undefined;
   private readonly maxWaitMs: number;
   private active = 0;
+  /** Hashes finished since start: lets tests prove every failure path costs exactly one. */
+  completed = 0;
   private readonly waiting: Array<() => void> = [];
   /** Moving average of one hash's duration, for sizing the queue by time. */
   private averageMs = 50;
@@ -52,6 +54,7 @@ export class HashingGate {
     try {
       return await work();
     } finally {
+      this.completed++;
       this.averageMs = this.averageMs * 0.9 + (performance.now() - started) * 0.1;
       const next = this.waiting.shift();
       if (next) next(); // hand the slot straight over: `active` stays the same

@@ -1,0 +1,68 @@
+// What every `gatehouse` subcommand is made of: its words, its help, and a run that parses
+// its own arguments (node:util parseArgs, strict) and answers with one line for the person.
+import { type ParseArgsOptionDescriptor, parseArgs } from 'node:util';
+import type { Db } from '../db/connect.ts';
+
+/** Bad arguments: the person typed something the command cannot take (exit code 2). */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** A refusal the person can act on that is not the directory's (exit code 1). */
+export class Refusal extends Error {
+  override name = 'Refusal';
+}
+
+export interface CommandContext {
+  /** The database from the settings (opened once, closed by runCli), or the one the caller gave. */
+  db(): Promise<Db>;
+  /** The new password piped in with --password-stdin, checked and hashed as the server hashes. */
+  passwordHashFromStdin(): Promise<string>;
+}
+
+export interface Command {
+  /** How it is typed: ['site', 'add']. */
+  words: readonly [string, string];
+  /** The synopsis, as in DESIGN.md. */
+  synopsis: string;
+  /** What it does and what its options mean, shown by --help under the synopsis. */
+  details: string;
+  /** Does the work; returns the one line printed on success. */
+  run(args: string[], ctx: CommandContext): Promise<string>;
+}
+
+export function helpText(command: Command): string {
+  return `Usage: gatehouse ${command.words.join(' ')} ${command.synopsis}\n\n${command.details}\n`;
+}
+
+type Options = Record<string, ParseArgsOptionDescriptor>;
+
+/**
+ * Parses a command's arguments: `positionals` names the ones it needs, in order; with `rest`,
+ * any number more may follow. Unknown options and missing or extra arguments are usage errors.
+ */
+export function parseCommandArgs<const O extends Options>(args: string[], options: O, positionals: { names: string[]; rest?: boolean }) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(describeParseError(err));
+  }
+  const missing = positionals.names[parsed.positionals.length];
+  if (missing !== undefined) throw new UsageError(`missing argument <${missing}>`);
+  const extra = parsed.positionals[positionals.names.length];
+  if (!positionals.rest && extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
+  return parsed;
+}
+
+/** node:util's messages run to several sentences; the first says it. */
+function describeParseError(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const first = message.split('\n')[0]!.split('. ')[0]!.replace(/\.$/, '');
+  return first.charAt(0).toLowerCase() + first.slice(1);
+}
+
+export function requiredOption(value: string | undefined, option: string): string {
+  if (value === undefined) throw new UsageError(`missing option --${option}`);
+  return value;
+}

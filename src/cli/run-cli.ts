@@ -1,0 +1,121 @@
+// The `gatehouse` command in one function, so that tests run it in-process: finds the
+// subcommand, runs it, prints one line, and turns every failure into one line and an exit code
+// (2: the arguments were wrong; 1: a refusal or anything else).
+import { ZodError } from 'zod';
+import { hashPassword } from '../auth/methods/password/argon2.ts';
+import { type Config, ConfigError, type Env, loadConfig } from '../config.ts';
+import type { Database } from '../db/connect.ts';
+import { EmbeddedDatabaseBusy } from '../db/embedded.ts';
+import { DirectoryError } from '../directory/directory-error.ts';
+import { type Command, type CommandContext, Refusal, UsageError, helpText } from './command.ts';
+import { COMMANDS } from './commands/index.ts';
+import { openDatabaseForCommand } from './open-database.ts';
+import { type Stdin, readPasswordFromStdin } from './password-stdin.ts';
+
+export interface CliIo {
+  stdin: Stdin;
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  /** The settings, as the server reads them (DATABASE_URL, DATA_DIR, ARGON2_*…). */
+  env: Env;
+  /** A database already open (tests): used instead of opening one from the settings, and left open. */
+  database?: Database;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_REFUSED = 1;
+export const EXIT_USAGE = 2;
+
+const HELP_FLAGS = new Set(['--help', '-h']);
+
+function overview(commands: readonly Command[] = COMMANDS): string {
+  return [
+    'Usage: gatehouse <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  gatehouse ${c.words.join(' ')} ${c.synopsis}`),
+    '',
+    'Settings come from the environment, as for the server: DATABASE_URL (a PostgreSQL server;',
+    'unset: the embedded database in DATA_DIR, default ./data, also while the server is running)',
+    'and ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, ARGON2_PARALLELISM for password hashes.',
+    'Run gatehouse <command> --help for a command\'s options.',
+    '',
+  ].join('\n');
+}
+
+/** Help was asked for if --help or -h comes before any `--`. */
+function asksForHelp(args: string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((a) => HELP_FLAGS.has(a));
+}
+
+type Found = { command: Command; args: string[] } | { help: string } | { usage: string };
+
+function findCommand(argv: string[]): Found {
+  const [group, action, ...args] = argv;
+  if (group === undefined || HELP_FLAGS.has(group)) return group === undefined ? { usage: 'missing command' } : { help: overview() };
+  const inGroup = COMMANDS.filter((c) => c.words[0] === group);
+  if (inGroup.length === 0) return { usage: `unknown command "${group}"` };
+  const command = inGroup.find((c) => c.words[1] === action);
+  if (command) return asksForHelp(args) ? { help: helpText(command) } : { command, args };
+  if (action === undefined || HELP_FLAGS.has(action)) {
+    return action === undefined ? { usage: `missing command after "${group}"` } : { help: overview(inGroup) };
+  }
+  return { usage: `unknown command "${group} ${action}"` };
+}
+
+/** One line for the person, and the exit code. */
+function explain(err: unknown): { message: string; exitCode: number } {
+  if (err instanceof UsageError) return { message: err.message, exitCode: EXIT_USAGE };
+  if (err instanceof ZodError) return { message: err.issues[0]?.message ?? 'invalid input', exitCode: EXIT_REFUSED };
+  if (err instanceof ConfigError) return { message: `bad settings: ${err.problems.join('; ')}`, exitCode: EXIT_REFUSED };
+  if (err instanceof DirectoryError || err instanceof Refusal || err instanceof EmbeddedDatabaseBusy) {
+    return { message: err.message, exitCode: EXIT_REFUSED };
+  }
+  return { message: describeUnexpected(err), exitCode: EXIT_REFUSED };
+}
+
+/** Network failures come as an AggregateError with an empty message: name the first cause. */
+function describeUnexpected(err: unknown): string {
+  if (err instanceof AggregateError && !err.message && err.errors.length) return describeUnexpected(err.errors[0]);
+  const message = err instanceof Error ? err.message || err.name : String(err);
+  return message.split('\n')[0]!;
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const found = findCommand(argv);
+  if ('help' in found) {
+    io.stdout.write(found.help);
+    return EXIT_OK;
+  }
+  if ('usage' in found) {
+    io.stderr.write(`gatehouse: ${found.usage} (see gatehouse --help)\n`);
+    return EXIT_USAGE;
+  }
+
+  let config: Config | undefined;
+  const settings = () => (config ??= loadConfig(io.env));
+  let opened: Promise<Database> | undefined;
+  const ctx: CommandContext = {
+    async db() {
+      if (io.database) return io.database.db;
+      opened ??= openDatabaseForCommand(settings());
+      return (await opened).db;
+    },
+    async passwordHashFromStdin() {
+      const password = await readPasswordFromStdin(io.stdin);
+      return hashPassword(password, settings().argon2);
+    },
+  };
+
+  try {
+    io.stdout.write(`${await found.command.run(found.args, ctx)}\n`);
+    return EXIT_OK;
+  } catch (err) {
+    const { message, exitCode } = explain(err);
+    io.stderr.write(`gatehouse: ${message}\n`);
+    return exitCode;
+  } finally {
+    if (opened) await opened.then((d) => d.close()).catch(() => {});
+  }
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+const KEY = Buffer.alloc(32, 1).toString('base64');
+
+describe('settings', () => {
+  it('runs with no settings at all: port 3000 on loopback, embedded database in ./data, the OWASP argon2id floor', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.publicUrl.origin).toBe('http://localhost:3000');
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.dataDir).toBe('./data');
+    expect(c.argon2).toEqual({ memoryKiB: 19456, iterations: 2, parallelism: 1 });
+    expect(c.demo).toBe(true);
+    expect(c.secureCookies).toBe(false);
+    expect(c.sessionDefaults).toEqual({ idleMinutes: 30, absoluteHours: 12 });
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '' }).databaseUrl).toBeUndefined();
+  });
+
+  it('turns on Secure, __Host- cookies whenever PUBLIC_URL is https', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://gatehouse.example.org' }).secureCookies).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ SMTP_URL: 'http://mail' }, 'SMTP_URL'],
+    [{ PUBLIC_URL: 'ftp://x' }, 'PUBLIC_URL'],
+    [{ ARGON2_MEMORY_KIB: '4096' }, 'ARGON2_MEMORY_KIB'],
+    [{ ARGON2_ITERATIONS: '1' }, 'ARGON2_ITERATIONS'],
+    [{ SECRET_KEY: 'short' }, 'SECRET_KEY'],
+    [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
+    [{ DEMO: 'perhaps' }, 'DEMO'],
+    [{ NODE_ENV: 'production' }, 'SECRET_KEY is required'],
+  ])('stops start-up with a message naming the bad setting: %o', (env, named) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(named);
+  });
+
+  it('never creates demo accounts in production unless asked', () => {
+    const prod = { NODE_ENV: 'production', SECRET_KEY: KEY, PUBLIC_URL: 'https://g.example' };
+    expect(loadConfig(prod).demo).toBe(false);
+    expect(loadConfig({ ...prod, DEMO: '1' }).demo).toBe(true);
+  });
+
+  it('reads TRUST_PROXY as a number of hops', () => {
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxyHops).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxyHops).toBe(2);
+    expect(loadConfig({}).trustProxyHops).toBe(0);
+  });
+});

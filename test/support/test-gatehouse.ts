@@ -1,0 +1,58 @@
+// A real Gatehouse for a test: real HTTP server on a loopback port, a fresh database of the
+// chosen kind, the lowest hashing cost the settings allow, and no demo data unless asked.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../../src/config.ts';
+import type { Database } from '../../src/db/connect.ts';
+import { startGatehouse, type Running } from '../../src/gatehouse.ts';
+import { addSiteUser } from '../../src/directory/site-users.ts';
+import { addSite } from '../../src/directory/sites.ts';
+import { linkSso } from '../../src/directory/sso.ts';
+import { type DatabaseKind, freshDatabase } from './databases.ts';
+
+export const TEST_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
+export const PASSWORD = 'a long enough test password';
+
+export interface TestGatehouse extends Running {
+  kind: DatabaseKind;
+}
+
+export async function startTestGatehouse(
+  kind: DatabaseKind,
+  options: { env?: Record<string, string>; database?: Database; demo?: boolean } = {},
+): Promise<TestGatehouse> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gatehouse-test-')),
+    SECRET_KEY: TEST_SECRET_KEY,
+    DEMO: options.demo ? '1' : '0',
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  const database = options.database ?? (await freshDatabase(kind));
+  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const running = await startGatehouse(config, log, { database });
+  // Unless a test sets PUBLIC_URL, the public address is the one the server actually got.
+  if (!options.env?.PUBLIC_URL) running.services.config.publicUrl = new URL(running.url);
+  return { ...running, kind };
+}
+
+/** Two schools of one trust, an Identity teacher and admin, and an SSO user at both. */
+export async function seedSchools(g: Running) {
+  const { db } = g.services;
+  const hash = await g.services.passwords.hash(PASSWORD);
+  await addSite(db, { slug: 'north', name: 'North School', trustName: 'Test Trust' });
+  await addSite(db, { slug: 'south', name: 'South School', trustName: 'Test Trust' });
+  await addSite(db, { slug: 'vetting', name: 'Trust StaffSafe', trustName: 'Test Trust', kind: 'staffsafe' });
+  await addSiteUser(db, { site: 'north', email: 'teacher@north.example', fullName: 'Tess Teacher', groupName: 'Teachers', passwordHash: hash });
+  await addSiteUser(db, { site: 'north', email: 'admin@north.example', fullName: 'Ada Admin', groupName: 'Admin', passwordHash: hash });
+  await addSiteUser(db, { site: 'south', email: 'teacher@south.example', fullName: 'Sol Teacher', groupName: 'Teachers', passwordHash: hash });
+  for (const [site, group] of [['north', 'DSL'], ['south', 'SLT'], ['vetting', 'Admin']] as const) {
+    await addSiteUser(db, { site, email: 'lead@trust.example', fullName: 'Lee Lead', groupName: group });
+  }
+  await linkSso(db, { email: 'lead@trust.example', sites: ['north', 'south', 'vetting'], passwordHash: hash });
+}
