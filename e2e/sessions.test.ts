@@ -24,10 +24,11 @@ describe('sessions in the browser', () => {
   });
 
   it('"Sign out of all other sessions" in one browser sends the other browser to the login page on its next click', async () => {
+    const email = await h.newIdentityUser('north');
     const pageA = await h.newPage();
     const pageB = await h.newPage();
-    await signInWithIdentity(pageA, 'north', 'teacher@north.example');
-    await signInWithIdentity(pageB, 'north', 'teacher@north.example');
+    await signInWithIdentity(pageA, 'north', email);
+    await signInWithIdentity(pageB, 'north', email);
 
     await pageB.getByRole('link', { name: 'Account Settings' }).click();
     await expectHeading(pageB, 'Account Settings');
@@ -43,10 +44,11 @@ describe('sessions in the browser', () => {
   });
 
   it('signing out one other session from its own "Sign out" button ends that session only', async () => {
+    const email = await h.newIdentityUser('north');
     const pageA = await h.newPage();
     const pageB = await h.newPage();
-    await signInWithIdentity(pageA, 'north', 'teacher@north.example');
-    await signInWithIdentity(pageB, 'north', 'teacher@north.example');
+    await signInWithIdentity(pageA, 'north', email);
+    await signInWithIdentity(pageB, 'north', email);
     await pageB.getByRole('link', { name: 'Account Settings' }).click();
     await expectHeading(pageB, 'Account Settings');
 

@@ -45,14 +45,15 @@ describe('signing in', () => {
     await page.waitForURL('/north/');
     await expectHeading(page, 'Dashboard');
 
+    // The school's name at the top left is a <summary>, which has no ARIA role: found by its visible text.
     const banner = page.getByRole('banner');
-    await banner.getByText('North School', { exact: true }).click();
+    await banner.getByText('North School', { exact: true }).filter({ visible: true }).click();
     await banner.getByRole('button', { name: 'South School', exact: true }).click();
 
     await page.waitForURL('/south/');
     await expectHeading(page, 'Dashboard');
     await page.getByRole('main').getByText('South School', { exact: true }).waitFor();
-    await banner.getByText('South School', { exact: true }).waitFor();
+    await banner.getByText('South School', { exact: true }).filter({ visible: true }).waitFor();
   });
 
   it('an SSO user signed in at one school is offered the switch when opening another of their schools', async () => {

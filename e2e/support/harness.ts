@@ -1,11 +1,12 @@
 // A real Gatehouse (embedded database, the test schools) and a real Chromium for one e2e test
-// file. Every test gets fresh browser contexts (own cookies); each page left open at the end of
-// a test is screenshotted into test-results/e2e/ so a failure can be looked at afterwards.
+// file. Every test gets fresh browser contexts (own cookies); when a test fails, each page it
+// left open is screenshotted into test-results/e2e/ so the failure can be looked at afterwards.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { type TestGatehouse, seedSchools, startTestGatehouse } from '../../test/support/test-gatehouse.ts';
+import { addSiteUser } from '../../src/directory/site-users.ts';
+import { PASSWORD, type TestGatehouse, seedSchools, startTestGatehouse } from '../../test/support/test-gatehouse.ts';
 import { launchChromium, newContext } from './browser.ts';
 
 export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../../test-results/e2e');
@@ -17,6 +18,11 @@ export interface BrowserHarness {
   newContext(): Promise<BrowserContext>;
   /** One page in a new browser context. */
   newPage(): Promise<Page>;
+  /**
+   * A new Identity user (a Teacher, password PASSWORD) at a site of seedSchools: a test that
+   * counts or ends sessions uses its own person, untouched by the file's other tests.
+   */
+  newIdentityUser(site: string): Promise<string>;
 }
 
 function fileName(text: string): string {
@@ -36,25 +42,34 @@ export function useBrowserHarness(): BrowserHarness {
   let gatehouse: TestGatehouse | undefined;
   let browser: Browser | undefined;
   let open: BrowserContext[] = [];
+  let passwordHash: string | undefined;
+  let users = 0;
 
   beforeAll(async () => {
-    [gatehouse, browser] = await Promise.all([
-      startTestGatehouse('embedded').then(async (g) => {
-        await seedSchools(g);
-        return g;
-      }),
-      launchChromium(),
+    // Both at once; each is kept as soon as it exists, so afterAll closes it whatever else failed.
+    const started = await Promise.allSettled([
+      (async () => {
+        gatehouse = await startTestGatehouse('embedded');
+        await seedSchools(gatehouse);
+      })(),
+      (async () => {
+        browser = await launchChromium();
+      })(),
     ]);
+    for (const s of started) if (s.status === 'rejected') throw s.reason;
   });
 
   afterEach(async ({ task }) => {
     const contexts = open;
     open = [];
+    const failed = task.result?.state === 'fail';
     let n = 0;
     for (const context of contexts) {
-      for (const page of context.pages()) {
-        n += 1;
-        await screenshot(page, `${task.name}${n > 1 ? `-${n}` : ''}`).catch(() => undefined);
+      if (failed) {
+        for (const page of context.pages()) {
+          n += 1;
+          await screenshot(page, `failed-${task.name}${n > 1 ? `-${n}` : ''}`).catch(() => undefined);
+        }
       }
       await context.close();
     }
@@ -82,6 +97,14 @@ export function useBrowserHarness(): BrowserHarness {
     async newPage() {
       const context = await harness.newContext();
       return context.newPage();
+    },
+    async newIdentityUser(site) {
+      const { db, passwords } = harness.gatehouse.services;
+      passwordHash ??= await passwords.hash(PASSWORD);
+      users += 1;
+      const email = `person${users}@${site}.example`;
+      await addSiteUser(db, { site, email, fullName: `Person ${users}`, groupName: 'Teachers', passwordHash });
+      return email;
     },
   };
   return harness;

@@ -27,15 +27,8 @@ export function createApp(services: Services) {
 
   app.use(requestContext(services));
   app.use(securityHeaders(services.config.secureCookies));
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => errorPage(c as never, 413, 'Too much data', 'That form sent far more than any Gatehouse form needs.'),
-    }),
-  );
-  app.use(csrfProtection());
-  app.use(loadSession());
 
+  // Before the session and CSRF middleware: these need neither, and are asked for often.
   app.get('/static/app.css', (c) => {
     c.header('Cache-Control', 'public, max-age=3600');
     return c.body(stylesheet, 200, { 'Content-Type': 'text/css; charset=utf-8' });
@@ -45,6 +38,15 @@ export function createApp(services: Services) {
     await services.db.execute('select 1');
     return c.json({ status: 'ok' });
   });
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => errorPage(c as never, 413, 'Too much data', 'That form sent far more than any Gatehouse form needs.'),
+    }),
+  );
+  app.use(csrfProtection());
+  app.use(loadSession());
+
   app.get('/', (c) => render(c, <LandingPage csrfToken={c.var.csrfToken} />));
 
   const site = new Hono<AppEnv>();

@@ -205,8 +205,7 @@ describe.each(await databaseKinds())('gatehouse commands (%s database)', (kind) 
   });
 
   const name = ['--name', 'New Person'];
-  const refusals = (
-    [
+  const refusals: Array<[behaviour: string, args: string[], exitCode: number, message: string]> = [
     ['user add at an unknown site', ['user', 'add', 'nowhere', 'new@school.example', ...name, '--group', 'Teachers'], 1, 'No site with the address "nowhere"'],
     ['user add of an email already at that site (in any case)', ['user', 'add', 'school', 'TAKEN@school.example', ...name, '--group', 'Teachers'], 1, 'taken@school.example is already a user at school'],
     ['user add of an invalid email', ['user', 'add', 'school', 'not-an-email', ...name, '--group', 'Teachers'], 1, 'Enter an email address like name@school.org.uk'],
@@ -223,14 +222,15 @@ describe.each(await databaseKinds())('gatehouse commands (%s database)', (kind) 
     ['site add with an address that is not a slug', ['site', 'add', 'New School', '--name', 'New School'], 1, 'A site address uses lower-case letters, digits and hyphens (for example northfield-primary)'],
     ['site add of an address already taken', ['site', 'add', 'school', '--name', 'Again'], 1, 'A site with the address "school" already exists'],
     ['site add with an extra argument', ['site', 'add', 'new-school', 'extra', '--name', 'New School'], 2, 'unexpected argument "extra"'],
-    ] as Array<[string, string[], number, string]>
-  ).map(([behaviour, args, exitCode, message]) => ({ behaviour, args, exitCode, message }));
+  ];
 
-  it.each(refusals)('refuses $behaviour: exit code $exitCode and one line on stderr, nothing added', async ({ args, exitCode, message }) => {
-    const before = await database.db.select({ id: siteUser.id }).from(siteUser);
-    expectRefusal(await gatehouse(args, { database }), exitCode, message);
-    expect(await database.db.select({ id: siteUser.id }).from(siteUser)).toHaveLength(before.length);
-  });
+  for (const [behaviour, args, exitCode, message] of refusals) {
+    it(`refuses ${behaviour}: exit code ${exitCode} and one line on stderr, nothing added`, async () => {
+      const before = await database.db.select({ id: siteUser.id }).from(siteUser);
+      expectRefusal(await gatehouse(args, { database }), exitCode, message);
+      expect(await database.db.select({ id: siteUser.id }).from(siteUser)).toHaveLength(before.length);
+    });
+  }
 
   if (kind === 'postgres') {
     it('opens the PostgreSQL server named by DATABASE_URL when no database is given', async () => {
