@@ -5,6 +5,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import path from 'node:path';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { type Database, openEmbedded, openPostgresClient } from './connect.ts';
+import { isolateSocketTransactions } from './isolate-socket-transactions.ts';
 
 const SOCKET_PORT = 5432; // only names the socket file (.s.PGSQL.5432), as libpq expects
 
@@ -71,7 +72,7 @@ export async function openEmbeddedAsOwner(dataDir: string, { serve }: { serve: b
   if (serve) {
     mkdirSync(paths.socketDir, { recursive: true, mode: 0o700 });
     rmSync(paths.socketFile, { force: true });
-    socketServer = new PGLiteSocketServer({ db: database.pglite!, path: paths.socketFile, maxConnections: 4 });
+    socketServer = new PGLiteSocketServer({ db: isolateSocketTransactions(database.pglite!), path: paths.socketFile, maxConnections: 4, idleTimeout: 60_000 });
     await socketServer.start();
   }
   return {

@@ -10,9 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/auth/methods/password/argon2.ts';
+import type { Stdin } from '../../src/cli/password-stdin.ts';
 import { runCli } from '../../src/cli/run-cli.ts';
 import type { Database } from '../../src/db/connect.ts';
-import { embeddedPaths, openEmbeddedForCommand } from '../../src/db/embedded.ts';
+import { embeddedPaths, openEmbeddedAsOwner, openEmbeddedForCommand } from '../../src/db/embedded.ts';
 import { account, site, siteUser, trust } from '../../src/db/schema.ts';
 import { Client } from '../support/client.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../support/databases.ts';
@@ -28,14 +29,15 @@ interface Outcome {
 }
 
 /** runCli in this process, with `stdin` piped in and the settings in `env` (nothing from this process's environment). */
-async function gatehouse(args: string[], options: { database?: Database; stdin?: string; env?: Record<string, string> } = {}): Promise<Outcome> {
+async function gatehouse(args: string[], options: { database?: Database; stdin?: string | Stdin; env?: Record<string, string> } = {}): Promise<Outcome> {
   const out = { stdout: '', stderr: '' };
+  const { stdin = '' } = options;
   const exitCode = await runCli(args, {
-    stdin: Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]),
+    stdin: typeof stdin === 'string' ? Readable.from([Buffer.from(stdin)]) : stdin,
     stdout: { write: (t: string) => (out.stdout += t) },
     stderr: { write: (t: string) => (out.stderr += t) },
     env: options.env ?? {},
-    ...(options.database ? { database: options.database } : {}),
+    database: options.database,
   });
   return { exitCode, ...out };
 }
@@ -101,16 +103,8 @@ describe('gatehouse --password-stdin refusals (before any database is opened)', 
 
   it('refuses a terminal as stdin, where the password would show on screen', async () => {
     const terminal = Object.assign(Readable.from([]), { isTTY: true });
-    const out = { stdout: '', stderr: '' };
-    const exitCode = await runCli(userAdd, {
-      stdin: terminal,
-      stdout: { write: (t: string) => (out.stdout += t) },
-      stderr: { write: (t: string) => (out.stderr += t) },
-      env: {},
-      database: untouchable,
-    });
-    expect(exitCode).toBe(1);
-    expect(out.stderr).toBe('gatehouse: --password-stdin reads the password from a pipe, not from a terminal (it would show on screen)\n');
+    const outcome = await gatehouse(userAdd, { stdin: terminal, database: untouchable });
+    expectRefusal(outcome, 1, '--password-stdin reads the password from a pipe, not from a terminal (it would show on screen)');
   });
 });
 
@@ -246,6 +240,36 @@ describe.each(await databaseKinds())('gatehouse commands (%s database)', (kind) 
   }
 });
 
+describe('gatehouse through the socket of an embedded database that another owner serves', () => {
+  // Known bug, outside the command: pglite-socket runs each wire message under PGlite's query
+  // lock only, so the command's transaction and the owner's interleave and each joins the other.
+  // The fix belongs in src/db/embedded.ts (see the CLI hand-over); then make this an `it`.
+  it("waits for the owner's open transaction instead of committing it halfway", async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-cli-owner-'));
+    const owner = await openEmbeddedAsOwner(dataDir, { serve: true });
+    try {
+      let rollBack!: () => void;
+      const ownerTransaction = owner.db
+        .transaction(async (tx) => {
+          await tx.insert(trust).values({ name: 'Rolled Back Trust' });
+          await new Promise<void>((resolve) => (rollBack = resolve));
+          throw new Error('the owner rolls back');
+        })
+        .catch(() => {});
+      const command = gatehouse(['site', 'add', 'mid-morning', '--name', 'Mid Morning'], { env: { DATA_DIR: dataDir } });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      rollBack();
+      await ownerTransaction;
+      expect(await command).toEqual({ exitCode: 0, stdout: 'Added site mid-morning (Mid Morning)\n', stderr: '' });
+      expect(await owner.db.select().from(trust).where(eq(trust.name, 'Rolled Back Trust'))).toEqual([]);
+      expect(await owner.db.select().from(site).where(eq(site.slug, 'mid-morning'))).toHaveLength(1);
+    } finally {
+      await owner.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 // ---- Real processes: the embedded database, owned by a running server or by nobody ----
 
 function freePort(): Promise<number> {
@@ -282,14 +306,16 @@ async function gatehouseProcess(args: string[], env: Record<string, string>, std
 }
 
 describe('gatehouse against the embedded database, as real processes', () => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-cli-'));
-  // DATABASE_URL empty = unset: the embedded database, whatever this shell has set.
-  const env = { DATA_DIR: dataDir, DATABASE_URL: '', NODE_ENV: 'development', LOG_LEVEL: 'warn' };
+  let dataDir: string;
+  let env: Record<string, string>;
   const teacher = (email: string, ...more: string[]) => ['user', 'add', 'northfield-primary', email, '--name', 'New Person', '--group', 'Teachers', ...more];
   let server: ChildProcess | undefined;
   let serverOutput = '';
 
   beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-cli-'));
+    // DATABASE_URL empty = unset: the embedded database, whatever this shell has set.
+    env = { DATA_DIR: dataDir, DATABASE_URL: '', NODE_ENV: 'development', LOG_LEVEL: 'warn' };
     const port = await freePort();
     server = spawnTs('src/server.ts', [], { ...env, PORT: String(port), HOST: '127.0.0.1', DEMO: '1' });
     const listening = new Promise<void>((resolve, reject) => {
@@ -311,7 +337,7 @@ describe('gatehouse against the embedded database, as real processes', () => {
       await exited(server);
       clearTimeout(timer);
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('user add goes through the running server: the server sees the new person at once, and refuses them twice', async () => {
