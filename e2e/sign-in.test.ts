@@ -1,6 +1,6 @@
 // Signing in at a school's own address, with an Identity or an SSO account, in a real browser.
 import { describe, expect, it } from 'vitest';
-import { screenshot, useBrowserHarness } from './support/harness.ts';
+import { useBrowserHarness } from './support/harness.ts';
 import { RESPONSIBILITY_NOTICE, SSO_LINK, expectHeading, pathOf, signInWithSso, submitLogin } from './support/pages.ts';
 
 const h = useBrowserHarness();
@@ -10,7 +10,7 @@ describe('signing in', () => {
     const page = await h.newPage();
     await page.goto('/north/login');
     await expectHeading(page, 'Identity');
-    await screenshot(page, 'login-page');
+    await h.screenshot(page, 'login-page');
 
     await submitLogin(page, 'teacher@north.example');
 
@@ -20,7 +20,7 @@ describe('signing in', () => {
     await main.getByText('Basic access', { exact: true }).waitFor();
     await main.getByText('North School', { exact: true }).waitFor();
     await page.getByText(RESPONSIBILITY_NOTICE, { exact: true }).waitFor();
-    await screenshot(page, 'dashboard');
+    await h.screenshot(page, 'dashboard');
   });
 
   it('a wrong password shows "Your email address or password was incorrect" and keeps the typed email', async () => {

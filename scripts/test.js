@@ -4,7 +4,7 @@
 // The browser tests need Chromium: CHROMIUM_PATH, or Debian's package at /usr/bin/chromium.
 // Without it, CI (CI=true) fails at once; a local run says so and runs the other projects.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,7 +14,9 @@ const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const inCi = /^(1|true|yes)$/i.test(process.env.CI ?? '');
 const forwarded = process.argv.slice(2);
 
-const args = ['run', ...forwarded];
+// The JSON report gives the plain closing line ("N passed, N failed") that any CI reads.
+const report = path.join(root, 'test-results', 'vitest.json');
+const args = ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...forwarded];
 if (!existsSync(chromium)) {
   console.error(`Chromium not found at ${chromium}: install Debian's chromium (apt-get install chromium)`);
   if (inCi) process.exit(1);
@@ -30,6 +32,7 @@ if (!existsSync(vitest)) {
   process.exit(1);
 }
 
+rmSync(report, { force: true });
 const child = spawn(vitest, args, {
   cwd: root,
   stdio: 'inherit',
@@ -53,10 +56,18 @@ child.on('error', (err) => {
   process.exit(1);
 });
 
+function summarise() {
+  if (!existsSync(report)) return;
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`);
+}
+
 child.on('exit', (code, signal) => {
   if (signal) {
     console.error(`vitest stopped by ${signal}`);
     process.exit(1);
   }
+  summarise();
   process.exit(code ?? 1);
 });

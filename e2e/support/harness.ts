@@ -1,7 +1,7 @@
 // A real Gatehouse (embedded database, the test schools) and a real Chromium for one e2e test
 // file. Every test gets fresh browser contexts (own cookies); when a test fails, each page it
-// left open is screenshotted into test-results/e2e/ so the failure can be looked at afterwards.
-import { mkdirSync } from 'node:fs';
+// left open is screenshotted into test-results/e2e/<test file>/ to be looked at afterwards.
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
@@ -23,18 +23,12 @@ export interface BrowserHarness {
    * counts or ends sessions uses its own person, untouched by the file's other tests.
    */
   newIdentityUser(site: string): Promise<string>;
+  /** A full-page screenshot into test-results/e2e/<test file>/<name>.png; returns its path. */
+  screenshot(page: Page, name: string): Promise<string>;
 }
 
 function fileName(text: string): string {
   return text.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 100).toLowerCase();
-}
-
-/** Screenshot of the whole page into test-results/e2e/<name>.png; returns the path. */
-export async function screenshot(page: Page, name: string): Promise<string> {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  const file = path.join(SCREENSHOT_DIR, `${fileName(name)}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  return file;
 }
 
 /** Registers the hooks of one e2e test file; the returned harness is usable inside tests. */
@@ -44,8 +38,12 @@ export function useBrowserHarness(): BrowserHarness {
   let open: BrowserContext[] = [];
   let passwordHash: string | undefined;
   let users = 0;
+  let screenshots = SCREENSHOT_DIR;
 
-  beforeAll(async () => {
+  beforeAll(async ({}, suite) => {
+    // This file's screenshots only, and only this run's.
+    screenshots = path.join(SCREENSHOT_DIR, path.basename(suite.file.filepath).replace(/\.test\.ts$/, ''));
+    rmSync(screenshots, { recursive: true, force: true });
     // Both at once; each is kept as soon as it exists, so afterAll closes it whatever else failed.
     const started = await Promise.allSettled([
       (async () => {
@@ -68,7 +66,7 @@ export function useBrowserHarness(): BrowserHarness {
       if (failed) {
         for (const page of context.pages()) {
           n += 1;
-          await screenshot(page, `failed-${task.name}${n > 1 ? `-${n}` : ''}`).catch(() => undefined);
+          await harness.screenshot(page, `failed ${task.name}${n > 1 ? ` ${n}` : ''}`).catch(() => undefined);
         }
       }
       await context.close();
@@ -105,6 +103,12 @@ export function useBrowserHarness(): BrowserHarness {
       const email = `person${users}@${site}.example`;
       await addSiteUser(db, { site, email, fullName: `Person ${users}`, groupName: 'Teachers', passwordHash });
       return email;
+    },
+    async screenshot(page, name) {
+      mkdirSync(screenshots, { recursive: true });
+      const file = path.join(screenshots, `${fileName(name)}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      return file;
     },
   };
   return harness;

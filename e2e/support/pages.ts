@@ -2,8 +2,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { PASSWORD } from '../../test/support/test-gatehouse.ts';
 
-export { PASSWORD };
-
 export const SSO_LINK = 'Login using your SSO account';
 export const RESPONSIBILITY_NOTICE = 'It is your responsibility to log out and protect the security of student information.';
 

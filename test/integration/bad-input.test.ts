@@ -87,6 +87,20 @@ describe.each(await databaseKinds())('bad input gets a clear 4xx, never a 500 (%
     }
   });
 
+  it("accepts a browser's same-origin post that says Origin: null, as Chromium does under no-referrer", async () => {
+    client = new Client(g.url);
+    await client.get('/north/login');
+    const res = await client.post('/north/login', { email: 'teacher@north.example', password: PASSWORD, provider: 'identity' }, { origin: 'null', 'sec-fetch-site': 'same-origin' });
+    expect(res.status).toBe(303);
+  });
+
+  it('refuses Origin: null when the browser does not vouch that the post is same-origin', async () => {
+    client = new Client(g.url);
+    await client.get('/north/login');
+    const res = await client.post('/north/login', { email: 'teacher@north.example', password: PASSWORD, provider: 'identity' }, { origin: 'null' });
+    expect(res.status).toBe(403);
+  });
+
   it('refuses a CSRF token that belongs to another browser', async () => {
     const other = new Client(g.url);
     await other.get('/north/login');

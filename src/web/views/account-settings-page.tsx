@@ -29,6 +29,7 @@ export function AccountPage(p: { chrome: Chrome; signedIn: SignedIn; sessions: A
         <dd>{p.signedIn.account.kind === 'sso' ? 'Single Sign-On (one password for all your schools)' : 'Identity'}</dd>
       </dl>
       <h2 id="sessions-heading">Active sessions</h2>
+      <div class="table-scroll">
       <table aria-labelledby="sessions-heading">
         <thead>
           <tr><th scope="col">Browser</th><th scope="col">IP address</th><th scope="col">School</th><th scope="col">Signed in</th><th scope="col">Last seen</th><th scope="col"><span class="visually-hidden">Action</span></th></tr>
@@ -55,6 +56,7 @@ export function AccountPage(p: { chrome: Chrome; signedIn: SignedIn; sessions: A
           ))}
         </tbody>
       </table>
+      </div>
       {p.sessions.length > 1 && (
         <form method="post" action={`${base}/account/sessions/sign-out-others`}>
           <CsrfField token={p.chrome.csrfToken} />
@@ -72,6 +74,7 @@ export function SecurityLogView(p: { chrome: Chrome; signedIn: SignedIn; log: Se
       <h1>Account Settings</h1>
       <Tabs base={base} current="security-log" />
       <h2 id="log-heading">Security log</h2>
+      <div class="table-scroll">
       <table aria-labelledby="log-heading">
         <thead>
           <tr><th scope="col">Time</th><th scope="col">Event</th><th scope="col">School</th><th scope="col">IP address</th><th scope="col">Browser</th></tr>
@@ -88,6 +91,7 @@ export function SecurityLogView(p: { chrome: Chrome; signedIn: SignedIn; log: Se
           ))}
         </tbody>
       </table>
+      </div>
       <nav aria-label="Pages" class="pager">
         {p.log.page > 1 && <a href={`${base}/account/security-log?page=${p.log.page - 1}`} rel="prev">Newer</a>}
         <span>

@@ -10,7 +10,7 @@ export function DashboardPage({ chrome, signedIn }: { chrome: Chrome; signedIn: 
     <Layout title="Dashboard" {...chrome}>
       <h1>Dashboard</h1>
       {signedIn.session.level === 'basic' && hasHigherAccess(signedIn) && (
-        <div class="message notice" role="status">
+        <div class="message warning" role="status">
           You have basic access only until the remaining steps are complete: your group's higher access needs a second
           factor (an authenticator app or a security key) as well as your password.
         </div>
