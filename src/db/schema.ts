@@ -154,3 +154,61 @@ export const rateLimit = pgTable(
   },
   (t) => [index('rate_limit_expire').on(t.expire)],
 );
+
+/** A first-password or reset link: only the token's hash is kept; one use; midnight expiry. */
+export const resetToken = pgTable(
+  'reset_token',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tokenHash: text('token_hash').notNull().unique(),
+    accountId: uuid('account_id').notNull().references(() => account.id),
+    /** Where it was asked for: its time zone sets the expiry, and the person returns to its sign-in page. */
+    siteId: uuid('site_id').notNull().references(() => site.id),
+    createdAt: createdAt(),
+    expiresAt: at('expires_at').notNull(),
+    usedAt: at('used_at'),
+    /** Set when another link of the account was used, or the password changed otherwise. */
+    revokedAt: at('revoked_at'),
+    ip: text('ip'),
+  },
+  (t) => [index('reset_token_account').on(t.accountId)],
+);
+
+/** The account's recent password hashes, so that a reset cannot reuse one of the last five. */
+export const passwordHistory = pgTable(
+  'password_history',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    accountId: uuid('account_id').notNull().references(() => account.id),
+    passwordHash: text('password_hash').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('password_history_account').on(t.accountId, t.createdAt.desc())],
+);
+
+/**
+ * Mail waiting to go, written in the same transaction as whatever it tells of (a reset link),
+ * so an SMTP outage delays mail but never loses it. The message itself is encrypted at rest
+ * (it can hold a one-time link) and dropped once sent, except in the dev mailbox.
+ */
+export const mailOutbox = pgTable(
+  'mail_outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    recipient: text('recipient').notNull(),
+    /** What kind of mail (reset_link, no_account, password_changed…), for logs and the dev mailbox. */
+    kind: text('kind').notNull(),
+    /** Subject, text and HTML, encrypted with the key derived from SECRET_KEY. */
+    sealedMessage: text('sealed_message'),
+    createdAt: createdAt(),
+    nextAttemptAt: at('next_attempt_at').notNull().defaultNow(),
+    /** An instance sending it holds it until then; another instance may take it after. */
+    lockedUntil: at('locked_until'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    sentAt: at('sent_at'),
+    /** Given up after repeated failures (the reason is in last_error). */
+    failedAt: at('failed_at'),
+  },
+  (t) => [index('mail_outbox_due').on(t.nextAttemptAt).where(sql`${t.sentAt} is null and ${t.failedAt} is null`)],
+);
