@@ -43,7 +43,7 @@ describe('settings', () => {
   });
 
   it('never creates demo accounts in production unless asked', () => {
-    const prod = { NODE_ENV: 'production', SECRET_KEY: KEY, PUBLIC_URL: 'https://g.example' };
+    const prod = { NODE_ENV: 'production', SECRET_KEY: KEY, PUBLIC_URL: 'https://g.example', SMTP_URL: 'smtps://mail.example' };
     expect(loadConfig(prod).demo).toBe(false);
     expect(loadConfig({ ...prod, DEMO: '1' }).demo).toBe(true);
   });

@@ -25,8 +25,12 @@ const envSchema = z.object({
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .refine((v) => URL.canParse(v) && new URL(v).hostname !== '', 'must name the mail server (smtps://user:pass@host:465)')
     .optional(),
   MAIL_FROM: z.string().min(3).default('Gatehouse <no-reply@gatehouse.localhost>'),
+  MAIL_POLL_MS: int(10, 600_000).default(2000),
+  MAIL_RETRY_BASE_MS: int(1, 3_600_000).default(5000),
+  MAIL_GIVE_UP_HOURS: int(1, 7 * 24).default(24),
   SECRET_KEY: z
     .string()
     .regex(/^[A-Za-z0-9+/_-]{43,}={0,2}$/, 'must be at least 32 random bytes, base64 (openssl rand -base64 32)')
@@ -61,6 +65,10 @@ export interface Config {
   dataDir: string;
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** How often each instance looks for mail to send (a kick sends at once). */
+  mailPollMs: number;
+  /** After a failed try: wait baseMs, doubling each time up to 15 min; give up after giveUpHours. */
+  mailRetry: { baseMs: number; giveUpHours: number };
   secretKey: string | undefined;
   demo: boolean;
   trustProxyHops: number;
@@ -89,6 +97,10 @@ export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   if (e.NODE_ENV === 'production' && !e.SECRET_KEY) problems.push('SECRET_KEY is required when NODE_ENV=production');
   if (e.NODE_ENV === 'production' && !e.PUBLIC_URL) problems.push('PUBLIC_URL is required when NODE_ENV=production');
+  // Without it mail would only reach the dev mailbox, which production never serves.
+  if (e.NODE_ENV === 'production' && !e.SMTP_URL) {
+    problems.push('SMTP_URL is required when NODE_ENV=production (smtps://user:pass@host:465 or smtp://user:pass@host:587)');
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const publicUrl = new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`);
@@ -103,6 +115,8 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: e.DATA_DIR,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    mailPollMs: e.MAIL_POLL_MS,
+    mailRetry: { baseMs: e.MAIL_RETRY_BASE_MS, giveUpHours: e.MAIL_GIVE_UP_HOURS },
     secretKey: e.SECRET_KEY,
     // Demo accounts have published passwords: never by default in production.
     demo: e.DEMO ?? e.NODE_ENV !== 'production',

@@ -55,6 +55,7 @@ export async function startGatehouse(config: Config, log: Logger, options: { dat
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   const maintenance = startMaintenance(services);
+  services.mail.start();
 
   return {
     url,
@@ -68,6 +69,8 @@ export async function startGatehouse(config: Config, log: Logger, options: { dat
         if ('closeIdleConnections' in server) server.closeIdleConnections();
         setTimeout(() => ('closeAllConnections' in server ? server.closeAllConnections() : undefined), 5000).unref();
       });
+      // After the server (its last requests may kick it), before the database it sends from.
+      await services.mail.stop();
       await database.close();
     },
   };

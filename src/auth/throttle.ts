@@ -76,6 +76,16 @@ export class Throttle {
     }
   }
 
+  /** Counts one use against each key: false when any key is past its limit (no lockout, no growth). */
+  async take(keys: Array<[ThrottleRule, string]>): Promise<boolean> {
+    let allowed = true;
+    for (const [rule, key] of keys) {
+      const res = await this.limiters.get(rule.name)!.penalty(key, 1);
+      if (res.consumedPoints > rule.points) allowed = false;
+    }
+    return allowed;
+  }
+
   async clear(keys: Array<[ThrottleRule, string]>): Promise<void> {
     for (const [rule, key] of keys) await this.limiters.get(rule.name)!.delete(key);
   }
@@ -109,5 +119,30 @@ export class SignInThrottle {
   /** A success clears this account's counters from this address (not the address's, nor others'). */
   succeeded(a: Attempt): Promise<void> {
     return this.throttle.clear([[this.rules.accountFromAddress, `${a.email}|${a.ip}`]]);
+  }
+}
+
+/**
+ * Reset-link requests: 3 an hour for one email, 20 an hour from one address. Past that the
+ * request is dropped silently (the page is the same), so it can neither flood a mailbox nor
+ * tell a stranger anything.
+ */
+export const RESET_REQUEST_RULES = {
+  email: { name: 'reset:email', points: 3, windowSeconds: 3600, firstWaitSeconds: 0, maxWaitSeconds: 0 },
+  address: { name: 'reset:ip', points: 20, windowSeconds: 3600, firstWaitSeconds: 0, maxWaitSeconds: 0 },
+} satisfies Record<string, ThrottleRule>;
+
+export class ResetRequestThrottle {
+  private readonly throttle: Throttle;
+
+  constructor(db: Db, private readonly rules = RESET_REQUEST_RULES) {
+    this.throttle = new Throttle(db, rules);
+  }
+
+  allow(email: string, ip: string): Promise<boolean> {
+    return this.throttle.take([
+      [this.rules.email, email],
+      [this.rules.address, ip],
+    ]);
   }
 }

@@ -16,6 +16,10 @@ export const SECURITY_EVENTS = {
   sessions_revoked_others: 'Signed out of all other sessions',
   session_expired: 'Session timed out',
   password_rehashed: 'Password storage upgraded',
+  password_reset_requested: 'Password link requested',
+  password_reset_throttled: 'Password link not sent: too many requests',
+  password_reset_link_used: 'Password link used',
+  password_changed: 'Password changed',
 } as const;
 
 export type SecurityEventName = keyof typeof SECURITY_EVENTS;

@@ -10,14 +10,17 @@ import { securityHeaders } from './middleware/security-headers.ts';
 import { loadSession } from './middleware/session.ts';
 import { loadSite } from './middleware/site.ts';
 import { accountSettingsRoutes } from './routes/account-settings.tsx';
+import { browserScriptRoutes } from './routes/browser-scripts.ts';
 import { dashboardRoutes } from './routes/dashboard.tsx';
+import { DEV_MAILBOX_PATH, devMailboxEnabled, devMailboxRoutes } from './routes/dev-mailbox.tsx';
 import { loginRoutes } from './routes/login.tsx';
+import { passwordResetRoutes } from './routes/password-reset.tsx';
 import { sessionActionRoutes } from './routes/session-actions.ts';
 import { errorPage } from './views/error-page.tsx';
 import { LandingPage } from './views/other-pages.tsx';
 import { render } from './views/render.ts';
 
-const stylesheet = readFileSync(new URL('./static/app.css', import.meta.url), 'utf8');
+const stylesheet = ['app.css', 'password.css'].map((f) => readFileSync(new URL(`./static/${f}`, import.meta.url), 'utf8')).join('\n');
 
 /** Forms here are small: 64 KiB is far beyond any of them, and far below harm. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -34,6 +37,7 @@ export function createApp(services: Services) {
     return c.body(stylesheet, 200, { 'Content-Type': 'text/css; charset=utf-8' });
   });
   app.get('/favicon.ico', (c) => c.body(null, 204));
+  app.route('/static/js', browserScriptRoutes);
   app.get('/healthz', async (c) => {
     await services.db.execute('select 1');
     return c.json({ status: 'ok' });
@@ -48,10 +52,12 @@ export function createApp(services: Services) {
   app.use(loadSession());
 
   app.get('/', (c) => render(c, <LandingPage csrfToken={c.var.csrfToken} />));
+  if (devMailboxEnabled(services.config)) app.route(DEV_MAILBOX_PATH, devMailboxRoutes);
 
   const site = new Hono<AppEnv>();
   site.use(loadSite());
   site.route('/login', loginRoutes);
+  site.route('/password', passwordResetRoutes);
   site.route('/account', accountSettingsRoutes);
   site.route('/', sessionActionRoutes);
   site.route('/', dashboardRoutes);

@@ -21,5 +21,7 @@ export function securityHeaders(https: boolean): MiddlewareHandler<AppEnv> {
     crossOriginResourcePolicy: 'same-origin',
     strictTransportSecurity: https ? 'max-age=31536000; includeSubDomains' : false,
     permissionsPolicy: { camera: [], microphone: [], geolocation: [] },
+    // A route may set a stricter policy of its own (the dev mailbox's raw HTML view).
+    overwrite: false,
   });
 }

@@ -8,6 +8,7 @@ import { looksLikeSessionToken } from '../../auth/session-token.ts';
 import { MAX_EMAIL_LENGTH, normaliseEmail } from '../../directory/email-address.ts';
 import { siteHasSsoUsers } from '../../directory/sites.ts';
 import { hmac } from '../../lib/keys.ts';
+import { MAX_PASSWORD_LENGTH } from '../../auth/methods/password/policy.ts';
 import { KNOWN_BROWSER_COOKIE, SESSION_COOKIE, readCookie, readSitePreference, writeCookie, writeSitePreference } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
@@ -16,7 +17,6 @@ import { LoginPage, type LoginPageProps, SIGN_IN_FAILED } from '../views/login-p
 import { render } from '../views/render.ts';
 
 const PROVIDER_COOKIE = 'gatehouse_provider';
-const MAX_PASSWORD_LENGTH = 1024;
 const KNOWN_BROWSER_TAGS = 5;
 
 const provider = z.enum(['identity', 'sso']);
@@ -55,7 +55,8 @@ export const loginRoutes = new Hono<AppEnv>()
     const requested = c.req.query('provider');
     const page = await loginPageFor(c, requested);
     if (requested && page.showSwitch && requested === page.provider) writeSitePreference(c, site.slug, PROVIDER_COOKIE, page.provider);
-    return render(c, <LoginPage {...page} csrfToken={c.var.csrfToken} />);
+    const notice = c.req.query('password') === 'changed' ? 'Your password has been set. You can now log in with it.' : undefined;
+    return render(c, <LoginPage {...page} csrfToken={c.var.csrfToken} {...(notice ? { notice } : {})} />);
   })
   .post('/', async (c) => {
     const { services } = c.var;

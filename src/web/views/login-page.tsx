@@ -1,6 +1,7 @@
 import type { Provider } from '../../auth/flows/sign-in/index.ts';
 import type { Site } from '../../directory/sites.ts';
 import { CsrfField, Layout } from './layout.tsx';
+import { FORGOTTEN_LINK_TEXT } from './password-pages.tsx';
 
 export const SIGN_IN_FAILED = 'Your email address or password was incorrect';
 
@@ -43,6 +44,9 @@ export function LoginPage(p: LoginPageProps) {
           <input id="password" name="password" type="password" autocomplete="current-password" required maxlength={1024} />
           <button type="submit" class="primary">Login</button>
         </form>
+        <p class="forgotten">
+          <a href={`${base}/password/forgotten?provider=${p.provider}`}>{FORGOTTEN_LINK_TEXT}</a>
+        </p>
         {p.showSwitch && (
           <p class="switch-provider">
             <a href={`${base}/login?provider=${other}`}>

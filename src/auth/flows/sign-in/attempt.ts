@@ -14,12 +14,7 @@ export interface SignInRequest {
   knownBrowser: boolean;
 }
 
-export interface MatchedAccount {
-  accountId: string;
-  passwordHash: string | null;
-  siteUserId: string;
-  siteUserActive: boolean;
-}
+export type { SiteAccount as MatchedAccount } from '../../../directory/accounts.ts';
 
 /** Why a sign-in failed, kept for the security log; the person only ever sees one message. */
 export type FailureReason = 'unknown_email' | 'no_password_set' | 'wrong_password' | 'user_disabled';

@@ -5,13 +5,13 @@ import { startSession } from '../../sessions.ts';
 import type { Services } from '../../../services.ts';
 import type { SignInRequest, SignInResult } from './attempt.ts';
 import { checkPassword } from './check-password.ts';
-import { findAccount } from './find-account.ts';
+import { findSiteAccount } from '../../../directory/accounts.ts';
 import { recordFailure, recordSuccess, recordThrottled } from './record-outcome.ts';
 
 export type { Provider, SignInRequest, SignInResult } from './attempt.ts';
 
 export async function signIn(services: Services, req: SignInRequest): Promise<SignInResult> {
-  const match = await findAccount(services.db, req);
+  const match = await findSiteAccount(services.db, req.site.id, req.email, req.provider);
 
   const wait = await services.signInThrottle.waitSeconds({ email: req.email, ip: req.ip, knownBrowser: req.knownBrowser });
   if (wait > 0) {

@@ -27,6 +27,14 @@ export class PasswordMethod {
     return this.gate.run(() => hashPassword(password, this.params));
   }
 
+  /** Whether the password is one of these stored hashes (a reset may not reuse the last five). */
+  async matchesAny(password: string, storedHashes: string[]): Promise<boolean> {
+    for (const stored of storedHashes) {
+      if (await this.gate.run(() => verifyPassword(stored, password))) return true;
+    }
+    return false;
+  }
+
   /** Throws HashingBusy when the service is at capacity: the caller answers 503, not "wrong password". */
   async check(storedHash: string | null, password: string): Promise<PasswordCheck> {
     const ok = await this.gate.run(() => verifyPassword(storedHash ?? this.unknownAccountHash, password));

@@ -1,0 +1,84 @@
+// The three emails of the password flow. Each names the school and carries nothing personal
+// beyond what the reader already knows (their own address); only the first carries a link.
+import { html } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import { describeBrowser } from '../../../lib/describe-browser.ts';
+
+interface Mail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+function page(body: HtmlEscapedString | Promise<HtmlEscapedString>): string {
+  return html`<!doctype html><html lang="en-GB"><body style="font-family: system-ui, sans-serif; color: #1d2733; line-height: 1.5; max-width: 36rem">${body}<p style="color:#5b6775; font-size: .9em">This email was sent by Gatehouse, the sign-in service of your school's safeguarding system.</p></body></html>`.toString();
+}
+
+/** "midnight tonight (00:00 on Saturday 21 November 2026, UK time)" */
+export function describeExpiry(expiresAt: Date, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })
+      .formatToParts(expiresAt)
+      .map((part) => [part.type, part.value]),
+  );
+  const when = `${parts.weekday} ${parts.day} ${parts.month} ${parts.year}`;
+  const zone = timeZone === 'Europe/London' ? 'UK time' : `${timeZone} time`;
+  return `midnight tonight (00:00 on ${when}, ${zone})`;
+}
+
+export function resetLinkEmail(p: { siteName: string; link: string; loginUrl: string; expiresAt: Date; timeZone: string; sso: boolean }): Mail {
+  const expiry = describeExpiry(p.expiresAt, p.timeZone);
+  const sso = p.sso ? 'This is your Single Sign-On password: it will work at every school where you use Gatehouse.' : '';
+  return {
+    subject: `Set your Gatehouse password for ${p.siteName}`,
+    text: [
+      'Hello,',
+      '',
+      `Someone, hopefully you, asked to set or reset the Gatehouse password for this email address at ${p.siteName}.`,
+      '',
+      'Choose your password here:',
+      p.link,
+      '',
+      `The link works once, and expires at ${expiry}. If it has expired, ask for a new one on your school's sign-in page: ${p.loginUrl}`,
+      ...(sso ? ['', sso] : []),
+      '',
+      'If you did not ask for this, you can ignore this email: your password has not changed.',
+    ].join('\n'),
+    html: page(html`<p>Hello,</p>
+      <p>Someone, hopefully you, asked to set or reset the Gatehouse password for this email address at <strong>${p.siteName}</strong>.</p>
+      <p><a href="${p.link}" style="display:inline-block; background:#1f4e79; color:#fff; padding:.6em 1.2em; border-radius:.3em; text-decoration:none">Choose your password</a></p>
+      <p>The link works once, and expires at ${expiry}. If it has expired, ask for a new one on <a href="${p.loginUrl}">your school's sign-in page</a>.</p>
+      ${sso ? html`<p>${sso}</p>` : ''}
+      <p>If you did not ask for this, you can ignore this email: your password has not changed.</p>`),
+  };
+}
+
+export function noAccountEmail(p: { siteName: string; provider: 'identity' | 'sso'; loginUrl: string }): Mail {
+  const kind = p.provider === 'sso' ? 'Single Sign-On' : 'Identity';
+  const lines = [
+    `Someone asked for a Gatehouse password link for this email address at ${p.siteName}, but this address has no ${kind} account there, so no link was sent.`,
+    `If you work at ${p.siteName} and need Gatehouse, ask your school's Gatehouse administrator to add you, or to correct your email address (Admin > Users, in your profile).`,
+    'If you use Gatehouse at more than one school, or StaffSafe, you may have a Single Sign-On account: ask again and choose "Single Sign-On" as the Authentication Provider. If you use it at one school only, choose "Identity".',
+    'If you did not ask for this, you can ignore this email.',
+  ];
+  return {
+    subject: `Gatehouse password request for ${p.siteName}`,
+    text: ['Hello,', '', ...lines.flatMap((l) => [l, '']), `Your school's sign-in page: ${p.loginUrl}`].join('\n'),
+    html: page(html`<p>Hello,</p>${lines.map((l) => html`<p>${l}</p>`)}<p><a href="${p.loginUrl}">Your school's sign-in page</a></p>`),
+  };
+}
+
+export function passwordChangedEmail(p: { siteName: string; at: Date; timeZone: string; ip: string; userAgent: string; loginUrl: string }): Mail {
+  const when = new Intl.DateTimeFormat('en-GB', { timeZone: p.timeZone, dateStyle: 'full', timeStyle: 'short' }).format(p.at);
+  const where = `${describeBrowser(p.userAgent)}, IP address ${p.ip}`;
+  const lines = [
+    `The Gatehouse password for this email address was changed on ${when} (${p.timeZone}), from ${where}, through a link requested at ${p.siteName}.`,
+    'All sessions signed in with the old password have been signed out.',
+    `If this was not you, ask for a new password link now on your school's sign-in page, and tell your school's Gatehouse administrator.`,
+  ];
+  return {
+    subject: 'Your Gatehouse password was changed',
+    text: ['Hello,', '', ...lines.flatMap((l) => [l, '']), `Your school's sign-in page: ${p.loginUrl}`].join('\n'),
+    html: page(html`<p>Hello,</p>${lines.map((l) => html`<p>${l}</p>`)}<p><a href="${p.loginUrl}">Your school's sign-in page</a></p>`),
+  };
+}

@@ -1,0 +1,62 @@
+// "Forgotten your password or using Gatehouse for the first time?": asking for a link.
+// The person sees the same page, status and timing whatever happens here: a link to the
+// account's own address, an email saying there is no account, or (past the limits) nothing.
+import { resetToken } from '../../../db/schema.ts';
+import { findSiteAccount } from '../../../directory/accounts.ts';
+import type { Site } from '../../../directory/sites.ts';
+import { enqueueMail } from '../../../mail/outbox.ts';
+import { recordSecurityEvent } from '../../../security-log/security-events.ts';
+import type { Services } from '../../../services.ts';
+import type { Provider } from '../sign-in/index.ts';
+import { noAccountEmail, resetLinkEmail } from './emails.ts';
+import { newResetToken, resetLinkExpiry } from './reset-link.ts';
+
+export interface LinkRequest {
+  site: Site;
+  /** Normalised and checked to be an email address. */
+  email: string;
+  provider: Provider;
+  ip: string;
+  userAgent: string;
+}
+
+export async function requestResetLink(services: Services, req: LinkRequest, now = new Date()): Promise<void> {
+  const { db, keys, config } = services;
+  const client = { ip: req.ip, userAgent: req.userAgent };
+  const loginUrl = `${config.publicUrl.origin}/${req.site.slug}/login`;
+  const match = await findSiteAccount(db, req.site.id, req.email, req.provider);
+
+  if (!(await services.resetThrottle.allow(req.email, req.ip))) {
+    await recordSecurityEvent(db, services.log, {
+      accountId: match?.accountId ?? null,
+      siteId: req.site.id,
+      event: 'password_reset_throttled',
+      ...client,
+      detail: match ? {} : { email: req.email },
+    });
+    return;
+  }
+
+  await db.transaction(async (tx) => {
+    if (match?.siteUserActive) {
+      const { token, tokenHash } = newResetToken();
+      const expiresAt = resetLinkExpiry(now, req.site.timeZone);
+      await tx.insert(resetToken).values({ tokenHash, accountId: match.accountId, siteId: req.site.id, expiresAt, ip: req.ip, createdAt: now });
+      const link = `${config.publicUrl.origin}/${req.site.slug}/password/reset?token=${token}`;
+      const mail = resetLinkEmail({ siteName: req.site.name, link, loginUrl, expiresAt, timeZone: req.site.timeZone, sso: req.provider === 'sso' });
+      await enqueueMail(tx, keys.encryption, { to: match.email, kind: 'reset_link', ...mail });
+      await recordSecurityEvent(tx, services.log, { accountId: match.accountId, siteId: req.site.id, event: 'password_reset_requested', ...client });
+    } else {
+      const mail = noAccountEmail({ siteName: req.site.name, provider: req.provider, loginUrl });
+      await enqueueMail(tx, keys.encryption, { to: req.email, kind: 'no_account', ...mail });
+      await recordSecurityEvent(tx, services.log, {
+        accountId: match?.accountId ?? null,
+        siteId: req.site.id,
+        event: 'password_reset_requested',
+        ...client,
+        detail: { outcome: match ? 'user_disabled' : 'no_account', ...(match ? {} : { email: req.email }) },
+      });
+    }
+  });
+  services.mail.kick();
+}

@@ -1,0 +1,40 @@
+// Finding the account that signs in at a site: of the chosen kind, with a user at that site
+// with that email. Sign-in and password reset both ask this same question.
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../db/connect.ts';
+import { account, siteUser } from '../db/schema.ts';
+
+export type AccountKind = 'identity' | 'sso';
+
+export interface SiteAccount {
+  accountId: string;
+  email: string;
+  passwordHash: string | null;
+  siteUserId: string;
+  fullName: string;
+  siteUserActive: boolean;
+}
+
+export async function findSiteAccount(db: Db, siteId: string, email: string, kind: AccountKind): Promise<SiteAccount | undefined> {
+  const [row] = await db
+    .select({
+      accountId: account.id,
+      email: account.email,
+      passwordHash: account.passwordHash,
+      siteUserId: siteUser.id,
+      fullName: siteUser.fullName,
+      status: siteUser.status,
+    })
+    .from(siteUser)
+    .innerJoin(account, eq(account.id, siteUser.accountId))
+    .where(and(eq(siteUser.siteId, siteId), eq(siteUser.email, email), eq(account.kind, kind)));
+  if (!row) return undefined;
+  const { status, ...rest } = row;
+  return { ...rest, siteUserActive: status === 'active' };
+}
+
+/** Every name the account's person goes by at their sites (a password must not contain them). */
+export async function namesOfAccount(db: Db, accountId: string): Promise<string[]> {
+  const rows = await db.selectDistinct({ fullName: siteUser.fullName }).from(siteUser).where(eq(siteUser.accountId, accountId));
+  return rows.map((r) => r.fullName);
+}

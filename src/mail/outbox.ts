@@ -1,0 +1,105 @@
+// The outbox: mail is written here in the same transaction as whatever it tells of, and the
+// sender (sender.ts) takes it from here. Subject, text and HTML are sealed (they can hold a
+// one-time link); the recipient and kind stay readable for the sender's logs and the dev mailbox.
+import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import type { Db } from '../db/connect.ts';
+import { mailOutbox } from '../db/schema.ts';
+import type { DbTransaction } from '../db/transaction.ts';
+import { open, seal } from '../lib/secret-box.ts';
+
+export type { DbTransaction };
+
+export interface OutgoingMail {
+  to: string;
+  kind: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export type SealedPart = Pick<OutgoingMail, 'subject' | 'text' | 'html'>;
+
+/** Writes the mail to the outbox, sealed with `key` (services.keys.encryption); call it inside the same db transaction as whatever the mail tells of. */
+export async function enqueueMail(db: Db | DbTransaction, key: Buffer, mail: OutgoingMail): Promise<number> {
+  const part: SealedPart = { subject: mail.subject, text: mail.text, html: mail.html };
+  const [row] = await db
+    .insert(mailOutbox)
+    .values({ recipient: mail.to, kind: mail.kind, sealedMessage: seal(key, JSON.stringify(part)) })
+    .returning({ id: mailOutbox.id });
+  return row!.id;
+}
+
+/** Throws when the message was sealed with another key (SECRET_KEY changed). */
+export function openMessage(key: Buffer, sealed: string): SealedPart {
+  return JSON.parse(open(key, sealed)) as SealedPart;
+}
+
+export interface ClaimedMail {
+  id: number;
+  recipient: string;
+  kind: string;
+  sealedMessage: string | null;
+  /** Counting this one. */
+  attempts: number;
+  createdAt: Date;
+}
+
+const inMs = (ms: number) => sql`now() + ${ms} * interval '1 millisecond'`;
+
+/**
+ * Takes up to `limit` due messages for this instance for `lockMs`. SKIP LOCKED and the lock
+ * column together mean no two instances ever hold one message, even mid-claim; one that stops
+ * while holding a message lets it go when the lock runs out. Times are the database's clock.
+ */
+export async function claimDueMail(db: Db, limit: number, lockMs: number): Promise<ClaimedMail[]> {
+  const due = db
+    .select({ id: mailOutbox.id })
+    .from(mailOutbox)
+    .where(
+      and(
+        isNull(mailOutbox.sentAt),
+        isNull(mailOutbox.failedAt),
+        lte(mailOutbox.nextAttemptAt, sql`now()`),
+        or(isNull(mailOutbox.lockedUntil), lt(mailOutbox.lockedUntil, sql`now()`)),
+      ),
+    )
+    .orderBy(asc(mailOutbox.id))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+  const claimed = await db
+    .update(mailOutbox)
+    .set({ lockedUntil: inMs(lockMs), attempts: sql`${mailOutbox.attempts} + 1` })
+    .where(inArray(mailOutbox.id, due))
+    .returning({
+      id: mailOutbox.id,
+      recipient: mailOutbox.recipient,
+      kind: mailOutbox.kind,
+      sealedMessage: mailOutbox.sealedMessage,
+      attempts: mailOutbox.attempts,
+      createdAt: mailOutbox.createdAt,
+    });
+  return claimed.sort((a, b) => a.id - b.id);
+}
+
+/** Sent: the message itself is dropped unless the dev mailbox keeps it to show. */
+export async function markSent(db: Db, id: number, keepMessage: boolean): Promise<void> {
+  await db
+    .update(mailOutbox)
+    .set({ sentAt: sql`now()`, lockedUntil: null, ...(keepMessage ? {} : { sealedMessage: null }) })
+    .where(eq(mailOutbox.id, id));
+}
+
+/**
+ * Not sent this time: try again after `delayMs`, or (null) give up, dropping the message: its
+ * link is no use to anyone now. `error` must hold no message content.
+ */
+export async function markNotSent(db: Db, id: number, error: string, delayMs: number | null): Promise<void> {
+  await db
+    .update(mailOutbox)
+    .set({
+      lastError: error,
+      lockedUntil: null,
+      ...(delayMs === null ? { failedAt: sql`now()`, sealedMessage: null } : { nextAttemptAt: inMs(delayMs) }),
+    })
+    .where(and(eq(mailOutbox.id, id), isNull(mailOutbox.sentAt)));
+}

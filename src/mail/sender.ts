@@ -1,0 +1,116 @@
+// Sends what waits in the outbox: every instance runs one sender, polling every MAIL_POLL_MS,
+// and kick() sends at once after a request has written mail. Passes never overlap; kicks that
+// arrive during a pass make one more pass. Logs say which mail (outbox id, kind, attempt) and
+// why it failed, never its recipient's link or its text.
+import type { Logger } from 'pino';
+import type { Db } from '../db/connect.ts';
+import { claimDueMail, type ClaimedMail, markNotSent, markSent, openMessage } from './outbox.ts';
+import { afterFailure, type RetryPolicy } from './retry.ts';
+import { describeSendError, type MailTransport } from './transport.ts';
+
+/** How many messages one claim takes. */
+const BATCH = 10;
+/** How long a claim holds them: far longer than BATCH sends can take (transport.ts timeouts). */
+const CLAIM_MS = 10 * 60_000;
+
+export interface MailSenderOptions {
+  db: Db;
+  /** services.keys.encryption: opens what enqueueMail sealed. */
+  key: Buffer;
+  transport: MailTransport;
+  log: Logger;
+  pollMs: number;
+  retry: RetryPolicy;
+}
+
+export class MailSender {
+  private started = false;
+  private timer: NodeJS.Timeout | undefined;
+  private pass: Promise<void> | undefined;
+  private again = false;
+  private readonly log: Logger;
+
+  constructor(private readonly options: MailSenderOptions) {
+    this.log = options.log.child({ component: 'mail' });
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.timer = setInterval(() => this.kick(), this.options.pollMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** There is new mail: send soon. Safe to call any number of times; does nothing unless started. */
+  kick(): void {
+    if (!this.started) return;
+    if (this.pass) {
+      this.again = true;
+      return;
+    }
+    this.pass = this.drain().finally(() => {
+      this.pass = undefined;
+      if (this.again) this.kick();
+    });
+  }
+
+  /** Stops polling, waits for a pass under way to finish, and closes the transport. */
+  async stop(): Promise<void> {
+    this.started = false;
+    clearInterval(this.timer);
+    await this.pass;
+    this.options.transport.close();
+  }
+
+  private async drain(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        await this.sendDue();
+      } catch (err) {
+        // The database is unreachable: the mail waits in the outbox for the next pass.
+        this.log.warn({ err }, 'mail pass failed');
+      }
+    } while (this.again && this.started);
+  }
+
+  /** Claims and sends batches until nothing more is due (or the sender is stopped). */
+  private async sendDue(): Promise<void> {
+    while (this.started) {
+      const batch = await claimDueMail(this.options.db, BATCH, CLAIM_MS);
+      for (const mail of batch) await this.sendOne(mail);
+      if (batch.length < BATCH) return;
+    }
+  }
+
+  private async sendOne(mail: ClaimedMail): Promise<void> {
+    const { db, key, transport, retry } = this.options;
+    const about = { outboxId: mail.id, kind: mail.kind, attempt: mail.attempts };
+    try {
+      const message = this.open(mail);
+      await transport.send({ to: mail.recipient, kind: mail.kind, ...message });
+    } catch (err) {
+      const error = err instanceof UnreadableMail ? err.message : describeSendError(err);
+      const next = afterFailure(mail.attempts, mail.createdAt, new Date(), retry);
+      await markNotSent(db, mail.id, error, next.giveUp ? null : next.delayMs);
+      if (next.giveUp) this.log.error({ ...about, error }, 'mail given up');
+      else this.log.warn({ ...about, error, retryInMs: next.delayMs }, 'mail not sent; will try again');
+      return;
+    }
+    // Should this fail, the claim runs out and the mail goes again: at least once, never lost.
+    await markSent(db, mail.id, transport.keepsMessages);
+    this.log.info(about, 'mail sent');
+  }
+
+  private open(mail: ClaimedMail) {
+    if (!mail.sealedMessage) throw new UnreadableMail('the message is missing from the outbox');
+    try {
+      return openMessage(this.options.key, mail.sealedMessage);
+    } catch {
+      throw new UnreadableMail('the message cannot be opened: SECRET_KEY differs from the one that wrote it');
+    }
+  }
+}
+
+class UnreadableMail extends Error {}
