@@ -48,6 +48,7 @@ const envSchema = z.object({
   HASH_CONCURRENCY: int(1, 256).optional(),
   HASH_QUEUE_LIMIT: int(0, 100_000).optional(),
   SESSION_IDLE_MINUTES: int(1, 24 * 60).default(30),
+  RESET_RESPONSE_MS: int(0, 10_000).default(250),
   SESSION_ABSOLUTE_HOURS: int(1, 7 * 24).default(12),
 });
 
@@ -77,6 +78,8 @@ export interface Config {
   hashConcurrency: number | undefined;
   hashQueueLimit: number | undefined;
   sessionDefaults: { idleMinutes: number; absoluteHours: number };
+  /** Every reset-link request is answered after at least this long, known address or not. */
+  resetResponseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -126,5 +129,6 @@ export function loadConfig(env: Env = process.env): Config {
     hashConcurrency: e.HASH_CONCURRENCY,
     hashQueueLimit: e.HASH_QUEUE_LIMIT,
     sessionDefaults: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS },
+    resetResponseMs: e.RESET_RESPONSE_MS,
   };
 }

@@ -32,7 +32,8 @@ function fileName(text: string): string {
 }
 
 /** Registers the hooks of one e2e test file; the returned harness is usable inside tests. */
-export function useBrowserHarness(): BrowserHarness {
+/** `env` is read when the server starts (after earlier beforeAll hooks, e.g. an SMTP inbox's). */
+export function useBrowserHarness(options: { env?: () => Record<string, string> } = {}): BrowserHarness {
   let gatehouse: TestGatehouse | undefined;
   let browser: Browser | undefined;
   let open: BrowserContext[] = [];
@@ -47,7 +48,7 @@ export function useBrowserHarness(): BrowserHarness {
     // Both at once; each is kept as soon as it exists, so afterAll closes it whatever else failed.
     const started = await Promise.allSettled([
       (async () => {
-        gatehouse = await startTestGatehouse('embedded');
+        gatehouse = await startTestGatehouse('embedded', { env: options.env?.() ?? {} });
         await seedSchools(gatehouse);
       })(),
       (async () => {

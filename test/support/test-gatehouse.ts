@@ -31,6 +31,8 @@ export async function startTestGatehouse(
     SECRET_KEY: TEST_SECRET_KEY,
     DEMO: options.demo ? '1' : '0',
     LOG_LEVEL: 'silent',
+    // Tests that are about timing set their own; the rest need not wait.
+    RESET_RESPONSE_MS: '0',
     ...options.env,
   });
   const database = options.database ?? (await freshDatabase(kind));

@@ -4,6 +4,7 @@
 import { resetToken } from '../../../db/schema.ts';
 import { findSiteAccount } from '../../../directory/accounts.ts';
 import type { Site } from '../../../directory/sites.ts';
+import { atSteadyPace } from '../../../lib/steady-pace.ts';
 import { enqueueMail } from '../../../mail/outbox.ts';
 import { recordSecurityEvent } from '../../../security-log/security-events.ts';
 import type { Services } from '../../../services.ts';
@@ -20,7 +21,12 @@ export interface LinkRequest {
   userAgent: string;
 }
 
-export async function requestResetLink(services: Services, req: LinkRequest, now = new Date()): Promise<void> {
+export function requestResetLink(services: Services, req: LinkRequest, now = new Date()): Promise<void> {
+  // The known-address path writes one row more: the steady pace hides that difference.
+  return atSteadyPace(services.config.resetResponseMs, () => sendLinkOrExplanation(services, req, now));
+}
+
+async function sendLinkOrExplanation(services: Services, req: LinkRequest, now: Date): Promise<void> {
   const { db, keys, config } = services;
   const client = { ip: req.ip, userAgent: req.userAgent };
   const loginUrl = `${config.publicUrl.origin}/${req.site.slug}/login`;
