@@ -2,6 +2,7 @@
 // Change it here, then `npm run db:generate` writes the SQL migration into drizzle/.
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   check,
   index,
@@ -211,4 +212,87 @@ export const mailOutbox = pgTable(
     failedAt: at('failed_at'),
   },
   (t) => [index('mail_outbox_due').on(t.nextAttemptAt).where(sql`${t.sentAt} is null and ${t.failedAt} is null`)],
+);
+
+/**
+ * A second factor of an account: an authenticator app (TOTP), a security key or passkey
+ * (WebAuthn), or a vendor-issued hardware TOTP token that school admins cannot remove.
+ */
+export const device = pgTable(
+  'device',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: uuid('account_id').references(() => account.id),
+    kind: text('kind', { enum: ['totp', 'webauthn', 'managed_totp'] }).notNull(),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: at('last_used_at'),
+    /** Set the first time it is used to sign in or elevate; "Unverified" until then. */
+    verifiedAt: at('verified_at'),
+    /** TOTP: the base32 secret, sealed with the key derived from SECRET_KEY. */
+    sealedSecret: text('sealed_secret'),
+    /** TOTP: the last time step accepted, so a code works once. */
+    lastTotpStep: integer('last_totp_step'),
+    /** WebAuthn: the credential's id (base64url), its COSE public key (base64url), its counter. */
+    credentialId: text('credential_id').unique(),
+    publicKey: text('public_key'),
+    signCount: bigint('sign_count', { mode: 'number' }),
+    transports: text('transports').array(),
+    attestationFormat: text('attestation_format'),
+    aaguid: text('aaguid'),
+    /** Managed tokens: the vendor's serial number. */
+    serial: text('serial').unique(),
+  },
+  (t) => [
+    check('device_kind_valid', sql`${t.kind} in ('totp', 'webauthn', 'managed_totp')`),
+    index('device_account').on(t.accountId),
+  ],
+);
+
+/** Single-use codes for when no device is at hand; only a keyed hash (HMAC) is kept. */
+export const recoveryCode = pgTable(
+  'recovery_code',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    accountId: uuid('account_id').notNull().references(() => account.id),
+    codeHash: text('code_hash').notNull(),
+    createdAt: createdAt(),
+    usedAt: at('used_at'),
+  },
+  (t) => [index('recovery_code_account').on(t.accountId)],
+);
+
+/**
+ * A sign-in that has passed the password and waits for the second factor. It is not a
+ * session: it grants nothing, lives minutes, and only its token's hash is kept.
+ */
+export const pendingSignIn = pgTable('pending_sign_in', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tokenHash: text('token_hash').notNull().unique(),
+  accountId: uuid('account_id').notNull().references(() => account.id),
+  siteUserId: uuid('site_user_id').notNull().references(() => siteUser.id),
+  siteId: uuid('site_id').notNull().references(() => site.id),
+  provider: text('provider').notNull(),
+  ip: text('ip'),
+  userAgent: text('user_agent'),
+  createdAt: createdAt(),
+  expiresAt: at('expires_at').notNull(),
+});
+
+/**
+ * Server-side state of a ceremony in progress, one per owner and purpose: a WebAuthn
+ * challenge, or the TOTP secret being enrolled (so a wrong code keeps the same QR).
+ * The owner is a session's or a pending sign-in's id. Values are sealed.
+ */
+export const ceremony = pgTable(
+  'ceremony',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id').notNull(),
+    purpose: text('purpose').notNull(),
+    sealedValue: text('sealed_value').notNull(),
+    createdAt: createdAt(),
+    expiresAt: at('expires_at').notNull(),
+  },
+  (t) => [uniqueIndex('ceremony_owner_purpose').on(t.ownerId, t.purpose)],
 );

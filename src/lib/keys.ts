@@ -6,12 +6,19 @@ export interface Keys {
   csrf: Buffer;
   knownBrowser: Buffer;
   encryption: Buffer;
+  /** Keys the HMAC under which recovery codes are stored. */
+  recoveryCodes: Buffer;
 }
 
 export function deriveKeys(secretKey: string): Keys {
   const ikm = Buffer.from(secretKey, 'base64');
   const derive = (purpose: string) => Buffer.from(hkdfSync('sha256', ikm, 'gatehouse', purpose, 32));
-  return { csrf: derive('csrf-token'), knownBrowser: derive('known-browser'), encryption: derive('secret-encryption') };
+  return {
+    csrf: derive('csrf-token'),
+    knownBrowser: derive('known-browser'),
+    encryption: derive('secret-encryption'),
+    recoveryCodes: derive('recovery-codes'),
+  };
 }
 
 export function hmac(key: Buffer, message: string, bytes = 32): string {

@@ -2,7 +2,6 @@
 // then as real processes against the embedded database, with and without a server running.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -16,6 +15,7 @@ import type { Database } from '../../src/db/connect.ts';
 import { embeddedPaths, openEmbeddedAsOwner, openEmbeddedForCommand } from '../../src/db/embedded.ts';
 import { account, site, siteUser, trust } from '../../src/db/schema.ts';
 import { Client } from '../support/client.ts';
+import { freePort } from '../support/free-port.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../support/databases.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -272,16 +272,6 @@ describe('gatehouse through the socket of an embedded database that another owne
 
 // ---- Real processes: the embedded database, owned by a running server or by nobody ----
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function exited(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);

@@ -1,7 +1,6 @@
 // A real SMTP server in the test's process (smtp-server): collects what Gatehouse sends, parsed
 // with mailparser, and can be stopped and started again on the same port to play an outage.
 import { EventEmitter } from 'node:events';
-import { createServer } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
@@ -23,17 +22,7 @@ export interface SmtpInboxOptions {
   auth?: { user: string; pass: string };
 }
 
-/** A port where nothing listens (yet): for starting Gatehouse while "the mail server is down". */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from './free-port.ts';
 
 export class SmtpInbox {
   readonly messages: ReceivedMail[] = [];

@@ -1,23 +1,12 @@
 // Reset links: 256 random bits in the emailed link, only the SHA-256 stored, one account,
 // one use, dead at midnight on the school's clock on the day it was sent.
-import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '../../../db/connect.ts';
 import { account, resetToken, site } from '../../../db/schema.ts';
 import { endOfLocalDay } from '../../../lib/end-of-local-day.ts';
+import { hashOpaqueToken as hashResetToken, looksLikeOpaqueToken as looksLikeResetToken } from '../../../lib/opaque-token.ts';
 
-export function newResetToken(): { token: string; tokenHash: string } {
-  const token = randomBytes(32).toString('base64url');
-  return { token, tokenHash: hashResetToken(token) };
-}
-
-export function hashResetToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
-export function looksLikeResetToken(value: string | undefined): value is string {
-  return value !== undefined && /^[A-Za-z0-9_-]{43}$/.test(value);
-}
+export { newOpaqueToken as newResetToken } from '../../../lib/opaque-token.ts';
 
 export function resetLinkExpiry(sentAt: Date, timeZone: string): Date {
   return endOfLocalDay(sentAt, timeZone);
