@@ -16,6 +16,9 @@ async function main() {
     throw err;
   }
   const log = createLogger(config.logLevel);
+  if (/^[\d.]+$|^\[/.test(config.publicUrl.hostname)) {
+    log.warn({ publicUrl: config.publicUrl.origin }, 'PUBLIC_URL is an IP address: browsers refuse security keys there; use a host name (localhost in development)');
+  }
   const running = await startGatehouse(config, log);
   const where = config.databaseUrl ? 'PostgreSQL' : `the embedded database in ${config.dataDir}`;
   console.log(`Gatehouse is listening on ${running.url} (public address ${config.publicUrl.origin}), using ${where}.`);

@@ -2,7 +2,7 @@
 // the mail sender.
 import type { Logger } from 'pino';
 import { PasswordMethod, HashingGate } from './auth/methods/password/index.ts';
-import { ResetRequestThrottle, SignInThrottle } from './auth/throttle.ts';
+import { ResetRequestThrottle, SecondFactorThrottle, SignInThrottle } from './auth/throttle.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/connect.ts';
 import { deriveKeys, type Keys } from './lib/keys.ts';
@@ -17,6 +17,7 @@ export interface Services {
   passwords: PasswordMethod;
   signInThrottle: SignInThrottle;
   resetThrottle: ResetRequestThrottle;
+  secondFactorThrottle: SecondFactorThrottle;
   /** Sends the outbox; after committing a transaction that enqueued mail, call mail.kick(). */
   mail: MailSender;
 }
@@ -32,6 +33,7 @@ export async function createServices(config: Config, db: Db, log: Logger, secret
     passwords: await PasswordMethod.create(config.argon2, gate),
     signInThrottle: new SignInThrottle(db),
     resetThrottle: new ResetRequestThrottle(db),
+    secondFactorThrottle: new SecondFactorThrottle(db),
     // Not sending until startGatehouse starts it.
     mail: new MailSender({
       db,

@@ -15,7 +15,15 @@ export interface SessionDefaults {
 
 /** Everything a request needs about who is signed in, read in one query. */
 export interface SignedIn {
-  session: { id: string; level: AccessLevel; methods: string[]; createdAt: Date; authenticatedAt: Date; lastSeenAt: Date };
+  session: {
+    id: string;
+    level: AccessLevel;
+    methods: string[];
+    createdAt: Date;
+    authenticatedAt: Date;
+    passwordConfirmedAt: Date | null;
+    lastSeenAt: Date;
+  };
   account: { id: string; kind: 'identity' | 'sso'; email: string };
   siteUser: { id: string; fullName: string; email: string };
   site: { id: string; slug: string; name: string; kind: 'safeguarding' | 'staffsafe'; settings: SiteSettings };
@@ -65,6 +73,7 @@ export async function findSession(db: Db, token: string, defaults: SessionDefaul
         methods: session.methods,
         createdAt: session.createdAt,
         authenticatedAt: session.authenticatedAt,
+        passwordConfirmedAt: session.passwordConfirmedAt,
         lastSeenAt: session.lastSeenAt,
       },
       account: { id: account.id, kind: account.kind, email: account.email },
@@ -100,7 +109,10 @@ export async function findSession(db: Db, token: string, defaults: SessionDefaul
 export async function rotateSession(
   db: Db,
   sessionId: string,
-  changes: Partial<Pick<StartSession, 'siteId' | 'siteUserId' | 'level' | 'methods'>> & { authenticatedAt?: Date },
+  changes: Partial<Pick<StartSession, 'siteId' | 'siteUserId' | 'level' | 'methods'>> & {
+    authenticatedAt?: Date;
+    passwordConfirmedAt?: Date | null;
+  },
 ): Promise<string> {
   const { token, tokenHash } = newSessionToken();
   await db
@@ -166,4 +178,16 @@ export async function listActiveSessions(db: Db, accountId: string, defaults: Se
       return now.getTime() - r.createdAt.getTime() < limits.absoluteMs && now.getTime() - r.lastSeenAt.getTime() < limits.idleMs;
     })
     .map(({ settings: _settings, ...r }) => r);
+}
+
+/** "A sign-in or elevation within the last 15 minutes": what adding or removing a device needs. */
+export const RECENT_AUTHENTICATION_MS = 15 * 60_000;
+
+export function authenticatedRecently(signedIn: SignedIn, now = new Date()): boolean {
+  return now.getTime() - signedIn.session.authenticatedAt.getTime() < RECENT_AUTHENTICATION_MS;
+}
+
+/** Records that the session's password was typed again, the first half of confirming it's them. */
+export async function notePasswordConfirmed(db: Db, sessionId: string, now = new Date()): Promise<void> {
+  await db.update(session).set({ passwordConfirmedAt: now }).where(eq(session.id, sessionId));
 }

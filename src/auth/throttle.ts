@@ -146,3 +146,30 @@ export class ResetRequestThrottle {
     ]);
   }
 }
+
+/**
+ * Second-factor failures, per account and apart from password failures: 5 in 5 minutes, then
+ * a wait that doubles (1, 2, 4 … 15 minutes). A six-digit code has a million values: at that
+ * pace a guesser needs years.
+ */
+export const SECOND_FACTOR_RULE: ThrottleRule = { name: '2fa:acct', points: 5, windowSeconds: 300, firstWaitSeconds: 60, maxWaitSeconds: 900 };
+
+export class SecondFactorThrottle {
+  private readonly throttle: Throttle;
+
+  constructor(db: Db, private readonly rule = SECOND_FACTOR_RULE) {
+    this.throttle = new Throttle(db, { account: rule });
+  }
+
+  waitSeconds(accountId: string): Promise<number> {
+    return this.throttle.waitSeconds([[this.rule, accountId]]);
+  }
+
+  failed(accountId: string): Promise<void> {
+    return this.throttle.fail([[this.rule, accountId]]);
+  }
+
+  succeeded(accountId: string): Promise<void> {
+    return this.throttle.clear([[this.rule, accountId]]);
+  }
+}

@@ -117,7 +117,10 @@ export const session = pgTable(
     ip: text('ip'),
     userAgent: text('user_agent'),
     createdAt: createdAt(),
+    /** The last sign-in or elevation: adding or removing devices needs one in the last 15 minutes. */
     authenticatedAt: at('authenticated_at').notNull().defaultNow(),
+    /** The password was typed again (to confirm it's them); the second factor comes next. */
+    passwordConfirmedAt: at('password_confirmed_at'),
     lastSeenAt: at('last_seen_at').notNull().defaultNow(),
     endedAt: at('ended_at'),
     endReason: text('end_reason'),

@@ -20,6 +20,16 @@ export const SECURITY_EVENTS = {
   password_reset_throttled: 'Password link not sent: too many requests',
   password_reset_link_used: 'Password link used',
   password_changed: 'Password changed',
+  second_factor_passed: 'Second factor accepted',
+  second_factor_failed: 'Second factor refused',
+  second_factor_throttled: 'Second factor refused: too many attempts',
+  elevated: 'Elevated to full access',
+  identity_confirmed: 'Confirmed it was you',
+  device_added: 'Two-factor device added',
+  device_renamed: 'Two-factor device renamed',
+  device_removed: 'Two-factor device removed',
+  recovery_code_used: 'Recovery code used',
+  recovery_codes_regenerated: 'New recovery codes made',
 } as const;
 
 export type SecurityEventName = keyof typeof SECURITY_EVENTS;

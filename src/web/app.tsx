@@ -13,7 +13,11 @@ import { accountSettingsRoutes } from './routes/account-settings.tsx';
 import { browserScriptRoutes } from './routes/browser-scripts.ts';
 import { dashboardRoutes } from './routes/dashboard.tsx';
 import { DEV_MAILBOX_PATH, devMailboxEnabled, devMailboxRoutes } from './routes/dev-mailbox.tsx';
+import { confirmIdentityRoutes } from './routes/confirm-identity.tsx';
+import { elevateRoutes } from './routes/elevate.tsx';
 import { loginRoutes } from './routes/login.tsx';
+import { secondStepRoutes } from './routes/second-step.tsx';
+import { securityKeyRoutes } from './routes/security-keys.tsx';
 import { passwordResetRoutes } from './routes/password-reset.tsx';
 import { sessionActionRoutes } from './routes/session-actions.ts';
 import { errorPage } from './views/error-page.tsx';
@@ -56,7 +60,11 @@ export function createApp(services: Services) {
 
   const site = new Hono<AppEnv>();
   site.use(loadSite());
+  site.route('/login/second-step', secondStepRoutes);
   site.route('/login', loginRoutes);
+  site.route('/elevate', elevateRoutes);
+  site.route('/account/security-keys', securityKeyRoutes);
+  site.route('/account/confirm', confirmIdentityRoutes);
   site.route('/password', passwordResetRoutes);
   site.route('/account', accountSettingsRoutes);
   site.route('/', sessionActionRoutes);

@@ -3,11 +3,15 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { CookieOptions } from 'hono/utils/cookie';
+import { endSession, findSession } from '../auth/sessions.ts';
+import { looksLikeSessionToken } from '../auth/session-token.ts';
 import type { AppEnv } from './env.ts';
 
 export const SESSION_COOKIE = 'gatehouse_session';
 export const CSRF_COOKIE = 'gatehouse_csrf';
 export const KNOWN_BROWSER_COOKIE = 'gatehouse_known';
+/** A sign-in between its password and its second factor (see pending-sign-in.ts). */
+export const PENDING_SIGN_IN_COOKIE = 'gatehouse_signin';
 
 function options(c: Context<AppEnv>, extra: CookieOptions = {}): CookieOptions {
   const secure = c.var.services.config.secureCookies;
@@ -40,4 +44,15 @@ export function writeSitePreference(c: Context<AppEnv>, siteSlug: string, name: 
     secure: c.var.services.config.secureCookies,
     maxAge: 400 * 24 * 60 * 60,
   });
+}
+
+/** A new session for this browser: the one it had is ended, never reused (no session fixation). */
+export async function replaceSession(c: Context<AppEnv>, token: string): Promise<void> {
+  const { db, config } = c.var.services;
+  const previous = readCookie(c, SESSION_COOKIE);
+  if (looksLikeSessionToken(previous) && previous !== token) {
+    const found = await findSession(db, previous, config.sessionDefaults);
+    if (found.status === 'active') await endSession(db, found.signedIn.session.id, 'replaced');
+  }
+  writeCookie(c, SESSION_COOKIE, token);
 }

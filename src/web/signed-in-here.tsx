@@ -2,7 +2,8 @@
 // schools, they are offered the switch; otherwise they go to this site's sign-in page.
 import { and, eq } from 'drizzle-orm';
 import type { Context } from 'hono';
-import type { SignedIn } from '../auth/sessions.ts';
+import { hasDevice } from '../auth/flows/second-factor/second-factors-of.ts';
+import { authenticatedRecently, type SignedIn } from '../auth/sessions.ts';
 import { siteUser } from '../db/schema.ts';
 import { sitesOfAccount } from '../directory/sites.ts';
 import type { AppEnv } from './env.ts';
@@ -11,8 +12,25 @@ import { SwitchPrompt } from './views/other-pages.tsx';
 import { render } from './views/render.ts';
 
 export async function chrome(c: Context<AppEnv>, signedIn: SignedIn): Promise<Chrome> {
-  const sites = signedIn.account.kind === 'sso' ? await sitesOfAccount(c.var.services.db, signedIn.account.id) : [];
-  return { csrfToken: c.var.csrfToken, signedIn, sites };
+  const { db } = c.var.services;
+  const sites = signedIn.account.kind === 'sso' ? await sitesOfAccount(db, signedIn.account.id) : [];
+  const canElevate = signedIn.session.level === 'basic' && (await hasDevice(db, signedIn.account.id));
+  return { csrfToken: c.var.csrfToken, signedIn, sites, canElevate };
+}
+
+/** A `next` address from a form or query, kept to this site's own pages. */
+export function safeNext(siteSlug: string, next: string | undefined, fallback = `/${siteSlug}/`): string {
+  if (!next || next.length > 300 || !next.startsWith(`/${siteSlug}/`) || /\/\/|\\|[\r\n]/.test(next)) return fallback;
+  return next;
+}
+
+/**
+ * Adding or removing a device needs a sign-in or elevation in the last 15 minutes: otherwise
+ * the person confirms it's them first, and comes back to `next`.
+ */
+export function needsRecentAuthentication(c: Context<AppEnv>, signedIn: SignedIn, next: string): Response | undefined {
+  if (authenticatedRecently(signedIn)) return undefined;
+  return c.redirect(`/${signedIn.site.slug}/account/confirm?next=${encodeURIComponent(next)}`, 303);
 }
 
 /** The signed-in person at this site, or the response to send instead. */

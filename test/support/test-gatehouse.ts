@@ -21,7 +21,17 @@ export interface TestGatehouse extends Running {
 
 export async function startTestGatehouse(
   kind: DatabaseKind,
-  options: { env?: Record<string, string>; database?: Database; demo?: boolean } = {},
+  options: {
+    env?: Record<string, string>;
+    database?: Database;
+    demo?: boolean;
+    /**
+     * The public address's host instead of the loopback IP the server listens on: 'localhost'
+     * makes PUBLIC_URL http://localhost:<port>, as WebAuthn needs (a relying party's ID is a
+     * domain, never an IP address). The server still listens on 127.0.0.1; `url` stays that.
+     */
+    publicHost?: 'localhost';
+  } = {},
 ): Promise<TestGatehouse> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -40,6 +50,11 @@ export async function startTestGatehouse(
   const running = await startGatehouse(config, log, { database });
   // Unless a test sets PUBLIC_URL, the public address is the one the server actually got.
   if (!options.env?.PUBLIC_URL) running.services.config.publicUrl = new URL(running.url);
+  if (options.publicHost) {
+    const publicUrl = new URL(running.url);
+    publicUrl.hostname = options.publicHost;
+    running.services.config.publicUrl = publicUrl;
+  }
   return { ...running, kind };
 }
 

@@ -12,12 +12,18 @@ import { Hono } from 'hono';
 const gzipAsync = promisify(gzip);
 
 /** The scripts there are, by the name they are served under. */
-const SCRIPTS: Readonly<Record<string, URL>> = {
-  'password-strength.js': new URL('../browser/password-strength.ts', import.meta.url),
+/** Each script, and the licence banner of what it bundles. */
+const SCRIPTS: Readonly<Record<string, { entry: URL; banner: string }>> = {
+  'password-strength.js': {
+    entry: new URL('../browser/password-strength.ts', import.meta.url),
+    banner: '/*! Gatehouse. Includes zxcvbn-ts (https://github.com/zxcvbn-ts/zxcvbn), MIT licence, Copyright (c) 2012-2016 Dan Wheeler and Dropbox, Inc., Copyright (c) 2021 @zxcvbn-ts */',
+  },
+  'webauthn.js': {
+    entry: new URL('../browser/webauthn.ts', import.meta.url),
+    banner: '/*! Gatehouse. Includes @simplewebauthn/browser (https://github.com/MasterKale/SimpleWebAuthn), MIT licence, Copyright (c) 2020 Matthew Miller */',
+  },
 };
 
-const BANNER =
-  '/*! Gatehouse. Includes zxcvbn-ts (https://github.com/zxcvbn-ts/zxcvbn), MIT licence, Copyright (c) 2012-2016 Dan Wheeler and Dropbox, Inc., Copyright (c) 2021 @zxcvbn-ts */';
 
 export interface BrowserScript {
   /** The minified script. */
@@ -29,7 +35,7 @@ export interface BrowserScript {
 
 const built = new Map<string, Promise<BrowserScript>>();
 
-async function bundle(entry: URL): Promise<BrowserScript> {
+async function bundle({ entry, banner }: { entry: URL; banner: string }): Promise<BrowserScript> {
   const result = await build({
     entryPoints: [fileURLToPath(entry)],
     bundle: true,
@@ -39,7 +45,7 @@ async function bundle(entry: URL): Promise<BrowserScript> {
     target: 'es2020',
     charset: 'ascii',
     legalComments: 'none',
-    banner: { js: BANNER },
+    banner: { js: banner },
     write: false,
     logLevel: 'silent',
   });

@@ -1,6 +1,9 @@
 // GET /:site/ (the Dashboard) and GET /:site/admin.
 import { Hono } from 'hono';
+import { asc, eq } from 'drizzle-orm';
 import { can } from '../../auth/access.ts';
+import { siteGroup, siteUser } from '../../db/schema.ts';
+import { AdminUsersPage } from '../views/admin-page.tsx';
 import type { AppEnv } from '../env.ts';
 import { signedInHere } from '../signed-in-here.tsx';
 import { DashboardPage } from '../views/dashboard-page.tsx';
@@ -22,5 +25,12 @@ export const dashboardRoutes = new Hono<AppEnv>()
       return errorPage(c, 403, 'Not allowed', 'Your group does not include the Admin area.');
     }
     if (!can(here.signedIn, 'admin')) return render(c, <AdminAccessPage chrome={here.chrome} signedIn={here.signedIn} />, 403);
-    return errorPage(c, 404, 'Admin', 'The Admin area is not available yet.');
+    const users = await c.var.services.db
+      .select({ fullName: siteUser.fullName, jobTitle: siteUser.jobTitle, groupName: siteGroup.name, lastLoginAt: siteUser.lastLoginAt })
+      .from(siteUser)
+      .innerJoin(siteGroup, eq(siteGroup.id, siteUser.groupId))
+      .where(eq(siteUser.siteId, here.signedIn.site.id))
+      .orderBy(asc(siteUser.fullName))
+      .limit(100);
+    return render(c, <AdminUsersPage chrome={here.chrome} siteName={here.signedIn.site.name} users={users} />);
   });

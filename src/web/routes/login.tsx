@@ -3,13 +3,11 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { type Provider, signIn } from '../../auth/flows/sign-in/index.ts';
 import { HashingBusy } from '../../auth/methods/password/index.ts';
-import { endSession, findSession } from '../../auth/sessions.ts';
-import { looksLikeSessionToken } from '../../auth/session-token.ts';
 import { MAX_EMAIL_LENGTH, normaliseEmail } from '../../directory/email-address.ts';
 import { siteHasSsoUsers } from '../../directory/sites.ts';
 import { hmac } from '../../lib/keys.ts';
 import { MAX_PASSWORD_LENGTH } from '../../auth/methods/password/policy.ts';
-import { KNOWN_BROWSER_COOKIE, SESSION_COOKIE, readCookie, readSitePreference, writeCookie, writeSitePreference } from '../cookies.ts';
+import { KNOWN_BROWSER_COOKIE, PENDING_SIGN_IN_COOKIE, readCookie, readSitePreference, replaceSession, writeCookie, writeSitePreference } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
 import { errorPage } from '../views/error-page.tsx';
@@ -103,15 +101,14 @@ export const loginRoutes = new Hono<AppEnv>()
       return render(c, <LoginPage {...page} csrfToken={c.var.csrfToken} email={input.data.email} error={SIGN_IN_FAILED} />, 401);
     }
 
-    // A session the browser already had is replaced, never reused (no session fixation).
-    const previous = readCookie(c, SESSION_COOKIE);
-    if (looksLikeSessionToken(previous)) {
-      const found = await findSession(services.db, previous, services.config.sessionDefaults);
-      if (found.status === 'active') await endSession(services.db, found.signedIn.session.id, 'replaced');
-    }
-    writeCookie(c, SESSION_COOKIE, result.token);
+    // The password was right: this browser is now known for this email (see throttle.ts).
     const remembered = [knownTag, ...tags.filter((t) => t !== knownTag)].slice(0, KNOWN_BROWSER_TAGS);
     writeCookie(c, KNOWN_BROWSER_COOKIE, remembered.join('.'), { maxAge: 400 * 24 * 60 * 60 });
     if (page.showSwitch) writeSitePreference(c, site.slug, PROVIDER_COOKIE, page.provider);
+    if (result.outcome === 'second_factor_needed') {
+      writeCookie(c, PENDING_SIGN_IN_COOKIE, result.pendingToken);
+      return c.redirect(`/${site.slug}/login/second-step`, 303);
+    }
+    await replaceSession(c, result.token);
     return c.redirect(`/${site.slug}/`, 303);
   });

@@ -1,17 +1,9 @@
 import type { ActiveSession, SignedIn } from '../../auth/sessions.ts';
 import { describeBrowser } from '../../lib/describe-browser.ts';
 import type { SecurityLogPage } from '../../security-log/security-events.ts';
+import { AccountTabs } from './account-tabs.tsx';
 import { formatDateTime } from './format.ts';
 import { type Chrome, CsrfField, Layout } from './layout.tsx';
-
-function Tabs({ base, current }: { base: string; current: 'account' | 'security-log' }) {
-  return (
-    <nav aria-label="Account Settings" class="tabs">
-      <a href={`${base}/account`} aria-current={current === 'account' ? 'page' : undefined}>Account</a>
-      <a href={`${base}/account/security-log`} aria-current={current === 'security-log' ? 'page' : undefined}>Security log</a>
-    </nav>
-  );
-}
 
 export function AccountPage(p: { chrome: Chrome; signedIn: SignedIn; sessions: ActiveSession[]; notice?: string }) {
   const base = `/${p.signedIn.site.slug}`;
@@ -19,7 +11,7 @@ export function AccountPage(p: { chrome: Chrome; signedIn: SignedIn; sessions: A
   return (
     <Layout title="Account Settings" {...p.chrome}>
       <h1>Account Settings</h1>
-      <Tabs base={base} current="account" />
+      <AccountTabs base={base} current="account" />
       {p.notice && <div class="message notice" role="status">{p.notice}</div>}
       <h2>Account</h2>
       <dl class="summary">
@@ -72,7 +64,7 @@ export function SecurityLogView(p: { chrome: Chrome; signedIn: SignedIn; log: Se
   return (
     <Layout title="Security log" {...p.chrome}>
       <h1>Account Settings</h1>
-      <Tabs base={base} current="security-log" />
+      <AccountTabs base={base} current="security-log" />
       <h2 id="log-heading">Security log</h2>
       <div class="table-scroll">
       <table aria-labelledby="log-heading">

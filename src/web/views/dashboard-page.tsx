@@ -11,8 +11,18 @@ export function DashboardPage({ chrome, signedIn }: { chrome: Chrome; signedIn: 
       <h1>Dashboard</h1>
       {signedIn.session.level === 'basic' && hasHigherAccess(signedIn) && (
         <div class="message warning" role="status">
-          You have basic access only until the remaining steps are complete: your group's higher access needs a second
-          factor (an authenticator app or a security key) as well as your password.
+          {chrome.canElevate ? (
+            <>
+              You have basic access. <a href={`/${signedIn.site.slug}/elevate`}>Elevate Your Access</a> with your second factor to use your
+              group's full permissions.
+            </>
+          ) : (
+            <>
+              You have basic access only until the remaining steps are complete: your group's higher access needs a second factor
+              (an authenticator app or a security key) as well as your password.{' '}
+              <a href={`/${signedIn.site.slug}/account/security-keys`}>Add a two-factor device</a>
+            </>
+          )}
         </div>
       )}
       <dl class="summary">

@@ -10,3 +10,8 @@ export function formatDateTime(date: Date | null | undefined, timeZone = 'Europe
     minute: '2-digit',
   }).format(date);
 }
+
+/** "7 Oct 2026": when a date is enough (a device's registration). */
+export function formatDate(date: Date, timeZone = 'Europe/London'): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short', year: 'numeric' }).format(date);
+}

@@ -10,6 +10,8 @@ export interface Chrome {
   sites?: SiteChoice[];
   /** The site whose page this is, when nobody is signed in (sign-in pages). */
   siteName?: string;
+  /** A basic session of an account with a device: "Elevate Your Access" shows, top right. */
+  canElevate?: boolean;
 }
 
 export function CsrfField({ token }: { token: string }) {
@@ -77,7 +79,14 @@ export function Layout(props: Chrome & { title: string; children?: Child }) {
               <>
                 <SchoolSwitcher signedIn={signedIn} sites={props.sites ?? []} csrfToken={props.csrfToken} />
                 <Navigation signedIn={signedIn} csrfToken={props.csrfToken} />
-                <span class="access">{accessLabel(signedIn.session.level)}</span>
+                <span class="access">
+                  {accessLabel(signedIn.session.level)}
+                  {props.canElevate && (
+                    <a href={`/${signedIn.site.slug}/elevate`} class="elevate">
+                      Elevate Your Access
+                    </a>
+                  )}
+                </span>
               </>
             ) : (
               <span class="brand">Gatehouse</span>

@@ -36,6 +36,11 @@ export function AdminAccessPage({ chrome, signedIn }: { chrome: Chrome; signedIn
         The Admin area holds other people's details, so it needs a second factor as well as your password. You are signed in
         to {signedIn.site.name} with basic access.
       </p>
+      {chrome.canElevate ? (
+        <p><a href={`/${signedIn.site.slug}/elevate?next=${encodeURIComponent(`/${signedIn.site.slug}/admin`)}`} class="button primary">Elevate Your Access</a></p>
+      ) : (
+        <p><a href={`/${signedIn.site.slug}/account/security-keys`} class="button primary">Add a two-factor device</a></p>
+      )}
     </Layout>
   );
 }

@@ -1,18 +1,8 @@
 // The three emails of the password flow. Each names the school and carries nothing personal
 // beyond what the reader already knows (their own address); only the first carries a link.
 import { html } from 'hono/html';
-import type { HtmlEscapedString } from 'hono/utils/html';
 import { describeBrowser } from '../../../lib/describe-browser.ts';
-
-interface Mail {
-  subject: string;
-  text: string;
-  html: string;
-}
-
-function page(body: HtmlEscapedString | Promise<HtmlEscapedString>): string {
-  return html`<!doctype html><html lang="en-GB"><body style="font-family: system-ui, sans-serif; color: #1d2733; line-height: 1.5; max-width: 36rem">${body}<p style="color:#5b6775; font-size: .9em">This email was sent by Gatehouse, the sign-in service of your school's safeguarding system.</p></body></html>`.toString();
-}
+import { type ComposedMail as Mail, emailPage as page, simpleMail } from '../../../mail/email-page.ts';
 
 /** "midnight tonight (00:00 on Saturday 21 November 2026, UK time)" */
 export function describeExpiry(expiresAt: Date, timeZone: string): string {
@@ -61,11 +51,7 @@ export function noAccountEmail(p: { siteName: string; provider: 'identity' | 'ss
     'If you use Gatehouse at more than one school, or StaffSafe, you may have a Single Sign-On account: ask again and choose "Single Sign-On" as the Authentication Provider. If you use it at one school only, choose "Identity".',
     'If you did not ask for this, you can ignore this email.',
   ];
-  return {
-    subject: `Gatehouse password request for ${p.siteName}`,
-    text: ['Hello,', '', ...lines.flatMap((l) => [l, '']), `Your school's sign-in page: ${p.loginUrl}`].join('\n'),
-    html: page(html`<p>Hello,</p>${lines.map((l) => html`<p>${l}</p>`)}<p><a href="${p.loginUrl}">Your school's sign-in page</a></p>`),
-  };
+  return simpleMail(`Gatehouse password request for ${p.siteName}`, lines, p.loginUrl);
 }
 
 export function passwordChangedEmail(p: { siteName: string; at: Date; timeZone: string; ip: string; userAgent: string; loginUrl: string }): Mail {
@@ -76,9 +62,5 @@ export function passwordChangedEmail(p: { siteName: string; at: Date; timeZone: 
     'All sessions signed in with the old password have been signed out.',
     `If this was not you, ask for a new password link now on your school's sign-in page, and tell your school's Gatehouse administrator.`,
   ];
-  return {
-    subject: 'Your Gatehouse password was changed',
-    text: ['Hello,', '', ...lines.flatMap((l) => [l, '']), `Your school's sign-in page: ${p.loginUrl}`].join('\n'),
-    html: page(html`<p>Hello,</p>${lines.map((l) => html`<p>${l}</p>`)}<p><a href="${p.loginUrl}">Your school's sign-in page</a></p>`),
-  };
+  return simpleMail('Your Gatehouse password was changed', lines, p.loginUrl);
 }

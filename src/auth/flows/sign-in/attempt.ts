@@ -21,5 +21,7 @@ export type FailureReason = 'unknown_email' | 'no_password_set' | 'wrong_passwor
 
 export type SignInResult =
   | { outcome: 'signed_in'; token: string; sessionId: string; accountId: string }
+  /** The password was right and the account has a device: the second step comes next. */
+  | { outcome: 'second_factor_needed'; pendingToken: string; accountId: string }
   | { outcome: 'failed'; reason: FailureReason }
   | { outcome: 'throttled'; retryAfterSeconds: number };

@@ -1,14 +1,19 @@
 // Signing in at a school's page, as the person's steps:
-//   find the account -> refuse while throttled -> check the password -> start a session.
+//   find the account -> refuse while throttled -> check the password ->
+//   no device: a basic session | a device: a pending sign-in, and the second step
+//   (complete-sign-in.ts) turns it into a full-access session.
 // Every failure looks the same to the person; the reason goes to the security log.
-import { startSession } from '../../sessions.ts';
+import { findSiteAccount } from '../../../directory/accounts.ts';
 import type { Services } from '../../../services.ts';
+import { startSession } from '../../sessions.ts';
+import { startPendingSignIn } from '../second-factor/pending-sign-in.ts';
+import { hasDevice } from '../second-factor/second-factors-of.ts';
 import type { SignInRequest, SignInResult } from './attempt.ts';
 import { checkPassword } from './check-password.ts';
-import { findSiteAccount } from '../../../directory/accounts.ts';
-import { recordFailure, recordSuccess, recordThrottled } from './record-outcome.ts';
+import { recordFailure, recordPasswordAccepted, recordSignedIn, recordThrottled } from './record-outcome.ts';
 
 export type { Provider, SignInRequest, SignInResult } from './attempt.ts';
+export { completeSignIn } from './complete-sign-in.ts';
 
 export async function signIn(services: Services, req: SignInRequest): Promise<SignInResult> {
   const match = await findSiteAccount(services.db, req.site.id, req.email, req.provider);
@@ -24,17 +29,17 @@ export async function signIn(services: Services, req: SignInRequest): Promise<Si
     await recordFailure(services, req, match, failure ?? 'unknown_email');
     return { outcome: 'failed', reason: failure ?? 'unknown_email' };
   }
+  await recordPasswordAccepted(services, req);
 
-  // Two-factor comes in a later step of this flow; a password alone gives basic access.
-  const { token, sessionId } = await startSession(services.db, {
-    accountId: match.accountId,
-    siteUserId: match.siteUserId,
-    siteId: req.site.id,
-    level: 'basic',
-    methods: ['password'],
-    ip: req.ip,
-    userAgent: req.userAgent,
-  });
-  await recordSuccess(services, req, match, sessionId);
+  const client = { ip: req.ip, userAgent: req.userAgent };
+  const who = { accountId: match.accountId, siteUserId: match.siteUserId, siteId: req.site.id };
+  if (await hasDevice(services.db, match.accountId)) {
+    const pending = await startPendingSignIn(services.db, { ...who, provider: req.provider, ...client });
+    return { outcome: 'second_factor_needed', pendingToken: pending.token, accountId: match.accountId };
+  }
+
+  const methods = ['password'];
+  const { token, sessionId } = await startSession(services.db, { ...who, level: 'basic', methods, ...client });
+  await recordSignedIn(services, { ...who, provider: req.provider, methods, sessionId, ...client });
   return { outcome: 'signed_in', token, sessionId, accountId: match.accountId };
 }

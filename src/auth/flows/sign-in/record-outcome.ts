@@ -33,15 +33,22 @@ export async function recordThrottled(services: Services, req: SignInRequest, ma
   });
 }
 
-export async function recordSuccess(services: Services, req: SignInRequest, match: MatchedAccount, sessionId: string) {
+export async function recordPasswordAccepted(services: Services, req: SignInRequest) {
   await services.signInThrottle.succeeded(attemptKeys(req));
-  await services.db.update(siteUser).set({ lastLoginAt: new Date() }).where(eq(siteUser.id, match.siteUserId));
+}
+
+/** A session has started: the site user's last login, and the security log. */
+export async function recordSignedIn(
+  services: Services,
+  s: { accountId: string; siteUserId: string; siteId: string; provider: string; methods: string[]; sessionId: string; ip: string; userAgent: string },
+) {
+  await services.db.update(siteUser).set({ lastLoginAt: new Date() }).where(eq(siteUser.id, s.siteUserId));
   await recordSecurityEvent(services.db, services.log, {
-    accountId: match.accountId,
-    siteId: req.site.id,
+    accountId: s.accountId,
+    siteId: s.siteId,
     event: 'sign_in',
-    ip: req.ip,
-    userAgent: req.userAgent,
-    detail: { provider: req.provider, method: 'password', sessionId },
+    ip: s.ip,
+    userAgent: s.userAgent,
+    detail: { provider: s.provider, methods: s.methods.join('+'), sessionId: s.sessionId },
   });
 }

@@ -41,14 +41,26 @@ describe('the hashing gate', () => {
   });
 
   it('sizes its queue by time when no length is set: slower hashes, shorter queue', async () => {
-    const gate = new HashingGate({ concurrency: 1, maxWaitMs: 125 });
-    // Teach it that a hash takes ~50 ms: then about 2 may wait.
-    for (let i = 0; i < 30; i++) await gate.run(() => new Promise((r) => setTimeout(r, 50)));
+    let clock = 0;
+    const gate = new HashingGate({ concurrency: 1, maxWaitMs: 100, now: () => clock });
+    const hashTaking = (ms: number) => async () => {
+      clock += ms;
+    };
+    // Teach it that a hash takes 50 ms: then 2 may wait (100 ms of work).
+    for (let i = 0; i < 60; i++) await gate.run(hashTaking(50));
     const hold = deferred();
     const first = gate.run(() => hold.promise);
     const waiting = [gate.run(async () => {}), gate.run(async () => {})];
     await expect(gate.run(async () => {})).rejects.toBeInstanceOf(HashingBusy);
     hold.resolve();
     await Promise.all([first, ...waiting]);
+    // Hashes now take 100 ms: only 1 may wait.
+    for (let i = 0; i < 60; i++) await gate.run(hashTaking(100));
+    const hold2 = deferred();
+    const second = gate.run(() => hold2.promise);
+    const one = gate.run(async () => {});
+    await expect(gate.run(async () => {})).rejects.toBeInstanceOf(HashingBusy);
+    hold2.resolve();
+    await Promise.all([second, one]);
   });
 });

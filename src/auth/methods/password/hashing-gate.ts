@@ -15,12 +15,15 @@ export interface HashingGateOptions {
   /** A fixed queue length; when unset, the queue is as long as `maxWaitMs` allows at the measured speed. */
   queueLimit?: number;
   maxWaitMs?: number;
+  /** Milliseconds from some fixed point; tests pass their own clock. */
+  now?: () => number;
 }
 
 export class HashingGate {
   readonly concurrency: number;
   private readonly queueLimit: number | undefined;
   private readonly maxWaitMs: number;
+  private readonly now: () => number;
   private active = 0;
   /** Hashes finished since start: lets tests prove every failure path costs exactly one. */
   completed = 0;
@@ -32,6 +35,7 @@ export class HashingGate {
     this.concurrency = options.concurrency ?? availableParallelism();
     this.queueLimit = options.queueLimit;
     this.maxWaitMs = options.maxWaitMs ?? 1000;
+    this.now = options.now ?? (() => performance.now());
   }
 
   get queued(): number {
@@ -50,12 +54,12 @@ export class HashingGate {
     } else {
       this.active++;
     }
-    const started = performance.now();
+    const started = this.now();
     try {
       return await work();
     } finally {
       this.completed++;
-      this.averageMs = this.averageMs * 0.9 + (performance.now() - started) * 0.1;
+      this.averageMs = this.averageMs * 0.9 + (this.now() - started) * 0.1;
       const next = this.waiting.shift();
       if (next) next(); // hand the slot straight over: `active` stays the same
       else this.active--;

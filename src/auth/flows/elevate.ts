@@ -1,0 +1,26 @@
+// "Elevate Your Access": a basic session passes a second factor and becomes a full-access
+// session with a new token. The same step, in a full session, confirms it's still them
+// (after the password was typed again): either way it counts as a recent authentication.
+import { recordSecurityEvent } from '../../security-log/security-events.ts';
+import type { Services } from '../../services.ts';
+import { rotateSession, type SignedIn } from '../sessions.ts';
+import type { SecondFactorMethod } from './second-factor/verify-second-factor.ts';
+
+export async function elevateSession(
+  services: Services,
+  signedIn: SignedIn,
+  method: SecondFactorMethod,
+  client: { ip: string; userAgent: string },
+): Promise<string> {
+  const wasBasic = signedIn.session.level === 'basic';
+  const methods = [...new Set([...signedIn.session.methods, method])];
+  const token = await rotateSession(services.db, signedIn.session.id, { level: 'full', methods, authenticatedAt: new Date(), passwordConfirmedAt: null });
+  await recordSecurityEvent(services.db, services.log, {
+    accountId: signedIn.account.id,
+    siteId: signedIn.site.id,
+    event: wasBasic ? 'elevated' : 'identity_confirmed',
+    ...client,
+    detail: { method },
+  });
+  return token;
+}

@@ -1,0 +1,43 @@
+// Adding an authenticator app: a secret shown as a QR code (and as text), kept server-side
+// while the person scans it, so that a wrong code keeps the same QR; saved only with a right code.
+import { endCeremony, readCeremony, saveCeremony } from '../../ceremonies.ts';
+import { deviceName, enrolTotpDevice, formatSecretForTyping, newTotpSecret, totpQrDataUrl, totpUri } from '../../methods/totp/index.ts';
+import type { Services } from '../../../services.ts';
+import type { SignedIn } from '../../sessions.ts';
+import { afterDeviceAdded } from './after-device-added.ts';
+
+const ENROLMENT_SECONDS = 15 * 60;
+
+export async function startAppEnrolment(services: Services, signedIn: SignedIn): Promise<{ qrDataUrl: string; typedSecret: string }> {
+  const { db, keys } = services;
+  let secret = await readCeremony(db, keys.encryption, signedIn.session.id, 'totp_enrolment');
+  if (!secret) {
+    secret = newTotpSecret();
+    await saveCeremony(db, keys.encryption, signedIn.session.id, 'totp_enrolment', secret, ENROLMENT_SECONDS);
+  }
+  return { qrDataUrl: await totpQrDataUrl(totpUri(secret, signedIn.account.email)), typedSecret: formatSecretForTyping(secret) };
+}
+
+export type AppEnrolmentResult =
+  | { outcome: 'added'; recoveryCodes?: string[] }
+  | { outcome: 'bad_name'; message: string }
+  | { outcome: 'wrong_code' }
+  | { outcome: 'expired' };
+
+export async function finishAppEnrolment(
+  services: Services,
+  signedIn: SignedIn,
+  input: { name: string; code: string },
+  client: { ip: string; userAgent: string },
+): Promise<AppEnrolmentResult> {
+  const { db, keys } = services;
+  const name = deviceName.safeParse(input.name);
+  if (!name.success) return { outcome: 'bad_name', message: name.error.issues[0]!.message };
+  const secret = await readCeremony(db, keys.encryption, signedIn.session.id, 'totp_enrolment');
+  if (!secret) return { outcome: 'expired' };
+  const saved = await enrolTotpDevice(db, keys.encryption, { accountId: signedIn.account.id, name: name.data, secret, code: input.code });
+  if (!saved.ok) return { outcome: 'wrong_code' };
+  await endCeremony(db, signedIn.session.id, 'totp_enrolment');
+  if (!saved.created) return { outcome: 'added' }; // the same form sent twice: one device, one email
+  return { outcome: 'added', ...(await afterDeviceAdded(services, signedIn, { deviceId: saved.deviceId, name: name.data, kind: 'totp' }, client)) };
+}

@@ -1,0 +1,51 @@
+// Registering a security key (U2F or FIDO2) or passkey with WebAuthn.
+import { deviceName } from '../../methods/totp/index.ts';
+import { finishKeyRegistration, relyingParty, startKeyRegistration } from '../../methods/webauthn/index.ts';
+import type { Services } from '../../../services.ts';
+import type { SignedIn } from '../../sessions.ts';
+import { afterDeviceAdded } from './after-device-added.ts';
+
+export async function startKeyEnrolment(services: Services, signedIn: SignedIn): Promise<string> {
+  const { db, keys, config } = services;
+  // The account's own keys are always excluded from a new registration (no duplicates).
+  const options = await startKeyRegistration(db, keys.encryption, {
+    ownerId: signedIn.session.id,
+    account: { id: signedIn.account.id, email: signedIn.account.email },
+    existingCredentialIds: [],
+    rp: relyingParty(config.publicUrl),
+  });
+  return JSON.stringify(options);
+}
+
+export type KeyEnrolmentResult =
+  | { outcome: 'added'; recoveryCodes?: string[] }
+  | { outcome: 'bad_name'; message: string }
+  | { outcome: 'refused'; message: string };
+
+export async function finishKeyEnrolment(
+  services: Services,
+  signedIn: SignedIn,
+  input: { name: string; credential: string },
+  client: { ip: string; userAgent: string },
+): Promise<KeyEnrolmentResult> {
+  const { db, keys, config } = services;
+  const name = deviceName.safeParse(input.name);
+  if (!name.success) return { outcome: 'bad_name', message: name.error.issues[0]!.message };
+  const saved = await finishKeyRegistration(db, keys.encryption, {
+    ownerId: signedIn.session.id,
+    accountId: signedIn.account.id,
+    name: name.data,
+    response: input.credential, // as sent: the method checks its size and shape before parsing
+    rp: relyingParty(config.publicUrl),
+  });
+  if (!saved.ok) {
+    const message =
+      saved.reason === 'already_registered'
+        ? 'That security key is already registered to your account.'
+        : saved.reason === 'malformed' && input.credential === ''
+          ? 'The security key did not answer. Press Start Registration and touch your key when asked.'
+          : 'The security key could not be registered. Press Start Registration and try again.';
+    return { outcome: 'refused', message };
+  }
+  return { outcome: 'added', ...(await afterDeviceAdded(services, signedIn, { deviceId: saved.deviceId, name: name.data, kind: 'webauthn' }, client)) };
+}

@@ -1,0 +1,69 @@
+// The person's own devices: list, rename, remove; and new recovery codes.
+import { and, asc, eq, ne } from 'drizzle-orm';
+import { device, recoveryCode } from '../../db/schema.ts';
+import type { Db } from '../../db/connect.ts';
+import { enqueueMail } from '../../mail/outbox.ts';
+import { recordSecurityEvent } from '../../security-log/security-events.ts';
+import type { Services } from '../../services.ts';
+import { replaceRecoveryCodes } from '../methods/recovery-codes/index.ts';
+import { deviceName } from '../methods/totp/index.ts';
+import { rotateSession, type SignedIn } from '../sessions.ts';
+import { DEVICE_KIND_NAMES } from './enrol-device/after-device-added.ts';
+import { deviceRemovedEmail } from './second-factor/emails.ts';
+import { hasDevice } from './second-factor/second-factors-of.ts';
+
+interface Client {
+  ip: string;
+  userAgent: string;
+}
+
+export function listDevices(db: Db, accountId: string) {
+  return db
+    .select({ id: device.id, kind: device.kind, name: device.name, createdAt: device.createdAt, lastUsedAt: device.lastUsedAt, verifiedAt: device.verifiedAt })
+    .from(device)
+    .where(eq(device.accountId, accountId))
+    .orderBy(asc(device.createdAt));
+}
+
+export async function renameDevice(services: Services, signedIn: SignedIn, deviceId: string, newName: string, client: Client) {
+  const name = deviceName.safeParse(newName);
+  if (!name.success) return { ok: false as const, message: name.error.issues[0]!.message };
+  const renamed = await services.db
+    .update(device)
+    .set({ name: name.data })
+    .where(and(eq(device.id, deviceId), eq(device.accountId, signedIn.account.id)))
+    .returning({ id: device.id });
+  if (renamed.length === 0) return { ok: false as const, message: 'That device is not one of yours.' };
+  await recordSecurityEvent(services.db, services.log, { accountId: signedIn.account.id, siteId: signedIn.site.id, event: 'device_renamed', ...client, detail: { deviceId, name: name.data } });
+  return { ok: true as const };
+}
+
+/**
+ * Removes one of the person's devices (managed tokens stay: the vendor issued them). With the
+ * last device gone, the session drops to basic access and the recovery codes go too: they
+ * stand in for a device, and there is none.
+ */
+export async function removeDevice(services: Services, signedIn: SignedIn, deviceId: string, client: Client): Promise<{ removed: boolean; newToken?: string }> {
+  const { db, log, keys, config } = services;
+  const [gone] = await db
+    .delete(device)
+    .where(and(eq(device.id, deviceId), eq(device.accountId, signedIn.account.id), ne(device.kind, 'managed_totp')))
+    .returning({ name: device.name, kind: device.kind });
+  if (!gone) return { removed: false };
+  await recordSecurityEvent(db, log, { accountId: signedIn.account.id, siteId: signedIn.site.id, event: 'device_removed', ...client, detail: { deviceId, name: gone.name } });
+  const loginUrl = `${config.publicUrl.origin}/${signedIn.site.slug}/login`;
+  const mail = deviceRemovedEmail({ siteName: signedIn.site.name, loginUrl, deviceName: gone.name, kind: DEVICE_KIND_NAMES[gone.kind] });
+  await enqueueMail(db, keys.encryption, { to: signedIn.account.email, kind: 'device_removed', ...mail });
+  services.mail.kick();
+  if (await hasDevice(db, signedIn.account.id)) return { removed: true };
+  await db.delete(recoveryCode).where(eq(recoveryCode.accountId, signedIn.account.id));
+  const newToken = signedIn.session.level === 'full' ? await rotateSession(db, signedIn.session.id, { level: 'basic', methods: ['password'] }) : undefined;
+  return { removed: true, ...(newToken ? { newToken } : {}) };
+}
+
+export async function regenerateRecoveryCodes(services: Services, signedIn: SignedIn, client: Client): Promise<string[] | undefined> {
+  if (!(await hasDevice(services.db, signedIn.account.id))) return undefined;
+  const codes = await replaceRecoveryCodes(services.db, services.keys.recoveryCodes, signedIn.account.id);
+  await recordSecurityEvent(services.db, services.log, { accountId: signedIn.account.id, siteId: signedIn.site.id, event: 'recovery_codes_regenerated', ...client });
+  return codes;
+}

@@ -1,0 +1,37 @@
+// Between the password and the second factor: a pending sign-in. It grants nothing, lives
+// ten minutes, and only its token's hash is stored (the token is in an HttpOnly cookie).
+import { and, eq, gt } from 'drizzle-orm';
+import type { Db } from '../../../db/connect.ts';
+import { pendingSignIn } from '../../../db/schema.ts';
+import { hashOpaqueToken, looksLikeOpaqueToken, newOpaqueToken } from '../../../lib/opaque-token.ts';
+
+const PENDING_MINUTES = 10;
+
+export type PendingSignIn = typeof pendingSignIn.$inferSelect;
+
+export async function startPendingSignIn(
+  db: Db,
+  p: { accountId: string; siteUserId: string; siteId: string; provider: string; ip: string; userAgent: string },
+): Promise<{ token: string; id: string }> {
+  const { token, tokenHash } = newOpaqueToken();
+  const [row] = await db
+    .insert(pendingSignIn)
+    .values({ ...p, tokenHash, userAgent: p.userAgent.slice(0, 512), expiresAt: new Date(Date.now() + PENDING_MINUTES * 60_000) })
+    .returning({ id: pendingSignIn.id });
+  return { token, id: row!.id };
+}
+
+export async function findPendingSignIn(db: Db, token: string | undefined, siteId: string): Promise<PendingSignIn | undefined> {
+  if (!looksLikeOpaqueToken(token)) return undefined;
+  const [row] = await db
+    .select()
+    .from(pendingSignIn)
+    .where(and(eq(pendingSignIn.tokenHash, hashOpaqueToken(token)), eq(pendingSignIn.siteId, siteId), gt(pendingSignIn.expiresAt, new Date())));
+  return row;
+}
+
+/** Ends it, once: of two simultaneous completions only one gets true and becomes a session. */
+export async function endPendingSignIn(db: Db, id: string): Promise<boolean> {
+  const gone = await db.delete(pendingSignIn).where(eq(pendingSignIn.id, id)).returning({ id: pendingSignIn.id });
+  return gone.length === 1;
+}

@@ -1,0 +1,82 @@
+// /:site/elevate: "Elevate Your Access" (a basic session passes its second factor), and the
+// second half of "Confirm it's you" in a full session.
+import { Hono, type Context } from 'hono';
+import { passwordConfirmedRecently } from '../../auth/flows/confirm-identity.ts';
+import { elevateSession } from '../../auth/flows/elevate.ts';
+import { secondFactorsOf } from '../../auth/flows/second-factor/second-factors-of.ts';
+import { verifySecondFactor } from '../../auth/flows/second-factor/verify-second-factor.ts';
+import type { SignedIn } from '../../auth/sessions.ts';
+import { relyingParty, startKeyAuthentication } from '../../auth/methods/webauthn/index.ts';
+import { SESSION_COOKIE, writeCookie } from '../cookies.ts';
+import type { AppEnv } from '../env.ts';
+import { readForm } from '../form.ts';
+import { readSecondFactorForm, refusalMessage } from '../second-factor-input.ts';
+import { type Chrome } from '../views/layout.tsx';
+import { safeNext, signedInHere } from '../signed-in-here.tsx';
+import { render } from '../views/render.ts';
+import { ElevatePage } from '../views/two-factor-pages.tsx';
+
+/** Elevating (basic session) needs nothing more; confirming (full session) needs the password typed first. */
+function refuseUnlessReady(c: Context<AppEnv>, signedIn: SignedIn, next: string): Response | undefined {
+  if (signedIn.session.level === 'basic' || passwordConfirmedRecently(signedIn)) return undefined;
+  return c.redirect(`/${signedIn.site.slug}/account/confirm?next=${encodeURIComponent(next)}`, 303);
+}
+
+async function page(c: Context<AppEnv>, here: { signedIn: SignedIn; chrome: Chrome }, next: string, error?: string, showRecovery = false, status: 200 | 401 | 429 = 200) {
+  const { db, keys, config } = c.var.services;
+  const { signedIn } = here;
+  const factors = await secondFactorsOf(db, signedIn.account.id);
+  if (!factors.any) return c.redirect(`/${signedIn.site.slug}/account/security-keys`, 303);
+  const webauthnOptions = factors.securityKey
+    ? JSON.stringify(await startKeyAuthentication(db, keys.encryption, { ownerId: signedIn.session.id, accountId: signedIn.account.id, rp: relyingParty(config.publicUrl) }))
+    : undefined;
+  return render(
+    c,
+    <ElevatePage
+      chrome={here.chrome}
+      confirming={signedIn.session.level === 'full'}
+      action={`/${signedIn.site.slug}/elevate`}
+      csrfToken={c.var.csrfToken}
+      factors={factors}
+      webauthnOptions={webauthnOptions}
+      next={next}
+      error={error}
+      showRecovery={showRecovery}
+    />,
+    status,
+  );
+}
+
+export const elevateRoutes = new Hono<AppEnv>()
+  .get('/', async (c) => {
+    const here = await signedInHere(c);
+    if (here instanceof Response) return here;
+    const next = safeNext(c.var.site.slug, c.req.query('next'));
+    return refuseUnlessReady(c, here.signedIn, next) ?? page(c, here, next);
+  })
+  .post('/', async (c) => {
+    const here = await signedInHere(c);
+    if (here instanceof Response) return here;
+    const { signedIn } = here;
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const next = safeNext(c.var.site.slug, form.next);
+    const notReady = refuseUnlessReady(c, signedIn, next);
+    if (notReady) return notReady;
+    const input = readSecondFactorForm(form);
+    const client = { ip: c.var.ip, userAgent: c.var.userAgent };
+    const result = await verifySecondFactor(c.var.services, {
+      accountId: signedIn.account.id,
+      email: signedIn.account.email,
+      site: signedIn.site,
+      ceremonyOwnerId: signedIn.session.id,
+      ...input,
+      ...client,
+    });
+    if (!result.ok) {
+      if (result.reason === 'throttled') c.header('Retry-After', String(result.retryAfterSeconds));
+      return page(c, here, next, refusalMessage(input.method, result), input.method === 'recovery_code', result.reason === 'throttled' ? 429 : 401);
+    }
+    writeCookie(c, SESSION_COOKIE, await elevateSession(c.var.services, signedIn, result.method, client));
+    return c.redirect(next, 303);
+  });

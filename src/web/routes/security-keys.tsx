@@ -1,0 +1,121 @@
+// /:site/account/security-keys: the person's authenticator apps, security keys and recovery codes.
+import { Hono, type Context } from 'hono';
+import { finishAppEnrolment, startAppEnrolment } from '../../auth/flows/enrol-device/authenticator-app.ts';
+import { finishKeyEnrolment, startKeyEnrolment } from '../../auth/flows/enrol-device/security-key.ts';
+import { listDevices, regenerateRecoveryCodes, removeDevice, renameDevice } from '../../auth/flows/manage-devices.ts';
+import { countUnusedRecoveryCodes } from '../../auth/methods/recovery-codes/index.ts';
+import type { SignedIn } from '../../auth/sessions.ts';
+import { SESSION_COOKIE, writeCookie } from '../cookies.ts';
+import type { AppEnv } from '../env.ts';
+import { readForm } from '../form.ts';
+import { needsRecentAuthentication, signedInHere } from '../signed-in-here.tsx';
+import { errorPage } from '../views/error-page.tsx';
+import type { Chrome } from '../views/layout.tsx';
+import { render } from '../views/render.ts';
+import { AddAuthenticatorPage, AddSecurityKeyPage, SecurityKeysPage } from '../views/security-keys-page.tsx';
+import { RecoveryCodesPage } from '../views/two-factor-pages.tsx';
+
+const NOTICES: Record<string, string> = {
+  'app-added': 'Successfully added new two-factor authentication method.',
+  'key-added': 'Successfully added new security key',
+  renamed: 'The device has been renamed.',
+  removed: 'The device has been removed.',
+};
+
+const base = (signedIn: SignedIn) => `/${signedIn.site.slug}/account/security-keys`;
+const client = (c: Context<AppEnv>) => ({ ip: c.var.ip, userAgent: c.var.userAgent });
+
+/** After a device is added: its recovery codes if it was the first, otherwise the list with a notice. */
+function added(c: Context<AppEnv>, here: { signedIn: SignedIn; chrome: Chrome }, notice: 'app-added' | 'key-added', recoveryCodes?: string[]) {
+  if (!recoveryCodes) return c.redirect(`${base(here.signedIn)}?done=${notice}`, 303);
+  return render(c, <RecoveryCodesPage chrome={here.chrome} codes={recoveryCodes} notice={NOTICES[notice]} continueTo={base(here.signedIn)} />);
+}
+
+async function keyPage(c: Context<AppEnv>, here: { signedIn: SignedIn; chrome: Chrome }, name = '', error?: string, status: 200 | 400 = 200) {
+  const optionsJson = await startKeyEnrolment(c.var.services, here.signedIn);
+  return render(c, <AddSecurityKeyPage chrome={here.chrome} action={`${base(here.signedIn)}/key/new`} optionsJson={optionsJson} name={name} error={error} />, status);
+}
+
+export const securityKeyRoutes = new Hono<AppEnv>()
+  .get('/', async (c) => {
+    const here = await signedInHere(c);
+    if (here instanceof Response) return here;
+    const { db } = c.var.services;
+    const devices = await listDevices(db, here.signedIn.account.id);
+    const unused = await countUnusedRecoveryCodes(db, here.signedIn.account.id);
+    const notice = NOTICES[c.req.query('done') ?? ''];
+    return render(c, <SecurityKeysPage chrome={here.chrome} siteSlug={c.var.site.slug} devices={devices} unusedRecoveryCodes={unused} notice={notice} />);
+  })
+  .get('/authenticator/new', async (c) => {
+    const here = await signedInHere(c);
+    if (here instanceof Response) return here;
+    const stale = needsRecentAuthentication(c, here.signedIn, `${base(here.signedIn)}/authenticator/new`);
+    if (stale) return stale;
+    const qr = await startAppEnrolment(c.var.services, here.signedIn);
+    return render(c, <AddAuthenticatorPage chrome={here.chrome} action={`${base(here.signedIn)}/authenticator/new`} {...qr} />);
+  })
+  .post('/authenticator/new', async (c) => {
+    const here = await signedInHere(c);
+    if (here instanceof Response) return here;
+    const stale = needsRecentAuthentication(c, here.signedIn, `${base(here.signedIn)}/authenticator/new`);
+    if (stale) return stale;
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const name = (form.name ?? '').slice(0, 200);
+    const result = await finishAppEnrolment(c.var.services, here.signedIn, { name, code: (form.code ?? '').slice(0, 64) }, client(c));
+    if (result.outcome === 'added') return added(c, here, 'app-added', result.recoveryCodes);
+    const qr = await startAppEnrolment(c.var.services, here.signedIn);
+    const page = { chrome: here.chrome, action: `${base(here.signedIn)}/authenticator/new`, ...qr, name };
+    if (result.outcome === 'bad_name') return render(c, <AddAuthenticatorPage {...page} nameError={result.message} />, 400);
+    // A wrong code keeps the same QR code: the secret waits server-side until a right code.
+    return render(c, <AddAuthenticatorPage {...page} error="Incorrect or out of date code" />, 400);
+  })
+  .get('/key/new', async (c) => {
+    const here = await signedInHere(c);
+    if (here instanceof Response) return here;
+    return needsRecentAuthentication(c, here.signedIn, `${base(here.signedIn)}/key/new`) ?? keyPage(c, here);
+  })
+  .post('/key/new', async (c) => {
+    const here = await signedInHere(c);
+    if (here instanceof Response) return here;
+    const stale = needsRecentAuthentication(c, here.signedIn, `${base(here.signedIn)}/key/new`);
+    if (stale) return stale;
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const name = (form.name ?? '').slice(0, 200);
+    const result = await finishKeyEnrolment(c.var.services, here.signedIn, { name, credential: (form.credential ?? '').slice(0, 16_384) }, client(c));
+    if (result.outcome === 'added') return added(c, here, 'key-added', result.recoveryCodes);
+    return keyPage(c, here, name, result.message, 400);
+  })
+  .post('/recovery-codes', async (c) => {
+    const here = await signedInHere(c);
+    if (here instanceof Response) return here;
+    const stale = needsRecentAuthentication(c, here.signedIn, base(here.signedIn));
+    if (stale) return stale;
+    const codes = await regenerateRecoveryCodes(c.var.services, here.signedIn, client(c));
+    if (!codes) return errorPage(c, 400, 'No device yet', 'Recovery codes stand in for a two-factor device: add a device first.');
+    return render(c, <RecoveryCodesPage chrome={here.chrome} codes={codes} notice="Your old recovery codes no longer work." continueTo={base(here.signedIn)} />);
+  })
+  .post('/:id/rename', async (c) => {
+    const here = await signedInHere(c);
+    if (here instanceof Response) return here;
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const id = c.req.param('id');
+    const result = /^[0-9a-f-]{36}$/.test(id)
+      ? await renameDevice(c.var.services, here.signedIn, id, (form.name ?? '').slice(0, 200), client(c))
+      : { ok: false as const, message: 'That device is not one of yours.' };
+    if (!result.ok) return errorPage(c, 400, 'Could not rename the device', result.message);
+    return c.redirect(`${base(here.signedIn)}?done=renamed`, 303);
+  })
+  .post('/:id/remove', async (c) => {
+    const here = await signedInHere(c);
+    if (here instanceof Response) return here;
+    const stale = needsRecentAuthentication(c, here.signedIn, base(here.signedIn));
+    if (stale) return stale;
+    const id = c.req.param('id');
+    const result = /^[0-9a-f-]{36}$/.test(id) ? await removeDevice(c.var.services, here.signedIn, id, client(c)) : { removed: false };
+    if (!result.removed) return errorPage(c, 404, 'Device not found', 'That device is not one of yours, has already been removed, or is a managed token.');
+    if ('newToken' in result && result.newToken) writeCookie(c, SESSION_COOKIE, result.newToken);
+    return c.redirect(`${base(here.signedIn)}?done=removed`, 303);
+  });

@@ -1,0 +1,147 @@
+// Account Settings > Security keys: the person's own second factors.
+import type { Child } from 'hono/jsx';
+import { formatDate, formatDateTime } from './format.ts';
+import { AccountTabs } from './account-tabs.tsx';
+import { type Chrome, CsrfField, Layout } from './layout.tsx';
+
+export interface DeviceRow {
+  id: string;
+  kind: 'totp' | 'webauthn' | 'managed_totp';
+  name: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  verifiedAt: Date | null;
+}
+
+function DeviceTable({ devices, base, csrfToken, caption }: { devices: DeviceRow[]; base: string; csrfToken: string; caption: string }) {
+  if (devices.length === 0) return <p>None yet.</p>;
+  return (
+    <div class="table-scroll">
+      <table>
+        <caption class="visually-hidden">{caption}</caption>
+        <thead>
+          <tr><th scope="col">Name</th><th scope="col">Registered</th><th scope="col">Last used</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr>
+        </thead>
+        <tbody>
+          {devices.map((d) => (
+            <tr>
+              <td>
+                {d.name} {d.verifiedAt === null && <span class="badge">Unverified</span>}
+              </td>
+              <td>{formatDate(d.createdAt)}</td>
+              <td>{d.lastUsedAt ? formatDateTime(d.lastUsedAt) : 'N/A'}</td>
+              <td class="actions">
+                <form method="post" action={`${base}/${d.id}/rename`} class="inline">
+                  <CsrfField token={csrfToken} />
+                  <label class="visually-hidden" for={`rename-${d.id}`}>New name for {d.name}</label>
+                  <input id={`rename-${d.id}`} name="name" type="text" maxlength={60} required value={d.name} class="short" />
+                  <button type="submit" aria-label={`Rename ${d.name}`}>Rename</button>
+                </form>
+                {d.kind !== 'managed_totp' && (
+                  <form method="post" action={`${base}/${d.id}/remove`} class="inline">
+                    <CsrfField token={csrfToken} />
+                    <button type="submit" class="danger" aria-label={`Remove ${d.name}`}>Remove</button>
+                  </form>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function SecurityKeysPage(p: { chrome: Chrome; siteSlug: string; devices: DeviceRow[]; unusedRecoveryCodes: number; notice?: string | undefined }) {
+  const base = `/${p.siteSlug}/account/security-keys`;
+  const apps = p.devices.filter((d) => d.kind !== 'webauthn');
+  const keys = p.devices.filter((d) => d.kind === 'webauthn');
+  return (
+    <Layout title="Security keys" {...p.chrome}>
+      <h1>Account Settings</h1>
+      <AccountTabs base={`/${p.siteSlug}`} current="security-keys" />
+      {p.notice && <div class="message notice" role="status">{p.notice}</div>}
+      <p>
+        Gatehouse encourages everyone to use two-factor authentication: something extra on top of your email address and
+        password when you log in, to prove that you are the owner of the account. Without it you have basic access only.
+      </p>
+      <section aria-labelledby="app-heading">
+        <h2 id="app-heading">Authenticator app</h2>
+        <p>This uses an authenticator app on your tablet or mobile (Google Authenticator, Microsoft Authenticator, 1Password, Aegis…) to make one-time codes for logging in.</p>
+        <DeviceTable devices={apps} base={base} csrfToken={p.chrome.csrfToken} caption="Authenticator apps" />
+        <p><a href={`${base}/authenticator/new`} class="button">Add new device</a></p>
+      </section>
+      <section aria-labelledby="keys-heading">
+        <h2 id="keys-heading">Security keys</h2>
+        <p>A USB or NFC security key (U2F or FIDO2), or a passkey on this computer or phone.</p>
+        <DeviceTable devices={keys} base={base} csrfToken={p.chrome.csrfToken} caption="Security keys" />
+        <p><a href={`${base}/key/new`} class="button">Register a new security key</a></p>
+      </section>
+      {p.devices.length > 0 && (
+        <section aria-labelledby="codes-heading">
+          <h2 id="codes-heading">Recovery codes</h2>
+          <p>
+            {p.unusedRecoveryCodes} of 10 recovery codes unused. Each lets you sign in once without your device.
+          </p>
+          <form method="post" action={`${base}/recovery-codes`}>
+            <CsrfField token={p.chrome.csrfToken} />
+            <button type="submit">Make new recovery codes</button>
+          </form>
+        </section>
+      )}
+    </Layout>
+  );
+}
+
+export function AddAuthenticatorPage(p: { chrome: Chrome; action: string; qrDataUrl: string; typedSecret: string; name?: string; error?: string | undefined; nameError?: string | undefined }) {
+  return (
+    <Layout title="Add new device" {...p.chrome}>
+      <div class="card">
+        <h1>Add new device</h1>
+        <p>Scan the image below with the authenticator app on your mobile phone or tablet.</p>
+        <img src={p.qrDataUrl} alt="QR code to scan with your authenticator app" width={220} height={220} class="qr" />
+        <p>
+          Cannot scan it? Type this key into the app instead: <code class="secret">{p.typedSecret}</code>
+        </p>
+        {p.error && (
+          <div class="message error" role="alert">
+            <p>{p.error}</p>
+            <p>Check the code is the one showing now. If it still fails, set the date and time on your phone to update automatically, then try again: you do not need to scan again.</p>
+          </div>
+        )}
+        <form method="post" action={p.action} novalidate>
+          <CsrfField token={p.chrome.csrfToken} />
+          <label for="device-name">Name</label>
+          <p class="hint" id="name-hint">Choose a name for the device, for example "My phone".</p>
+          {p.nameError && <p class="field-error" role="alert">{p.nameError}</p>}
+          <input id="device-name" name="name" type="text" maxlength={60} required aria-describedby="name-hint" value={p.name ?? ''} />
+          <label for="code">Code</label>
+          <p class="hint" id="code-hint">Code displayed on your device.</p>
+          <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength={12} required aria-describedby="code-hint" />
+          <button type="submit" class="primary">Save this device</button>
+        </form>
+      </div>
+    </Layout>
+  );
+}
+
+export function AddSecurityKeyPage(p: { chrome: Chrome; action: string; optionsJson: string; name?: string; error?: string | undefined; children?: Child }) {
+  return (
+    <Layout title="Register a new security key" {...p.chrome}>
+      <div class="card">
+        <h1>Register a new security key</h1>
+        <p>Choose a name, press Start Registration, then insert or touch your security key when your browser asks.</p>
+        {p.error && <div class="message error" role="alert">{p.error}</div>}
+        <form method="post" action={p.action} data-webauthn="register" data-webauthn-options={p.optionsJson} novalidate>
+          <CsrfField token={p.chrome.csrfToken} />
+          <input type="hidden" name="credential" value="" />
+          <label for="device-name">Device Name</label>
+          <input id="device-name" name="name" type="text" maxlength={60} required value={p.name ?? ''} />
+          <p class="message error" data-webauthn-message role="alert" hidden></p>
+          <button type="submit" class="primary">Start Registration</button>
+        </form>
+        <script src="/static/js/webauthn.js" defer></script>
+      </div>
+    </Layout>
+  );
+}
