@@ -32,8 +32,12 @@ function fileName(text: string): string {
 }
 
 /** Registers the hooks of one e2e test file; the returned harness is usable inside tests. */
-/** `env` is read when the server starts (after earlier beforeAll hooks, e.g. an SMTP inbox's). */
-export function useBrowserHarness(options: { env?: () => Record<string, string> } = {}): BrowserHarness {
+/**
+ * `env` is read when the server starts (after earlier beforeAll hooks, e.g. an SMTP inbox's).
+ * `publicHost: 'localhost'` serves the pages at http://localhost:<port> (Gatehouse's PUBLIC_URL
+ * too), for security keys: WebAuthn's relying party must be a domain, not 127.0.0.1.
+ */
+export function useBrowserHarness(options: { env?: () => Record<string, string>; publicHost?: 'localhost' } = {}): BrowserHarness {
   let gatehouse: TestGatehouse | undefined;
   let browser: Browser | undefined;
   let open: BrowserContext[] = [];
@@ -48,7 +52,7 @@ export function useBrowserHarness(options: { env?: () => Record<string, string> 
     // Both at once; each is kept as soon as it exists, so afterAll closes it whatever else failed.
     const started = await Promise.allSettled([
       (async () => {
-        gatehouse = await startTestGatehouse('embedded', { env: options.env?.() ?? {} });
+        gatehouse = await startTestGatehouse('embedded', { env: options.env?.() ?? {}, publicHost: options.publicHost });
         await seedSchools(gatehouse);
       })(),
       (async () => {
@@ -89,7 +93,8 @@ export function useBrowserHarness(options: { env?: () => Record<string, string> 
       return browser;
     },
     async newContext() {
-      const context = await newContext(harness.browser, harness.gatehouse.url);
+      // The address people use: the server's own, or http://localhost:<port> with publicHost.
+      const context = await newContext(harness.browser, options.publicHost ? harness.gatehouse.services.config.publicUrl.origin : harness.gatehouse.url);
       open.push(context);
       return context;
     },

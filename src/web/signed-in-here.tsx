@@ -15,7 +15,8 @@ export async function chrome(c: Context<AppEnv>, signedIn: SignedIn): Promise<Ch
   const { db } = c.var.services;
   const sites = signedIn.account.kind === 'sso' ? await sitesOfAccount(db, signedIn.account.id) : [];
   const canElevate = signedIn.session.level === 'basic' && (await hasDevice(db, signedIn.account.id));
-  return { csrfToken: c.var.csrfToken, signedIn, sites, canElevate };
+  const path = c.req.method === 'GET' && !c.req.path.startsWith(`/${signedIn.site.slug}/elevate`) ? c.req.path : undefined;
+  return { csrfToken: c.var.csrfToken, signedIn, sites, canElevate, path };
 }
 
 /** A `next` address from a form or query, kept to this site's own pages. */
@@ -46,5 +47,19 @@ export async function signedInHere(c: Context<AppEnv>): Promise<{ signedIn: Sign
     if (!member) return c.redirect(`/${site.slug}/login`, 303);
     return render(c, <SwitchPrompt chrome={await chrome(c, signedIn)} signedIn={signedIn} target={site} />);
   }
-  return { signedIn, chrome: await chrome(c, signedIn) };
+  const pageChrome = await chrome(c, signedIn);
+  const required = twoFactorRequired(c, signedIn, pageChrome);
+  return required ?? { signedIn, chrome: pageChrome };
+}
+
+/**
+ * "Require two-factor for all staff": a basic session reaches only its own account settings
+ * (to add a device) and the elevation step until it has passed a second factor.
+ */
+function twoFactorRequired(c: Context<AppEnv>, signedIn: SignedIn, pageChrome: Chrome): Response | undefined {
+  if (!signedIn.site.settings.requireTwoFactor || signedIn.session.level === 'full') return undefined;
+  const base = `/${signedIn.site.slug}`;
+  if (c.req.path.startsWith(`${base}/account`) || c.req.path.startsWith(`${base}/elevate`)) return undefined;
+  if (pageChrome.canElevate) return c.redirect(`${base}/elevate?next=${encodeURIComponent(c.req.path)}`, 303);
+  return c.redirect(`${base}/account/security-keys?required=1`, 303);
 }

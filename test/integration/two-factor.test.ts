@@ -98,7 +98,7 @@ describe.each(await databaseKinds())('two-factor sign-in and elevation (%s datab
     const home = text((await client.get('/north/')).html);
     expect(home).toContain('Full access');
     expect(home).not.toContain('Elevate Your Access');
-    expect((await client.get('/north/admin')).status).toBe(200);
+    expect((await client.get('/north/admin/users')).status).toBe(200);
     const list = text((await client.get('/north/account/security-keys')).html);
     expect(list).not.toContain('Unverified');
   });
@@ -142,7 +142,8 @@ describe.each(await databaseKinds())('two-factor sign-in and elevation (%s datab
     const res = await client.post('/north/elevate', { method: 'totp', code: totp(secret, Date.now() + 30_000), next: '/north/admin' });
     expect(res.location).toBe('/north/admin');
     expect(client.sessionCookie()).not.toBe(before);
-    const admin = await client.get('/north/admin');
+    expect((await client.get('/north/admin')).location).toBe('/north/admin/users');
+    const admin = await client.get('/north/admin/users');
     expect(admin.status).toBe(200);
     expect(text(admin.html)).toContain('Users at North School');
     expect(text(admin.html)).not.toContain('Elevate Your Access');

@@ -59,22 +59,18 @@ export function AccountPage(p: { chrome: Chrome; signedIn: SignedIn; sessions: A
   );
 }
 
-export function SecurityLogView(p: { chrome: Chrome; signedIn: SignedIn; log: SecurityLogPage }) {
-  const base = `/${p.signedIn.site.slug}`;
+/** A security log's rows as its owner reads them (an admin's view of it shows the same). */
+export function SecurityLogTable(p: { rows: SecurityLogPage['rows']; labelledBy: string; timeZone?: string }) {
   return (
-    <Layout title="Security log" {...p.chrome}>
-      <h1>Account Settings</h1>
-      <AccountTabs base={base} current="security-log" />
-      <h2 id="log-heading">Security log</h2>
-      <div class="table-scroll">
-      <table aria-labelledby="log-heading">
+    <div class="table-scroll">
+      <table aria-labelledby={p.labelledBy}>
         <thead>
           <tr><th scope="col">Time</th><th scope="col">Event</th><th scope="col">School</th><th scope="col">IP address</th><th scope="col">Browser</th></tr>
         </thead>
         <tbody>
-          {p.log.rows.map((r) => (
+          {p.rows.map((r) => (
             <tr>
-              <td>{formatDateTime(r.at)}</td>
+              <td>{formatDateTime(r.at, p.timeZone)}</td>
               <td>{r.label}</td>
               <td>{r.siteName ?? ''}</td>
               <td>{r.ip ?? ''}</td>
@@ -83,7 +79,18 @@ export function SecurityLogView(p: { chrome: Chrome; signedIn: SignedIn; log: Se
           ))}
         </tbody>
       </table>
-      </div>
+    </div>
+  );
+}
+
+export function SecurityLogView(p: { chrome: Chrome; signedIn: SignedIn; log: SecurityLogPage }) {
+  const base = `/${p.signedIn.site.slug}`;
+  return (
+    <Layout title="Security log" {...p.chrome}>
+      <h1>Account Settings</h1>
+      <AccountTabs base={base} current="security-log" />
+      <h2 id="log-heading">Security log</h2>
+      <SecurityLogTable rows={p.log.rows} labelledBy="log-heading" />
       <nav aria-label="Pages" class="pager">
         {p.log.page > 1 && <a href={`${base}/account/security-log?page=${p.log.page - 1}`} rel="prev">Newer</a>}
         <span>

@@ -12,6 +12,8 @@ export interface Chrome {
   siteName?: string;
   /** A basic session of an account with a device: "Elevate Your Access" shows, top right. */
   canElevate?: boolean;
+  /** This page's address, for coming back to it after elevating. */
+  path?: string | undefined;
 }
 
 export function CsrfField({ token }: { token: string }) {
@@ -82,7 +84,7 @@ export function Layout(props: Chrome & { title: string; children?: Child }) {
                 <span class="access">
                   {accessLabel(signedIn.session.level)}
                   {props.canElevate && (
-                    <a href={`/${signedIn.site.slug}/elevate`} class="elevate">
+                    <a href={`/${signedIn.site.slug}/elevate${props.path ? `?next=${encodeURIComponent(props.path)}` : ''}`} class="elevate">
                       Elevate Your Access
                     </a>
                   )}

@@ -1,5 +1,6 @@
 // Account Settings > Security keys: the person's own second factors.
 import type { Child } from 'hono/jsx';
+import { TOTP_QR_PIXELS } from '../../auth/methods/totp/index.ts';
 import { formatDate, formatDateTime } from './format.ts';
 import { AccountTabs } from './account-tabs.tsx';
 import { type Chrome, CsrfField, Layout } from './layout.tsx';
@@ -99,7 +100,7 @@ export function AddAuthenticatorPage(p: { chrome: Chrome; action: string; qrData
       <div class="card">
         <h1>Add new device</h1>
         <p>Scan the image below with the authenticator app on your mobile phone or tablet.</p>
-        <img src={p.qrDataUrl} alt="QR code to scan with your authenticator app" width={220} height={220} class="qr" />
+        <img src={p.qrDataUrl} alt="QR code to scan with your authenticator app" width={TOTP_QR_PIXELS} height={TOTP_QR_PIXELS} class="qr" />
         <p>
           Cannot scan it? Type this key into the app instead: <code class="secret">{p.typedSecret}</code>
         </p>
@@ -120,6 +121,7 @@ export function AddAuthenticatorPage(p: { chrome: Chrome; action: string; qrData
           <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength={12} required aria-describedby="code-hint" />
           <button type="submit" class="primary">Save this device</button>
         </form>
+        <p><a href={p.action.replace(/\/authenticator\/new$/, '')}>Cancel</a></p>
       </div>
     </Layout>
   );
@@ -140,6 +142,7 @@ export function AddSecurityKeyPage(p: { chrome: Chrome; action: string; optionsJ
           <p class="message error" data-webauthn-message role="alert" hidden></p>
           <button type="submit" class="primary">Start Registration</button>
         </form>
+        <p><a href={p.action.replace(/\/key\/new$/, '')}>Cancel</a></p>
         <script src="/static/js/webauthn.js" defer></script>
       </div>
     </Layout>

@@ -1,0 +1,148 @@
+// The remove-devices flow: someone who lost their phone gets back in. A school's admin key
+// holder (Admin > Users > a profile > Security keys) removes an Identity account's two-factor
+// devices; platform support (`gatehouse support remove-2fa`) removes an SSO account's, since
+// that account spans schools and no one school's admin may change it. Either way: every device
+// except managed tokens (the vendor issued those), the recovery codes, and the account's
+// sessions drop to basic access (they keep working; the person registers new devices at their
+// next sign-in). One transaction: the removal, its email, its security log line and its audit.
+import { and, count, eq, isNull, ne } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import { recordAudit } from '../../audit/audit-log.ts';
+import type { Db } from '../../db/connect.ts';
+import { account, device, pendingSignIn, recoveryCode, session, site, siteUser } from '../../db/schema.ts';
+import type { DbTransaction } from '../../db/transaction.ts';
+import { DirectoryError } from '../../directory/directory-error.ts';
+import { normaliseEmail } from '../../directory/email-address.ts';
+import type { Keys } from '../../lib/keys.ts';
+import { enqueueMail } from '../../mail/outbox.ts';
+import { recordSecurityEvent } from '../../security-log/security-events.ts';
+import { devicesRemovedByAdminEmail, devicesRemovedBySupportEmail } from './remove-devices-emails.ts';
+
+/** What these flows need: the server passes its Services; the `gatehouse` command builds it from the same settings. */
+export interface FlowDeps {
+  db: Db;
+  log: Logger;
+  keys: Pick<Keys, 'encryption'>;
+  config: { publicUrl: URL };
+  /** Mail was written to the outbox: send soon (the command has no sender; the server's picks it up). */
+  mail: { kick(): void };
+}
+
+/** The name platform support goes by in every audit. */
+export const PLATFORM_SUPPORT = 'Platform support';
+
+export interface Removal {
+  /** Devices removed. */
+  removed: number;
+  /** Managed tokens left in place. */
+  kept: number;
+}
+
+/** The account's removable devices, its recovery codes and pending sign-ins go; its sessions drop to basic access. */
+async function stripDevices(tx: DbTransaction, accountId: string): Promise<Removal> {
+  // One change to the account's devices at a time (as enrolling takes the same lock).
+  await tx.select({ id: account.id }).from(account).where(eq(account.id, accountId)).for('update');
+  const removed = await tx
+    .delete(device)
+    .where(and(eq(device.accountId, accountId), ne(device.kind, 'managed_totp')))
+    .returning({ id: device.id });
+  const [kept] = await tx.select({ n: count() }).from(device).where(eq(device.accountId, accountId));
+  if (removed.length === 0) return { removed: 0, kept: kept?.n ?? 0 };
+  await tx.delete(recoveryCode).where(eq(recoveryCode.accountId, accountId));
+  // A sign-in waiting for a second factor starts again, and becomes basic.
+  await tx.delete(pendingSignIn).where(eq(pendingSignIn.accountId, accountId));
+  // No new token: the sessions carry on, at basic access, from their next request.
+  await tx.update(session).set({ level: 'basic', methods: ['password'] }).where(and(eq(session.accountId, accountId), isNull(session.endedAt)));
+  return { removed: removed.length, kept: kept?.n ?? 0 };
+}
+
+function loginUrl(deps: FlowDeps, siteSlug: string): string {
+  return `${deps.config.publicUrl.origin}/${siteSlug}/login`;
+}
+
+export interface AdminRemoval {
+  admin: { siteUserId: string; fullName: string };
+  site: { id: string; slug: string; name: string };
+  /** A user of `site`, found by the caller within that site. */
+  target: { siteUserId: string; fullName: string; accountId: string };
+  client: { ip: string; userAgent: string };
+}
+
+/**
+ * An admin key holder removes an Identity account's devices (the caller has checked the
+ * permission and that the user is at the admin's site). An SSO account is refused: platform
+ * support removes those.
+ */
+export async function removeDevicesByAdmin(deps: FlowDeps, r: AdminRemoval): Promise<Removal> {
+  const result = await deps.db.transaction(async (tx) => {
+    const [owner] = await tx.select({ kind: account.kind, email: account.email }).from(account).where(eq(account.id, r.target.accountId));
+    if (!owner) throw new DirectoryError('No such account');
+    if (owner.kind === 'sso') throw new DirectoryError("Platform support removes a Single Sign-On account's devices");
+    const removal = await stripDevices(tx, r.target.accountId);
+    if (removal.removed === 0) return removal;
+    const mail = devicesRemovedByAdminEmail({ siteName: r.site.name, loginUrl: loginUrl(deps, r.site.slug), adminName: r.admin.fullName, ...removal });
+    await enqueueMail(tx, deps.keys.encryption, { to: owner.email, kind: 'devices_removed_by_admin', ...mail });
+    const detail = { count: removal.removed, managed_tokens_kept: removal.kept };
+    await recordSecurityEvent(tx, deps.log, {
+      accountId: r.target.accountId,
+      siteId: r.site.id,
+      event: 'devices_removed_by_admin',
+      ...r.client,
+      detail: { ...detail, by: r.admin.fullName },
+    });
+    await recordAudit(tx, {
+      siteId: r.site.id,
+      actor: { siteUserId: r.admin.siteUserId, name: r.admin.fullName },
+      action: 'devices_removed',
+      target: { siteUserId: r.target.siteUserId, name: r.target.fullName },
+      detail,
+      ip: r.client.ip,
+    });
+    return removal;
+  });
+  if (result.removed > 0) deps.mail.kick();
+  return result;
+}
+
+export interface SupportRemoval extends Removal {
+  email: string;
+  /** The slugs of the sites whose audit records it. */
+  sites: string[];
+}
+
+/**
+ * Platform support removes an SSO account's devices: audited at every site the account is
+ * linked to, so each school's admins see it; the security log has one line, at no one site.
+ */
+export async function removeDevicesBySupport(deps: FlowDeps, email: string): Promise<SupportRemoval> {
+  const address = normaliseEmail(email);
+  const [sso] = await deps.db.select({ id: account.id, email: account.email }).from(account).where(and(eq(account.kind, 'sso'), eq(account.email, address)));
+  if (!sso) throw new DirectoryError(`No Single Sign-On account has the email ${address} (a school's admin key holders remove an Identity account's devices)`);
+  const linked = await deps.db
+    .select({ siteId: site.id, slug: site.slug, name: site.name, siteUserId: siteUser.id, fullName: siteUser.fullName })
+    .from(siteUser)
+    .innerJoin(site, eq(site.id, siteUser.siteId))
+    .where(eq(siteUser.accountId, sso.id))
+    .orderBy(site.slug);
+  const result = await deps.db.transaction(async (tx) => {
+    const removal = await stripDevices(tx, sso.id);
+    if (removal.removed === 0) return removal;
+    const first = linked[0];
+    const mail = devicesRemovedBySupportEmail({ loginUrl: first ? loginUrl(deps, first.slug) : deps.config.publicUrl.origin, ...removal });
+    await enqueueMail(tx, deps.keys.encryption, { to: sso.email, kind: 'devices_removed_by_support', ...mail });
+    const detail = { count: removal.removed, managed_tokens_kept: removal.kept };
+    await recordSecurityEvent(tx, deps.log, { accountId: sso.id, siteId: null, event: 'devices_removed_by_support', ip: null, userAgent: null, detail });
+    for (const at of linked) {
+      await recordAudit(tx, {
+        siteId: at.siteId,
+        actor: { siteUserId: null, name: PLATFORM_SUPPORT },
+        action: 'devices_removed_by_support',
+        target: { siteUserId: at.siteUserId, name: at.fullName },
+        detail,
+      });
+    }
+    return removal;
+  });
+  if (result.removed > 0) deps.mail.kick();
+  return { ...result, email: sso.email, sites: result.removed > 0 ? linked.map((l) => l.slug) : [] };
+}

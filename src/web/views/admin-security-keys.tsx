@@ -1,0 +1,99 @@
+// A user's profile > Security keys: their devices, and (for an admin key holder, an Identity
+// account) removing them all, after ticking that the notice was read. The reference's words.
+import type { ManagedUser } from '../../directory/site-user-admin.ts';
+import { AdminUserProfileLayout, profileBase } from './admin-users-profile.tsx';
+import { formatDateTime } from './format.ts';
+import { type Chrome, CsrfField } from './layout.tsx';
+
+export interface AdminDeviceRow {
+  kind: 'totp' | 'webauthn' | 'managed_totp';
+  name: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+export const DEVICE_TYPES: Record<AdminDeviceRow['kind'], string> = { totp: 'TOTP', webauthn: 'Security key', managed_totp: 'Managed token' };
+
+export const CONFIRM_LABEL = 'I confirm that I have read and understand this notice';
+
+function DeviceTable({ devices, timeZone }: { devices: AdminDeviceRow[]; timeZone: string }) {
+  if (devices.length === 0) return <p>No two-factor devices are registered.</p>;
+  return (
+    <div class="table-scroll">
+      <table aria-labelledby="devices-heading">
+        <thead>
+          <tr><th scope="col">Name</th><th scope="col">Type</th><th scope="col">Date Registered</th><th scope="col">Last Used</th></tr>
+        </thead>
+        <tbody>
+          {devices.map((d) => (
+            <tr>
+              <td>{d.name}</td>
+              <td>{DEVICE_TYPES[d.kind]}</td>
+              <td>{formatDateTime(d.createdAt, timeZone)}</td>
+              <td>{formatDateTime(d.lastUsedAt, timeZone)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Why a school's admins cannot remove an SSO account's devices, and who can. */
+function SsoExplanation({ user }: { user: ManagedUser }) {
+  return (
+    <div class="message warning">
+      <p>
+        {user.fullName} signs in with a Single Sign-On account, which they use at more than one school or staff-vetting site. A
+        school's admins cannot remove its two-factor devices: Gatehouse platform support removes them for every site at once.
+      </p>
+      <p>
+        If {user.fullName} has lost their devices, they (or you) should email platform support from the school's email address.
+        Platform support runs <code>gatehouse support remove-2fa {user.email}</code>, which is recorded in this school's audit.
+      </p>
+    </div>
+  );
+}
+
+export function AdminSecurityKeysPage(p: {
+  chrome: Chrome;
+  timeZone: string;
+  user: ManagedUser;
+  devices: AdminDeviceRow[];
+  /** An admin key holder at this site: the removal form shows. */
+  keyHolder: boolean;
+  error?: string | undefined;
+  notice?: string | undefined;
+}) {
+  const { user } = p;
+  const removable = p.devices.filter((d) => d.kind !== 'managed_totp').length;
+  const sso = user.accountKind === 'sso';
+  return (
+    <AdminUserProfileLayout chrome={p.chrome} user={user} current="security-keys" notice={p.notice}>
+      <h3 id="devices-heading">Security keys</h3>
+      {sso ? (
+        <SsoExplanation user={user} />
+      ) : (
+        <p id="removal-notice">
+          In the case that {user.fullName} loses or no longer has access to all of their registered two-factor authentication devices
+          listed below, you can remove them, enabling them to register new devices when they next log in. In the time between
+          removing the devices and registering new ones, the user account will not be able to access areas of the system restricted
+          to two-factor users only. Please note, managed tokens will not be removed.
+        </p>
+      )}
+      {p.error && <div class="message error" role="alert">{p.error}</div>}
+      <DeviceTable devices={p.devices} timeZone={p.timeZone} />
+      {!sso && removable > 0 && !p.keyHolder && <p>Only an Admin key holder at this school can remove these devices.</p>}
+      {!sso && removable > 0 && p.keyHolder && (
+        <form method="post" action={`${profileBase(p.chrome, user.id)}/security-keys`}>
+          <CsrfField token={p.chrome.csrfToken} />
+          {/* `required`: the browser does nothing until it is ticked; the server checks it again. */}
+          <label>
+            <input type="checkbox" name="confirm" value="yes" required aria-describedby="removal-notice" /> {CONFIRM_LABEL}
+          </label>
+          <p><button type="submit" class="danger-solid">Remove this user's 2FA devices</button></p>
+        </form>
+      )}
+    </AdminUserProfileLayout>
+  );
+}

@@ -1,0 +1,153 @@
+// A user's profile in Admin > Users: "<Name>'s settings" with the tabs Personal details,
+// Permissions, Security keys and Security log. AdminUserProfileLayout is the frame of every tab.
+import type { Child } from 'hono/jsx';
+import { isPermission, PERMISSIONS } from '../../directory/permissions.ts';
+import type { FieldErrors, ManagedUser, SiteGroupChoice } from '../../directory/site-user-admin.ts';
+import { AdminLayout } from './admin-layout.tsx';
+import { ErrorSummary, GroupSelect, TextField, type UserFormValues, usersBase } from './admin-users.tsx';
+import { formatDateTime } from './format.ts';
+import { type Chrome, CsrfField } from './layout.tsx';
+
+export type ProfileTab = 'details' | 'permissions' | 'security-keys' | 'security-log';
+
+const TABS: Array<[ProfileTab, string, string]> = [
+  ['details', 'Personal details', ''],
+  ['permissions', 'Permissions', '/permissions'],
+  ['security-keys', 'Security keys', '/security-keys'],
+  ['security-log', 'Security log', '/security-log'],
+];
+
+/** The profile's address: /:site/admin/users/:id. */
+export const profileBase = (chrome: Chrome, userId: string) => `${usersBase(chrome)}/${userId}`;
+
+export function AdminUserProfileLayout(p: {
+  chrome: Chrome;
+  user: { id: string; fullName: string; status: 'active' | 'disabled' };
+  current: ProfileTab;
+  notice?: string | undefined;
+  children?: Child;
+}) {
+  const base = profileBase(p.chrome, p.user.id);
+  const heading = `${p.user.fullName}'s settings`;
+  return (
+    <AdminLayout chrome={p.chrome} current="users" title={heading}>
+      <p><a href={usersBase(p.chrome)}>All users</a></p>
+      <h2 id="profile-heading">{heading}</h2>
+      <nav aria-labelledby="profile-heading" class="tabs">
+        {TABS.map(([tab, label, path]) => (
+          <a href={`${base}${path}`} aria-current={tab === p.current ? 'page' : undefined}>
+            {label}
+          </a>
+        ))}
+      </nav>
+      {p.notice && <div class="message notice" role="status">{p.notice}</div>}
+      {p.user.status === 'disabled' && (
+        <div class="message warning">
+          {p.user.fullName} is disabled: they cannot sign in at {p.chrome.signedIn!.site.name} until enabled.
+        </div>
+      )}
+      {p.children}
+    </AdminLayout>
+  );
+}
+
+function AccountStatus({ chrome, user, self, error }: { chrome: Chrome; user: ManagedUser; self: boolean; error?: string | undefined }) {
+  const base = profileBase(chrome, user.id);
+  return (
+    <section aria-labelledby="status-heading">
+      <h3 id="status-heading">Account</h3>
+      {error && <div class="message error" role="alert">{error}</div>}
+      {user.status === 'disabled' ? (
+        <form method="post" action={`${base}/enable`}>
+          <CsrfField token={chrome.csrfToken} />
+          <p>Enabling {user.fullName} lets them sign in here again.</p>
+          <button type="submit">Enable user</button>
+        </form>
+      ) : self ? (
+        <p>This is you: another admin at your school can disable your account if it should be.</p>
+      ) : (
+        <form method="post" action={`${base}/disable`}>
+          <CsrfField token={chrome.csrfToken} />
+          <p>Disabling {user.fullName} signs them out here at once, and they cannot sign in here until enabled again.</p>
+          <button type="submit" class="danger">Disable user</button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+export function PersonalDetailsPage(p: {
+  chrome: Chrome;
+  timeZone: string;
+  user: ManagedUser;
+  self: boolean;
+  values?: UserFormValues;
+  errors?: FieldErrors;
+  statusError?: string | undefined;
+  notice?: string | undefined;
+}) {
+  const { user } = p;
+  const values = p.values ?? { fullName: user.fullName, email: user.email, jobTitle: user.jobTitle ?? '' };
+  const errors = p.errors ?? {};
+  const sso = user.accountKind === 'sso';
+  return (
+    <AdminUserProfileLayout chrome={p.chrome} user={user} current="details" notice={p.notice}>
+      <dl class="summary">
+        <dt>Account</dt>
+        <dd>{sso ? 'Single Sign-On' : 'Identity'}</dd>
+        <dt>Group</dt>
+        <dd>{user.groupName}</dd>
+        <dt>Last Login</dt>
+        <dd>{formatDateTime(user.lastLoginAt, p.timeZone)}</dd>
+      </dl>
+      <ErrorSummary errors={errors} />
+      <form method="post" action={profileBase(p.chrome, user.id)} novalidate>
+        <CsrfField token={p.chrome.csrfToken} />
+        <TextField name="fullName" label="Name" value={values.fullName} error={errors.fullName} maxlength={200} required />
+        <TextField
+          name="email"
+          label="Email address"
+          type="email"
+          value={values.email}
+          error={errors.email}
+          maxlength={254}
+          required
+          readonly={sso}
+          {...(sso ? { hint: 'A Single Sign-On account signs in with this address at every school it belongs to: only platform support can change it.' } : {})}
+        />
+        <TextField name="jobTitle" label="Job Title" value={values.jobTitle} error={errors.jobTitle} maxlength={200} />
+        <p><button type="submit" class="primary">Save changes</button></p>
+      </form>
+      <AccountStatus chrome={p.chrome} user={user} self={p.self} error={p.statusError} />
+    </AdminUserProfileLayout>
+  );
+}
+
+export function PermissionsPage(p: { chrome: Chrome; user: ManagedUser; groups: SiteGroupChoice[]; error?: string | undefined; notice?: string | undefined }) {
+  const { user } = p;
+  const current = p.groups.find((g) => g.id === user.groupId);
+  return (
+    <AdminUserProfileLayout chrome={p.chrome} user={user} current="permissions" notice={p.notice}>
+      <p>
+        What {user.fullName} may do at {p.chrome.signedIn!.site.name} comes from their group. A change applies from their next
+        page; higher access still needs a two-factor sign-in.
+      </p>
+      <ErrorSummary errors={{ groupId: p.error }} />
+      <form method="post" action={`${profileBase(p.chrome, user.id)}/permissions`}>
+        <CsrfField token={p.chrome.csrfToken} />
+        <GroupSelect groups={p.groups} selected={user.groupId} error={p.error} />
+        <p><button type="submit" class="primary">Save group</button></p>
+      </form>
+      {current && (
+        <section aria-labelledby="group-permissions">
+          <h3 id="group-permissions">{current.name} may</h3>
+          <ul>
+            {current.permissions.filter(isPermission).map((perm) => (
+              <li>{PERMISSIONS[perm]}</li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </AdminUserProfileLayout>
+  );
+}
