@@ -1,6 +1,7 @@
 // What every `gatehouse` subcommand is made of: its words, its help, and a run that parses
 // its own arguments (node:util parseArgs, strict) and answers with one line for the person.
 import { type ParseArgsOptionDescriptor, parseArgs } from 'node:util';
+import type { FlowDeps } from '../auth/flows/remove-devices.ts';
 import type { Db } from '../db/connect.ts';
 
 /** Bad arguments: the person typed something the command cannot take (exit code 2). */
@@ -18,6 +19,12 @@ export interface CommandContext {
   db(): Promise<Db>;
   /** The new password piped in with --password-stdin, checked and hashed as the server hashes. */
   passwordHashFromStdin(): Promise<string>;
+  /**
+   * What the account flows need, as the server has it: this database, the keys derived from
+   * SECRET_KEY (or DATA_DIR's generated key) and PUBLIC_URL for links in emails. Mail waits in
+   * the outbox for a running server to send it.
+   */
+  flowDeps(): Promise<FlowDeps>;
 }
 
 export interface Command {

@@ -1,12 +1,15 @@
 // The `gatehouse` command in one function, so that tests run it in-process: finds the
 // subcommand, runs it, prints one line, and turns every failure into one line and an exit code
 // (2: the arguments were wrong; 1: a refusal or anything else).
+import pino from 'pino';
 import { ZodError } from 'zod';
 import { hashPassword } from '../auth/methods/password/argon2.ts';
 import { type Config, ConfigError, type Env, loadConfig } from '../config.ts';
 import type { Database } from '../db/connect.ts';
 import { EmbeddedDatabaseBusy } from '../db/embedded.ts';
 import { DirectoryError } from '../directory/directory-error.ts';
+import { deriveKeys } from '../lib/keys.ts';
+import { loadOrCreateSecretKey } from '../lib/secret-key.ts';
 import { type Command, type CommandContext, Refusal, UsageError, helpText } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { openDatabaseForCommand } from './open-database.ts';
@@ -37,7 +40,9 @@ function overview(commands: readonly Command[] = COMMANDS): string {
     '',
     'Settings come from the environment, as for the server: DATABASE_URL (a PostgreSQL server;',
     'unset: the embedded database in DATA_DIR, default ./data, also while the server is running)',
-    'and ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, ARGON2_PARALLELISM for password hashes.',
+    'and ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, ARGON2_PARALLELISM for password hashes;',
+    'SECRET_KEY (unset: the key the server generated in DATA_DIR) seals two-factor secrets, and',
+    'PUBLIC_URL makes the links in the emails that support and token commands send.',
     'Run gatehouse <command> --help for a command\'s options.',
     '',
   ].join('\n');
@@ -105,6 +110,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     async passwordHashFromStdin() {
       const password = await readPasswordFromStdin(io.stdin);
       return hashPassword(password, settings().argon2);
+    },
+    async flowDeps() {
+      const config = settings();
+      const keys = deriveKeys(loadOrCreateSecretKey(config.secretKey, config.dataDir));
+      return { db: await ctx.db(), log: pino({ level: 'silent' }), keys, config, mail: { kick() {} } };
     },
   };
 

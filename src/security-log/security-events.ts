@@ -30,6 +30,10 @@ export const SECURITY_EVENTS = {
   device_removed: 'Two-factor device removed',
   recovery_code_used: 'Recovery code used',
   recovery_codes_regenerated: 'New recovery codes made',
+  admin_access_refused: 'Refused entry to an Admin page',
+  devices_removed_by_admin: 'Two-factor devices removed by a school admin',
+  devices_removed_by_support: 'Two-factor devices removed by platform support',
+  account_disabled: 'Account disabled by a school admin',
 } as const;
 
 export type SecurityEventName = keyof typeof SECURITY_EVENTS;
@@ -62,15 +66,30 @@ export interface SecurityLogPage {
   total: number;
 }
 
-export async function readSecurityLog(db: Db, accountId: string, page: number, pageSize = 25): Promise<SecurityLogPage> {
-  const [{ total } = { total: 0 }] = await db.select({ total: count() }).from(securityEvent).where(eq(securityEvent.accountId, accountId));
+export function isSecurityEventName(value: string): value is SecurityEventName {
+  return Object.hasOwn(SECURITY_EVENTS, value);
+}
+
+/** Narrower views of a log: one kind of event; only what happened at one site (an admin reading an SSO account's log). */
+export interface SecurityLogFilter {
+  event?: SecurityEventName | undefined;
+  siteId?: string | undefined;
+}
+
+export async function readSecurityLog(db: Db, accountId: string, page: number, pageSize = 25, filter: SecurityLogFilter = {}): Promise<SecurityLogPage> {
+  const where = and(
+    eq(securityEvent.accountId, accountId),
+    filter.event ? eq(securityEvent.event, filter.event) : undefined,
+    filter.siteId ? eq(securityEvent.siteId, filter.siteId) : undefined,
+  );
+  const [{ total } = { total: 0 }] = await db.select({ total: count() }).from(securityEvent).where(where);
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const current = Math.min(Math.max(1, page), pages);
   const rows = await db
     .select({ at: securityEvent.at, event: securityEvent.event, siteName: site.name, ip: securityEvent.ip, userAgent: securityEvent.userAgent })
     .from(securityEvent)
     .leftJoin(site, eq(site.id, securityEvent.siteId))
-    .where(and(eq(securityEvent.accountId, accountId)))
+    .where(where)
     .orderBy(desc(securityEvent.at), desc(securityEvent.id))
     .limit(pageSize)
     .offset((current - 1) * pageSize);

@@ -10,6 +10,7 @@ import { securityHeaders } from './middleware/security-headers.ts';
 import { loadSession } from './middleware/session.ts';
 import { loadSite } from './middleware/site.ts';
 import { accountSettingsRoutes } from './routes/account-settings.tsx';
+import { adminRoutes } from './routes/admin/index.ts';
 import { browserScriptRoutes } from './routes/browser-scripts.ts';
 import { dashboardRoutes } from './routes/dashboard.tsx';
 import { DEV_MAILBOX_PATH, devMailboxEnabled, devMailboxRoutes } from './routes/dev-mailbox.tsx';
@@ -65,6 +66,7 @@ export function createApp(services: Services) {
   site.route('/elevate', elevateRoutes);
   site.route('/account/security-keys', securityKeyRoutes);
   site.route('/account/confirm', confirmIdentityRoutes);
+  site.route('/admin', adminRoutes);
   site.route('/password', passwordResetRoutes);
   site.route('/account', accountSettingsRoutes);
   site.route('/', sessionActionRoutes);

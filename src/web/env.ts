@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { SignedIn } from '../auth/sessions.ts';
 import type { Site } from '../directory/sites.ts';
 import type { Services } from '../services.ts';
+import type { Chrome } from './views/layout.tsx';
 
 export interface AppEnv {
   Variables: {
@@ -16,5 +17,7 @@ export interface AppEnv {
     signedIn: SignedIn | undefined;
     /** Set on /:site/… routes. */
     site: Site;
+    /** Set on /:site/admin/… routes, once the admin guard has let the request through. */
+    admin: { signedIn: SignedIn; chrome: Chrome };
   };
 }

@@ -29,3 +29,9 @@ export async function readForm(c: Context<AppEnv>): Promise<Form | Response> {
   parsed.set(c.req.raw, form);
   return form;
 }
+
+/** Every value of a repeated field (a list of checkboxes); call after readForm has checked the form. */
+export async function readFormList(c: Context<AppEnv>, name: string): Promise<string[]> {
+  const value = (await c.req.parseBody({ all: true }))[name];
+  return (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((v): v is string => typeof v === 'string');
+}

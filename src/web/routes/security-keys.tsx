@@ -43,7 +43,10 @@ export const securityKeyRoutes = new Hono<AppEnv>()
     const { db } = c.var.services;
     const devices = await listDevices(db, here.signedIn.account.id);
     const unused = await countUnusedRecoveryCodes(db, here.signedIn.account.id);
-    const notice = NOTICES[c.req.query('done') ?? ''];
+    const notice =
+      c.req.query('required') === '1'
+        ? `${here.signedIn.site.name} requires two-factor authentication for all staff: add a device to carry on.`
+        : NOTICES[c.req.query('done') ?? ''];
     return render(c, <SecurityKeysPage chrome={here.chrome} siteSlug={c.var.site.slug} devices={devices} unusedRecoveryCodes={unused} notice={notice} />);
   })
   .get('/authenticator/new', async (c) => {

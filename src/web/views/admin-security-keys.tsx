@@ -70,7 +70,7 @@ export function AdminSecurityKeysPage(p: {
   const sso = user.accountKind === 'sso';
   return (
     <AdminUserProfileLayout chrome={p.chrome} user={user} current="security-keys" notice={p.notice}>
-      <h3 id="devices-heading">Security keys</h3>
+      <h2 id="devices-heading">Security keys</h2>
       {sso ? (
         <SsoExplanation user={user} />
       ) : (

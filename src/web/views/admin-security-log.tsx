@@ -35,7 +35,7 @@ export function AdminSecurityLogPage(p: {
   const query: Record<string, string> = p.event ? { event: p.event } : {};
   return (
     <AdminUserProfileLayout chrome={p.chrome} user={p.user} current="security-log">
-      <h3 id="log-heading">Security log</h3>
+      <h2 id="log-heading">Security log</h2>
       {p.thisSiteOnly && (
         <p>
           {p.user.fullName} has a Single Sign-On account: this shows only what happened at {p.chrome.signedIn!.site.name}.

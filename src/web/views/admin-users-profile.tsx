@@ -32,7 +32,8 @@ export function AdminUserProfileLayout(p: {
   return (
     <AdminLayout chrome={p.chrome} current="users" title={heading}>
       <p><a href={usersBase(p.chrome)}>All users</a></p>
-      <h2 id="profile-heading">{heading}</h2>
+      {/* The page's own heading, as the reference shows it under the Admin tabs. */}
+      <h1 id="profile-heading">{heading}</h1>
       <nav aria-labelledby="profile-heading" class="tabs">
         {TABS.map(([tab, label, path]) => (
           <a href={`${base}${path}`} aria-current={tab === p.current ? 'page' : undefined}>
@@ -55,7 +56,7 @@ function AccountStatus({ chrome, user, self, error }: { chrome: Chrome; user: Ma
   const base = profileBase(chrome, user.id);
   return (
     <section aria-labelledby="status-heading">
-      <h3 id="status-heading">Account</h3>
+      <h2 id="status-heading">Account</h2>
       {error && <div class="message error" role="alert">{error}</div>}
       {user.status === 'disabled' ? (
         <form method="post" action={`${base}/enable`}>
@@ -140,7 +141,7 @@ export function PermissionsPage(p: { chrome: Chrome; user: ManagedUser; groups: 
       </form>
       {current && (
         <section aria-labelledby="group-permissions">
-          <h3 id="group-permissions">{current.name} may</h3>
+          <h2 id="group-permissions">{current.name} may</h2>
           <ul>
             {current.permissions.filter(isPermission).map((perm) => (
               <li>{PERMISSIONS[perm]}</li>

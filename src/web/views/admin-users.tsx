@@ -97,14 +97,18 @@ export function AdminUsersPage(p: { chrome: Chrome; timeZone: string; list: User
         <form method="get" action={base} role="search" class="quick-search">
           <label for="q">Quick User Search</label>
           {p.error && <p class="field-error" id="q-error">{p.error}</p>}
-          <input id="q" name="q" type="search" value={p.q} maxlength={MAX_SEARCH_LENGTH} aria-describedby={p.error ? 'q-error' : undefined} aria-invalid={p.error ? 'true' : undefined} />
+          <input id="q" name="q" type="text" enterkeyhint="search" value={p.q} maxlength={MAX_SEARCH_LENGTH} aria-describedby={p.error ? 'q-error' : undefined} aria-invalid={p.error ? 'true' : undefined} />
           <button type="submit">Search</button>
-          {p.q && <a href={base}>Clear search</a>}
+          {p.q && <> <a href={base}>Clear search</a></>}
         </form>
         <p><a href={`${base}/new`} class="button primary">Add user</a></p>
       </div>
       <h2 id="users-heading">Users at {site.name}</h2>
-      {p.q && <p role="status">Users whose name or email address contains “{p.q}”.</p>}
+      {p.q && (
+        <p role="status">
+          {[...p.q].length < 3 ? `Users with a word of their name, or their email address, starting “${p.q}”.` : `Users whose name or email address contains “${p.q}”.`}
+        </p>
+      )}
       {p.list.rows.length === 0 ? (
         <p>{p.q ? `No users match “${p.q}”.` : 'No users yet.'}</p>
       ) : (

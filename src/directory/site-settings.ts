@@ -1,0 +1,38 @@
+// A site's security settings: what admins may change, with the limits they must stay within.
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../db/connect.ts';
+import { site, type SiteSettings } from '../db/schema.ts';
+
+export const siteSettingsForm = z.object({
+  sessionIdleMinutes: z.coerce.number({ error: 'Enter a number of minutes' }).int('Enter a whole number of minutes').min(5, 'The idle timeout is at least 5 minutes').max(240, 'The idle timeout is at most 240 minutes'),
+  sessionAbsoluteHours: z.coerce.number({ error: 'Enter a number of hours' }).int('Enter a whole number of hours').min(1, 'The absolute timeout is at least 1 hour').max(24, 'The absolute timeout is at most 24 hours'),
+  minPasswordLength: z.coerce.number({ error: 'Enter a number of characters' }).int('Enter a whole number').min(8, 'Passwords are never allowed below 8 characters').max(64, 'At most 64 characters can be required'),
+  requireComposition: z.literal('on').optional().transform((v) => v === 'on'),
+  requireTwoFactor: z.literal('on').optional().transform((v) => v === 'on'),
+  showSsoSwitch: z.literal('on').optional().transform((v) => v === 'on'),
+});
+
+export type EditableSettings = Required<Pick<SiteSettings, 'sessionIdleMinutes' | 'sessionAbsoluteHours' | 'minPasswordLength' | 'requireComposition' | 'requireTwoFactor' | 'showSsoSwitch'>>;
+
+/** The settings in force: the site's own, or the service's defaults. */
+export function effectiveSettings(settings: SiteSettings, defaults: { idleMinutes: number; absoluteHours: number }): EditableSettings {
+  return {
+    sessionIdleMinutes: settings.sessionIdleMinutes ?? defaults.idleMinutes,
+    sessionAbsoluteHours: settings.sessionAbsoluteHours ?? defaults.absoluteHours,
+    minPasswordLength: settings.minPasswordLength ?? 12,
+    requireComposition: settings.requireComposition ?? false,
+    requireTwoFactor: settings.requireTwoFactor ?? false,
+    showSsoSwitch: settings.showSsoSwitch ?? true,
+  };
+}
+
+/** Saves the settings; returns what changed, old and new, for the audit. */
+export async function saveSiteSettings(db: Db, siteId: string, before: EditableSettings, after: EditableSettings): Promise<Record<string, string>> {
+  await db.update(site).set({ settings: after }).where(eq(site.id, siteId));
+  const changed: Record<string, string> = {};
+  for (const key of Object.keys(after) as Array<keyof EditableSettings>) {
+    if (before[key] !== after[key]) changed[key] = `${before[key]} -> ${after[key]}`;
+  }
+  return changed;
+}

@@ -1,0 +1,131 @@
+// /:site/admin/users/:id…: a user's profile, "<Name>'s settings": Personal details (with
+// Disable / Enable) and Permissions. The id comes from the URL, so every lookup is scoped to
+// the admin's site: another school's user is a 404 page, exactly like no user at all.
+// (Security keys and Security log are in user-security*.tsx.)
+import { Hono, type Context } from 'hono';
+import {
+  type AdminContext,
+  changeUserDetails,
+  changeUserGroup,
+  type FieldErrors,
+  findSiteUserForAdmin,
+  groupsOfSite,
+  type ManagedUser,
+  setUserStatus,
+} from '../../../directory/site-user-admin.ts';
+import { recordSecurityEvent } from '../../../security-log/security-events.ts';
+import type { AppEnv } from '../../env.ts';
+import { type Form, readForm } from '../../form.ts';
+import { PermissionsPage, PersonalDetailsPage } from '../../views/admin-users-profile.tsx';
+import { type UserFormValues, typedUserFields } from '../../views/admin-users.tsx';
+import { errorPage } from '../../views/error-page.tsx';
+import { render } from '../../views/render.ts';
+
+/** The admin acting: whose site scopes every query, and who the audit names. */
+export function adminContext(c: Context<AppEnv>): AdminContext {
+  const { signedIn } = c.var.admin;
+  return {
+    site: { id: signedIn.site.id, slug: signedIn.site.slug, name: signedIn.site.name },
+    siteUserId: signedIn.siteUser.id,
+    name: signedIn.siteUser.fullName,
+    ip: c.var.ip,
+  };
+}
+
+/** The user of the admin's site named by the URL, or the 404 page to send instead. */
+export async function profileUser(c: Context<AppEnv>, id: string): Promise<ManagedUser | Response> {
+  const found = await findSiteUserForAdmin(c.var.services.db, c.var.admin.signedIn.site.id, id);
+  return found ?? errorPage(c, 404, 'User not found', 'There is no such user at this school. Go back to Admin > Users and choose them from the list.');
+}
+
+/** Answers with `then` for the URL's user (of this site only), or with the 404 page. */
+async function forUser(c: Context<AppEnv>, then: (user: ManagedUser) => Response | Promise<Response>): Promise<Response> {
+  const user = await profileUser(c, c.req.param('id') ?? '');
+  return user instanceof Response ? user : then(user);
+}
+
+/** The same for a form posted to a profile: its user and its fields. */
+function forUserForm(c: Context<AppEnv>, then: (user: ManagedUser, form: Form) => Response | Promise<Response>): Promise<Response> {
+  return forUser(c, async (user) => {
+    const form = await readForm(c);
+    return form instanceof Response ? form : then(user, form);
+  });
+}
+
+function notice(c: Context<AppEnv>, user: ManagedUser): string | undefined {
+  const site = c.var.admin.signedIn.site.name;
+  switch (c.req.query('done')) {
+    case 'added':
+      return `${user.fullName} has been added. They have no password yet: they get in through “Forgotten your password or using Gatehouse for the first time?” on ${site}'s sign-in page, which emails them a link to set one.`;
+    case 'saved':
+      return 'Personal details saved.';
+    case 'unchanged':
+      return 'Nothing was changed.';
+    case 'group':
+      return `${user.fullName} is now in ${user.groupName}. It applies from their next page.`;
+    case 'disabled':
+      return `${user.fullName} has been disabled and signed out of ${site}.`;
+    case 'enabled':
+      return `${user.fullName} has been enabled and can sign in again.`;
+    default:
+      return undefined;
+  }
+}
+
+function detailsPage(
+  c: Context<AppEnv>,
+  user: ManagedUser,
+  extra: { values?: UserFormValues; errors?: FieldErrors; statusError?: string } = {},
+  status: 200 | 400 = 200,
+) {
+  const { chrome, signedIn } = c.var.admin;
+  return render(
+    c,
+    <PersonalDetailsPage chrome={chrome} timeZone={c.var.site.timeZone} user={user} self={user.id === signedIn.siteUser.id} notice={notice(c, user)} {...extra} />,
+    status,
+  );
+}
+
+async function permissionsPage(c: Context<AppEnv>, user: ManagedUser, error?: string) {
+  const groups = await groupsOfSite(c.var.services.db, c.var.admin.signedIn.site.id);
+  return render(c, <PermissionsPage chrome={c.var.admin.chrome} user={user} groups={groups} error={error} notice={notice(c, user)} />, error ? 400 : 200);
+}
+
+/** Disable or enable: the same steps, the other way round. */
+async function changeStatus(c: Context<AppEnv>, user: ManagedUser, status: 'active' | 'disabled') {
+  const { db, log } = c.var.services;
+  const outcome = await setUserStatus(db, adminContext(c), user, status);
+  if (!outcome.ok) return detailsPage(c, user, { statusError: outcome.message }, 400);
+  if (outcome.changed && status === 'disabled') {
+    await recordSecurityEvent(db, log, {
+      accountId: user.accountId,
+      siteId: c.var.admin.signedIn.site.id,
+      event: 'account_disabled',
+      ip: null,
+      userAgent: null,
+      detail: { sessions_ended: outcome.sessionsEnded },
+    });
+  }
+  return c.redirect(`/${c.var.site.slug}/admin/users/${user.id}?done=${status === 'disabled' ? 'disabled' : 'enabled'}`, 303);
+}
+
+export const adminUserProfileRoutes = new Hono<AppEnv>()
+  .get('/:id', (c) => forUser(c, (user) => detailsPage(c, user)))
+  .post('/:id', (c) =>
+    forUserForm(c, async (user, form) => {
+      // An SSO account's address cannot change here: its field is read-only, and refused if sent otherwise.
+      const outcome = await changeUserDetails(c.var.services.db, adminContext(c), user, form);
+      if (!outcome.ok) return detailsPage(c, user, { values: typedUserFields(form), errors: outcome.errors }, 400);
+      return c.redirect(`/${c.var.site.slug}/admin/users/${user.id}?done=${outcome.value.changed.length > 0 ? 'saved' : 'unchanged'}`, 303);
+    }),
+  )
+  .get('/:id/permissions', (c) => forUser(c, (user) => permissionsPage(c, user)))
+  .post('/:id/permissions', (c) =>
+    forUserForm(c, async (user, form) => {
+      const outcome = await changeUserGroup(c.var.services.db, adminContext(c), user, form.groupId ?? '');
+      if (!outcome.ok) return permissionsPage(c, user, outcome.errors.groupId);
+      return c.redirect(`/${c.var.site.slug}/admin/users/${user.id}/permissions${outcome.value.changed ? '?done=group' : ''}`, 303);
+    }),
+  )
+  .post('/:id/disable', (c) => forUser(c, (user) => changeStatus(c, user, 'disabled')))
+  .post('/:id/enable', (c) => forUser(c, (user) => changeStatus(c, user, 'active')));

@@ -1,0 +1,130 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEvent, site, siteGroup } from '../../src/db/schema.ts';
+import { fullAccessSession } from '../support/admin-session.ts';
+import { Client, text } from '../support/client.ts';
+import { databaseKinds } from '../support/databases.ts';
+import { PASSWORD, seedSchools, startTestGatehouse, type TestGatehouse } from '../support/test-gatehouse.ts';
+
+describe.each(await databaseKinds())('Admin > Groups and Settings (%s database)', (kind) => {
+  let g: TestGatehouse;
+  beforeAll(async () => {
+    g = await startTestGatehouse(kind);
+    await seedSchools(g);
+  });
+  afterAll(() => g.close());
+
+  async function groupId(siteSlug: string, name: string) {
+    const [row] = await g.services.db
+      .select({ id: siteGroup.id })
+      .from(siteGroup)
+      .innerJoin(site, eq(site.id, siteGroup.siteId))
+      .where(and(eq(site.slug, siteSlug), eq(siteGroup.name, name)));
+    return row!.id;
+  }
+
+  async function post(client: Client, path: string, fields: Array<[string, string]>) {
+    await client.get(path.replace(/\/[0-9a-f-]{36}$/, ''));
+    const body = new URLSearchParams([['_csrf', client.csrf], ...fields]);
+    return client.request(path, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  }
+
+  it("lists the site's groups with their permissions, marking higher access", async () => {
+    const { client } = await fullAccessSession(g);
+    const page = await client.get('/north/admin/groups');
+    expect(page.status).toBe(200);
+    const t = text(page.html);
+    for (const name of ['Teachers', 'Support Staff', 'SLT', 'DSL', 'Admin']) expect(t).toContain(name);
+    expect(t).toContain('higher access: needs two-factor');
+  });
+
+  it('creates a group and changes its permissions, which apply on the members’ next request, audited', async () => {
+    const { client } = await fullAccessSession(g);
+    const created = await post(client, '/north/admin/groups', [['name', 'Pastoral'], ['permissions', 'record_concern'], ['permissions', 'own_account'], ['permissions', 'view_concerns']]);
+    expect(created.location).toBe('/north/admin/groups?done=saved');
+    const id = await groupId('north', 'Pastoral');
+    const [row] = await g.services.db.select().from(siteGroup).where(eq(siteGroup.id, id));
+    expect(row!.permissions.sort()).toEqual(['own_account', 'record_concern', 'view_concerns']);
+
+    // Teachers lose "view concerns": a teacher's next request shows it gone.
+    const teachers = await groupId('north', 'Teachers');
+    const teacher = new Client(g.url);
+    await teacher.signIn('north', 'teacher@north.example', PASSWORD);
+    expect(text((await teacher.get('/north/')).html)).toContain('View concerns about students');
+    await post(client, `/north/admin/groups/${teachers}`, [['name', 'Teachers'], ['permissions', 'record_concern'], ['permissions', 'own_account']]);
+    expect(text((await teacher.get('/north/')).html)).not.toContain('View concerns about students');
+
+    const actions = (await g.services.db.select().from(auditEvent)).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['group_created', 'group_permissions_changed']));
+  });
+
+  it('refuses a duplicate or empty group name, and an admin removing Admin from their own group', async () => {
+    const { client } = await fullAccessSession(g);
+    expect((await post(client, '/north/admin/groups', [['name', 'teachers']])).status).toBe(400);
+    expect((await post(client, '/north/admin/groups', [['name', '   ']])).status).toBe(400);
+    const admins = await groupId('north', 'Admin');
+    const res = await post(client, `/north/admin/groups/${admins}`, [['name', 'Admin'], ['permissions', 'record_concern']]);
+    expect(res.status).toBe(400);
+    expect(text(res.html)).toContain('You cannot remove the Admin area from your own group');
+  });
+
+  it("cannot touch another school's group, whatever id is sent", async () => {
+    const { client } = await fullAccessSession(g);
+    const southTeachers = await groupId('south', 'Teachers');
+    const res = await post(client, `/north/admin/groups/${southTeachers}`, [['name', 'Hijacked'], ['permissions', 'admin']]);
+    expect(res.status).toBe(404);
+    const [row] = await g.services.db.select().from(siteGroup).where(eq(siteGroup.id, southTeachers));
+    expect(row!.name).toBe('Teachers');
+  });
+
+  it('saves security settings within their limits, audited, and refuses values outside them', async () => {
+    const { client } = await fullAccessSession(g, { site: 'south' });
+    const page = await client.get('/south/admin/settings');
+    expect(page.html).toContain('value="30"');
+    const saved = await post(client, '/south/admin/settings', [
+      ['sessionIdleMinutes', '20'],
+      ['sessionAbsoluteHours', '8'],
+      ['minPasswordLength', '14'],
+      ['showSsoSwitch', 'on'],
+    ]);
+    expect(saved.location).toBe('/south/admin/settings?done=saved');
+    const [row] = await g.services.db.select().from(site).where(eq(site.slug, 'south'));
+    expect(row!.settings).toMatchObject({ sessionIdleMinutes: 20, sessionAbsoluteHours: 8, minPasswordLength: 14, requireComposition: false, requireTwoFactor: false, showSsoSwitch: true });
+    const [audit] = await g.services.db.select().from(auditEvent).where(eq(auditEvent.action, 'settings_changed'));
+    expect(audit!.detail.sessionIdleMinutes).toBe('30 -> 20');
+    for (const [field, value] of [['minPasswordLength', '6'], ['sessionIdleMinutes', 'soon'], ['sessionAbsoluteHours', '99']] as const) {
+      const fields: Array<[string, string]> = [['sessionIdleMinutes', '20'], ['sessionAbsoluteHours', '8'], ['minPasswordLength', '14']];
+      const bad = await post(client, '/south/admin/settings', fields.map(([k, v]) => [k, k === field ? value : v]));
+      expect(bad.status).toBe(400);
+    }
+  });
+
+  it('with "Require two-factor for all staff", a basic session is sent to add a device before anything else', async () => {
+    const { client } = await fullAccessSession(g, { site: 'south' });
+    await post(client, '/south/admin/settings', [['sessionIdleMinutes', '30'], ['sessionAbsoluteHours', '12'], ['minPasswordLength', '12'], ['requireTwoFactor', 'on'], ['showSsoSwitch', 'on']]);
+    const teacher = new Client(g.url);
+    await teacher.signIn('south', 'teacher@south.example', PASSWORD);
+    const home = await teacher.get('/south/');
+    expect(home.location).toBe('/south/account/security-keys?required=1');
+    expect(text((await teacher.get(home.location!)).html)).toContain('requires two-factor authentication for all staff');
+    await g.services.db.update(site).set({ settings: {} }).where(eq(site.slug, 'south'));
+  });
+
+  it('hides the Identity/SSO switch when the site turns it off', async () => {
+    await g.services.db.update(site).set({ settings: { showSsoSwitch: false } }).where(eq(site.slug, 'north'));
+    expect(text((await new Client(g.url).get('/north/login')).html)).not.toContain('Login using your SSO account');
+    await g.services.db.update(site).set({ settings: {} }).where(eq(site.slug, 'north'));
+  });
+
+  it('refuses Groups and Settings to a teacher (403, logged) and to a basic-access admin', async () => {
+    const teacher = new Client(g.url);
+    await teacher.signIn('north', 'teacher@north.example', PASSWORD);
+    expect((await teacher.get('/north/admin/groups')).status).toBe(403);
+    expect((await teacher.get('/north/admin/settings')).status).toBe(403);
+    const admin = new Client(g.url);
+    await admin.signIn('north', 'admin@north.example', PASSWORD);
+    const basic = await admin.get('/north/admin/settings');
+    expect(basic.status).toBe(403);
+    expect(text(basic.html)).toContain('Admin needs full access');
+  });
+});

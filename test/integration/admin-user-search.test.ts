@@ -1,0 +1,184 @@
+// Admin > Users on a big site: 100,000 users at North and 3,000 at South, seeded with one
+// INSERT … SELECT generate_series each. Results must be right and scoped to the admin's site,
+// and every query must be served by an index. (How fast it is belongs to the benchmarks.)
+import { eq, inArray, sql, type SQLWrapper } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { siteUser } from '../../src/db/schema.ts';
+import { findSiteBySlug } from '../../src/directory/sites.ts';
+import type { Db } from '../../src/db/connect.ts';
+import { listSiteUsers, type ListPosition, type SearchPlan, userListQuery, userSearchQuery, withPlan } from '../../src/directory/user-search.ts';
+import { type AdminSession, fullAccessSession, listedUsers, pagerLink, seededPerson, seedManyUsers, SURNAMES, FIRST_NAMES } from '../support/admin-session.ts';
+import { text } from '../support/client.ts';
+import { databaseKinds } from '../support/databases.ts';
+import { SmtpInbox } from '../support/smtp-inbox.ts';
+import { seedSchools, startTestGatehouse, type TestGatehouse } from '../support/test-gatehouse.ts';
+
+const NORTH_USERS = 100_000;
+const SOUTH_USERS = 3_000;
+
+/** The seeded people of a site whose name or email contains `part` (any case). */
+function expectedMatches(count: number, domain: string, part: string) {
+  const wanted = part.toLowerCase();
+  const found = [];
+  for (let n = 1; n <= count; n++) {
+    const p = seededPerson(n, domain);
+    if (`${p.fullName} ${p.email}`.toLowerCase().includes(wanted)) found.push(p);
+  }
+  return found;
+}
+
+describe.each(await databaseKinds())('Quick User Search on a site of 100,000 users (%s database)', (kind) => {
+  let g: TestGatehouse;
+  let inbox: SmtpInbox;
+  let admin: AdminSession;
+  let northId: string;
+  let southId: string;
+
+  beforeAll(async () => {
+    inbox = await SmtpInbox.start();
+    g = await startTestGatehouse(kind, { env: { SMTP_URL: inbox.url } });
+    await seedSchools(g);
+    await seedManyUsers(g, [
+      { site: 'north', count: NORTH_USERS, domain: 'north-big.example' },
+      { site: 'south', count: SOUTH_USERS, domain: 'south-big.example' },
+    ]);
+    // As autovacuum would soon after a bulk load: the planner needs the table's statistics.
+    await g.services.db.execute(sql`analyze site_user`);
+    admin = await fullAccessSession(g);
+    northId = (await findSiteBySlug(g.services.db, 'north'))!.id;
+    southId = (await findSiteBySlug(g.services.db, 'south'))!.id;
+  }, 300_000);
+  afterAll(async () => {
+    await g?.close();
+    await inbox?.close();
+  });
+
+  /** Every user id given is one of North's. */
+  async function allAtNorth(ids: string[]) {
+    const rows = await g.services.db.select({ siteId: siteUser.siteId }).from(siteUser).where(inArray(siteUser.id, ids));
+    return rows.length === ids.length && rows.every((r) => r.siteId === northId);
+  }
+
+  it('shows the first 50 users by surname, all of this site, with a Next page link', async () => {
+    const page = await admin.client.get('/north/admin/users');
+    expect(page.status).toBe(200);
+    const users = listedUsers(page.html);
+    expect(users).toHaveLength(50);
+    // Abbott is the first surname, and Amelia the first of the first names: 100 Amelia Abbotts at North.
+    expect(new Set(users.map((u) => u.name))).toEqual(new Set(['Amelia Abbott']));
+    expect(await allAtNorth(users.map((u) => u.id))).toBe(true);
+    expect(pagerLink(page.html, 'prev')).toBeUndefined();
+    expect(pagerLink(page.html, 'next')).toBe(`/north/admin/users?after=${users.at(-1)!.id}`);
+  });
+
+  it('finds a number inside an address: exactly the matching users of this site', async () => {
+    const expected = expectedMatches(NORTH_USERS, 'north-big.example', '4242');
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(50);
+    const page = await admin.client.get('/north/admin/users?q=4242');
+    const users = listedUsers(page.html);
+    expect(users.map((u) => u.name).sort()).toEqual(expected.map((p) => p.fullName).sort());
+    expect(await allAtNorth(users.map((u) => u.id))).toBe(true);
+    expect(pagerLink(page.html, 'next')).toBeUndefined();
+  });
+
+  it('goes forward and back through the pages of a search and finds the same rows', async () => {
+    const first = await admin.client.get('/north/admin/users?q=carth');
+    const second = await admin.client.get(pagerLink(first.html, 'next')!);
+    const third = await admin.client.get(pagerLink(second.html, 'next')!);
+    const back = await admin.client.get(pagerLink(third.html, 'prev')!);
+    expect(listedUsers(back.html)).toEqual(listedUsers(second.html));
+    const start = await admin.client.get(pagerLink(back.html, 'prev')!);
+    expect(listedUsers(start.html)).toEqual(listedUsers(first.html));
+    expect(pagerLink(start.html, 'prev')).toBeUndefined();
+    expect(pagerLink(second.html, 'next')).toContain('q=carth');
+  });
+
+  it('matches the start of a word of the name or the address for one or two characters', async () => {
+    const page = await admin.client.get('/north/admin/users?q=Mc');
+    const users = listedUsers(page.html);
+    expect(users).toHaveLength(50);
+    expect(users.every((u) => u.name.endsWith(' McCarthy'))).toBe(true);
+    // "ca" is inside McCarthy, but starts no word of these names: Campbell and Casser only.
+    const ca = await listSiteUsers(g.services.db, northId, { q: 'ca' });
+    expect(ca.rows.length).toBe(50);
+    expect(ca.rows.every((r) => / Ca(mpbell|sser)$/.test(r.fullName))).toBe(true);
+  });
+
+  it("never shows another school's users, even ones with the same names", async () => {
+    const south = await admin.client.get('/north/admin/users?q=south-big');
+    expect(listedUsers(south.html)).toEqual([]);
+    expect(text(south.html)).toContain('No users match “south-big”.');
+    const fromSouth = await listSiteUsers(g.services.db, southId, { q: 'abbott' });
+    expect(fromSouth.rows).toHaveLength(50);
+    const ids = fromSouth.rows.map((r) => r.id);
+    const sites = await g.services.db.select({ siteId: siteUser.siteId }).from(siteUser).where(inArray(siteUser.id, ids));
+    expect(sites.every((s) => s.siteId === southId)).toBe(true);
+    // A North user's id as South's page cursor positions nothing: South's own first page.
+    const [northUser] = await g.services.db.select({ id: siteUser.id }).from(siteUser).where(eq(siteUser.siteId, northId)).limit(1);
+    const positioned = await listSiteUsers(g.services.db, southId, { after: northUser!.id });
+    expect(positioned.rows.map((r) => r.id)).toEqual((await listSiteUsers(g.services.db, southId)).rows.map((r) => r.id));
+  });
+
+  // From here on the tests call the search directly: with the embedded database a long query
+  // holds this process's event loop, which the HTTP tests above share with the server.
+  it('finds part of a word in any case, and pages through all 4,000 matches in surname order with no repeats', async () => {
+    // "CARTH" is inside McCarthy: a twenty-fifth of North's users.
+    const expected = expectedMatches(NORTH_USERS, 'north-big.example', 'carth').length;
+    expect(expected).toBe(NORTH_USERS / SURNAMES.length);
+    const seen = new Set<string>();
+    let names: string[] = [];
+    let after: string | undefined;
+    for (let pages = 0; pages < 200; pages++) {
+      const page = await listSiteUsers(g.services.db, northId, { q: 'CARTH', after });
+      for (const row of page.rows) seen.add(row.id);
+      names = names.concat(page.rows.map((r) => r.fullName));
+      if (!page.next) break;
+      after = page.next;
+    }
+    expect(seen.size).toBe(expected);
+    expect(names.every((n) => n.endsWith(' McCarthy'))).toBe(true);
+    // In surname order, then first name: the first names come in runs, alphabetically.
+    const runs = names.filter((n, i) => n !== names[i - 1]).map((n) => n.split(' ')[0]);
+    expect(runs).toEqual([...FIRST_NAMES].sort());
+    expect(await allAtNorth([...seen].slice(0, 500))).toBe(true);
+  });
+
+  it('serves each query from its index: the trigram index for a search, the surname index for the list, never a sequential scan', async () => {
+    const { db } = g.services;
+    const [row] = await db.select({ sortName: siteUser.sortName, id: siteUser.id }).from(siteUser).where(eq(siteUser.siteId, northId)).limit(1);
+    const positions: Array<ListPosition | undefined> = [undefined, { direction: 'after', ...row! }, { direction: 'before', ...row! }];
+    const planOf = async (plan: SearchPlan | undefined, query: (tx: Db) => SQLWrapper) => {
+      const explain = (tx: Db) => tx.execute(sql`explain ${query(tx)}`);
+      const result = plan ? await withPlan(db, plan, explain) : await explain(db);
+      return ((result as { rows?: unknown[] }).rows ?? (result as unknown as unknown[])).map((r) => Object.values(r as object)[0] as string).join('\n');
+    };
+    for (const position of positions) {
+      const list = await planOf(undefined, (tx) => userListQuery(tx, northId, '', position, 51));
+      expect(list).toMatch(/Index Scan (Backward )?using site_user_site_sort on site_user/);
+      expect(list).not.toMatch(/Seq Scan on site_user/);
+      for (const q of ['4242', 'carth', 'zzqx', 'mc', 'q', 'example']) {
+        const search = await planOf('trigram', (tx) => userSearchQuery(tx, northId, q, position, 51));
+        // A search that matches every user may take them from the site's own index instead.
+        expect(search, q).toMatch(q === 'example' ? /Bitmap Index Scan on site_user_(search|site_sort)/ : /Bitmap Index Scan on site_user_search/);
+        expect(search, q).not.toMatch(/Seq Scan on site_user/);
+        const walk = await planOf('walk', (tx) => userListQuery(tx, northId, q, position, 51));
+        expect(walk, q).toMatch(/Index Scan (Backward )?using site_user_site_sort on site_user/);
+        expect(walk, q).not.toMatch(/Seq Scan on site_user|Bitmap/);
+      }
+    }
+  });
+
+  it('pages a search that matches more users than the trigram plan sorts by walking the surname order', async () => {
+    // Every North user's address contains "example": the search's pages are the list's pages.
+    const everyone = await listSiteUsers(g.services.db, northId, { q: 'EXAMPLE' });
+    const list = await listSiteUsers(g.services.db, northId);
+    expect(everyone.rows).toEqual(list.rows);
+    const next = await listSiteUsers(g.services.db, northId, { q: 'example', after: everyone.next! });
+    expect(next.rows).toEqual((await listSiteUsers(g.services.db, northId, { after: list.next! })).rows);
+    // "a" starts a word of a fifth of the names: each row shown has such a word.
+    const a = await listSiteUsers(g.services.db, northId, { q: 'a' });
+    expect(a.rows).toHaveLength(50);
+    expect(a.rows.every((r) => /(^| )a/i.test(r.fullName))).toBe(true);
+  });
+});
