@@ -6,6 +6,7 @@ import type { Db } from '../db/connect.ts';
 import { siteGroup } from '../db/schema.ts';
 import { DirectoryError } from './directory-error.ts';
 import { type Permission, isPermission } from './permissions.ts';
+import { isUuid } from '../lib/is-uuid.ts';
 
 export const groupName = z
   .string()
@@ -17,7 +18,7 @@ export function listGroups(db: Db, siteId: string) {
 }
 
 export async function findGroup(db: Db, siteId: string, groupId: string) {
-  if (!/^[0-9a-f-]{36}$/.test(groupId)) return undefined;
+  if (!isUuid(groupId)) return undefined;
   const [group] = await db.select().from(siteGroup).where(and(eq(siteGroup.id, groupId), eq(siteGroup.siteId, siteId)));
   return group;
 }

@@ -12,12 +12,10 @@ import { DirectoryError } from './directory-error.ts';
 import { emailAddress } from './email-address.ts';
 import { addSiteUser, jobTitle, personName } from './site-users.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Ids from a URL or a form reach the database only when they are UUIDs (anything else is "not found"). */
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
+import { isUuid } from '../lib/is-uuid.ts';
+
+export { isUuid };
 
 /** The admin doing it, for the scope of every query and for the audit. */
 export interface AdminContext {
@@ -237,6 +235,10 @@ export async function changeUserGroup(db: Db, admin: AdminContext, target: Manag
   const group = await groupAtSite(db, admin.site.id, groupId);
   if (!group) return refused('groupId', "Choose one of this school's groups");
   if (group.id === target.groupId) return { ok: true, value: { changed: false } };
+  // As on the Groups tab: an admin cannot lock themselves out of the Admin area.
+  if (target.id === admin.siteUserId && !group.permissions.includes('admin')) {
+    return refused('groupId', `${group.name} does not include the Admin area, so you cannot move yourself there: ask another admin.`);
+  }
   await db.transaction(async (tx) => {
     await tx.update(siteUser).set({ groupId: group.id }).where(and(eq(siteUser.id, target.id), eq(siteUser.siteId, admin.site.id)));
     await audit(tx, admin, 'user_group_changed', target, { group_from: target.groupName, group_to: group.name });

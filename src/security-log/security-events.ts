@@ -34,6 +34,7 @@ export const SECURITY_EVENTS = {
   devices_removed_by_admin: 'Two-factor devices removed by a school admin',
   devices_removed_by_support: 'Two-factor devices removed by platform support',
   account_disabled: 'Account disabled by a school admin',
+  account_enabled: 'Account enabled by a school admin',
 } as const;
 
 export type SecurityEventName = keyof typeof SECURITY_EVENTS;

@@ -351,6 +351,15 @@ describe.each(await databaseKinds())('Admin > Users and profiles (%s database)',
     expect((await new Client(g.url).signIn('north', 'lead@trust.example', PASSWORD, 'sso')).location).toBe('/north/');
   });
 
+  it('an admin cannot move themselves to a group without the Admin area', async () => {
+    await admin.client.get(`/north/admin/users/${admin.siteUserId}/permissions`);
+    const res = await admin.client.post(`/north/admin/users/${admin.siteUserId}/permissions`, { groupId: await groupId('north', 'Teachers') });
+    expect(res.status).toBe(400);
+    expect(text(res.html)).toContain('Teachers does not include the Admin area, so you cannot move yourself there');
+    const [me] = await g.services.db.select().from(siteUser).where(eq(siteUser.id, admin.siteUserId));
+    expect(me!.groupId).toBe(await groupId('north', 'Admin'));
+  });
+
   it('an admin cannot disable themselves', async () => {
     const page = await admin.client.get(`/north/admin/users/${admin.siteUserId}`);
     expect(page.html).not.toContain('/disable"');

@@ -33,10 +33,16 @@ export class Client {
   }
 
   async request(path: string, init: RequestInit = {}): Promise<PageResponse> {
-    const res = await fetch(new URL(path, this.base), {
-      ...init,
-      redirect: 'manual',
-      headers: { ...this.headers, cookie: this.cookieHeader(), ...(init.headers as Record<string, string> | undefined) },
+    const send = () =>
+      fetch(new URL(path, this.base), {
+        ...init,
+        redirect: 'manual',
+        headers: { ...this.headers, cookie: this.cookieHeader(), ...(init.headers as Record<string, string> | undefined) },
+      });
+    // A pooled keep-alive connection the server has just closed fails once: a GET is safe to send again.
+    const res = await send().catch((err: unknown) => {
+      if ((init.method ?? 'GET') === 'GET') return send();
+      throw err;
     });
     this.remember(res);
     const html = await res.text();

@@ -8,6 +8,7 @@ import { signedInHere } from '../signed-in-here.tsx';
 import { AccountPage, SecurityLogView } from '../views/account-settings-page.tsx';
 import { errorPage } from '../views/error-page.tsx';
 import { render } from '../views/render.ts';
+import { isUuid } from '../../lib/is-uuid.ts';
 
 const NOTICES: Record<string, string> = {
   'signed-out': 'That session has been signed out.',
@@ -40,7 +41,7 @@ export const accountSettingsRoutes = new Hono<AppEnv>()
     const here = await signedInHere(c);
     if (here instanceof Response) return here;
     const id = c.req.param('id');
-    const ended = /^[0-9a-f-]{36}$/.test(id) && (await signOutSession(c.var.services, here.signedIn, id, { ip: c.var.ip, userAgent: c.var.userAgent }));
+    const ended = isUuid(id) && (await signOutSession(c.var.services, here.signedIn, id, { ip: c.var.ip, userAgent: c.var.userAgent }));
     if (!ended) return errorPage(c, 404, 'Session not found', 'That session has already ended, or is not one of yours.');
     return c.redirect(`/${c.var.site.slug}/account?done=signed-out`, 303);
   });

@@ -14,6 +14,7 @@ import type { Chrome } from '../views/layout.tsx';
 import { render } from '../views/render.ts';
 import { AddAuthenticatorPage, AddSecurityKeyPage, SecurityKeysPage } from '../views/security-keys-page.tsx';
 import { RecoveryCodesPage } from '../views/two-factor-pages.tsx';
+import { isUuid } from '../../lib/is-uuid.ts';
 
 const NOTICES: Record<string, string> = {
   'app-added': 'Successfully added new two-factor authentication method.',
@@ -105,7 +106,7 @@ export const securityKeyRoutes = new Hono<AppEnv>()
     const form = await readForm(c);
     if (form instanceof Response) return form;
     const id = c.req.param('id');
-    const result = /^[0-9a-f-]{36}$/.test(id)
+    const result = isUuid(id)
       ? await renameDevice(c.var.services, here.signedIn, id, (form.name ?? '').slice(0, 200), client(c))
       : { ok: false as const, message: 'That device is not one of yours.' };
     if (!result.ok) return errorPage(c, 400, 'Could not rename the device', result.message);
@@ -117,7 +118,7 @@ export const securityKeyRoutes = new Hono<AppEnv>()
     const stale = needsRecentAuthentication(c, here.signedIn, base(here.signedIn));
     if (stale) return stale;
     const id = c.req.param('id');
-    const result = /^[0-9a-f-]{36}$/.test(id) ? await removeDevice(c.var.services, here.signedIn, id, client(c)) : { removed: false };
+    const result = isUuid(id) ? await removeDevice(c.var.services, here.signedIn, id, client(c)) : { removed: false };
     if (!result.removed) return errorPage(c, 404, 'Device not found', 'That device is not one of yours, has already been removed, or is a managed token.');
     if ('newToken' in result && result.newToken) writeCookie(c, SESSION_COOKIE, result.newToken);
     return c.redirect(`${base(here.signedIn)}?done=removed`, 303);

@@ -96,14 +96,14 @@ async function changeStatus(c: Context<AppEnv>, user: ManagedUser, status: 'acti
   const { db, log } = c.var.services;
   const outcome = await setUserStatus(db, adminContext(c), user, status);
   if (!outcome.ok) return detailsPage(c, user, { statusError: outcome.message }, 400);
-  if (outcome.changed && status === 'disabled') {
+  if (outcome.changed) {
     await recordSecurityEvent(db, log, {
       accountId: user.accountId,
       siteId: c.var.admin.signedIn.site.id,
-      event: 'account_disabled',
+      event: status === 'disabled' ? 'account_disabled' : 'account_enabled',
       ip: null,
       userAgent: null,
-      detail: { sessions_ended: outcome.sessionsEnded },
+      detail: status === 'disabled' ? { sessions_ended: outcome.sessionsEnded } : {},
     });
   }
   return c.redirect(`/${c.var.site.slug}/admin/users/${user.id}?done=${status === 'disabled' ? 'disabled' : 'enabled'}`, 303);
