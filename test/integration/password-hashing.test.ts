@@ -51,4 +51,29 @@ describe('password hashing in service', () => {
       await g.close();
     }
   });
+
+  it('lets a browser that has signed in before through a flood that fills the ordinary queue', async () => {
+    const g = await startTestGatehouse('embedded', { env: { HASH_CONCURRENCY: '1', HASH_QUEUE_LIMIT: '2' } });
+    try {
+      await seedSchools(g);
+      const owner = new Client(g.url);
+      expect((await owner.signIn('north', 'teacher@north.example', PASSWORD)).status).toBe(303);
+      await owner.post('/north/logout', {});
+      await owner.get('/north/login');
+      const strangers = await Promise.all(
+        Array.from({ length: 12 }, async () => {
+          const c = new Client(g.url);
+          await c.get('/north/login');
+          return c;
+        }),
+      );
+      const flood = strangers.map((c) => c.post('/north/login', { email: 'teacher@north.example', password: 'guess', provider: 'identity' }));
+      const mine = owner.post('/north/login', { email: 'teacher@north.example', password: PASSWORD, provider: 'identity' });
+      const answers = await Promise.all(flood);
+      expect(answers.some((a) => a.status === 503)).toBe(true);
+      expect((await mine).status).toBe(303);
+    } finally {
+      await g.close();
+    }
+  });
 });

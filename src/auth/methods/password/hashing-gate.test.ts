@@ -63,4 +63,17 @@ describe('the hashing gate', () => {
     hold2.resolve();
     await Promise.all([second, one]);
   });
+
+  it('serves the priority lane first, and keeps room in it when the ordinary lane is full', async () => {
+    const gate = new HashingGate({ concurrency: 1, queueLimit: 2 });
+    const hold = deferred();
+    const order: string[] = [];
+    const running = gate.run(() => hold.promise);
+    const ordinary = [gate.run(async () => order.push('stranger 1')), gate.run(async () => order.push('stranger 2'))];
+    await expect(gate.run(async () => {})).rejects.toBeInstanceOf(HashingBusy);
+    const known = gate.run(async () => order.push('known browser'), { priority: true });
+    hold.resolve();
+    await Promise.all([running, ...ordinary, known]);
+    expect(order).toEqual(['known browser', 'stranger 1', 'stranger 2']);
+  });
 });

@@ -1,6 +1,8 @@
 // Argon2id costs ~19 MiB and tens of milliseconds of a core per call. The gate runs at most
 // `concurrency` hashes at once and queues only as many as it can finish within `maxWaitMs`;
 // past that it refuses (the caller answers 503 with Retry-After) instead of piling up memory.
+// A second, priority lane serves sign-ins from browsers that have signed in to that account
+// before: a flood of strangers' guesses fills the ordinary lane, never the real staff's.
 import { availableParallelism } from 'node:os';
 
 export class HashingBusy extends Error {
@@ -28,6 +30,7 @@ export class HashingGate {
   /** Hashes finished since start: lets tests prove every failure path costs exactly one. */
   completed = 0;
   private readonly waiting: Array<() => void> = [];
+  private readonly waitingFirst: Array<() => void> = [];
   /** Moving average of one hash's duration, for sizing the queue by time. */
   private averageMs = 50;
 
@@ -39,7 +42,7 @@ export class HashingGate {
   }
 
   get queued(): number {
-    return this.waiting.length;
+    return this.waiting.length + this.waitingFirst.length;
   }
 
   private get capacity(): number {
@@ -47,10 +50,11 @@ export class HashingGate {
     return Math.max(this.concurrency, Math.floor((this.maxWaitMs / this.averageMs) * this.concurrency));
   }
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
+  async run<T>(work: () => Promise<T>, { priority = false }: { priority?: boolean } = {}): Promise<T> {
     if (this.active >= this.concurrency) {
-      if (this.waiting.length >= this.capacity) throw new HashingBusy(1);
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      const lane = priority ? this.waitingFirst : this.waiting;
+      if (lane.length >= this.capacity) throw new HashingBusy(1);
+      await new Promise<void>((resolve) => lane.push(resolve));
     } else {
       this.active++;
     }
@@ -60,7 +64,7 @@ export class HashingGate {
     } finally {
       this.completed++;
       this.averageMs = this.averageMs * 0.9 + (this.now() - started) * 0.1;
-      const next = this.waiting.shift();
+      const next = this.waitingFirst.shift() ?? this.waiting.shift();
       if (next) next(); // hand the slot straight over: `active` stays the same
       else this.active--;
     }

@@ -36,8 +36,8 @@ export class PasswordMethod {
   }
 
   /** Throws HashingBusy when the service is at capacity: the caller answers 503, not "wrong password". */
-  async check(storedHash: string | null, password: string): Promise<PasswordCheck> {
-    const ok = await this.gate.run(() => verifyPassword(storedHash ?? this.unknownAccountHash, password));
+  async check(storedHash: string | null, password: string, { priority = false }: { priority?: boolean } = {}): Promise<PasswordCheck> {
+    const ok = await this.gate.run(() => verifyPassword(storedHash ?? this.unknownAccountHash, password), { priority });
     if (!ok || storedHash === null) return { ok: false };
     if (!needsRehash(storedHash, this.params)) return { ok: true };
     return { ok: true, upgradedHash: await this.hash(password) };
