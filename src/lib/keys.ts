@@ -1,10 +1,11 @@
 // One SECRET_KEY, several purposes: each gets its own key derived with HKDF, so a key used
 // for one thing (CSRF tokens) can never be confused with another (encrypting secrets).
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { type KeyObject, createHmac, createSecretKey, hkdfSync, timingSafeEqual } from 'node:crypto';
 
 export interface Keys {
-  csrf: Buffer;
-  knownBrowser: Buffer;
+  /** HMAC keys are KeyObjects: made once, not on every call (a third of an HMAC's cost). */
+  csrf: KeyObject;
+  knownBrowser: KeyObject;
   encryption: Buffer;
   /** Keys the HMAC under which recovery codes are stored. */
   recoveryCodes: Buffer;
@@ -14,14 +15,14 @@ export function deriveKeys(secretKey: string): Keys {
   const ikm = Buffer.from(secretKey, 'base64');
   const derive = (purpose: string) => Buffer.from(hkdfSync('sha256', ikm, 'gatehouse', purpose, 32));
   return {
-    csrf: derive('csrf-token'),
-    knownBrowser: derive('known-browser'),
+    csrf: createSecretKey(derive('csrf-token')),
+    knownBrowser: createSecretKey(derive('known-browser')),
     encryption: derive('secret-encryption'),
     recoveryCodes: derive('recovery-codes'),
   };
 }
 
-export function hmac(key: Buffer, message: string, bytes = 32): string {
+export function hmac(key: Buffer | KeyObject, message: string, bytes = 32): string {
   return createHmac('sha256', key).update(message).digest().subarray(0, bytes).toString('base64url');
 }
 
