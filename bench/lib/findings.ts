@@ -25,22 +25,19 @@ last_login_at = now() where id = $n) insert into security_event (…) select …
 Drizzle's query building (\`buildQueryFromSourceParams\`, \`is\`: 10–27% of the main thread in the profiles) and, on PostgreSQL, the
 server's parse and plan.
 
-**B. One statement per authenticated page, and cheaper HMACs.** \`findSession\` (src/auth/sessions.ts) also selects the site's
-postcode, trust_id, time_zone and created_at, and \`exists(select 1 from device where device.account_id = account.id)\`; \`loadSite\`
-takes \`c.var.signedIn.site\` when its slug is the one in the address; \`findSession\` as a prepared statement. In src/lib/keys.ts,
-\`deriveKeys\` returns the HMAC keys as KeyObjects (\`createSecretKey(derive('csrf-token'))\`, …) and \`hmac(key: KeyObject, …)\`:
-measured on this machine, 12 µs an HMAC instead of 45 µs (\`createHmac\` with a Buffer builds a KeyObject on every call;
-\`getKeyObjectSlots\` is 3–7% of the main thread in the profiles). Every request makes at least one (the CSRF token).
+**B. One statement per authenticated page.** \`findSession\` (src/auth/sessions.ts) also selects the site's postcode, trust_id,
+time_zone and created_at, and \`exists(select 1 from device where device.account_id = account.id)\`; \`loadSite\` takes
+\`c.var.signedIn.site\` when its slug is the one in the address; \`findSession\` as a prepared statement. (The HMAC keys as
+KeyObjects, 12 µs an HMAC instead of 45 µs, proposed with it, are in since 3cb9127.)
 
-**C. Sign-ins admitted at the door, and known browsers first** (prototyped on a copy of src/ and measured with this benchmark; the
-diff is bench/proposals/sign-in-admission.diff, against src/ as it stood on 2026-11-21). (1) src/web/middleware/sign-in-admission.ts, mounted in src/web/app.tsx as
-\`app.post('/:site/login', signInAdmission())\` between \`csrfProtection()\` and \`loadSession()\`: it reads the form (already parsed
-for the CSRF check), sees whether the browser is known for that email (\`hmac(keys.knownBrowser, normaliseEmail(email), 16)\` among
-the gatehouse_known cookie's tags) and asks a new \`HashingGate.admit(priority, saturated)\`, which refuses a stranger when
-\`admitted >= concurrency + capacity\`, or when hashes are queueing and the event loop runs more than 50 ms late
-(\`monitorEventLoopDelay\`, mean over the last 500 ms); a refusal is the 503 page rendered once, with no database work;
-\`HashingGate.release()\` in a finally. (2) \`HashingGate.run(work, priority)\` puts a known browser's hash at the front of the queue and
-never refuses it; \`PasswordMethod.check(stored, password, priority)\` is called with \`req.knownBrowser\` from check-password.ts.
+**C. Sign-ins admitted at the door** (prototyped on a copy of src/ and measured with this benchmark; the diff,
+bench/proposals/sign-in-admission.diff, applies to src/ as of 530a00c). (1) src/web/middleware/sign-in-admission.ts, mounted
+in src/web/app.tsx as \`app.post('/:site/login', signInAdmission())\` between \`csrfProtection()\` and \`loadSession()\`: it reads the
+form (already parsed for the CSRF check), sees whether the browser is known for that email (\`hmac(keys.knownBrowser,
+normaliseEmail(email), 16)\` among the gatehouse_known cookie's tags) and asks a new \`HashingGate.admit(priority, saturated)\`, which
+refuses a stranger when \`admitted >= concurrency + capacity\`, or when hashes are queueing and the event loop runs more than 50 ms
+late (\`monitorEventLoopDelay\`, mean over the last 500 ms); a refusal is the 503 page rendered once, with no database work;
+\`HashingGate.release()\` in a finally. (2) The priority lane for known browsers that it relies on is in since 37a859e.
 (3) Beyond Node: a per-address connection and request-rate limit on POST /…/login at the reverse proxy that TRUST_PROXY already
 assumes (nginx \`limit_conn\` / \`limit_req\`).
 
@@ -51,14 +48,13 @@ for "a", 1.3 ms for "ja", against ~20 ms for probe-then-walk). For 3 or more cha
 out, 60 ms), so an index that leads with site_id (btree_gin's \`(site_id, lower(full_name || ' ' || email) gin_trgm_ops)\`, if the
 extension is available on both databases) would keep the probe to this school's matches and make the overflow rarer.
 
-**E. Cold start.** (1) \`module.enableCompileCache()\` as the first statement of src/server.ts (or NODE_COMPILE_CACHE set by
-\`npm start\`): measured here, median of 4 starts 3.0 s → 2.65 s. (2) Start from JavaScript compiled at install instead of TypeScript
-compiled at every start: a \`prepare\` script running \`tsc\` with \`noEmit: false\`, \`outDir: "dist"\` and
-\`rewriteRelativeImportExtensions: true\` (the sources import with .ts extensions), copying what is read through import.meta.url
-(src/web/static, the common-passwords list, src/web/browser, and drizzle/ where dist/src/db looks for it), and
-\`"start": "node dist/src/server.js"\`. The profile puts tsx and module resolution at about half of the start-up's busy time (an
-estimate, not measured; an esbuild bundle does not work as is, because each module finds its files relative to its own
-import.meta.url). (3) Open PGlite while the web modules load.
+**E. Cold start.** (1) V8's compile cache: in since 3cb9127 (NODE_COMPILE_CACHE in \`npm start\`; measured before it went in,
+median of 4 starts 3.0 s → 2.65 s). (2) Start from JavaScript compiled at install instead of TypeScript compiled at every start: a
+\`prepare\` script running \`tsc\` with \`noEmit: false\`, \`outDir: "dist"\` and \`rewriteRelativeImportExtensions: true\` (the sources
+import with .ts extensions), copying what is read through import.meta.url (src/web/static, the common-passwords list,
+src/web/browser, and drizzle/ where dist/src/db looks for it), and \`"start": "node dist/src/server.js"\`. The profile puts tsx and
+module resolution at about half of the start-up's busy time (an estimate, not measured; an esbuild bundle does not work as is,
+because each module finds its files relative to its own import.meta.url). (3) Open PGlite while the web modules load.
 `;
 
 export function findings(t: Target, r: Results): string {
@@ -96,7 +92,7 @@ export function findings(t: Target, r: Results): string {
       return [
         `*Cause.* The bare handler costs ${a.bareServerCpuMs} ms of server CPU a request; the Dashboard ${a.pageServerCpuMs} ms: three statements (the session joined with`,
         `account, site user, site and group; the site by slug again for the route; "has a second-factor device"), the CSRF cookie's HMAC, the security headers`,
-        `and the page's JSX. ${pg ? 'Profile: Drizzle query building ~27% of the main thread, `writev` ~15%, hono ~9%, pg ~5%, the HMAC ~5%.' : 'Profile: PGlite about half of the main thread, Drizzle ~12%.'}`,
+        `and the page's JSX. ${pg ? 'Profile: Drizzle query building ~27% of the main thread, `writev` ~15%, hono ~9%, pg ~5%.' : 'Profile: PGlite about half of the main thread, Drizzle ~12%.'}`,
         `A single database round trip costs more than the whole bare request, so ≥ 50% of a handler that reads nothing is out of reach for any page that checks its`,
         `session in the database, which Gatehouse must (sign-out and timeouts take effect at once, on every instance). *What would close most of the gap:* change B.`,
         `A fair target would compare with a bare handler that makes one indexed read.`,
@@ -144,14 +140,17 @@ export function findings(t: Target, r: Results): string {
         `*Cause, from the flood's profile.* Every attempt, refused or not, does its database work before the hashing gate is asked: \`loadSite\` reads the site,`,
         `\`loginPageFor\` asks whether it has SSO users, \`signIn\` reads the account and three throttle counters, and only then does \`PasswordMethod.check\` find the`,
         `queue full and throw \`HashingBusy\`. With ${fl.connections} attempts in flight the ${pg ? "connection pool's queue" : "embedded database's queue, on the event loop,"} holds`,
-        `thousands of statements, and the real person's page and form wait behind them (p50 ${fl.real.ms.p50} ms). The gate is also first come, first served:`,
-        `${refused} of the real person's ${fl.real.attempted} attempts got the 503 although their browser had signed in to that account before. (While flooded the server`,
-        `used ${fl.cpu?.serverCores} cores and the load generator ${fl.cpu?.generatorCores}.)`,
-        `*What would close part of it:* change C. Prototyped and measured here (quick mode): no real sign-in refused any more (PostgreSQL, two runs: 8/9 and 9/9`,
-        `succeeded) and four times the attempts answered per second (~270 → ~1,200/s), but each real sign-in still took ~8 s (p50); embedded, 0–4/9. What remains is`,
-        `the event loop: ${fl.connections} connections that resend the moment they are answered keep it saturated, and each of the real person's two requests waits its`,
-        `turn behind ~2,000 others (~0.8 ms of main thread each). Closing that needs the flood stopped before Node (C3), or a refusal an order of magnitude cheaper.`,
-      ].join(' ');
+        `thousands of statements, and the real person's page and form wait behind them (p50 ${fl.real.ms.p50} ms; ${Object.entries(fl.real.failures).map(([k, v]) => `${v} × ${k}`).join(', ') || 'no failures'}).`,
+        refused > 0 ? `${refused} of the real person's ${fl.real.attempted} attempts got the 503 although their browser had signed in to that account before.` : '',
+        `(While flooded the server used ${fl.cpu?.serverCores} cores and the load generator ${fl.cpu?.generatorCores}.)`,
+        `*What would close part of it:* change C. Prototyped and measured here (quick mode, before the priority lane went in, which it includes): on PostgreSQL`,
+        `no real sign-in refused any more (two runs: 8/9 and 9/9 succeeded) and four times the attempts answered per second (~270 → ~1,200/s), but each real sign-in`,
+        `still took ~8 s (p50); embedded, 0–4/9. What remains is the event loop: ${fl.connections} connections that resend the moment they are answered keep it`,
+        `saturated, and each of the real person's two requests waits its turn behind ~2,000 others (~0.8 ms of main thread each). Closing that needs the flood`,
+        `stopped before Node (C3), or a refusal an order of magnitude cheaper.`,
+      ]
+        .filter(Boolean)
+        .join(' ');
     }
     case 'flood-5xx':
       return `*Cause.* Responses other than the deliberate 503 came back 5xx: the statuses are in the run's JSON, the server's log in its DATA_DIR/bench-logs.`;
