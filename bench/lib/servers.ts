@@ -46,6 +46,9 @@ export function gatehouseEnv(extra: Record<string, string>): Record<string, stri
   };
 }
 
+// Start-up may overlap the search's seeding, which (embedded) blocks the runner's event loop
+// for seconds at a time: the ready timeouts are generous, and the run's watchdog bounds it all.
+
 /** A Gatehouse server in a child process, with `users` bench users at the site "bench". */
 export async function startGatehouseServer(
   ctx: Context,
@@ -64,7 +67,7 @@ export async function startGatehouseServer(
         ...options.env,
       }),
       profileDir: profileDirFor(ctx, `gatehouse-${name}`),
-      readyTimeoutMs: 120_000,
+      readyTimeoutMs: 600_000,
     });
     return {
       ...child,
@@ -102,7 +105,7 @@ export async function startBetterAuthServer(ctx: Context, options: { users: numb
         BENCH_ARGON2: JSON.stringify(options.argon2),
       },
       profileDir: profileDirFor(ctx, 'better-auth'),
-      readyTimeoutMs: 120_000,
+      readyTimeoutMs: 600_000,
     });
     return {
       ...child,
