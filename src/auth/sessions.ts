@@ -1,8 +1,10 @@
 // Sessions: who signed in, at which site, with which methods, and so at which level.
 // Idle and absolute timeouts are enforced here, on the server, with the site's settings.
-import { and, desc, eq, isNull, ne } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
-import { account, session, site, siteGroup, siteUser } from '../db/schema.ts';
+import { preparedStatement } from '../db/prepared.ts';
+import { account, device, session, site, siteGroup, siteUser } from '../db/schema.ts';
+import type { Site, SiteChoice } from '../directory/sites.ts';
 import type { SiteSettings } from '../db/schema.ts';
 import { hashSessionToken, newSessionToken } from './session-token.ts';
 
@@ -24,10 +26,13 @@ export interface SignedIn {
     passwordConfirmedAt: Date | null;
     lastSeenAt: Date;
   };
-  account: { id: string; kind: 'identity' | 'sso'; email: string };
+  /** hasDevice: as the request began (a change made during it is not reflected). */
+  account: { id: string; kind: 'identity' | 'sso'; email: string; hasDevice: boolean };
   siteUser: { id: string; fullName: string; email: string };
-  site: { id: string; slug: string; name: string; kind: 'safeguarding' | 'staffsafe'; settings: SiteSettings };
+  site: Site;
   group: { id: string; name: string; permissions: string[] };
+  /** SSO accounts: the schools they may switch to (their active memberships); Identity: none. */
+  switchableSites: SiteChoice[];
 }
 
 export type SessionLookup =
@@ -55,17 +60,11 @@ export interface StartSession {
   userAgent: string;
 }
 
-export async function startSession(db: Db, s: StartSession): Promise<{ token: string; sessionId: string }> {
-  const { token, tokenHash } = newSessionToken();
-  const [row] = await db
-    .insert(session)
-    .values({ ...s, tokenHash, userAgent: s.userAgent.slice(0, 512) })
-    .returning({ id: session.id });
-  return { token, sessionId: row!.id };
-}
-
-export async function findSession(db: Db, token: string, defaults: SessionDefaults, now = new Date()): Promise<SessionLookup> {
-  const [row] = await db
+// Every page a signed-in person opens starts here, so it is one prepared statement: the
+// session with its account, site user, site and group, whether the account has a second-factor
+// device (for "Elevate Your Access") and, for SSO accounts, the schools to switch to.
+const findSessionQuery = preparedStatement('find_session', (db, name) =>
+  db
     .select({
       session: {
         id: session.id,
@@ -76,17 +75,32 @@ export async function findSession(db: Db, token: string, defaults: SessionDefaul
         passwordConfirmedAt: session.passwordConfirmedAt,
         lastSeenAt: session.lastSeenAt,
       },
-      account: { id: account.id, kind: account.kind, email: account.email },
+      account: {
+        id: account.id,
+        kind: account.kind,
+        email: account.email,
+        hasDevice: sql<boolean>`exists (select 1 from ${device} where ${device.accountId} = ${account.id})`.mapWith(Boolean),
+      },
       siteUser: { id: siteUser.id, fullName: siteUser.fullName, email: siteUser.email, status: siteUser.status, accountId: siteUser.accountId },
-      site: { id: site.id, slug: site.slug, name: site.name, kind: site.kind, settings: site.settings },
+      site: getTableColumns(site),
       group: { id: siteGroup.id, name: siteGroup.name, permissions: siteGroup.permissions },
+      // The schools an SSO account may switch to: its active memberships, by kind then name.
+      switchableSites: sql<SiteChoice[] | null>`case when ${account.kind} = 'sso' then (
+        select json_agg(json_build_object('slug', s.slug, 'name', s.name, 'kind', s.kind) order by s.kind, s.name)
+        from ${siteUser} su join ${site} s on s.id = su.site_id
+        where su.account_id = ${account.id} and su.status = 'active') end`,
     })
     .from(session)
     .innerJoin(account, eq(account.id, session.accountId))
     .innerJoin(siteUser, eq(siteUser.id, session.siteUserId))
     .innerJoin(site, eq(site.id, session.siteId))
     .innerJoin(siteGroup, eq(siteGroup.id, siteUser.groupId))
-    .where(and(eq(session.tokenHash, hashSessionToken(token)), isNull(session.endedAt)));
+    .where(and(eq(session.tokenHash, sql.placeholder('tokenHash')), isNull(session.endedAt)))
+    .prepare(name),
+);
+
+export async function findSession(db: Db, token: string, defaults: SessionDefaults, now = new Date()): Promise<SessionLookup> {
+  const [row] = await findSessionQuery(db).execute({ tokenHash: hashSessionToken(token) });
   if (!row) return { status: 'none' };
 
   const limits = sessionLimits(row.site.settings, defaults);
@@ -102,7 +116,7 @@ export async function findSession(db: Db, token: string, defaults: SessionDefaul
     row.session.lastSeenAt = now;
   }
   const { status: _status, accountId: _accountId, ...person } = row.siteUser;
-  return { status: 'active', signedIn: { ...row, siteUser: person } };
+  return { status: 'active', signedIn: { ...row, siteUser: person, switchableSites: row.switchableSites ?? [] } };
 }
 
 /** A new token for the same session, with what changed (site, level): every privilege change rotates. */

@@ -7,7 +7,8 @@
 //    before (a signed "known browser" cookie) is exempt, so a stranger spraying guesses from
 //    many addresses cannot lock the real user out;
 //  - one address trying many accounts: 50 failures in 15 minutes, then 15 minutes' wait.
-import { RateLimiterDrizzle, type RateLimiterRes } from 'rate-limiter-flexible';
+import { and, gt, inArray, isNull, or } from 'drizzle-orm';
+import { RateLimiterDrizzle } from 'rate-limiter-flexible';
 import type { Db } from '../db/connect.ts';
 import { rateLimit } from '../db/schema.ts';
 
@@ -42,7 +43,7 @@ export class Throttle {
 
   constructor(
     private readonly db: Db,
-    private readonly rules: Record<string, ThrottleRule>,
+    rules: Record<string, ThrottleRule>,
   ) {
     for (const rule of Object.values(rules)) this.limiters.set(rule.name, this.limiter(rule.name, rule.points, rule.windowSeconds));
     this.lockouts = this.limiter('lockouts', 1_000_000, LOCKOUT_MEMORY_SECONDS);
@@ -53,14 +54,32 @@ export class Throttle {
     return new RateLimiterDrizzle({ storeClient: this.db, schema: rateLimit, keyPrefix, points, duration, clearExpiredByTimeout: false });
   }
 
+  /**
+   * Seconds to wait before the next attempt with these keys (0 when it may go ahead), and which
+   * keys have a live counter. One statement for all the keys: rate-limiter-flexible's get() reads
+   * one key per query, and every sign-in asks this. Same rows, same rule as its get().
+   */
+  async check(keys: Array<[ThrottleRule, string]>): Promise<{ waitSeconds: number; counted: Set<ThrottleRule> }> {
+    const stored = new Map(keys.map(([rule, key]) => [this.limiters.get(rule.name)!.getKey(key), rule]));
+    const now = new Date();
+    const rows = await this.db
+      .select()
+      .from(rateLimit)
+      .where(and(inArray(rateLimit.key, [...stored.keys()]), or(gt(rateLimit.expire, now), isNull(rateLimit.expire))));
+    let waitSeconds = 0;
+    const counted = new Set<ThrottleRule>();
+    for (const row of rows) {
+      const rule = stored.get(row.key)!;
+      counted.add(rule);
+      const msBeforeNext = row.expire ? Math.max(row.expire.getTime() - now.getTime(), 0) : -1;
+      if (row.points > rule.points) waitSeconds = Math.max(waitSeconds, Math.ceil(msBeforeNext / 1000));
+    }
+    return { waitSeconds, counted };
+  }
+
   /** Seconds to wait before the next attempt with these keys; 0 when it may go ahead. */
   async waitSeconds(keys: Array<[ThrottleRule, string]>): Promise<number> {
-    let wait = 0;
-    for (const [rule, key] of keys) {
-      const res: RateLimiterRes | null = await this.limiters.get(rule.name)!.get(key);
-      if (res && res.consumedPoints > rule.points) wait = Math.max(wait, Math.ceil(res.msBeforeNext / 1000));
-    }
-    return wait;
+    return (await this.check(keys)).waitSeconds;
   }
 
   /** Counts a failure against each key; a key that reaches its limit is locked for a growing wait. */
@@ -110,6 +129,12 @@ export class SignInThrottle {
 
   waitSeconds(a: Attempt): Promise<number> {
     return this.throttle.waitSeconds(this.keys(a));
+  }
+
+  /** The wait, and whether this account has failures from this address (a success then clears them). */
+  async check(a: Attempt): Promise<{ waitSeconds: number; failuresFromHere: boolean }> {
+    const { waitSeconds, counted } = await this.throttle.check(this.keys(a));
+    return { waitSeconds, failuresFromHere: counted.has(this.rules.accountFromAddress) };
   }
 
   failed(a: Attempt): Promise<void> {

@@ -11,6 +11,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { allowNamedStatements } from './prepared.ts';
 import * as schema from './schema.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -48,7 +49,9 @@ export async function openPostgres(url: string, poolSize = 10, migrate = true): 
       throw err;
     }
   }
-  return { db: drizzlePg(pool, { schema }) as unknown as Db, kind: 'postgres', close: () => pool.end() };
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  allowNamedStatements(db);
+  return { db, kind: 'postgres', close: () => pool.end() };
 }
 
 /** The embedded database: PGlite in this process, stored in `dir`, or in memory for `memory://`. */

@@ -1,8 +1,8 @@
 // Finding the account that signs in at a site: of the chosen kind, with a user at that site
 // with that email. Sign-in and password reset both ask this same question.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
-import { account, siteUser } from '../db/schema.ts';
+import { account, device, siteUser } from '../db/schema.ts';
 
 export type AccountKind = 'identity' | 'sso';
 
@@ -13,6 +13,8 @@ export interface SiteAccount {
   siteUserId: string;
   fullName: string;
   siteUserActive: boolean;
+  /** Any second-factor device (sign-in then has a second step), read in the same statement. */
+  hasDevice: boolean;
 }
 
 export async function findSiteAccount(db: Db, siteId: string, email: string, kind: AccountKind): Promise<SiteAccount | undefined> {
@@ -24,6 +26,7 @@ export async function findSiteAccount(db: Db, siteId: string, email: string, kin
       siteUserId: siteUser.id,
       fullName: siteUser.fullName,
       status: siteUser.status,
+      hasDevice: sql<boolean>`exists (select 1 from ${device} where ${device.accountId} = ${account.id})`.mapWith(Boolean),
     })
     .from(siteUser)
     .innerJoin(account, eq(account.id, siteUser.accountId))

@@ -1,7 +1,8 @@
 // Trusts and sites (schools and staff-vetting sites), each with its own sign-in address.
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/connect.ts';
+import { preparedStatement } from '../db/prepared.ts';
 import { account, site, siteGroup, siteUser, trust } from '../db/schema.ts';
 import { DirectoryError } from './directory-error.ts';
 import { DEFAULT_GROUPS } from './permissions.ts';
@@ -47,9 +48,27 @@ export async function addSite(db: Db, input: z.input<typeof newSite>): Promise<S
   });
 }
 
-export async function findSiteBySlug(db: Db, slug: string): Promise<Site | undefined> {
+/** A site as a request at its address sees it: with whether its sign-in page offers SSO. */
+export type SiteAtAddress = Site & { hasSsoUsers?: boolean };
+
+// Asked by every page that is not the signed-in person's own site (sign-in pages above all),
+// so it is one prepared statement, the SSO question included.
+const findSiteQuery = preparedStatement('find_site_by_slug', (db, name) =>
+  db
+    .select({
+      ...getTableColumns(site),
+      // Aliased: a one-table select leaves Drizzle's column names unqualified.
+      hasSsoUsers: sql<boolean>`exists (select 1 from site_user su join account a on a.id = su.account_id
+        where su.site_id = ${site}.id and a.kind = 'sso')`.mapWith(Boolean),
+    })
+    .from(site)
+    .where(eq(site.slug, sql.placeholder('slug')))
+    .prepare(name),
+);
+
+export async function findSiteBySlug(db: Db, slug: string): Promise<(Site & { hasSsoUsers: boolean }) | undefined> {
   if (!siteSlug.safeParse(slug).success) return undefined;
-  const [found] = await db.select().from(site).where(eq(site.slug, slug));
+  const [found] = await findSiteQuery(db).execute({ slug });
   return found;
 }
 
@@ -60,12 +79,13 @@ export async function requireSite(db: Db, slug: string): Promise<Site> {
 }
 
 /** Whether the site's sign-in page offers the Identity/SSO switch: only once it has SSO users. */
-export async function siteHasSsoUsers(db: Db, siteId: string): Promise<boolean> {
+export async function siteHasSsoUsers(db: Db, s: SiteAtAddress): Promise<boolean> {
+  if (s.hasSsoUsers !== undefined) return s.hasSsoUsers;
   const [row] = await db
     .select({ one: sql<number>`1` })
     .from(siteUser)
     .innerJoin(account, eq(account.id, siteUser.accountId))
-    .where(and(eq(siteUser.siteId, siteId), eq(account.kind, 'sso')))
+    .where(and(eq(siteUser.siteId, s.id), eq(account.kind, 'sso')))
     .limit(1);
   return row !== undefined;
 }
@@ -76,12 +96,3 @@ export interface SiteChoice {
   kind: 'safeguarding' | 'staffsafe';
 }
 
-/** The sites an account may switch to: where it is linked to an active site user. */
-export async function sitesOfAccount(db: Db, accountId: string): Promise<SiteChoice[]> {
-  return db
-    .select({ slug: site.slug, name: site.name, kind: site.kind })
-    .from(siteUser)
-    .innerJoin(site, eq(site.id, siteUser.siteId))
-    .where(and(eq(siteUser.accountId, accountId), eq(siteUser.status, 'active')))
-    .orderBy(asc(site.kind), asc(site.name));
-}

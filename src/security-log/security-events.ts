@@ -49,14 +49,24 @@ export interface SecurityEventInput {
 }
 
 export async function recordSecurityEvent(db: Db, log: Logger, e: SecurityEventInput): Promise<void> {
-  await db.insert(securityEvent).values({
+  await db.insert(securityEvent).values(securityEventRow(e));
+  logSecurityEvent(log, e);
+}
+
+/** The row for an event, for statements that write it alongside something else. */
+export function securityEventRow(e: SecurityEventInput): typeof securityEvent.$inferInsert {
+  return {
     accountId: e.accountId,
     siteId: e.siteId,
     event: e.event,
     ip: e.ip,
     userAgent: e.userAgent?.slice(0, 512) ?? null,
     detail: e.detail ?? {},
-  });
+  };
+}
+
+/** The operator's log line for an event (never a secret: `detail` holds none). */
+export function logSecurityEvent(log: Logger, e: SecurityEventInput): void {
   log.info({ securityEvent: e.event, accountId: e.accountId, siteId: e.siteId, ip: e.ip, ...e.detail }, 'security event');
 }
 

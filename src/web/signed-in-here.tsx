@@ -5,16 +5,17 @@ import type { Context } from 'hono';
 import { hasDevice } from '../auth/flows/second-factor/second-factors-of.ts';
 import { authenticatedRecently, type SignedIn } from '../auth/sessions.ts';
 import { siteUser } from '../db/schema.ts';
-import { sitesOfAccount } from '../directory/sites.ts';
 import type { AppEnv } from './env.ts';
 import type { Chrome } from './views/layout.tsx';
 import { SwitchPrompt } from './views/other-pages.tsx';
 import { render } from './views/render.ts';
 
 export async function chrome(c: Context<AppEnv>, signedIn: SignedIn): Promise<Chrome> {
-  const { db } = c.var.services;
-  const sites = signedIn.account.kind === 'sso' ? await sitesOfAccount(db, signedIn.account.id) : [];
-  const canElevate = signedIn.session.level === 'basic' && (await hasDevice(db, signedIn.account.id));
+  // A page read (GET) changes nothing, so what was read with the session still holds; after a
+  // form, which may just have added or removed the first device, ask again.
+  const hasAnyDevice = c.req.method === 'GET' ? signedIn.account.hasDevice : await hasDevice(c.var.services.db, signedIn.account.id);
+  const canElevate = signedIn.session.level === 'basic' && hasAnyDevice;
+  const sites = signedIn.switchableSites;
   const path = c.req.method === 'GET' && !c.req.path.startsWith(`/${signedIn.site.slug}/elevate`) ? c.req.path : undefined;
   return { csrfToken: c.var.csrfToken, signedIn, sites, canElevate, path };
 }

@@ -7,7 +7,9 @@ import { errorPage } from '../views/error-page.tsx';
 export function loadSite(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const slug = c.req.param('site') ?? '';
-    const found = await findSiteBySlug(c.var.services.db, slug);
+    // The session's own site was read with the session, in the same statement.
+    const signedInSite = c.var.signedIn?.site;
+    const found = signedInSite?.slug === slug ? signedInSite : await findSiteBySlug(c.var.services.db, slug);
     if (!found) return errorPage(c, 404, 'School not found', 'There is no school at this address. Check the address your school gave you.');
     c.set('site', found);
     await next();

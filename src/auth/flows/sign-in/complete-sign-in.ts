@@ -1,10 +1,9 @@
 // The second step of sign-in: the pending sign-in, once its second factor has passed,
 // becomes a full-access session with a new token.
 import type { Services } from '../../../services.ts';
-import { startSession } from '../../sessions.ts';
 import { endPendingSignIn, type PendingSignIn } from '../second-factor/pending-sign-in.ts';
 import type { SecondFactorMethod } from '../second-factor/verify-second-factor.ts';
-import { recordSignedIn } from './record-outcome.ts';
+import { startSignedInSession } from './record-outcome.ts';
 
 export async function completeSignIn(
   services: Services,
@@ -16,7 +15,5 @@ export async function completeSignIn(
   if (!(await endPendingSignIn(services.db, pending.id))) return undefined;
   const who = { accountId: pending.accountId, siteUserId: pending.siteUserId, siteId: pending.siteId };
   const methods = ['password', method];
-  const { token, sessionId } = await startSession(services.db, { ...who, level: 'full', methods, ...client });
-  await recordSignedIn(services, { ...who, provider: pending.provider, methods, sessionId, ...client });
-  return { token, sessionId };
+  return startSignedInSession(services, { ...who, level: 'full', methods, provider: pending.provider, ...client });
 }

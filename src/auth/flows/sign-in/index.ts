@@ -5,12 +5,10 @@
 // Every failure looks the same to the person; the reason goes to the security log.
 import { findSiteAccount } from '../../../directory/accounts.ts';
 import type { Services } from '../../../services.ts';
-import { startSession } from '../../sessions.ts';
 import { startPendingSignIn } from '../second-factor/pending-sign-in.ts';
-import { hasDevice } from '../second-factor/second-factors-of.ts';
 import type { SignInRequest, SignInResult } from './attempt.ts';
 import { checkPassword } from './check-password.ts';
-import { recordFailure, recordPasswordAccepted, recordSignedIn, recordThrottled } from './record-outcome.ts';
+import { recordFailure, recordPasswordAccepted, recordThrottled, startSignedInSession } from './record-outcome.ts';
 
 export type { Provider, SignInRequest, SignInResult } from './attempt.ts';
 export { completeSignIn } from './complete-sign-in.ts';
@@ -18,10 +16,10 @@ export { completeSignIn } from './complete-sign-in.ts';
 export async function signIn(services: Services, req: SignInRequest): Promise<SignInResult> {
   const match = await findSiteAccount(services.db, req.site.id, req.email, req.provider);
 
-  const wait = await services.signInThrottle.waitSeconds({ email: req.email, ip: req.ip, knownBrowser: req.knownBrowser });
-  if (wait > 0) {
-    await recordThrottled(services, req, match, wait);
-    return { outcome: 'throttled', retryAfterSeconds: wait };
+  const throttle = await services.signInThrottle.check({ email: req.email, ip: req.ip, knownBrowser: req.knownBrowser });
+  if (throttle.waitSeconds > 0) {
+    await recordThrottled(services, req, match, throttle.waitSeconds);
+    return { outcome: 'throttled', retryAfterSeconds: throttle.waitSeconds };
   }
 
   const failure = await checkPassword(services, req, match);
@@ -29,17 +27,16 @@ export async function signIn(services: Services, req: SignInRequest): Promise<Si
     await recordFailure(services, req, match, failure ?? 'unknown_email');
     return { outcome: 'failed', reason: failure ?? 'unknown_email' };
   }
-  await recordPasswordAccepted(services, req);
+  if (throttle.failuresFromHere) await recordPasswordAccepted(services, req);
 
   const client = { ip: req.ip, userAgent: req.userAgent };
   const who = { accountId: match.accountId, siteUserId: match.siteUserId, siteId: req.site.id };
-  if (await hasDevice(services.db, match.accountId)) {
+  if (match.hasDevice) {
     const pending = await startPendingSignIn(services.db, { ...who, provider: req.provider, ...client });
     return { outcome: 'second_factor_needed', pendingToken: pending.token, accountId: match.accountId };
   }
 
   const methods = ['password'];
-  const { token, sessionId } = await startSession(services.db, { ...who, level: 'basic', methods, ...client });
-  await recordSignedIn(services, { ...who, provider: req.provider, methods, sessionId, ...client });
+  const { token, sessionId } = await startSignedInSession(services, { ...who, level: 'basic', methods, provider: req.provider, ...client });
   return { outcome: 'signed_in', token, sessionId, accountId: match.accountId };
 }

@@ -1,8 +1,11 @@
-// Step: the security log and the throttle hear about every outcome.
-import { eq } from 'drizzle-orm';
-import { siteUser } from '../../../db/schema.ts';
-import { recordSecurityEvent } from '../../../security-log/security-events.ts';
+// Step: the security log and the throttle hear about every outcome; a success starts the session.
+import { randomUUID } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import { securityEvent, session, siteUser } from '../../../db/schema.ts';
+import { logSecurityEvent, recordSecurityEvent, securityEventRow } from '../../../security-log/security-events.ts';
 import type { Services } from '../../../services.ts';
+import { newSessionToken } from '../../session-token.ts';
+import type { StartSession } from '../../sessions.ts';
 import type { FailureReason, MatchedAccount, SignInRequest } from './attempt.ts';
 
 function attemptKeys(req: SignInRequest) {
@@ -37,18 +40,28 @@ export async function recordPasswordAccepted(services: Services, req: SignInRequ
   await services.signInThrottle.succeeded(attemptKeys(req));
 }
 
-/** A session has started: the site user's last login, and the security log. */
-export async function recordSignedIn(
-  services: Services,
-  s: { accountId: string; siteUserId: string; siteId: string; provider: string; methods: string[]; sessionId: string; ip: string; userAgent: string },
-) {
-  await services.db.update(siteUser).set({ lastLoginAt: new Date() }).where(eq(siteUser.id, s.siteUserId));
-  await recordSecurityEvent(services.db, services.log, {
+/**
+ * A session starts: the session, the site user's last login and the security log's line, in one
+ * statement (every sign-in pays for it, and none of the three is ever written without the others).
+ */
+export async function startSignedInSession(services: Services, s: StartSession & { provider: string }): Promise<{ token: string; sessionId: string }> {
+  const { db } = services;
+  const { token, tokenHash } = newSessionToken();
+  const sessionId = randomUUID();
+  const { provider, ...started } = s;
+  const event = {
     accountId: s.accountId,
     siteId: s.siteId,
     event: 'sign_in',
     ip: s.ip,
     userAgent: s.userAgent,
-    detail: { provider: s.provider, methods: s.methods.join('+'), sessionId: s.sessionId },
-  });
+    detail: { provider, methods: s.methods.join('+'), sessionId },
+  } as const;
+  const newSession = db.insert(session).values({ ...started, id: sessionId, tokenHash, userAgent: s.userAgent.slice(0, 512) });
+  const lastLogin = db.update(siteUser).set({ lastLoginAt: new Date() }).where(eq(siteUser.id, s.siteUserId));
+  const logged = db.insert(securityEvent).values(securityEventRow(event));
+  // getSQL(): a query builder placed in sql`` directly is put in parentheses, as a subquery.
+  await db.execute(sql`with new_session as (${newSession.getSQL()}), last_login as (${lastLogin.getSQL()}) ${logged.getSQL()}`);
+  logSecurityEvent(services.log, event);
+  return { token, sessionId };
 }
