@@ -35,6 +35,7 @@ export function cookieValue(header: string | undefined, name: string): string | 
 }
 
 function refuse(res: ServerResponse, busy: BusyReply): void {
+  if (res.destroyed) return;
   res.writeHead(busy.status, busy.headers);
   res.end(busy.body);
 }
