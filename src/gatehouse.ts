@@ -1,6 +1,7 @@
 // Starting and stopping the whole service; used by server.ts, the tests and the benchmarks.
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import { lt } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
@@ -11,6 +12,8 @@ import { describeDemo, isEmpty, seedDemo } from './directory/demo.ts';
 import { loadOrCreateSecretKey } from './lib/secret-key.ts';
 import { createServices, type Services } from './services.ts';
 import { createApp } from './web/app.tsx';
+import { frontDoor } from './web/front-door.ts';
+import { busyReply } from './web/middleware/sign-in-admission.ts';
 
 export interface Running {
   url: string;
@@ -48,10 +51,12 @@ export async function startGatehouse(config: Config, log: Logger, options: { dat
   }
 
   const app = createApp(services);
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
-  });
-  // Slow clients must not hold sockets open forever.
+  // POST /<site>/login passes the front door first: under a flood, strangers' attempts are
+  // refused there before any other work (see web/front-door.ts).
+  const listener = frontDoor(getRequestListener(app.fetch, { hostname: config.host }), services, await busyReply(config.secureCookies));
+  // Slow clients must not hold sockets open forever: the headers within 20 s, the whole request within 60 s.
+  const server = createServer({ headersTimeout: 20_000, requestTimeout: 60_000 }, listener);
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   const maintenance = startMaintenance(services);

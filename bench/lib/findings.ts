@@ -30,16 +30,16 @@ time_zone and created_at, and \`exists(select 1 from device where device.account
 \`c.var.signedIn.site\` when its slug is the one in the address; \`findSession\` as a prepared statement. (The HMAC keys as
 KeyObjects, 12 µs an HMAC instead of 45 µs, proposed with it, are in since 3cb9127.)
 
-**C. Sign-ins admitted at the door** (prototyped on a copy of src/ and measured with this benchmark; the diff,
-bench/proposals/sign-in-admission.diff, applies to src/ as of 530a00c). (1) src/web/middleware/sign-in-admission.ts, mounted
-in src/web/app.tsx as \`app.post('/:site/login', signInAdmission())\` between \`csrfProtection()\` and \`loadSession()\`: it reads the
-form (already parsed for the CSRF check), sees whether the browser is known for that email (\`hmac(keys.knownBrowser,
-normaliseEmail(email), 16)\` among the gatehouse_known cookie's tags) and asks a new \`HashingGate.admit(priority, saturated)\`, which
-refuses a stranger when \`admitted >= concurrency + capacity\`, or when hashes are queueing and the event loop runs more than 50 ms
-late (\`monitorEventLoopDelay\`, mean over the last 500 ms); a refusal is the 503 page rendered once, with no database work;
-\`HashingGate.release()\` in a finally. (2) The priority lane for known browsers that it relies on is in since 37a859e.
-(3) Beyond Node: a per-address connection and request-rate limit on POST /…/login at the reverse proxy that TRUST_PROXY already
-assumes (nginx \`limit_conn\` / \`limit_req\`).
+**C. Sign-ins admitted at the door** (in since 6384e2c). (1) \`HashingGate.admit(priority, saturated)\` refuses a stranger when
+as many sign-ins are in progress as the gate could hash within \`maxWaitMs\`, or when hashes are queueing and the event loop runs
+more than 50 ms late (\`monitorEventLoopDelay\`, mean over the last 500 ms); a browser known for that email (its gatehouse_known tag)
+is always admitted. (2) src/web/front-door.ts, a Node request listener in front of Hono's: while the gate refuses strangers, POST
+/<site>/login without a known-browser tag gets the 503 page rendered once (same bytes for every email, no cookie, no database,
+no log line: a count every 10 s), before the Request, the request logger, the security headers, the cookies, the CSRF HMAC and the
+form; one that claims to be known has its small form read there and the tag checked, so a forged cookie costs one HMAC more.
+(3) src/web/middleware/sign-in-admission.ts after \`csrfProtection()\` admits and counts every sign-in that gets that far, and
+releases it when answered. (4) Beyond Node: a per-address connection and request-rate limit on POST /…/login at the reverse proxy
+that TRUST_PROXY already assumes (nginx \`limit_conn\` / \`limit_req\`, README's throttling section).
 
 **D. Quick User Search: no doomed trigram probe** (src/directory/user-search.ts, being written while this was measured). A search
 of 1–2 characters matches tens of thousands of people: go straight to the in-order walk (EXPLAIN ANALYZE on 100,000 users: 0.2 ms
@@ -126,10 +126,8 @@ export function findings(t: Target, r: Results): string {
       const fl = f.flood!;
       return [
         `*Cause.* The idle server is already at ${fl.rssBeforeMiB} MiB${pg ? '' : ' (PGlite, its WebAssembly Postgres and its memory, is ~300 MiB of it, in the Gatehouse process; start-up peaks near 1 GiB)'};`,
-        `during the flood the V8 heap grows with the attempts in flight (heap used ${fl.memoryBefore.heapUsed ?? '?'} → ${fl.memoryAtEnd.heapUsed ?? '?'} MiB): each waiting attempt holds its`,
-        `request, form, pending queries and a child logger. *What would close it:* change C, which keeps refused attempts from holding anything past their 503`,
-        `(measured, quick mode on PostgreSQL: heap used at the 10 s flood's end 187 → 101 MiB, though its peak RSS was about the same, 431 and 436 MiB; the 30 s`,
-        `flood, where the heap reached ~330 MiB without it, has not been measured with it)${pg ? '.' : ';'}`,
+        `during the flood the V8 heap grows (heap used ${fl.memoryBefore.heapUsed ?? '?'} → ${fl.memoryAtEnd.heapUsed ?? '?'} MiB) with the ${fl.connections} connections and the sign-ins`,
+        `admitted (at most the gate's concurrency plus about a second of hashes); a refused attempt holds nothing past its 503 (change C)${pg ? '.' : ';'}`,
         pg ? '' : 'embedded, PGlite alone is near the limit, so 512 MiB is a target for PostgreSQL, the production database.',
       ]
         .filter(Boolean)
@@ -139,20 +137,15 @@ export function findings(t: Target, r: Results): string {
       const fl = f.flood!;
       const refused = fl.real.failures['503'] ?? 0;
       return [
-        `*Cause, from the flood's profile.* Every attempt, refused or not, does its database work before the hashing gate is asked: \`loadSite\` reads the site,`,
-        `\`loginPageFor\` asks whether it has SSO users, \`signIn\` reads the account and three throttle counters, and only then does \`PasswordMethod.check\` find the`,
-        `queue full and throw \`HashingBusy\`. With ${fl.connections} attempts in flight the ${pg ? "connection pool's queue" : "embedded database's queue, on the event loop,"} holds`,
-        `thousands of statements, and the real person's page and form wait behind them (p50 ${fl.real.ms.p50} ms; ${Object.entries(fl.real.failures).map(([k, v]) => `${v} × ${k}`).join(', ') || 'no failures'}).`,
+        `*Cause, from the flood's profile.* The flood's attempts are refused at the front door (change C) before any of Gatehouse's middleware, and cost`,
+        `little past Node's own HTTP handling: parsing the request, and the response's \`writev\` (on loopback the receiving side's TCP work runs inside it).`,
+        `But ${fl.connections} connections that resend the moment they are answered (${fl.attemptsPerSecond} attempts/s) keep the event loop busy, and each of the`,
+        `real person's steps${pg ? '' : ', every statement too (PGlite runs on the same thread),'} queues behind a round of them (p50 ${fl.real.ms.p50} ms;`,
+        `${Object.entries(fl.real.failures).map(([k, v]) => `${v} × ${k}`).join(', ') || 'no failures'}).`,
         refused > 0 ? `${refused} of the real person's ${fl.real.attempted} attempts got the 503 although their browser had signed in to that account before.` : '',
-        `(While flooded the server used ${fl.cpu?.serverCores} cores and the load generator ${fl.cpu?.generatorCores}.)`,
-        `*What would close part of it:* change C. Measured with this benchmark (quick mode, the diff applied to src/ as of 530a00c, one run each): attempts`,
-        `answered per second 257 → 1,357 on PostgreSQL and 259 → 1,155 embedded, no connection resets, the heap's growth during the flood halved, and on PostgreSQL`,
-        `the real sign-ins' p50 12.7 s → 7.7 s; but 6 of 9 succeeded against 9 of 9 without it, and embedded 2 of 9 either way, none within 2 s. So it makes`,
-        `refusals cheap and keeps the flood off the database, and it does not meet the target. What remains is the event loop: ${fl.connections} connections that`,
-        `resend the moment they are answered keep it saturated, and each of the real person's two requests (and, embedded, their new connection: its accept waits`,
-        `too) queues behind ~2,000 others at ~0.7–0.9 ms of main thread each. Closing that needs the flood stopped before Node (C3), or a refusal path an order of`,
-        `magnitude cheaper than today's middleware chain (request logger, security headers, cookie parsing, CSRF HMAC, form parsing) for an attempt that will be refused,`,
-        `which the diff does not change.`,
+        `(While flooded the server used ${fl.cpu?.serverCores} cores and the load generator ${fl.cpu?.generatorCores}; on a machine other work keeps busy the`,
+        `real person waits longer.) *What would close the rest:* stopping the flood before Node (C4: the proxy's per-address limits); inside Node a refusal`,
+        `is already close to the cost of any HTTP response.`,
       ]
         .filter(Boolean)
         .join(' ');

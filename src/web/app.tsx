@@ -8,6 +8,7 @@ import { csrfProtection } from './middleware/csrf.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { loadSession } from './middleware/session.ts';
+import { signInAdmission } from './middleware/sign-in-admission.ts';
 import { loadSite } from './middleware/site.ts';
 import { accountSettingsRoutes } from './routes/account-settings.tsx';
 import { adminRoutes } from './routes/admin/index.ts';
@@ -54,6 +55,9 @@ export function createApp(services: Services) {
     }),
   );
   app.use(csrfProtection());
+  // Before the session, the site and the account are read: a refused sign-in costs no database
+  // work (most are refused earlier still, at the front door: see front-door.ts).
+  app.post('/:site/login', signInAdmission());
   app.use(loadSession());
 
   app.get('/', (c) => render(c, <LandingPage csrfToken={c.var.csrfToken} />));

@@ -76,4 +76,50 @@ describe('the hashing gate', () => {
     await Promise.all([running, ...ordinary, known]);
     expect(order).toEqual(['known browser', 'stranger 1', 'stranger 2']);
   });
+
+  describe('admission at the door', () => {
+    it('admits strangers until as many sign-ins are in progress as it could hash in time, then refuses them', () => {
+      const gate = new HashingGate({ concurrency: 2, queueLimit: 3 });
+      for (let i = 0; i < 5; i++) expect(gate.admit()).toBe(true);
+      expect(gate.inProgress).toBe(5);
+      expect(gate.refusesStrangers()).toBe(true);
+      expect(gate.admit()).toBe(false);
+      expect(gate.inProgress).toBe(5);
+      gate.release();
+      expect(gate.refusesStrangers()).toBe(false);
+      expect(gate.admit()).toBe(true);
+    });
+
+    it('always admits a known browser, and counts it', () => {
+      const gate = new HashingGate({ concurrency: 1, queueLimit: 0 });
+      expect(gate.admit()).toBe(true);
+      expect(gate.admit()).toBe(false);
+      expect(gate.admit(true)).toBe(true);
+      expect(gate.admit(true, true)).toBe(true);
+      expect(gate.inProgress).toBe(3);
+    });
+
+    it('refuses strangers while the process is saturated only if hashes are queueing', async () => {
+      const gate = new HashingGate({ concurrency: 1, queueLimit: 100 });
+      expect(gate.admit(false, true)).toBe(true);
+      gate.release();
+      const hold = deferred();
+      const running = gate.run(() => hold.promise);
+      expect(gate.refusesStrangers(true)).toBe(false); // hashing, but nobody waiting
+      const queued = gate.run(async () => {});
+      expect(gate.refusesStrangers(true)).toBe(true);
+      expect(gate.admit(false, true)).toBe(false);
+      expect(gate.refusesStrangers(false)).toBe(false);
+      hold.resolve();
+      await Promise.all([running, queued]);
+      expect(gate.refusesStrangers(true)).toBe(false);
+    });
+
+    it('never counts below zero when released more often than admitted', () => {
+      const gate = new HashingGate({ concurrency: 1, queueLimit: 0 });
+      gate.release();
+      expect(gate.inProgress).toBe(0);
+      expect(gate.admit()).toBe(true);
+    });
+  });
 });

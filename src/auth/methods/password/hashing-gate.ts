@@ -3,6 +3,8 @@
 // past that it refuses (the caller answers 503 with Retry-After) instead of piling up memory.
 // A second, priority lane serves sign-ins from browsers that have signed in to that account
 // before: a flood of strangers' guesses fills the ordinary lane, never the real staff's.
+// Sign-ins are also admitted at the door (admit/release, see web/middleware/sign-in-admission.ts):
+// a stranger's sign-in that could not be hashed in time is refused before it does anything else.
 import { availableParallelism } from 'node:os';
 
 export class HashingBusy extends Error {
@@ -31,6 +33,8 @@ export class HashingGate {
   completed = 0;
   private readonly waiting: Array<() => void> = [];
   private readonly waitingFirst: Array<() => void> = [];
+  /** Sign-ins admitted at the door (see admit) and not yet finished. */
+  private admitted = 0;
   /** Moving average of one hash's duration, for sizing the queue by time. */
   private averageMs = 50;
 
@@ -48,6 +52,36 @@ export class HashingGate {
   private get capacity(): number {
     if (this.queueLimit !== undefined) return this.queueLimit;
     return Math.max(this.concurrency, Math.floor((this.maxWaitMs / this.averageMs) * this.concurrency));
+  }
+
+  /** Sign-ins admitted by admit() and not yet released. */
+  get inProgress(): number {
+    return this.admitted;
+  }
+
+  /**
+   * Whether admit() would refuse a stranger now: as many sign-ins are already in progress as the
+   * gate could hash within `maxWaitMs`, or hashes are queueing while the process is `saturated`
+   * (its event loop running late). Cheap enough to ask before a request is even parsed.
+   */
+  refusesStrangers(saturated = false): boolean {
+    return (saturated && this.waiting.length > 0) || this.admitted >= this.concurrency + this.capacity;
+  }
+
+  /**
+   * Admission at the door, before a sign-in does any other work (its database reads included).
+   * A stranger is refused when refusesStrangers(saturated); a `priority` sign-in (a browser
+   * that has signed in to that account before) is always admitted. Every true needs a release().
+   */
+  admit(priority = false, saturated = false): boolean {
+    if (!priority && this.refusesStrangers(saturated)) return false;
+    this.admitted++;
+    return true;
+  }
+
+  /** A sign-in admitted by admit() has finished. */
+  release(): void {
+    if (this.admitted > 0) this.admitted--;
   }
 
   async run<T>(work: () => Promise<T>, { priority = false }: { priority?: boolean } = {}): Promise<T> {
