@@ -7,24 +7,12 @@ import { rateLimit, securityEvent } from '../../src/db/schema.ts';
 import { BUSY_MESSAGE, BUSY_TITLE } from '../../src/web/middleware/sign-in-admission.ts';
 import { Client, text } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
+import { statementsDuring } from '../support/statements.ts';
 import { PASSWORD, seedSchools, startTestGatehouse, type TestGatehouse } from '../support/test-gatehouse.ts';
 
 describe.each(await databaseKinds())('sign-in admission under load (%s database)', (kind) => {
   let g: TestGatehouse;
   let owner: Client;
-  /** Statements the application sends while `work` runs. */
-  async function statementsDuring(work: () => Promise<unknown>): Promise<number> {
-    const session = (g.services.db as unknown as { session: { prepareQuery: (...a: unknown[]) => unknown; transaction: (...a: unknown[]) => unknown } }).session;
-    const prepare = vi.spyOn(session, 'prepareQuery');
-    const transaction = vi.spyOn(session, 'transaction');
-    try {
-      await work();
-      return prepare.mock.calls.length + transaction.mock.calls.length;
-    } finally {
-      prepare.mockRestore();
-      transaction.mockRestore();
-    }
-  }
   async function rows() {
     const [events] = await g.services.db.select({ n: count() }).from(securityEvent);
     const [counters] = await g.services.db.select({ n: count() }).from(rateLimit);
@@ -60,7 +48,7 @@ describe.each(await databaseKinds())('sign-in admission under load (%s database)
       answers.push(await strangers[0]!.post('/north/login', { email: 'teacher@north.example', password: 'a guess', provider: 'identity' }));
       answers.push(await strangers[1]!.post('/north/login', { email: 'nobody@north.example', password: 'a guess', provider: 'identity' }));
     });
-    expect(statements).toBe(0);
+    expect(statements).toEqual([]);
     for (const res of answers) {
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('1');
@@ -84,7 +72,7 @@ describe.each(await databaseKinds())('sign-in admission under load (%s database)
       res = await forger.post('/north/login', { email: 'teacher@north.example', password: 'a guess', provider: 'identity' });
     });
     expect(res.status).toBe(503);
-    expect(statements).toBe(0);
+    expect(statements).toEqual([]);
     expect(await rows()).toEqual(before);
   });
 
@@ -101,7 +89,7 @@ describe.each(await databaseKinds())('sign-in admission under load (%s database)
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('1');
     expect(text(res.html)).toContain(BUSY_TITLE);
-    expect(statements).toBe(0);
+    expect(statements).toEqual([]);
   });
 
   it('admits the browser that has signed in to that account before, and still checks its CSRF token', async () => {
@@ -133,7 +121,7 @@ describe.each(await databaseKinds())('sign-in admission under load (%s database)
       await statementsDuring(async () => {
         status = (await c.post('/north/login', { email: 'nobody@north.example', password: 'a guess', provider: 'identity' })).status;
       }),
-    ).toBeGreaterThan(0);
+    ).not.toEqual([]);
     expect(status).toBe(401);
     expect(g.services.passwords.gate.inProgress).toBe(0);
   });
