@@ -3,6 +3,7 @@
 // connections, against a bare Hono handler on the same @hono/node-server in the same server
 // process. Alternated (bare, Gatehouse, bare, Gatehouse…) so that drift on a shared machine
 // falls on both; the figure is the mean of the rounds.
+import { createHash } from 'node:crypto';
 import type { Context } from './lib/context.ts';
 import { Cookies, GATEHOUSE_SESSION_COOKIE, gatehouseSignIn, keepAliveLoad, type LoadResult } from './lib/http.ts';
 import { BENCH_PASSWORD, benchEmail } from './lib/people.ts';
@@ -14,8 +15,12 @@ export interface AuthenticatedPage {
   rounds: number;
   pagePerSecond: number;
   barePerSecond: number;
+  /** The bare handler after one indexed read of the session table: the floor for a checked session. */
+  oneReadPerSecond: number;
   /** page ÷ bare. */
   ratio: number;
+  /** page ÷ bare with one read. */
+  ratioToOneRead: number;
   pageServerCpuMs: number;
   bareServerCpuMs: number;
   page: LoadResult[];
@@ -44,8 +49,13 @@ export async function measureAuthenticatedPage(
   const rounds = ctx.quick ? 1 : 2;
   const page: LoadResult[] = [];
   const bare: LoadResult[] = [];
+  const oneRead: LoadResult[] = [];
+  const tokenHash = createHash('sha256').update(cookies.get(GATEHOUSE_SESSION_COOKIE) ?? '').digest('hex');
   for (let r = 0; r < rounds; r++) {
     bare.push(await keepAliveLoad(server.info.bareUrl, '/', { ...common, ok: (reply) => reply.status === 200 }));
+    oneRead.push(
+      await keepAliveLoad(server.info.bareUrl, '/one-read', { ...common, headers: { 'x-token-hash': tokenHash }, ok: (reply) => reply.status === 200 }),
+    );
     page.push(
       await ctx.profiled(server, `authenticated-page-${r + 1}`, () =>
         keepAliveLoad(server.info.url, `/${server.info.site}/`, {
@@ -61,12 +71,15 @@ export async function measureAuthenticatedPage(
   const mean = (runs: LoadResult[], pick: (r: LoadResult) => number) => runs.reduce((s, r) => s + pick(r), 0) / runs.length;
   const pagePerSecond = mean(page, (r) => r.perSecond);
   const barePerSecond = mean(bare, (r) => r.perSecond);
+  const oneReadPerSecond = mean(oneRead, (r) => r.perSecond);
   return {
     concurrency: PAGE_CONCURRENCY,
     rounds,
     pagePerSecond: round(pagePerSecond),
     barePerSecond: round(barePerSecond),
+    oneReadPerSecond: round(oneReadPerSecond),
     ratio: ratio(pagePerSecond, barePerSecond),
+    ratioToOneRead: ratio(pagePerSecond, oneReadPerSecond),
     pageServerCpuMs: round(mean(page, (r) => r.serverCpuMsPerRequest ?? Number.NaN), 3),
     bareServerCpuMs: round(mean(bare, (r) => r.serverCpuMsPerRequest ?? Number.NaN), 3),
     page,

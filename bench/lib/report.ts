@@ -36,7 +36,7 @@ function details(r: Results): string[] {
   if (f.authenticatedPage) {
     const a = f.authenticatedPage;
     lines.push(
-      `authenticated page: ${a.pagePerSecond}/s (${a.pageServerCpuMs} ms server CPU each) vs bare Hono ${a.barePerSecond}/s (${a.bareServerCpuMs} ms), ${a.concurrency} keep-alive connections, ${a.rounds} round(s)`,
+      `authenticated page: ${a.pagePerSecond}/s (${a.pageServerCpuMs} ms server CPU each) vs bare Hono ${a.barePerSecond}/s (${a.bareServerCpuMs} ms) and bare Hono after one indexed read of the session table ${a.oneReadPerSecond ?? 'n/a'}/s (page ÷ that: ${a.ratioToOneRead === undefined ? 'n/a' : `${Math.round(a.ratioToOneRead * 100)}%`}), ${a.concurrency} keep-alive connections, ${a.rounds} round(s)`,
     );
   }
   if (f.peer) {

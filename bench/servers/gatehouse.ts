@@ -51,6 +51,12 @@ if (!(await findSiteBySlug(db, BENCH_SITE))) {
 const BARE_PAGE = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Bare</title></head><body><p>Hello</p></body></html>';
 const bare = new Hono()
   .get('/', (c) => c.html(BARE_PAGE))
+  // The floor for any page that checks its session in the database: the same page after one
+  // indexed read of the session table (by token hash, as findSession reads it), same driver.
+  .get('/one-read', async (c) => {
+    await db.execute(sql`select id from session where token_hash = ${c.req.header('x-token-hash') ?? ''}`);
+    return c.html(BARE_PAGE);
+  })
   // For the flood's report: where the memory is (V8 heap, buffers, WebAssembly and the rest).
   .get('/_bench/memory', (c) => c.json(process.memoryUsage()));
 const bareServer = await new Promise<ReturnType<typeof serve>>((resolve) => {
