@@ -7,13 +7,11 @@
 //    database, JSON back) on keep-alive connections, as Gatehouse's page is measured.
 import type { Context } from './lib/context.ts';
 import { Cookies, keepAliveLoad, type LoadResult, newConnection, send } from './lib/http.ts';
-import { closedLoop } from './lib/load.ts';
 import { BENCH_PASSWORD, benchEmail } from './lib/people.ts';
-import { cpuMsOf, machineBusyMs } from './lib/proc.ts';
 import type { BetterAuthInfo, Started } from './lib/servers.ts';
 import { round } from './lib/stats.ts';
 import { PAGE_CONCURRENCY } from './measure-authenticated-page.ts';
-import type { SignInRun } from './measure-sign-in-throughput.ts';
+import { type SignInRun, signInsAtConcurrency } from './measure-sign-in-throughput.ts';
 
 const SESSION_COOKIE = 'better-auth.session_token';
 
@@ -43,33 +41,9 @@ async function betterAuthSignIn(url: string, email: string, cookies = new Cookie
   }
 }
 
-async function signInRun(server: Started<BetterAuthInfo>, concurrency: number, seconds: number): Promise<SignInRun> {
+function signInRun(server: Started<BetterAuthInfo>, concurrency: number, seconds: number): Promise<SignInRun> {
   let n = 0;
-  let cpuAtWindow: number | undefined;
-  let machineAtWindow = 0;
-  const warmupMs = 1000;
-  const windowStart = performance.now() + warmupMs;
-  const run = await closedLoop({ concurrency, durationMs: seconds * 1000, warmupMs }, () => {
-    if (cpuAtWindow === undefined && performance.now() >= windowStart) {
-      cpuAtWindow = cpuMsOf(server.pid);
-      machineAtWindow = machineBusyMs();
-    }
-    return betterAuthSignIn(server.info.url, benchEmail((n++ % server.info.users) + 1));
-  });
-  const cpu = cpuMsOf(server.pid) - (cpuAtWindow ?? 0);
-  const machine = machineBusyMs() - machineAtWindow;
-  const statuses: Record<string, number> = {};
-  for (const m of run.measured) statuses[m.value.status] = (statuses[m.value.status] ?? 0) + 1;
-  const ok = run.measured.filter((m) => m.value.ok).length;
-  return {
-    concurrency,
-    signInsPerSecond: round((ok * 1000) / run.windowMs),
-    ok,
-    failed: run.measured.length - ok,
-    statuses,
-    serverCpuMsPerSignIn: round(cpu / Math.max(1, ok), 2),
-    machineCpuMsPerSignIn: round(machine / Math.max(1, ok), 2),
-  };
+  return signInsAtConcurrency(server.pid, concurrency, seconds, () => betterAuthSignIn(server.info.url, benchEmail((n++ % server.info.users) + 1)));
 }
 
 /**

@@ -72,20 +72,28 @@ export function nextBenchEmail(users: number): string {
   return benchEmail((nextUser++ % users) + 1);
 }
 
-export async function signInRun(server: Started<GatehouseInfo>, concurrency: number, seconds: number): Promise<SignInRun> {
-  const { url, site, users } = server.info;
+/**
+ * Sign-ins at `concurrency` at once for `seconds` (after a second's warm-up), with the server's
+ * and the machine's CPU over the measured window; `signIn` is one person's whole sign-in.
+ */
+export async function signInsAtConcurrency(
+  serverPid: number,
+  concurrency: number,
+  seconds: number,
+  signIn: () => Promise<{ ok: boolean; status: number | string }>,
+): Promise<SignInRun> {
   let cpuAtWindow: number | undefined;
   let machineAtWindow = 0;
   const warmupMs = 1000;
   const windowStart = performance.now() + warmupMs;
-  const run = await closedLoop({ concurrency, durationMs: seconds * 1000, warmupMs }, async () => {
+  const run = await closedLoop({ concurrency, durationMs: seconds * 1000, warmupMs }, () => {
     if (cpuAtWindow === undefined && performance.now() >= windowStart) {
-      cpuAtWindow = cpuMsOf(server.pid);
+      cpuAtWindow = cpuMsOf(serverPid);
       machineAtWindow = machineBusyMs();
     }
-    return gatehouseSignIn(url, site, nextBenchEmail(users), BENCH_PASSWORD);
+    return signIn();
   });
-  const cpu = cpuMsOf(server.pid) - (cpuAtWindow ?? 0);
+  const cpu = cpuMsOf(serverPid) - (cpuAtWindow ?? 0);
   const machine = machineBusyMs() - machineAtWindow;
   const statuses: Record<string, number> = {};
   for (const m of run.measured) statuses[m.value.status] = (statuses[m.value.status] ?? 0) + 1;
@@ -99,6 +107,11 @@ export async function signInRun(server: Started<GatehouseInfo>, concurrency: num
     serverCpuMsPerSignIn: round(cpu / Math.max(1, ok), 2),
     machineCpuMsPerSignIn: round(machine / Math.max(1, ok), 2),
   };
+}
+
+export function signInRun(server: Started<GatehouseInfo>, concurrency: number, seconds: number): Promise<SignInRun> {
+  const { url, site, users } = server.info;
+  return signInsAtConcurrency(server.pid, concurrency, seconds, () => gatehouseSignIn(url, site, nextBenchEmail(users), BENCH_PASSWORD));
 }
 
 /** `after` runs after each of Gatehouse's rounds (the peer's round at the same concurrency). */

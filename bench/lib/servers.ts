@@ -49,26 +49,16 @@ export function gatehouseEnv(extra: Record<string, string>): Record<string, stri
 // Start-up may overlap the search's seeding, which (embedded) blocks the runner's event loop
 // for seconds at a time: the ready timeouts are generous, and the run's watchdog bounds it all.
 
-/** A Gatehouse server in a child process, with `users` bench users at the site "bench". */
-export async function startGatehouseServer(
+/** A bench server in a child process on a disposable database of the run's kind, thrown away with it. */
+async function startOnDisposableDatabase<Info>(
   ctx: Context,
-  name: string,
-  options: { users: number; env?: Record<string, string> },
-): Promise<Started<GatehouseInfo>> {
+  script: string,
+  profileName: string,
+  env: (database: Awaited<ReturnType<typeof disposableDatabase>>) => NodeJS.ProcessEnv,
+): Promise<Started<Info>> {
   const database = await disposableDatabase(ctx.kind);
-  const logDir = path.join(database.env.DATA_DIR ?? '/tmp', 'bench-logs');
   try {
-    const child = await startChild<GatehouseInfo>('bench/servers/gatehouse.ts', {
-      env: gatehouseEnv({
-        ...database.env,
-        BENCH_USERS: String(options.users),
-        BENCH_PASSWORD,
-        BENCH_LOG_FILE: path.join(logDir, `${name}.log`),
-        ...options.env,
-      }),
-      profileDir: profileDirFor(ctx, `gatehouse-${name}`),
-      readyTimeoutMs: 600_000,
-    });
+    const child = await startChild<Info>(script, { env: env(database), profileDir: profileDirFor(ctx, profileName), readyTimeoutMs: 600_000 });
     return {
       ...child,
       async close() {
@@ -80,6 +70,23 @@ export async function startGatehouseServer(
     await database.dispose();
     throw err;
   }
+}
+
+/** A Gatehouse server in a child process, with `users` bench users at the site "bench". */
+export function startGatehouseServer(
+  ctx: Context,
+  name: string,
+  options: { users: number; env?: Record<string, string> },
+): Promise<Started<GatehouseInfo>> {
+  return startOnDisposableDatabase<GatehouseInfo>(ctx, 'bench/servers/gatehouse.ts', `gatehouse-${name}`, (database) =>
+    gatehouseEnv({
+      ...database.env,
+      BENCH_USERS: String(options.users),
+      BENCH_PASSWORD,
+      BENCH_LOG_FILE: path.join(database.env.DATA_DIR ?? '/tmp', 'bench-logs', `${name}.log`),
+      ...options.env,
+    }),
+  );
 }
 
 export interface BetterAuthInfo {
@@ -90,32 +97,15 @@ export interface BetterAuthInfo {
 }
 
 /** better-auth in a child process, on a disposable database of the same kind. */
-export async function startBetterAuthServer(ctx: Context, options: { users: number; argon2: Argon2Params }): Promise<Started<BetterAuthInfo>> {
-  const database = await disposableDatabase(ctx.kind);
-  try {
-    const child = await startChild<BetterAuthInfo>('bench/servers/better-auth.ts', {
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        ...database.env,
-        DATABASE_URL: database.url,
-        BETTER_AUTH_SECRET: randomBytes(32).toString('base64'),
-        BENCH_USERS: String(options.users),
-        BENCH_PASSWORD,
-        BENCH_ARGON2: JSON.stringify(options.argon2),
-      },
-      profileDir: profileDirFor(ctx, 'better-auth'),
-      readyTimeoutMs: 600_000,
-    });
-    return {
-      ...child,
-      async close() {
-        await child.stop();
-        await database.dispose();
-      },
-    };
-  } catch (err) {
-    await database.dispose();
-    throw err;
-  }
+export function startBetterAuthServer(ctx: Context, options: { users: number; argon2: Argon2Params }): Promise<Started<BetterAuthInfo>> {
+  return startOnDisposableDatabase<BetterAuthInfo>(ctx, 'bench/servers/better-auth.ts', 'better-auth', (database) => ({
+    ...process.env,
+    NODE_ENV: 'production',
+    ...database.env,
+    DATABASE_URL: database.url,
+    BETTER_AUTH_SECRET: randomBytes(32).toString('base64'),
+    BENCH_USERS: String(options.users),
+    BENCH_PASSWORD,
+    BENCH_ARGON2: JSON.stringify(options.argon2),
+  }));
 }
