@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -57,7 +58,7 @@ export async function openPostgres(url: string, poolSize = 10, migrate = true): 
 /** The embedded database: PGlite in this process, stored in `dir`, or in memory for `memory://`. */
 export async function openEmbedded(dir: string): Promise<Database> {
   if (!dir.startsWith('memory://')) mkdirSync(path.dirname(dir), { recursive: true });
-  const pglite = await PGlite.create({ dataDir: dir, extensions: { pg_trgm } });
+  const pglite = await PGlite.create({ dataDir: dir, extensions: { pg_trgm, btree_gin } });
   const db = drizzlePglite(pglite, { schema });
   await migratePglite(db, { migrationsFolder });
   return { db: db as unknown as Db, kind: 'embedded', pglite, close: () => pglite.close() };

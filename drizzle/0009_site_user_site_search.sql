@@ -1,0 +1,2 @@
+DROP INDEX "site_user_search";--> statement-breakpoint
+CREATE INDEX "site_user_site_search" ON "site_user" USING gin (("site_id"::text || '/' || width_bucket("sort_name", array['b', 'e', 'j', 'n', 's', 'w'])),(translate(lower("full_name" || ' ' || "email"), '''’', 'qq')) gin_trgm_ops);
