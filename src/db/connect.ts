@@ -55,10 +55,15 @@ export async function openPostgres(url: string, poolSize = 10, migrate = true): 
   return { db, kind: 'postgres', close: () => pool.end() };
 }
 
+// PostgreSQL's 128 MB of shared buffers is sized for a server with memory of its own; PGlite
+// keeps them in this process's WebAssembly memory (measured: RSS ~345 MiB at 128 MB, ~250 MiB at
+// 32 MB). Its files sit in the operating system's page cache either way.
+const EMBEDDED_SETTINGS = ['shared_buffers=32MB'];
+
 /** The embedded database: PGlite in this process, stored in `dir`, or in memory for `memory://`. */
 export async function openEmbedded(dir: string): Promise<Database> {
   if (!dir.startsWith('memory://')) mkdirSync(path.dirname(dir), { recursive: true });
-  const pglite = await PGlite.create({ dataDir: dir, extensions: { pg_trgm, btree_gin } });
+  const pglite = await PGlite.create({ dataDir: dir, extensions: { pg_trgm, btree_gin }, postgresqlconf: EMBEDDED_SETTINGS });
   const db = drizzlePglite(pglite, { schema });
   await migratePglite(db, { migrationsFolder });
   return { db: db as unknown as Db, kind: 'embedded', pglite, close: () => pglite.close() };
