@@ -13,7 +13,7 @@ import type { Context } from './lib/context.ts';
 import { gatehouseSignIn } from './lib/http.ts';
 import { closedLoop } from './lib/load.ts';
 import { BENCH_PASSWORD, BENCH_SITE, benchEmail } from './lib/people.ts';
-import { cpuMsOf, machineBusyMs } from './lib/proc.ts';
+import { cpuMsOf, machineBusyMs, ownCpuMs, postgresCpuMs } from './lib/proc.ts';
 import type { GatehouseInfo, Started } from './lib/servers.ts';
 import { median, round } from './lib/stats.ts';
 
@@ -58,6 +58,9 @@ export interface SignInRun {
   serverCpuMsPerSignIn: number;
   /** The whole machine's busy CPU per sign-in (the database server's, the load generator's and anyone else's too), ms. */
   machineCpuMsPerSignIn: number;
+  /** Of that: the load generator's (this process) and the PostgreSQL server's (0 when embedded: it is in the server's). */
+  generatorCpuMsPerSignIn?: number;
+  postgresCpuMsPerSignIn?: number;
 }
 
 export interface SignInThroughput {
@@ -84,17 +87,23 @@ export async function signInsAtConcurrency(
 ): Promise<SignInRun> {
   let cpuAtWindow: number | undefined;
   let machineAtWindow = 0;
+  let generatorAtWindow = 0;
+  let postgresAtWindow = 0;
   const warmupMs = 1000;
   const windowStart = performance.now() + warmupMs;
   const run = await closedLoop({ concurrency, durationMs: seconds * 1000, warmupMs }, () => {
     if (cpuAtWindow === undefined && performance.now() >= windowStart) {
       cpuAtWindow = cpuMsOf(serverPid);
       machineAtWindow = machineBusyMs();
+      generatorAtWindow = ownCpuMs();
+      postgresAtWindow = postgresCpuMs();
     }
     return signIn();
   });
   const cpu = cpuMsOf(serverPid) - (cpuAtWindow ?? 0);
   const machine = machineBusyMs() - machineAtWindow;
+  const generator = ownCpuMs() - generatorAtWindow;
+  const postgres = postgresCpuMs() - postgresAtWindow;
   const statuses: Record<string, number> = {};
   for (const m of run.measured) statuses[m.value.status] = (statuses[m.value.status] ?? 0) + 1;
   const ok = run.measured.filter((m) => m.value.ok).length;
@@ -106,6 +115,8 @@ export async function signInsAtConcurrency(
     statuses,
     serverCpuMsPerSignIn: round(cpu / Math.max(1, ok), 2),
     machineCpuMsPerSignIn: round(machine / Math.max(1, ok), 2),
+    generatorCpuMsPerSignIn: round(generator / Math.max(1, ok), 2),
+    postgresCpuMsPerSignIn: round(postgres / Math.max(1, ok), 2),
   };
 }
 

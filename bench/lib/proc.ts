@@ -1,5 +1,5 @@
 // What Linux says about a process: its memory (/proc/<pid>/status) and CPU time (/proc/<pid>/stat).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 export interface Memory {
   /** Resident set now, and its peak since the process started (the kernel's high-water mark), MiB. */
@@ -38,6 +38,27 @@ export function cpuMsOf(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
   return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+/** CPU time of every PostgreSQL server process on the machine (postmaster and backends), ms. */
+export function postgresCpuMs(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+      total += cpuMsOf(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+/** CPU time of this process (the runner: the load generator), ms. */
+export function ownCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 /** Samples a process's resident memory every `everyMs` until stopped; reports the peak seen. */

@@ -23,7 +23,7 @@ function details(r: Results): string[] {
     const t = f.signInThroughput;
     lines.push(
       `argon2id m=${t.hashBound.params.memoryKiB} KiB, t=${t.hashBound.params.iterations}, p=${t.hashBound.params.parallelism}: ${t.hashBound.hashesPerSecond} hashes/s on ${t.hashBound.cores} cores (${t.hashBound.perCore}/core${t.hashBound.measurements ? `; best of ${t.hashBound.measurements.join(' and ')}, before and after the sign-ins` : ''}); one hash alone ${t.hashBound.oneHashMs} ms`,
-      `sign-ins: ${t.signIns.best.signInsPerSecond}/s at ${t.signIns.best.concurrency} at once = ${t.signInsPerCore}/core (Keycloak's sizing line: ${t.keycloakPerVcpu}/s per vCPU); CPU per sign-in: ${t.signIns.best.serverCpuMsPerSignIn} ms in the server, ${t.signIns.best.machineCpuMsPerSignIn} ms machine-wide (one hash is ${t.hashBound.oneHashMs} ms)`,
+      `sign-ins: ${t.signIns.best.signInsPerSecond}/s at ${t.signIns.best.concurrency} at once = ${t.signInsPerCore}/core (Keycloak's sizing line: ${t.keycloakPerVcpu}/s per vCPU); CPU per sign-in: ${t.signIns.best.serverCpuMsPerSignIn} ms in the server, ${t.signIns.best.machineCpuMsPerSignIn} ms machine-wide, of which the load generator ${t.signIns.best.generatorCpuMsPerSignIn ?? 'n/a'} ms and PostgreSQL's processes ${t.signIns.best.postgresCpuMsPerSignIn ?? 'n/a'} ms (one hash is ${t.hashBound.oneHashMs} ms)`,
       `  by concurrency: ${t.signIns.runs.map((x) => `${x.concurrency}: ${x.signInsPerSecond}/s ${JSON.stringify(x.statuses)}`).join('; ')}`,
     );
   }
