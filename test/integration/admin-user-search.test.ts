@@ -2,10 +2,12 @@
 // INSERT … SELECT generate_series each. Results must be right and scoped to the admin's site,
 // and every query must be served by an index. (How fast it is belongs to the benchmarks.)
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/connect.ts';
 import { siteUser } from '../../src/db/schema.ts';
 import { findSiteBySlug } from '../../src/directory/sites.ts';
-import { bandedProbeQuery, listSiteUsers, type ListPosition, WALK_WINDOW, walkQuery } from '../../src/directory/user-search.ts';
+import { bandedProbeQuery, CANDIDATES, listSiteUsers, type ListPosition, WALK_WINDOW, walkQuery } from '../../src/directory/user-search.ts';
 import { type AdminSession, fullAccessSession, listedUsers, pagerLink, seededPerson, seedManyUsers, SURNAMES, FIRST_NAMES } from '../support/admin-session.ts';
 import { text } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
@@ -206,5 +208,171 @@ describe.each(await databaseKinds())('Quick User Search on a site of 100,000 use
     const a = await listSiteUsers(g.services.db, northId, { q: 'a' });
     expect(a.rows).toHaveLength(50);
     expect(a.rows.every((r) => /(^| )a/i.test(r.fullName))).toBe(true);
+  });
+});
+
+// One band of the surname order crowded with matches: more than a probe sorts (CANDIDATES), so
+// Quick User Search walks that band in surname order instead (findPage's fallback). Its own
+// small database: 6,000 North users in band 1 ("b" to before "e") whose addresses all contain
+// "crowded", 40 more matches in each of bands 0, 2 and 3, 4,000 North users who do not match,
+// and 3,000 South users with the same names and addresses.
+const CROWDED = 6_000;
+const IN_BAND_1 = ['Bartlett', 'Benton', 'Best', 'Brammah', 'Campbell', 'Casser', 'Davies'];
+
+/** A database whose executed statements (db.execute: the walks and probes) are recorded. */
+function traced(db: Db) {
+  const statements: Array<{ query: SQL; sql: string; params: unknown[] }> = [];
+  const dialect = new PgDialect();
+  const proxy = new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'execute') {
+        return (query: SQL) => {
+          statements.push({ query, ...dialect.sqlToQuery(query) });
+          return target.execute(query);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { db: proxy, statements };
+}
+
+/** What a page's statements show: the probes, and the walks with the band edge each started from. */
+function pathOf(statements: Array<{ sql: string; params: unknown[] }>) {
+  const edgeOf = (s: { sql: string; params: unknown[] }) => {
+    const edge = s.sql.match(/u\.sort_name (>=|<) \$(\d+)::text/);
+    return edge ? `${edge[1]} ${String(s.params[Number(edge[2]) - 1])}` : undefined;
+  };
+  return {
+    probes: statements.filter((s) => s.sql.includes('generate_series')).length,
+    walks: statements.filter((s) => s.sql.includes('row_number()')).map(edgeOf),
+  };
+}
+
+describe.each(await databaseKinds())('Quick User Search when one band has more matches than a probe sorts (%s database)', (kind) => {
+  let g: TestGatehouse;
+  let inbox: SmtpInbox;
+  let admin: AdminSession;
+  let northId: string;
+  let southId: string;
+  /** North's matches for "crowded" (matchesAt). */
+  let expected: Array<{ id: string; fullName: string; band: number }>;
+
+  beforeAll(async () => {
+    inbox = await SmtpInbox.start();
+    g = await startTestGatehouse(kind, { env: { SMTP_URL: inbox.url } });
+    await seedSchools(g);
+    await seedManyUsers(g, [
+      { site: 'north', count: CROWDED, domain: 'crowded.example', surnames: IN_BAND_1 },
+      { site: 'north', count: 120, domain: 'also.crowded.example', surnames: ['Abbott', 'Evans', 'Jones'] },
+      { site: 'north', count: 4_000, domain: 'north-big.example' },
+      { site: 'south', count: 3_000, domain: 'crowded.example', surnames: IN_BAND_1 },
+    ]);
+    await g.services.db.execute(sql`analyze site_user`);
+    admin = await fullAccessSession(g);
+    northId = (await findSiteBySlug(g.services.db, 'north'))!.id;
+    southId = (await findSiteBySlug(g.services.db, 'south'))!.id;
+    expected = await matchesAt(northId);
+  }, 300_000);
+  afterAll(async () => {
+    await g?.close();
+    await inbox?.close();
+  });
+
+  /** A site's users whose name or address contains "crowded", by a plain filter of the whole site, in surname order. */
+  async function matchesAt(siteId: string) {
+    const result = await g.services.db.execute(sql`
+      select id, full_name, width_bucket(sort_name, array['b', 'e', 'j', 'n', 's', 'w'])::int as band from site_user
+      where site_id = ${siteId}::uuid and lower(full_name || ' ' || email) like '%crowded%'
+      order by sort_name, id`);
+    return ((result as { rows?: unknown[] }).rows ?? (result as unknown as unknown[])).map((r) => {
+      const row = r as { id: string; full_name: string; band: number };
+      return { id: row.id, fullName: row.full_name, band: Number(row.band) };
+    });
+  }
+  const ids = (rows: Array<{ id: string }>) => rows.map((r) => r.id);
+  const link = (rel: 'after' | 'before', row: { id: string }) => `/north/admin/users?q=crowded&${rel}=${row.id}`;
+
+  it('is seeded as meant: one band with more matches than a probe sorts, a few in the bands around it', () => {
+    const perBand = new Map<number, number>();
+    for (const row of expected) perBand.set(row.band, (perBand.get(row.band) ?? 0) + 1);
+    expect([...perBand]).toEqual([[0, 40], [1, CROWDED], [2, 40], [3, 40]]);
+    expect(CROWDED).toBeGreaterThan(CANDIDATES);
+    expect(expected.filter((r) => r.band === 1).every((r) => IN_BAND_1.includes(r.fullName.split(' ')[1]!))).toBe(true);
+  });
+
+  it('shows the same pages as a filter of the whole site: page 1 (from band 0 into the crowded band), page 2, and across into the next band, forward and back', async () => {
+    // Page 1: band 0's 40 matches, then the crowded band walked from its start.
+    const first = await admin.client.get('/north/admin/users?q=crowded');
+    expect(first.status).toBe(200);
+    expect(ids(listedUsers(first.html))).toEqual(ids(expected.slice(0, 50)));
+    expect(listedUsers(first.html).map((u) => u.name)).toEqual(expected.slice(0, 50).map((r) => r.fullName));
+    expect(pagerLink(first.html, 'next')).toBe(link('after', expected[49]!));
+    // Page 2, from the pager: inside the crowded band, which still has more than CANDIDATES matches after it.
+    const second = await admin.client.get(pagerLink(first.html, 'next')!);
+    expect(ids(listedUsers(second.html))).toEqual(ids(expected.slice(50, 100)));
+    expect(pagerLink(second.html, 'prev')).toBe(link('before', expected[50]!));
+    expect(ids(listedUsers((await admin.client.get(pagerLink(second.html, 'prev')!)).html))).toEqual(ids(expected.slice(0, 50)));
+    // The page whose first 20 rows are the crowded band's last, and the next (band 2's rest, band 3's).
+    const edge = expected.findIndex((r) => r.band === 2) - 20;
+    const across = await admin.client.get(link('after', expected[edge - 1]!));
+    expect(ids(listedUsers(across.html))).toEqual(ids(expected.slice(edge, edge + 50)));
+    const after = await admin.client.get(pagerLink(across.html, 'next')!);
+    expect(ids(listedUsers(after.html))).toEqual(ids(expected.slice(edge + 50, edge + 100)));
+    // And back: band 2's first 30 matches, then the crowded band walked backwards from its end.
+    const back = await admin.client.get(pagerLink(after.html, 'prev')!);
+    expect(ids(listedUsers(back.html))).toEqual(ids(expected.slice(edge, edge + 50)));
+    expect(pagerLink(back.html, 'prev')).toBe(link('before', expected[edge]!));
+    expect(pagerLink(back.html, 'next')).toBe(link('after', expected[edge + 49]!));
+  });
+
+  it('walks the crowded band, from its start (or the cursor), exactly when it has more matches after the cursor than a probe sorts, and pages through all the matches', async () => {
+    const { db: tracing, statements } = traced(g.services.db);
+    const bandOne = expected.filter((r) => r.band === 1).length;
+    const seen: string[] = [];
+    let after: string | undefined;
+    let fallbacks = 0;
+    for (let pages = 0; pages < 200; pages++) {
+      statements.length = 0;
+      const page = await listSiteUsers(tracing, northId, { q: 'crowded', after });
+      // Matches of the crowded band after the cursor: more than CANDIDATES, and the probe cannot sort them.
+      const remaining = bandOne - expected.slice(0, seen.length).filter((r) => r.band === 1).length;
+      const path = pathOf(statements);
+      expect(path.probes, `page ${pages + 1}`).toBe(1);
+      if (remaining > CANDIDATES) {
+        // Walked from the band's start: on page 1 after band 0's rows (from the probe); later, from the cursor in it.
+        expect(path.walks, `page ${pages + 1}`).toEqual(['>= b']);
+        fallbacks++;
+      } else {
+        expect(path.walks, `page ${pages + 1}`).toEqual([]);
+      }
+      expect(ids(page.rows), `page ${pages + 1}`).toEqual(ids(expected.slice(seen.length, seen.length + 50)));
+      seen.push(...ids(page.rows));
+      if (!page.next) break;
+      after = page.next;
+    }
+    expect(seen).toEqual(ids(expected));
+    expect(fallbacks).toBe(Math.ceil((40 + bandOne - CANDIDATES) / 50));
+    // Backwards from band 2: its matches before the cursor, then the crowded band from its end.
+    const edge = expected.findIndex((r) => r.band === 2);
+    statements.length = 0;
+    const back = await listSiteUsers(tracing, northId, { q: 'crowded', before: expected[edge + 10]!.id });
+    expect(ids(back.rows)).toEqual(ids(expected.slice(edge - 40, edge + 10)));
+    expect(pathOf(statements)).toEqual({ probes: 1, walks: ['< e'] });
+    // The walk is served by the surname index, from the band's edge.
+    const explained = await g.services.db.execute(sql`explain ${statements.find((s) => s.sql.includes('row_number()'))!.query}`);
+    const plan = ((explained as { rows?: unknown[] }).rows ?? (explained as unknown as unknown[])).map((r) => Object.values(r as object)[0] as string).join('\n');
+    expect(plan).toMatch(/Index Scan Backward using site_user_site_sort on site_user/);
+    expect(plan).not.toMatch(/Seq Scan on site_user|Sort/);
+  });
+
+  it("finds South's own users at South, none of North's with the same names and addresses", async () => {
+    // North's pages above are the filter of North alone, so none of South's interleaved namesakes.
+    const south = await matchesAt(southId);
+    expect(south).toHaveLength(3_000);
+    expect(ids((await listSiteUsers(g.services.db, southId, { q: 'crowded' })).rows)).toEqual(ids(south.slice(0, 50)));
+    const north = new Set(ids(expected));
+    expect(south.filter((r) => north.has(r.id))).toEqual([]);
   });
 });

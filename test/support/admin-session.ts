@@ -69,31 +69,32 @@ export async function siteUserId(g: TestGatehouse, site: string, email: string):
 export const FIRST_NAMES = ['Amelia', 'Oliver', 'Isla', 'George', 'Ava', 'Noah', 'Mia', 'Arthur', 'Ivy', 'Leo', 'Freya', 'Oscar', 'Lily', 'Harry', 'Grace', 'Jack', 'Zara', 'Theo', 'Lyla', 'Finn'];
 export const SURNAMES = ['Abbott', 'Bartlett', 'Benton', 'Best', 'Brammah', 'Campbell', 'Casser', 'Davies', 'Evans', 'Fletcher', 'Green', 'Hughes', 'Iqbal', 'Jones', 'Khan', 'Lewis', 'McCarthy', 'Nowak', "O'Neill", 'Patel', 'Quinn', 'Roberts', 'Smith', 'Turner', 'Walker'];
 
-export function seededPerson(n: number, domain: string) {
+export function seededPerson(n: number, domain: string, surnames: readonly string[] = SURNAMES) {
   const first = FIRST_NAMES[n % FIRST_NAMES.length]!;
-  const surname = SURNAMES[Math.floor(n / FIRST_NAMES.length) % SURNAMES.length]!;
+  const surname = surnames[Math.floor(n / FIRST_NAMES.length) % surnames.length]!;
   return { fullName: `${first} ${surname}`, email: `${first}.${surname}.${n}@${domain}`.toLowerCase() };
 }
 
 /**
  * For each batch, `count` users in the site's Teachers group, each with an Identity account,
  * in one INSERT … SELECT generate_series (accounts and site users in one statement); their
- * names and addresses are those of seededPerson(1…count, domain). As for any bulk load, the
- * site_user indexes other than its primary key are dropped first and built again after, from
- * their own definitions, all in one transaction: building an index at once is several times
- * faster than growing it row by row.
+ * names and addresses are those of seededPerson(1…count, domain, surnames): SURNAMES unless the
+ * batch has its own (say, to put them all in one part of the surname order). As for any bulk
+ * load, the site_user indexes other than its primary key are dropped first and built again
+ * after, from their own definitions, all in one transaction: building an index at once is
+ * several times faster than growing it row by row.
  */
-export async function seedManyUsers(g: TestGatehouse, batches: Array<{ site: string; count: number; domain: string }>): Promise<void> {
+export async function seedManyUsers(g: TestGatehouse, batches: Array<{ site: string; count: number; domain: string; surnames?: readonly string[] }>): Promise<void> {
   const rows = <T>(result: unknown) => ((result as { rows?: T[] }).rows ?? (result as T[]));
-  const list = (values: string[]) => sql.raw(`array[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')}]`);
+  const list = (values: readonly string[]) => sql.raw(`array[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')}]`);
   const first = sql`(${list(FIRST_NAMES)})[1 + n % ${FIRST_NAMES.length}]`;
-  const surname = sql`(${list(SURNAMES)})[1 + (n / ${FIRST_NAMES.length}) % ${SURNAMES.length}]`;
   await g.services.db.transaction(async (tx) => {
     const indexes = rows<{ name: string; definition: string }>(
       await tx.execute(sql`select indexrelid::regclass::text as name, pg_get_indexdef(indexrelid) as definition from pg_index where indrelid = 'site_user'::regclass and not indisprimary`),
     );
     for (const index of indexes) await tx.execute(sql.raw(`drop index ${index.name}`));
-    for (const { site, count, domain } of batches) {
+    for (const { site, count, domain, surnames = SURNAMES } of batches) {
+      const surname = sql`(${list(surnames)})[1 + (n / ${FIRST_NAMES.length}) % ${surnames.length}]`;
       const found = await findSiteBySlug(tx, site);
       const [teachers] = await tx.select({ id: siteGroup.id }).from(siteGroup).where(and(eq(siteGroup.siteId, found!.id), eq(siteGroup.name, 'Teachers')));
       const email = sql`lower(${first} || '.' || ${surname} || '.' || n || '@' || ${domain}::text)`;
