@@ -1,10 +1,12 @@
 // 7. Cold start: `npm start`'s script (package.json's "start", run by sh as npm runs it; npm's
 // own start-up is not counted) on a copy of an embedded DATA_DIR that already holds the demo
-// data, to the first 200 from /<demo site>/login. One start unmeasured (it fills whatever
-// caches the script keeps, as a developer's first start after install does), then three
-// measured, each on a fresh copy; the median is the figure. The DATA_DIR is made first: the
-// migrated database, and the demo data as the first start writes it. With --profile one more
-// start runs under --cpu-prof (NODE_OPTIONS; the whole life, start-up included).
+// data, to the first 200 from /<demo site>/login. The script is scripts/start.js, which runs
+// dist/ (src/ compiled at install). One start unmeasured (it fills whatever caches the script
+// keeps, as a developer's first start after install does, and builds dist/ again if it is
+// not built from the current src/), then three measured, each on a fresh copy; the median is
+// the figure. The DATA_DIR is made first: the migrated database, and the demo data as the
+// first start writes it. With --profile one more start runs under --cpu-prof (NODE_OPTIONS;
+// the whole life, start-up included).
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';

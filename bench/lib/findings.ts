@@ -51,12 +51,14 @@ letters in the index, so "o'n" is the trigram "oqn" instead of the word start " 
 SET LOCAL and no transaction.
 
 **E. Cold start.** (1) V8's compile cache: in since 3cb9127 (NODE_COMPILE_CACHE in \`npm start\`; measured before it went in,
-median of 4 starts 3.0 s → 2.65 s). (2) Start from JavaScript compiled at install instead of TypeScript compiled at every start: a
-\`prepare\` script running \`tsc\` with \`noEmit: false\`, \`outDir: "dist"\` and \`rewriteRelativeImportExtensions: true\` (the sources
-import with .ts extensions), copying what is read through import.meta.url (src/web/static, the common-passwords list,
-src/web/browser, and drizzle/ where dist/src/db looks for it), and \`"start": "node dist/src/server.js"\`. The profile puts tsx and
-module resolution at about half of the start-up's busy time (an estimate, not measured; an esbuild bundle does not work as is,
-because each module finds its files relative to its own import.meta.url). (3) Open PGlite while the web modules load.
+median of 4 starts 3.0 s → 2.65 s). (2) In since 8337496: JavaScript compiled at install (\`npm run build\`, run as \`prepare\`: \`tsc\`
+into dist/ with \`rewriteRelativeImportExtensions\`, plus what src/ reads beside its modules, and drizzle/), run by scripts/start.js,
+which builds again first when src/ has changed since (a fingerprint of the sources' sizes and times). Measured the same hour,
+alternating, 8 starts each: median 2.41 s through tsx → 1.79 s from tsc's output. The \`package_json_reader\` share was drizzle-orm:
+Node parses a package's whole \`exports\` map (130 kB) again for every module it loads from it, some 440 modules; bundling
+drizzle-orm into dist/vendor/ (esbuild, at the same build) took it to 1.22 s (\`npm run bench -- --only 7\`: 1.75–2.11 s before,
+0.89–0.97 s after). (3) Opening PGlite while the web modules load: no gain (median of 10 alternating starts 984 ms without, 982
+ms with), not kept. What is left is mostly PGlite opening the database (its WebAssembly and JavaScript, about a third).
 `;
 
 export function findings(t: Target, r: Results): string {
@@ -157,10 +159,18 @@ export function findings(t: Target, r: Results): string {
       return `*Cause.* Responses other than the deliberate 503 came back 5xx: the statuses are in the run's JSON, the server's log in its DATA_DIR/bench-logs.`;
     case 'cold-start': {
       const c = f.coldStart!;
+      // Runs from before change E started TypeScript through tsx.
+      if (c.command.includes('tsx')) {
+        return [
+          `*Cause.* ${c.medianMs} ms from spawning node to the first 200. The start-up profile (node --cpu-prof, whole life): module loading dominates — tsx compiling`,
+          `every TypeScript file (~14%), Node resolving package.json scopes for each import (\`package_json_reader\` ~18%), compiling modules (~10%) — then PGlite`,
+          `opening the database (its WebAssembly ~15%, its JavaScript ~6%) and GC (~9%); Gatehouse's own start-up code is under 2%. *What would close it:* change E.`,
+        ].join(' ');
+      }
       return [
-        `*Cause.* ${c.medianMs} ms from spawning node to the first 200. The start-up profile (node --cpu-prof, whole life): module loading dominates — tsx compiling`,
-        `every TypeScript file (~14%), Node resolving package.json scopes for each import (\`package_json_reader\` ~18%), compiling modules (~10%) — then PGlite`,
-        `opening the database (its WebAssembly ~15%, its JavaScript ~6%) and GC (~9%); Gatehouse's own start-up code is under 2%. *What would close it:* change E.`,
+        `*Cause.* ${c.medianMs} ms from spawning node to the first 200, from dist/ (a stale one is built again by the unmeasured first start). The start-up`,
+        `profile (node --cpu-prof, whole life) is mostly PGlite opening the database (its WebAssembly ~22%, its JavaScript ~11%), then module loading and GC:`,
+        `a slow machine or a busy one (the load average is in the heading) before anything else. See change E.`,
       ].join(' ');
     }
     default:

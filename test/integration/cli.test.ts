@@ -257,7 +257,7 @@ function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
-/** `node --import tsx <script> …args` from the checkout, as `npm run gatehouse` / `npm start` run it. */
+/** `node --import tsx <script> …args` from the checkout: the TypeScript itself, as `npx gatehouse` runs it when dist/ is not current (npm-start.test.ts covers dist/). */
 function spawnTs(script: string, args: string[], env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'pipe' });
 }

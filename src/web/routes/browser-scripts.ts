@@ -11,15 +11,20 @@ import { Hono } from 'hono';
 
 const gzipAsync = promisify(gzip);
 
-/** The scripts there are, by the name they are served under. */
-/** Each script, and the licence banner of what it bundles. */
+/**
+ * The scripts' own extension, as this module's: .ts run from src/, .js from dist/ (where tsc has
+ * compiled web/browser/ and what it imports, and esbuild bundles that JavaScript instead).
+ */
+const EXT = import.meta.url.endsWith('.js') ? '.js' : '.ts';
+
+/** The scripts there are, by the name they are served under, and the licence banner of what each bundles. */
 const SCRIPTS: Readonly<Record<string, { entry: URL; banner: string }>> = {
   'password-strength.js': {
-    entry: new URL('../browser/password-strength.ts', import.meta.url),
+    entry: new URL(`../browser/password-strength${EXT}`, import.meta.url),
     banner: '/*! Gatehouse. Includes zxcvbn-ts (https://github.com/zxcvbn-ts/zxcvbn), MIT licence, Copyright (c) 2012-2016 Dan Wheeler and Dropbox, Inc., Copyright (c) 2021 @zxcvbn-ts */',
   },
   'webauthn.js': {
-    entry: new URL('../browser/webauthn.ts', import.meta.url),
+    entry: new URL(`../browser/webauthn${EXT}`, import.meta.url),
     banner: '/*! Gatehouse. Includes @simplewebauthn/browser (https://github.com/MasterKale/SimpleWebAuthn), MIT licence, Copyright (c) 2020 Matthew Miller */',
   },
 };
