@@ -18,7 +18,7 @@ import type { Context } from './lib/context.ts';
 import { formatSummary, summarise } from './lib/cpu-profile.ts';
 import { copyDataDir, embeddedDemoDataDir } from './lib/database.ts';
 import { type Argon2Params, hashPassword } from '../src/auth/methods/password/argon2.ts';
-import { freePort } from './lib/ports.ts';
+import { freePort } from '../test/support/free-port.ts';
 import { median, round } from './lib/stats.ts';
 
 export interface ColdStart {

@@ -8,6 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distIsFresh } from '../../scripts/dist.js';
+import { DEMO_PASSWORD } from '../../src/directory/demo.ts';
+import { Client, text } from '../support/client.ts';
 import { freePort } from '../support/free-port.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -96,5 +98,20 @@ describe('npm start from a checkout without dist/', () => {
       expect(res.status, script).toBe(200);
       expect((await res.text()).length, script).toBeGreaterThan(1000);
     }
+  });
+
+  // The compiled server (drizzle-orm bundled) shares the database with rate-limiter-flexible,
+  // which loads drizzle-orm's operators from node_modules: the throttle's writes and reads, the
+  // session's prepared statement and the sign-in's one-statement start all run here too.
+  it('signs in from dist/: a wrong password is refused and counted, the right one opens the Dashboard', async () => {
+    const client = new Client(url);
+    const wrong = await client.signIn('northfield-primary', 'wendy.abbott@northfield.example', 'not the password at all');
+    expect(wrong.status).toBe(401);
+    expect(text(wrong.html)).toContain('Your email address or password was incorrect');
+    const right = await client.signIn('northfield-primary', 'wendy.abbott@northfield.example', DEMO_PASSWORD);
+    expect(right.status).toBe(303);
+    const home = await client.get('/northfield-primary/');
+    expect(home.status).toBe(200);
+    expect(text(home.html)).toContain('Wendy Abbott');
   });
 });
