@@ -1,5 +1,5 @@
 // Signing in at a school's page, as the person's steps:
-//   find the account -> refuse while throttled -> check the password ->
+//   find the account (and, meanwhile, the throttle's counters) -> refuse while throttled -> check the password ->
 //   no device: a basic session | a device: a pending sign-in, and the second step
 //   (complete-sign-in.ts) turns it into a full-access session.
 // Every failure looks the same to the person; the reason goes to the security log.
@@ -14,9 +14,11 @@ export type { Provider, SignInRequest, SignInResult } from './attempt.ts';
 export { completeSignIn } from './complete-sign-in.ts';
 
 export async function signIn(services: Services, req: SignInRequest): Promise<SignInResult> {
-  const match = await findSiteAccount(services.db, req.site.id, req.email, req.provider);
-
-  const throttle = await services.signInThrottle.check({ email: req.email, ip: req.ip, knownBrowser: req.knownBrowser });
+  // Two independent reads, asked at once: on PostgreSQL they overlap (two pooled connections).
+  const [match, throttle] = await Promise.all([
+    findSiteAccount(services.db, req.site.id, req.email, req.provider),
+    services.signInThrottle.check({ email: req.email, ip: req.ip, knownBrowser: req.knownBrowser }),
+  ]);
   if (throttle.waitSeconds > 0) {
     await recordThrottled(services, req, match, throttle.waitSeconds);
     return { outcome: 'throttled', retryAfterSeconds: throttle.waitSeconds };
