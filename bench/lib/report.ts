@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './child.ts';
-import { findings, PROPOSALS } from './findings.ts';
+import { findings, CHANGES } from './findings.ts';
 import { type Results, type Target, targets } from './results.ts';
 import { round } from './stats.ts';
 
@@ -165,7 +165,7 @@ export function benchmarksMarkdown(runs: Results[]): string {
       out.push('');
     }
   }
-  out.push(PROPOSALS);
+  out.push(CHANGES);
   return `${out.join('\n').trimEnd()}\n`;
 }
 
