@@ -42,7 +42,11 @@ describe('password hashing in service', () => {
       const answers = await Promise.all(clients.map((c) => c.post('/north/login', { email: 'teacher@north.example', password: 'wrong', provider: 'identity' })));
       const statuses = answers.map((a) => a.status);
       expect(statuses.filter((s) => s === 503).length).toBeGreaterThan(0);
-      expect(statuses.filter((s) => s === 401).length).toBeGreaterThanOrEqual(3);
+      // Served: at least one, and never more than one hashing plus two waiting (a busy machine,
+      // whose event loop runs late, may be refused sooner: see sign-in-admission.ts).
+      const served = statuses.filter((s) => s === 401).length;
+      expect(served).toBeGreaterThanOrEqual(1);
+      expect(served).toBeLessThanOrEqual(3);
       expect(statuses.every((s) => s === 401 || s === 503)).toBe(true);
       const busy = answers.find((a) => a.status === 503)!;
       expect(busy.headers.get('retry-after')).toBe('1');
