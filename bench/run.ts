@@ -1,10 +1,12 @@
 // npm run bench [-- --quick] [-- --profile] [-- --only 1,3,6]
 // Gatehouse's seven benchmark figures, measured in one run on this machine, loopback only,
 // each phase bounded in time; see BENCHMARKS.md for what each measures and the latest figures.
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.ts';
+import { ROOT } from './lib/child.ts';
 import { createContext } from './lib/context.ts';
 import { databaseKind, embeddedTemplate, postgresVersion } from './lib/database.ts';
 import { describeMachine, loadAverage } from './lib/machine.ts';
@@ -54,10 +56,22 @@ const watchdog = setTimeout(() => {
 }, limitMs);
 watchdog.unref();
 
+/** The commit measured, marked when src/, bench/ or drizzle/ differ from it. */
+function codeMeasured(): string | undefined {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const changed = execFileSync('git', ['status', '--porcelain', '--', 'src', 'bench/servers', 'bench/measure-*.ts', 'drizzle'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    return changed ? `${commit}+changes` : commit;
+  } catch {
+    return undefined; // not a git checkout
+  }
+}
+
 const started = performance.now();
 const results: Results = {
   date: new Date().toISOString(),
   mode: values.quick ? 'quick' : 'full',
+  code: codeMeasured(),
   ...(only ? { only: [...only] } : {}),
   ...(profileDir ? { profiled: true } : {}),
   seconds: 0,

@@ -99,7 +99,8 @@ export function writeJson(r: Results): string {
 }
 
 /** The newest run of each database kind in bench/results/. */
-export function latestRuns(): Results[] {
+/** Every run kept in bench/results/. */
+function allRuns(): Results[] {
   if (!existsSync(RESULTS_DIR)) return [];
   const all: Results[] = [];
   for (const f of readdirSync(RESULTS_DIR).filter((f) => f.endsWith('.json'))) {
@@ -109,12 +110,47 @@ export function latestRuns(): Results[] {
       // not ours
     }
   }
+  return all;
+}
+
+const shown = (r: Results) => !r.only && !r.profiled;
+
+export function latestRuns(): Results[] {
   const latest = new Map<string, Results>();
-  for (const r of all.filter((x) => !x.only && !x.profiled)) {
+  for (const r of allRuns().filter(shown)) {
     const seen = latest.get(r.database.kind);
     if (!seen || seen.date < r.date) latest.set(r.database.kind, r);
   }
   return ['embedded', 'postgres'].map((k) => latest.get(k)).filter((r): r is Results => r !== undefined);
+}
+
+/**
+ * The same code measured again on the same machine and database: how often each target was met
+ * across those runs, since one run on a shared machine can be an unlucky one (or a lucky one).
+ */
+function repeats(r: Results): string[] {
+  if (!r.code) return [];
+  const same = allRuns().filter(
+    (x) => shown(x) && x.code === r.code && x.mode === r.mode && x.database.kind === r.database.kind && x.machine.host === r.machine.host && x.machine.cpuModel === r.machine.cpuModel,
+  );
+  if (same.length < 2) return [`Code measured: \`${r.code}\` (one ${r.mode} run of it on this machine and database).`, ''];
+  const met = new Map<string, { name: string; figure: number; met: number; measured: number; values: string[] }>();
+  for (const x of same.sort((a, b) => a.date.localeCompare(b.date))) {
+    for (const t of targets(x)) {
+      if (t.met === undefined) continue;
+      const m = met.get(`${t.figure} ${t.name}`) ?? { name: t.name, figure: t.figure, met: 0, measured: 0, values: [] };
+      m.measured++;
+      if (t.met) m.met++;
+      m.values.push(t.value.split(' (')[0]!);
+      met.set(`${t.figure} ${t.name}`, m);
+    }
+  }
+  return [
+    `Code measured: \`${r.code}\`, ${same.length} ${r.mode} runs of it on this machine and database (${same.map((x) => x.date.slice(11, 16)).join(', ')} UTC); each target, met in how many, and its values:`,
+    '',
+    ...[...met.values()].map((m) => `- ${m.figure}. ${m.name}: met in ${m.met} of ${m.measured} (${m.values.join('; ')})`),
+    '',
+  ];
 }
 
 function mdEscape(s: string): string {
@@ -151,6 +187,7 @@ export function benchmarksMarkdown(runs: Results[]): string {
       '',
       ...details(r).map((d) => `- ${d.trim()}`),
       '',
+      ...repeats(r),
     );
     const missed = targets(r).filter((t: Target) => t.met === false);
     if (missed.length) {

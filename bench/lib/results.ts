@@ -15,6 +15,8 @@ export interface Results {
   /** ISO time the run began. */
   date: string;
   mode: 'quick' | 'full';
+  /** The code measured: the commit, with "+changes" when the working tree differed from it. */
+  code?: string;
   /** Set when only some figures were measured (--only): such runs are kept but not shown in BENCHMARKS.md. */
   only?: number[];
   /** The servers ran under the CPU profiler (--profile), which slows them: such runs are not shown in BENCHMARKS.md. */
