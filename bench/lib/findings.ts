@@ -12,8 +12,8 @@ Same-machine comparisons below are quick runs on PostgreSQL, the code before (7c
 2 cores, 2026-11-21); every other figure in this file is the run's own.
 
 **A. Five statements per password sign-in instead of thirteen** (src/auth/flows/sign-in/, src/auth/throttle.ts,
-src/directory/accounts.ts, src/directory/sites.ts). The site and "has it SSO users?" are one prepared statement (the login page
-reads only that); the account is read with \`exists(device)\`, at the same time as the throttle's counters, which are one
+src/directory/accounts.ts, src/directory/sites.ts). The site is one prepared statement, and all the login page reads; whether it
+has SSO users (which reads the site's users: all of them at a site without SSO) is asked at most once a minute per site; the account is read with \`exists(device)\`, at the same time as the throttle's counters, which are one
 \`select … where key in (…)\` for every key instead of rate-limiter-flexible's one query per key (its writes are still its own);
 the success clears the address's counter only when the read found one; the session, the site user's \`last_login_at\` and the
 security log's line are one statement (\`with new_session as (insert …), last_login as (update …) insert into security_event …\`),

@@ -1,5 +1,5 @@
 // Trusts and sites (schools and staff-vetting sites), each with its own sign-in address.
-import { and, eq, getTableColumns, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/connect.ts';
 import { preparedStatement } from '../db/prepared.ts';
@@ -48,25 +48,12 @@ export async function addSite(db: Db, input: z.input<typeof newSite>): Promise<S
   });
 }
 
-/** A site as a request at its address sees it: with whether its sign-in page offers SSO. */
-export type SiteAtAddress = Site & { hasSsoUsers?: boolean };
-
-// Asked by every page that is not the signed-in person's own site (sign-in pages above all),
-// so it is one prepared statement, the SSO question included.
+// Asked by every page that is not the signed-in person's own site (sign-in pages above all).
 const findSiteQuery = preparedStatement('find_site_by_slug', (db, name) =>
-  db
-    .select({
-      ...getTableColumns(site),
-      // Aliased: a one-table select leaves Drizzle's column names unqualified.
-      hasSsoUsers: sql<boolean>`exists (select 1 from site_user su join account a on a.id = su.account_id
-        where su.site_id = ${site}.id and a.kind = 'sso')`.mapWith(Boolean),
-    })
-    .from(site)
-    .where(eq(site.slug, sql.placeholder('slug')))
-    .prepare(name),
+  db.select().from(site).where(eq(site.slug, sql.placeholder('slug'))).prepare(name),
 );
 
-export async function findSiteBySlug(db: Db, slug: string): Promise<(Site & { hasSsoUsers: boolean }) | undefined> {
+export async function findSiteBySlug(db: Db, slug: string): Promise<Site | undefined> {
   if (!siteSlug.safeParse(slug).success) return undefined;
   const [found] = await findSiteQuery(db).execute({ slug });
   return found;
@@ -78,16 +65,33 @@ export async function requireSite(db: Db, slug: string): Promise<Site> {
   return found;
 }
 
+// "Has this site SSO users?" only decides whether its sign-in page offers the Identity/SSO
+// switch, and answering it reads the site's users (every one of them at a large site without
+// SSO): each instance asks at most once a minute per site. An SSO link made in this process is
+// seen at once (linkSso forgets the answer); one made elsewhere (the CLI), within the minute.
+const SSO_ANSWER_MS = 60_000;
+const ssoAnswers = new WeakMap<Db, Map<string, { value: boolean; until: number }>>();
+
 /** Whether the site's sign-in page offers the Identity/SSO switch: only once it has SSO users. */
-export async function siteHasSsoUsers(db: Db, s: SiteAtAddress): Promise<boolean> {
-  if (s.hasSsoUsers !== undefined) return s.hasSsoUsers;
+export async function siteHasSsoUsers(db: Db, siteId: string, now = Date.now()): Promise<boolean> {
+  let answers = ssoAnswers.get(db);
+  if (!answers) ssoAnswers.set(db, (answers = new Map()));
+  const known = answers.get(siteId);
+  if (known && known.until > now) return known.value;
   const [row] = await db
     .select({ one: sql<number>`1` })
     .from(siteUser)
     .innerJoin(account, eq(account.id, siteUser.accountId))
-    .where(and(eq(siteUser.siteId, s.id), eq(account.kind, 'sso')))
+    .where(and(eq(siteUser.siteId, siteId), eq(account.kind, 'sso')))
     .limit(1);
+  answers.set(siteId, { value: row !== undefined, until: now + SSO_ANSWER_MS });
   return row !== undefined;
+}
+
+/** After linking: the next sign-in page of these sites asks again. */
+export function forgetSsoAnswers(db: Db, siteIds: string[]): void {
+  const answers = ssoAnswers.get(db);
+  for (const id of siteIds) answers?.delete(id);
 }
 
 export interface SiteChoice {

@@ -4,6 +4,7 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
 import { account, session, site, siteUser } from '../db/schema.ts';
 import { DirectoryError } from './directory-error.ts';
+import { forgetSsoAnswers } from './sites.ts';
 import { emailAddress } from './email-address.ts';
 
 export interface SsoLinkResult {
@@ -18,9 +19,9 @@ export async function linkSso(
 ): Promise<SsoLinkResult> {
   const email = emailAddress.parse(input.email);
   if (input.sites.length === 0) throw new DirectoryError('Name at least one site to link');
-  return db.transaction(async (tx) => {
+  const linked = await db.transaction(async (tx) => {
     const found = await tx
-      .select({ slug: site.slug, siteUserId: siteUser.id, accountId: siteUser.accountId })
+      .select({ siteId: site.id, slug: site.slug, siteUserId: siteUser.id, accountId: siteUser.accountId })
       .from(site)
       .leftJoin(siteUser, and(eq(siteUser.siteId, site.id), eq(siteUser.email, email)))
       .where(inArray(site.slug, input.sites));
@@ -56,6 +57,9 @@ export async function linkSso(
       .update(siteUser)
       .set({ accountId: sso!.id })
       .where(inArray(siteUser.id, found.map((f) => f.siteUserId!)));
-    return { accountId: sso!.id, created, linkedSites: input.sites };
+    return { result: { accountId: sso!.id, created, linkedSites: input.sites }, siteIds: found.map((f) => f.siteId) };
   });
+  // Their sign-in pages offer the Identity/SSO switch from the next view (see sites.ts).
+  forgetSsoAnswers(db, linked.siteIds);
+  return linked.result;
 }

@@ -1,7 +1,7 @@
 // The values every request carries through the middleware chain.
 import type { Logger } from 'pino';
 import type { SignedIn } from '../auth/sessions.ts';
-import type { SiteAtAddress } from '../directory/sites.ts';
+import type { Site } from '../directory/sites.ts';
 import type { Services } from '../services.ts';
 import type { Chrome } from './views/layout.tsx';
 
@@ -16,7 +16,7 @@ export interface AppEnv {
     /** Set when the request carries a live session (at any site). */
     signedIn: SignedIn | undefined;
     /** Set on /:site/… routes. */
-    site: SiteAtAddress;
+    site: Site;
     /** Set on /:site/admin/… routes, once the admin guard has let the request through. */
     admin: { signedIn: SignedIn; chrome: Chrome };
   };

@@ -1,7 +1,10 @@
 // How many database statements a request costs, counted at the driver: every page a signed-in
 // person opens pays for its session check, so it is one statement, whatever the account.
 import { and, count, eq, sql } from 'drizzle-orm';
-import { securityEvent } from '../../src/db/schema.ts';
+import { securityEvent, site } from '../../src/db/schema.ts';
+import { addSiteUser } from '../../src/directory/site-users.ts';
+import { addSite, siteHasSsoUsers } from '../../src/directory/sites.ts';
+import { linkSso } from '../../src/directory/sso.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, text } from '../support/client.ts';
 import { enrolAuthenticatorApp } from '../support/admin-session.ts';
@@ -17,8 +20,29 @@ describe.each(await databaseKinds())('statements per request (%s database)', (ki
   });
   afterAll(() => g.close());
 
+  it('the sign-in page is one statement (the site); whether the site has SSO users is asked at most once a minute', async () => {
+    const first = await statementsDuring(() => new Client(g.url).get('/vetting/login'));
+    expect(first).toHaveLength(2);
+    const next = await statementsDuring(() => new Client(g.url).get('/vetting/login'));
+    expect(next).toHaveLength(1);
+    // The answer's minute: asked again after it, not before.
+    const [vetting] = await g.services.db.select({ id: site.id }).from(site).where(eq(site.slug, 'vetting'));
+    const later = Date.now() + 59_000;
+    expect(await statementsDuring(() => siteHasSsoUsers(g.services.db, vetting!.id, later))).toHaveLength(0);
+    expect(await statementsDuring(() => siteHasSsoUsers(g.services.db, vetting!.id, later + 2_000))).toHaveLength(1);
+  });
+
+  it('an SSO link made by this process shows on the sign-in page at once', async () => {
+    await addSite(g.services.db, { slug: 'east', name: 'East School', trustName: 'Test Trust' });
+    await addSiteUser(g.services.db, { site: 'east', email: 'lead@trust.example', fullName: 'Lee Lead', groupName: 'Teachers' });
+    expect((await new Client(g.url).get('/east/login')).html).not.toContain('Login using your SSO account');
+    await linkSso(g.services.db, { email: 'lead@trust.example', sites: ['east'] });
+    expect((await new Client(g.url).get('/east/login')).html).toContain('Login using your SSO account');
+  });
+
   it('signing in with a password is one statement for the page and four for the form: site, account and devices, throttle counters, and the session with its last login and log line', async () => {
     const client = new Client(g.url);
+    await client.get('/north/login');
     const page = await statementsDuring(() => client.get('/north/login'));
     expect(page).toHaveLength(1);
     const post = await statementsDuring(async () => {

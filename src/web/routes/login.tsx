@@ -35,7 +35,7 @@ const credentials = z.object({
 /** Which page the browser sees: the remembered choice, the Identity page by default, SSO only where it exists. */
 async function loginPageFor(c: Context<AppEnv>, requested?: string): Promise<Omit<LoginPageProps, 'csrfToken'>> {
   const site = c.var.site;
-  const ssoUsers = await siteHasSsoUsers(c.var.services.db, site);
+  const ssoUsers = await siteHasSsoUsers(c.var.services.db, site.id);
   const showSwitch = ssoUsers && site.settings.showSsoSwitch !== false;
   const choice = provider.safeParse(requested ?? readSitePreference(c, PROVIDER_COOKIE));
   return { site, showSwitch, provider: ssoUsers && choice.success ? choice.data : 'identity', publicUrl: c.var.services.config.publicUrl.origin };

@@ -27,7 +27,7 @@ function busy(c: Parameters<typeof errorPage>[0], err: HashingBusy) {
 export const passwordResetRoutes = new Hono<AppEnv>()
   .get('/forgotten', async (c) => {
     const site = c.var.site;
-    const showProvider = await siteHasSsoUsers(c.var.services.db, site);
+    const showProvider = await siteHasSsoUsers(c.var.services.db, site.id);
     const chosen = provider.safeParse(c.req.query('provider'));
     const page = { siteSlug: site.slug, siteName: site.name, csrfToken: c.var.csrfToken, showProvider };
     return render(c, <ForgottenPasswordPage {...page} provider={showProvider && chosen.success ? chosen.data : 'identity'} />);
@@ -37,7 +37,7 @@ export const passwordResetRoutes = new Hono<AppEnv>()
     const site = c.var.site;
     const form = await readForm(c);
     if (form instanceof Response) return form;
-    const showProvider = await siteHasSsoUsers(services.db, site);
+    const showProvider = await siteHasSsoUsers(services.db, site.id);
     const chosen = showProvider ? provider.catch('identity').parse(form.provider) : 'identity';
     const page = { siteSlug: site.slug, siteName: site.name, csrfToken: c.var.csrfToken, showProvider, provider: chosen };
     const email = emailAddress.safeParse(form.email ?? '');
