@@ -56,11 +56,24 @@ const watchdog = setTimeout(() => {
 }, limitMs);
 watchdog.unref();
 
-/** The commit measured, marked when src/, bench/ or drizzle/ differ from it. */
+/**
+ * What a figure depends on: the server's code, the migrations, the dependencies, the benchmark's
+ * servers, measurements and load generation (not this file's order of phases, nor the report).
+ */
+const MEASURED_PATHS = [
+  'src',
+  'drizzle',
+  'package-lock.json',
+  'bench/servers',
+  'bench/measure-*.ts',
+  ...['child', 'context', 'database', 'http', 'load', 'machine', 'people', 'proc', 'servers', 'stats'].map((f) => `bench/lib/${f}.ts`),
+];
+
+/** The last commit that changed what is measured, marked when the working tree differs from it. */
 function codeMeasured(): string | undefined {
   try {
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const changed = execFileSync('git', ['status', '--porcelain', '--', 'src', 'bench/servers', 'bench/measure-*.ts', 'drizzle'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const commit = execFileSync('git', ['log', '-1', '--format=%h', '--', ...MEASURED_PATHS], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const changed = execFileSync('git', ['status', '--porcelain', '--', ...MEASURED_PATHS], { cwd: ROOT, encoding: 'utf8' }).trim();
     return changed ? `${commit}+changes` : commit;
   } catch {
     return undefined; // not a git checkout

@@ -92,13 +92,15 @@ export function writeJson(r: Results): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = path.join(RESULTS_DIR, `${r.date.slice(0, 10)}-${r.machine.host}.json`);
   const day = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { runs: Results[] }) : { runs: [] };
-  const runs = day.runs.filter((x) => !(x.mode === r.mode && x.database.kind === r.database.kind && String(x.only) === String(r.only) && Boolean(x.profiled) === Boolean(r.profiled)));
+  // Every full run is kept (repeats of the same code show how far one run can be trusted);
+  // a partial, profiled or quick run replaces the day's last one of its kind.
+  const kept = (x: Results) => (x.mode === 'full' && !x.only && !x.profiled) || !(x.mode === r.mode && x.database.kind === r.database.kind && String(x.only) === String(r.only) && Boolean(x.profiled) === Boolean(r.profiled));
+  const runs = day.runs.filter(kept);
   runs.push(r);
   writeFileSync(file, `${JSON.stringify({ runs }, null, 2)}\n`);
   return file;
 }
 
-/** The newest run of each database kind in bench/results/. */
 /** Every run kept in bench/results/. */
 function allRuns(): Results[] {
   if (!existsSync(RESULTS_DIR)) return [];
@@ -115,6 +117,7 @@ function allRuns(): Results[] {
 
 const shown = (r: Results) => !r.only && !r.profiled;
 
+/** The newest run of each database kind in bench/results/. */
 export function latestRuns(): Results[] {
   const latest = new Map<string, Results>();
   for (const r of allRuns().filter(shown)) {

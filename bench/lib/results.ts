@@ -15,7 +15,7 @@ export interface Results {
   /** ISO time the run began. */
   date: string;
   mode: 'quick' | 'full';
-  /** The code measured: the commit, with "+changes" when the working tree differed from it. */
+  /** The code measured: the last commit that changed it, with "+changes" when the working tree differed from it. */
   code?: string;
   /** Set when only some figures were measured (--only): such runs are kept but not shown in BENCHMARKS.md. */
   only?: number[];
