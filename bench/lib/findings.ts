@@ -138,7 +138,7 @@ export function findings(t: Target, r: Results): string {
     case 'flood-rss': {
       const fl = f.flood!;
       return [
-        `*Cause.* The idle server is already at ${fl.rssBeforeMiB} MiB${pg ? '' : ' (PGlite, its WebAssembly Postgres and its memory, is ~300 MiB of it, in the Gatehouse process; start-up peaks near 1 GiB)'};`,
+        `*Cause.* The idle server is already at ${fl.rssBeforeMiB} MiB${pg ? '' : ' (PGlite, its WebAssembly Postgres with its 32 MB of shared buffers, is ~250 MiB of it, in the Gatehouse process; the first start, which runs initdb, peaks near 1 GiB)'};`,
         `during the flood the V8 heap grows (heap used ${fl.memoryBefore.heapUsed ?? '?'} → ${fl.memoryAtEnd.heapUsed ?? '?'} MiB) with the ${fl.connections} connections and the sign-ins`,
         `admitted (at most the gate's concurrency plus about a second of hashes); a refused attempt holds nothing past its 503 (change C)${pg ? '.' : ';'}`,
         pg ? '' : 'embedded, PGlite alone is near the limit, so 512 MiB is a target for PostgreSQL, the production database.',

@@ -151,7 +151,7 @@ function repeats(r: Results): string[] {
   return [
     `Code measured: \`${r.code}\`, ${same.length} ${r.mode} runs of it on this machine and database (${same.map((x) => x.date.slice(11, 16)).join(', ')} UTC); each target, met in how many, and its values:`,
     '',
-    ...[...met.values()].map((m) => `- ${m.figure}. ${m.name}: met in ${m.met} of ${m.measured} (${m.values.join('; ')})`),
+    ...[...met.values()].map((m) => `- ${m.figure}. ${m.name}: met in ${m.met} of ${m.measured} (${m.values.join(' | ')})`),
     '',
   ];
 }
