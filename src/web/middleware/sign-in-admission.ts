@@ -44,13 +44,17 @@ export function overloaded(): boolean {
   return lateMs > LAG_LIMIT_MS;
 }
 
-/** Known-browser tags: HMACs of emails this browser has signed in with (see throttle.ts). */
 const TAG = /^[A-Za-z0-9_-]{22}$/;
+
+/** Known-browser tags in the gatehouse_known cookie's value: HMACs of emails this browser has signed in with (see throttle.ts). */
+export function knownBrowserTags(cookie: string | undefined): string[] {
+  return (cookie ?? '').split('.').filter((t) => TAG.test(t));
+}
 
 /** Whether the gatehouse_known cookie's value proves an earlier sign-in with this (normalised) email. */
 export function knownBrowserFor(cookie: string | undefined, email: string, key: KeyObject | Buffer): boolean {
   if (!cookie || email === '') return false;
-  const tags = cookie.split('.').filter((t) => TAG.test(t));
+  const tags = knownBrowserTags(cookie);
   return tags.length > 0 && tags.includes(hmac(key, email, 16));
 }
 

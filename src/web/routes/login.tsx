@@ -10,6 +10,7 @@ import { MAX_PASSWORD_LENGTH } from '../../auth/methods/password/policy.ts';
 import { KNOWN_BROWSER_COOKIE, PENDING_SIGN_IN_COOKIE, readCookie, readSitePreference, replaceSession, writeCookie, writeSitePreference } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
+import { knownBrowserTags } from '../middleware/sign-in-admission.ts';
 import { errorPage } from '../views/error-page.tsx';
 import { LoginPage, type LoginPageProps, SIGN_IN_FAILED } from '../views/login-page.tsx';
 import { render } from '../views/render.ts';
@@ -41,11 +42,6 @@ async function loginPageFor(c: Context<AppEnv>, requested?: string): Promise<Omi
   return { site, showSwitch, provider: ssoUsers && choice.success ? choice.data : 'identity', publicUrl: c.var.services.config.publicUrl.origin };
 }
 
-/** Known-browser tags: HMACs of emails this browser has signed in with (see throttle.ts). */
-function knownBrowserTags(c: Context<AppEnv>): string[] {
-  return (readCookie(c, KNOWN_BROWSER_COOKIE) ?? '').split('.').filter((t) => /^[A-Za-z0-9_-]{22}$/.test(t));
-}
-
 export const loginRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const site = c.var.site;
@@ -69,7 +65,7 @@ export const loginRoutes = new Hono<AppEnv>()
     }
     const email = normaliseEmail(input.data.email);
     const knownTag = hmac(services.keys.knownBrowser, email, 16);
-    const tags = knownBrowserTags(c);
+    const tags = knownBrowserTags(readCookie(c, KNOWN_BROWSER_COOKIE));
 
     let result;
     try {
