@@ -13,7 +13,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Services } from '../services.ts';
 import { KNOWN_BROWSER_COOKIE } from './cookies.ts';
-import { type BusyReply, knownBrowserFor, noteRefusal, overloaded, signInEmail } from './middleware/sign-in-admission.ts';
+import { knownBrowserFor } from './known-browser.ts';
+import { type BusyReply, noteRefusal, overloaded, signInEmail } from './middleware/sign-in-admission.ts';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => unknown;
 

@@ -2,7 +2,8 @@ import { createSecretKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { hmac } from '../../lib/keys.ts';
 import { cookieValue } from '../front-door.ts';
-import { BUSY_MESSAGE, BUSY_TITLE, busyReply, knownBrowserFor, signInEmail } from './sign-in-admission.ts';
+import { knownBrowserFor } from '../known-browser.ts';
+import { BUSY_MESSAGE, BUSY_TITLE, busyReply, signInEmail } from './sign-in-admission.ts';
 
 const key = createSecretKey(Buffer.alloc(32, 3));
 const tag = (email: string) => hmac(key, email, 16);

@@ -6,14 +6,13 @@
 //    come from a known browser gets the 503 below without being parsed any further;
 //  - signInAdmission() here, after the CSRF check, which admits (and counts) every sign-in.
 // A refusal is the same page for every email, existing or not, and changes nothing.
-import type { KeyObject } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { HashingGate } from '../../auth/methods/password/hashing-gate.ts';
 import { normaliseEmail } from '../../directory/email-address.ts';
-import { hmac } from '../../lib/keys.ts';
 import { KNOWN_BROWSER_COOKIE, readCookie } from '../cookies.ts';
+import { knownBrowserFor } from '../known-browser.ts';
 import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
 import { errorPage } from '../views/error-page.tsx';
@@ -42,20 +41,6 @@ export function overloaded(): boolean {
     }, 500).unref();
   }
   return lateMs > LAG_LIMIT_MS;
-}
-
-const TAG = /^[A-Za-z0-9_-]{22}$/;
-
-/** Known-browser tags in the gatehouse_known cookie's value: HMACs of emails this browser has signed in with (see throttle.ts). */
-export function knownBrowserTags(cookie: string | undefined): string[] {
-  return (cookie ?? '').split('.').filter((t) => TAG.test(t));
-}
-
-/** Whether the gatehouse_known cookie's value proves an earlier sign-in with this (normalised) email. */
-export function knownBrowserFor(cookie: string | undefined, email: string, key: KeyObject | Buffer): boolean {
-  if (!cookie || email === '') return false;
-  const tags = knownBrowserTags(cookie);
-  return tags.length > 0 && tags.includes(hmac(key, email, 16));
 }
 
 /** The email as the sign-in will use it (login.tsx: trimmed, then normalised). */

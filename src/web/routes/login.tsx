@@ -5,18 +5,16 @@ import { type Provider, signIn } from '../../auth/flows/sign-in/index.ts';
 import { HashingBusy } from '../../auth/methods/password/index.ts';
 import { MAX_EMAIL_LENGTH, normaliseEmail } from '../../directory/email-address.ts';
 import { siteHasSsoUsers } from '../../directory/sites.ts';
-import { hmac } from '../../lib/keys.ts';
 import { MAX_PASSWORD_LENGTH } from '../../auth/methods/password/policy.ts';
 import { KNOWN_BROWSER_COOKIE, PENDING_SIGN_IN_COOKIE, readCookie, readSitePreference, replaceSession, writeCookie, writeSitePreference } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
-import { knownBrowserTags } from '../middleware/sign-in-admission.ts';
+import { knownBrowserTag, knownBrowserTags, rememberedBrowser } from '../known-browser.ts';
 import { errorPage } from '../views/error-page.tsx';
 import { LoginPage, type LoginPageProps, SIGN_IN_FAILED } from '../views/login-page.tsx';
 import { render } from '../views/render.ts';
 
 const PROVIDER_COOKIE = 'gatehouse_provider';
-const KNOWN_BROWSER_TAGS = 5;
 
 const provider = z.enum(['identity', 'sso']);
 
@@ -64,7 +62,7 @@ export const loginRoutes = new Hono<AppEnv>()
       return render(c, <LoginPage {...page} csrfToken={c.var.csrfToken} email={form.email?.slice(0, MAX_EMAIL_LENGTH)} error={message} />, 400);
     }
     const email = normaliseEmail(input.data.email);
-    const knownTag = hmac(services.keys.knownBrowser, email, 16);
+    const knownTag = knownBrowserTag(services.keys.knownBrowser, email);
     const tags = knownBrowserTags(readCookie(c, KNOWN_BROWSER_COOKIE));
 
     let result;
@@ -98,8 +96,7 @@ export const loginRoutes = new Hono<AppEnv>()
     }
 
     // The password was right: this browser is now known for this email (see throttle.ts).
-    const remembered = [knownTag, ...tags.filter((t) => t !== knownTag)].slice(0, KNOWN_BROWSER_TAGS);
-    writeCookie(c, KNOWN_BROWSER_COOKIE, remembered.join('.'), { maxAge: 400 * 24 * 60 * 60 });
+    writeCookie(c, KNOWN_BROWSER_COOKIE, rememberedBrowser(tags, knownTag), { maxAge: 400 * 24 * 60 * 60 });
     if (page.showSwitch) writeSitePreference(c, site.slug, PROVIDER_COOKIE, page.provider);
     if (result.outcome === 'second_factor_needed') {
       writeCookie(c, PENDING_SIGN_IN_COOKIE, result.pendingToken);
