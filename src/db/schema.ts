@@ -72,6 +72,8 @@ export const account = pgTable(
     /** PHC string: algorithm and parameters travel with the hash. Null until first set. */
     passwordHash: text('password_hash'),
     passwordChangedAt: at('password_changed_at'),
+    /** Second factors failed in a row; at the cap (auth/throttle/second-factor-throttle.ts) they stop working. */
+    secondFactorFailures: integer('second_factor_failures').notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [
@@ -172,6 +174,27 @@ export const rateLimit = pgTable(
     expire: at('expire'),
   },
   (t) => [index('rate_limit_expire').on(t.expire)],
+);
+
+/**
+ * A browser that has signed in to an account (auth/known-browsers.ts): its cookie carries a
+ * random id, of which only the SHA-256 is kept. While it lives, the browser's failed attempts
+ * count apart from strangers' (so a stranger cannot lock the owner out there) and it passes the
+ * door under a flood. Deleted when forgotten, on a password reset and when devices are removed.
+ */
+export const knownBrowser = pgTable(
+  'known_browser',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tokenHash: text('token_hash').notNull().unique(),
+    accountId: uuid('account_id').notNull().references(() => account.id),
+    createdAt: createdAt(),
+    lastSignedInAt: at('last_signed_in_at').notNull().defaultNow(),
+    expiresAt: at('expires_at').notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('known_browser_account').on(t.accountId), index('known_browser_expires').on(t.expiresAt)],
 );
 
 /** A first-password or reset link: only the token's hash is kept; one use; midnight expiry. */

@@ -2,7 +2,7 @@
 // with that email. Sign-in and password reset both ask this same question.
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
-import { account, device, siteUser } from '../db/schema.ts';
+import { account, device, knownBrowser, siteUser } from '../db/schema.ts';
 
 export type AccountKind = 'identity' | 'sso';
 
@@ -15,9 +15,11 @@ export interface SiteAccount {
   siteUserActive: boolean;
   /** Any second-factor device (sign-in then has a second step), read in the same statement. */
   hasDevice: boolean;
+  /** The browser's claim (its known-browser id's hash, if asked) holds for this account. */
+  knownBrowser: boolean;
 }
 
-export async function findSiteAccount(db: Db, siteId: string, email: string, kind: AccountKind): Promise<SiteAccount | undefined> {
+export async function findSiteAccount(db: Db, siteId: string, email: string, kind: AccountKind, browserTokenHash?: string): Promise<SiteAccount | undefined> {
   const [row] = await db
     .select({
       accountId: account.id,
@@ -27,6 +29,11 @@ export async function findSiteAccount(db: Db, siteId: string, email: string, kin
       fullName: siteUser.fullName,
       status: siteUser.status,
       hasDevice: sql<boolean>`exists (select 1 from ${device} where ${device.accountId} = ${account.id})`.mapWith(Boolean),
+      // As isKnownBrowser() asks it (auth/known-browsers.ts), in this one statement.
+      knownBrowser: (browserTokenHash === undefined
+        ? sql<boolean>`false`
+        : sql<boolean>`exists (select 1 from ${knownBrowser} where ${knownBrowser.tokenHash} = ${browserTokenHash} and ${knownBrowser.accountId} = ${account.id} and ${knownBrowser.expiresAt} > now())`
+      ).mapWith(Boolean),
     })
     .from(siteUser)
     .innerJoin(account, eq(account.id, siteUser.accountId))

@@ -6,6 +6,8 @@ export interface Keys {
   /** HMAC keys are KeyObjects: made once, not on every call (a third of an HMAC's cost). */
   csrf: KeyObject;
   knownBrowser: KeyObject;
+  /** Stands for a typed email in throttle keys and logs, where the email itself must not be kept. */
+  emailTag: KeyObject;
   encryption: Buffer;
   /** Keys the HMAC under which recovery codes are stored. */
   recoveryCodes: Buffer;
@@ -17,6 +19,7 @@ export function deriveKeys(secretKey: string): Keys {
   return {
     csrf: createSecretKey(derive('csrf-token')),
     knownBrowser: createSecretKey(derive('known-browser')),
+    emailTag: createSecretKey(derive('email-tag')),
     encryption: derive('secret-encryption'),
     recoveryCodes: derive('recovery-codes'),
   };

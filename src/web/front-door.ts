@@ -13,7 +13,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Services } from '../services.ts';
 import { KNOWN_BROWSER_COOKIE } from './cookies.ts';
-import { knownBrowserFor } from './known-browser.ts';
+import { browserClaim } from '../auth/known-browsers.ts';
 import { type BusyReply, noteRefusal, overloaded, signInEmail } from './middleware/sign-in-admission.ts';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => unknown;
@@ -71,7 +71,7 @@ export function frontDoor(next: Listener, services: Services, busy: BusyReply): 
     req.once('end', () => {
       const body = Buffer.concat(chunks);
       const email = signInEmail(new URLSearchParams(body.toString('utf8')).get('email') ?? undefined);
-      if (!knownBrowserFor(cookie, email, key)) return refused(res);
+      if (!browserClaim(cookie, email, key)) return refused(res);
       // @hono/node-server reads a body already taken from the stream from `rawBody`.
       (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
       next(req, res);

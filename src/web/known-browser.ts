@@ -1,32 +1,19 @@
-// The known-browser cookie (gatehouse_known): tags, HMACs of the emails this browser has signed
-// in with (at most KNOWN_BROWSER_TAGS, newest first). A known browser is exempt from the
-// per-account throttle (auth/throttle.ts), and its sign-ins take the hashing gate's priority
-// lane and pass the door under a flood (front-door.ts, middleware/sign-in-admission.ts).
-import type { KeyObject } from 'node:crypto';
-import { hmac } from '../lib/keys.ts';
+// The known-browser cookie (gatehouse_known), read and written in one place; what its entries
+// are and what they prove is auth/known-browsers.ts. Read by the sign-in, "Confirm it's you",
+// the second step, the front door and the sign-in admission (front-door.ts,
+// middleware/sign-in-admission.ts).
+import type { Context } from 'hono';
+import { type BrowserClaim, KNOWN_BROWSER_DAYS, browserClaim, cookieAfterSignIn } from '../auth/known-browsers.ts';
+import { KNOWN_BROWSER_COOKIE, readCookie, writeCookie } from './cookies.ts';
+import type { AppEnv } from './env.ts';
 
-export const KNOWN_BROWSER_TAGS = 5;
-
-const TAG = /^[A-Za-z0-9_-]{22}$/;
-
-/** The tag for a (normalised) email. */
-export function knownBrowserTag(key: KeyObject | Buffer, email: string): string {
-  return hmac(key, email, 16);
+/** This browser's claim to have signed in with this (normalised) email before. */
+export function browserClaimOf(c: Context<AppEnv>, email: string): BrowserClaim | undefined {
+  return browserClaim(readCookie(c, KNOWN_BROWSER_COOKIE), email, c.var.services.keys.knownBrowser);
 }
 
-/** The well-formed tags in the cookie's value. */
-export function knownBrowserTags(cookie: string | undefined): string[] {
-  return (cookie ?? '').split('.').filter((t) => TAG.test(t));
-}
-
-/** Whether the cookie's value proves an earlier sign-in with this (normalised) email. */
-export function knownBrowserFor(cookie: string | undefined, email: string, key: KeyObject | Buffer): boolean {
-  if (!cookie || email === '') return false;
-  const tags = knownBrowserTags(cookie);
-  return tags.length > 0 && tags.includes(knownBrowserTag(key, email));
-}
-
-/** The cookie's value once `tag` has signed in: it first, then the others, the oldest dropped past the limit. */
-export function rememberedBrowser(tags: string[], tag: string): string {
-  return [tag, ...tags.filter((t) => t !== tag)].slice(0, KNOWN_BROWSER_TAGS).join('.');
+/** After a successful sign-in: the browser keeps its id for this account, for as long as the database does. */
+export function rememberThisBrowser(c: Context<AppEnv>, token: string, email: string): void {
+  const value = cookieAfterSignIn(readCookie(c, KNOWN_BROWSER_COOKIE), token, email, c.var.services.keys.knownBrowser);
+  writeCookie(c, KNOWN_BROWSER_COOKIE, value, { maxAge: KNOWN_BROWSER_DAYS * 24 * 60 * 60 });
 }

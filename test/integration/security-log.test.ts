@@ -1,6 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { account, securityEvent } from '../../src/db/schema.ts';
+import { emailTag } from '../../src/lib/email-tag.ts';
 import { Client, text } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { PASSWORD, seedSchools, startTestGatehouse, type TestGatehouse } from '../support/test-gatehouse.ts';
@@ -62,14 +63,16 @@ describe.each(await databaseKinds())('the security log (%s database)', (kind) =>
     expect((await client.get('/north/account/security-log?page=99999999999')).status).toBe(200);
   });
 
-  it('keeps the unknown email typed, for the school, against no account', async () => {
+  it('keeps an unknown email only as its keyed tag, against no account: the same address gives the same tag', async () => {
     const client = new Client(g.url);
     await client.get('/north/login');
     await client.post('/north/login', { email: 'Ghost@North.example', password: 'whatever', provider: 'identity' });
     const rows = await g.services.db.select().from(securityEvent).where(eq(securityEvent.event, 'sign_in_failed'));
-    const ghost = rows.find((r) => r.detail.email === 'ghost@north.example');
+    const tag = emailTag(g.services.keys.emailTag, 'ghost@north.example');
+    const ghost = rows.find((r) => r.detail.emailTag === tag);
     expect(ghost?.accountId).toBeNull();
     expect(ghost?.detail.reason).toBe('unknown_email');
+    expect(JSON.stringify(rows)).not.toContain('ghost@north.example');
   });
 
   it('never stores a password or a session token anywhere in the database', async () => {

@@ -1,28 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgres } from '../../src/db/connect.ts';
 import { Client } from '../support/client.ts';
-import { freshDatabase, postgresReachable, type TestDatabase } from '../support/databases.ts';
-import { PASSWORD, seedSchools, startTestGatehouse, type TestGatehouse } from '../support/test-gatehouse.ts';
+import { postgresReachable } from '../support/databases.ts';
+import { PASSWORD, type TestGatehouse } from '../support/test-gatehouse.ts';
+import { startTwoInstances, type TwoInstances } from '../support/two-instances.ts';
 
 const runs = (await postgresReachable()) || process.env.REQUIRE_POSTGRES === '1';
 
 describe.runIf(runs)('two instances on one PostgreSQL', () => {
-  let database: TestDatabase;
+  let instances: TwoInstances;
   let a: TestGatehouse;
   let b: TestGatehouse;
   beforeAll(async () => {
-    database = await freshDatabase('postgres');
-    // Each instance has its own pool, as two processes would; both migrate at start under a lock.
-    const [poolA, poolB] = await Promise.all([openPostgres(database.url!, 5), openPostgres(database.url!, 5)]);
-    a = await startTestGatehouse('postgres', { database: poolA, env: { TRUST_PROXY: '1' } });
-    b = await startTestGatehouse('postgres', { database: poolB, env: { TRUST_PROXY: '1' } });
-    await seedSchools(a);
+    instances = await startTwoInstances({ TRUST_PROXY: '1' });
+    ({ a, b } = instances);
   });
-  afterAll(async () => {
-    await a.close();
-    await b.close();
-    await database.close();
-  });
+  afterAll(() => instances.close());
 
   it('shares sessions: signed in through one instance, recognised and signed out through the other', async () => {
     const viaA = new Client(a.url);

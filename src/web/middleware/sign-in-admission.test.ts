@@ -1,30 +1,17 @@
 import { createSecretKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { hmac } from '../../lib/keys.ts';
+import { browserClaim, cookieAfterSignIn, newBrowserToken } from '../../auth/known-browsers.ts';
 import { cookieValue } from '../front-door.ts';
-import { knownBrowserFor } from '../known-browser.ts';
 import { BUSY_MESSAGE, BUSY_TITLE, busyReply, signInEmail } from './sign-in-admission.ts';
 
 const key = createSecretKey(Buffer.alloc(32, 3));
-const tag = (email: string) => hmac(key, email, 16);
 
 describe('sign-in admission', () => {
-  it('knows a browser only by a tag for the very email being signed in with', () => {
-    const cookie = [tag('other@north.example'), tag('teacher@north.example')].join('.');
-    expect(knownBrowserFor(cookie, 'teacher@north.example', key)).toBe(true);
-    expect(knownBrowserFor(cookie, 'admin@north.example', key)).toBe(false);
-    expect(knownBrowserFor(undefined, 'teacher@north.example', key)).toBe(false);
-    expect(knownBrowserFor(cookie, '', key)).toBe(false);
-    // A forged tag of the right shape proves nothing.
-    expect(knownBrowserFor('A'.repeat(22), 'teacher@north.example', key)).toBe(false);
-    // Another key's tag (another installation) neither.
-    expect(knownBrowserFor(hmac(createSecretKey(Buffer.alloc(32, 4)), 'teacher@north.example', 16), 'teacher@north.example', key)).toBe(false);
-  });
-
   it('reads the email as the sign-in does: trimmed and normalised', () => {
     expect(signInEmail('  Teacher@North.Example ')).toBe('teacher@north.example');
     expect(signInEmail(undefined)).toBe('');
-    expect(knownBrowserFor(tag('teacher@north.example'), signInEmail(' TEACHER@north.example'), key)).toBe(true);
+    const cookie = cookieAfterSignIn(undefined, newBrowserToken(), 'teacher@north.example', key);
+    expect(browserClaim(cookie, signInEmail(' TEACHER@north.example'), key)).toBeDefined();
   });
 
   it('finds a cookie by its exact name only', () => {

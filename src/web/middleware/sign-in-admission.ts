@@ -11,8 +11,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { HashingGate } from '../../auth/methods/password/hashing-gate.ts';
 import { normaliseEmail } from '../../directory/email-address.ts';
-import { KNOWN_BROWSER_COOKIE, readCookie } from '../cookies.ts';
-import { knownBrowserFor } from '../known-browser.ts';
+import { browserClaimOf } from '../known-browser.ts';
 import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
 import { errorPage } from '../views/error-page.tsx';
@@ -102,10 +101,10 @@ export function noteRefusal(gate: HashingGate, log: Logger): void {
 /** Mounted on POST /:site/login after csrfProtection() (which has parsed the form) and before loadSession(). */
 export function signInAdmission(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const { passwords, keys, config, log } = c.var.services;
+    const { passwords, config, log } = c.var.services;
     const form = await readForm(c);
     if (form instanceof Response) return form;
-    const known = knownBrowserFor(readCookie(c, KNOWN_BROWSER_COOKIE), signInEmail(form.email), keys.knownBrowser);
+    const known = browserClaimOf(c, signInEmail(form.email)) !== undefined;
     if (!passwords.gate.admit(known, !known && overloaded())) {
       noteRefusal(passwords.gate, log);
       const busy = await busyReply(config.secureCookies);

@@ -1,10 +1,10 @@
 // /:site/account/confirm: the password again, before changes to two-factor devices.
 import { Hono } from 'hono';
 import { confirmPassword } from '../../auth/flows/confirm-identity.ts';
-import { hmac } from '../../lib/keys.ts';
-import { KNOWN_BROWSER_COOKIE, SESSION_COOKIE, readCookie, writeCookie } from '../cookies.ts';
+import { SESSION_COOKIE, writeCookie } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
+import { browserClaimOf } from '../known-browser.ts';
 import { safeNext, signedInHere } from '../signed-in-here.tsx';
 import { errorPage } from '../views/error-page.tsx';
 import { render } from '../views/render.ts';
@@ -25,12 +25,10 @@ export const confirmIdentityRoutes = new Hono<AppEnv>()
     if (form instanceof Response) return form;
     const slug = c.var.site.slug;
     const next = safeNext(slug, form.next, `/${slug}/account/security-keys`);
-    const knownTag = hmac(services.keys.knownBrowser, here.signedIn.account.email, 16);
-    const knownBrowser = (readCookie(c, KNOWN_BROWSER_COOKIE) ?? '').split('.').includes(knownTag);
     const result = await confirmPassword(services, here.signedIn, (form.password ?? '').slice(0, 1024), {
       ip: c.var.ip,
       userAgent: c.var.userAgent,
-      knownBrowser,
+      browser: browserClaimOf(c, here.signedIn.account.email),
     });
     switch (result.outcome) {
       case 'throttled':

@@ -10,7 +10,7 @@ import { relyingParty, startKeyAuthentication } from '../../auth/methods/webauth
 import { SESSION_COOKIE, writeCookie } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
-import { readSecondFactorForm, refusalMessage } from '../second-factor-input.ts';
+import { readSecondFactorForm, refusalMessage, refusalStatus } from '../second-factor-input.ts';
 import { type Chrome } from '../views/layout.tsx';
 import { safeNext, signedInHere } from '../signed-in-here.tsx';
 import { render } from '../views/render.ts';
@@ -22,7 +22,7 @@ function refuseUnlessReady(c: Context<AppEnv>, signedIn: SignedIn, next: string)
   return c.redirect(`/${signedIn.site.slug}/account/confirm?next=${encodeURIComponent(next)}`, 303);
 }
 
-async function page(c: Context<AppEnv>, here: { signedIn: SignedIn; chrome: Chrome }, next: string, error?: string, showRecovery = false, status: 200 | 401 | 429 = 200) {
+async function page(c: Context<AppEnv>, here: { signedIn: SignedIn; chrome: Chrome }, next: string, error?: string, showRecovery = false, status: 200 | 401 | 403 | 429 = 200) {
   const { db, keys, config } = c.var.services;
   const { signedIn } = here;
   const factors = await secondFactorsOf(db, signedIn.account.id);
@@ -75,7 +75,7 @@ export const elevateRoutes = new Hono<AppEnv>()
     });
     if (!result.ok) {
       if (result.reason === 'throttled') c.header('Retry-After', String(result.retryAfterSeconds));
-      return page(c, here, next, refusalMessage(input.method, result), input.method === 'recovery_code', result.reason === 'throttled' ? 429 : 401);
+      return page(c, here, next, refusalMessage(input.method, result), input.method === 'recovery_code', refusalStatus(result));
     }
     writeCookie(c, SESSION_COOKIE, await elevateSession(c.var.services, signedIn, result.method, client));
     return c.redirect(next, 303);

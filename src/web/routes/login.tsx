@@ -6,10 +6,10 @@ import { HashingBusy } from '../../auth/methods/password/index.ts';
 import { MAX_EMAIL_LENGTH, normaliseEmail } from '../../directory/email-address.ts';
 import { siteHasSsoUsers } from '../../directory/sites.ts';
 import { MAX_PASSWORD_LENGTH } from '../../auth/methods/password/policy.ts';
-import { KNOWN_BROWSER_COOKIE, PENDING_SIGN_IN_COOKIE, readCookie, readSitePreference, replaceSession, writeCookie, writeSitePreference } from '../cookies.ts';
+import { PENDING_SIGN_IN_COOKIE, readSitePreference, replaceSession, writeCookie, writeSitePreference } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
-import { knownBrowserTag, knownBrowserTags, rememberedBrowser } from '../known-browser.ts';
+import { browserClaimOf, rememberThisBrowser } from '../known-browser.ts';
 import { errorPage } from '../views/error-page.tsx';
 import { LoginPage, type LoginPageProps, SIGN_IN_FAILED } from '../views/login-page.tsx';
 import { render } from '../views/render.ts';
@@ -62,8 +62,6 @@ export const loginRoutes = new Hono<AppEnv>()
       return render(c, <LoginPage {...page} csrfToken={c.var.csrfToken} email={form.email?.slice(0, MAX_EMAIL_LENGTH)} error={message} />, 400);
     }
     const email = normaliseEmail(input.data.email);
-    const knownTag = knownBrowserTag(services.keys.knownBrowser, email);
-    const tags = knownBrowserTags(readCookie(c, KNOWN_BROWSER_COOKIE));
 
     let result;
     try {
@@ -74,7 +72,7 @@ export const loginRoutes = new Hono<AppEnv>()
         provider: page.provider as Provider,
         ip: c.var.ip,
         userAgent: c.var.userAgent,
-        knownBrowser: tags.includes(knownTag),
+        browser: browserClaimOf(c, email),
       });
     } catch (err) {
       if (err instanceof HashingBusy) {
@@ -95,13 +93,13 @@ export const loginRoutes = new Hono<AppEnv>()
       return render(c, <LoginPage {...page} csrfToken={c.var.csrfToken} email={input.data.email} error={SIGN_IN_FAILED} />, 401);
     }
 
-    // The password was right: this browser is now known for this email (see throttle.ts).
-    writeCookie(c, KNOWN_BROWSER_COOKIE, rememberedBrowser(tags, knownTag), { maxAge: 400 * 24 * 60 * 60 });
     if (page.showSwitch) writeSitePreference(c, site.slug, PROVIDER_COOKIE, page.provider);
     if (result.outcome === 'second_factor_needed') {
       writeCookie(c, PENDING_SIGN_IN_COOKIE, result.pendingToken);
       return c.redirect(`/${site.slug}/login/second-step`, 303);
     }
+    // Signed in: this browser is now known to the account (auth/known-browsers.ts).
+    rememberThisBrowser(c, result.browserToken, email);
     await replaceSession(c, result.token);
     return c.redirect(`/${site.slug}/`, 303);
   });

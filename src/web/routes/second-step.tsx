@@ -10,11 +10,12 @@ import { account } from '../../db/schema.ts';
 import { PENDING_SIGN_IN_COOKIE, clearCookie, readCookie, replaceSession } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
-import { readSecondFactorForm, refusalMessage } from '../second-factor-input.ts';
+import { browserClaimOf, rememberThisBrowser } from '../known-browser.ts';
+import { readSecondFactorForm, refusalMessage, refusalStatus } from '../second-factor-input.ts';
 import { render } from '../views/render.ts';
 import { SecondStepPage } from '../views/two-factor-pages.tsx';
 
-async function page(c: Context<AppEnv>, pending: PendingSignIn, error?: string, showRecovery = false, status: 200 | 401 | 429 = 200) {
+async function page(c: Context<AppEnv>, pending: PendingSignIn, error?: string, showRecovery = false, status: 200 | 401 | 403 | 429 = 200) {
   const { db, keys, config } = c.var.services;
   const site = c.var.site;
   const factors = await secondFactorsOf(db, pending.accountId);
@@ -48,11 +49,12 @@ export const secondStepRoutes = new Hono<AppEnv>()
     const result = await verifySecondFactor(services, { accountId: pending.accountId, email: owner!.email, site, ceremonyOwnerId: pending.id, ...input, ...client });
     if (!result.ok) {
       if (result.reason === 'throttled') c.header('Retry-After', String(result.retryAfterSeconds));
-      return page(c, pending, refusalMessage(input.method, result), input.method === 'recovery_code', result.reason === 'throttled' ? 429 : 401);
+      return page(c, pending, refusalMessage(input.method, result), input.method === 'recovery_code', refusalStatus(result));
     }
-    const signedIn = await completeSignIn(services, pending, result.method, client);
+    const signedIn = await completeSignIn(services, pending, result.method, { ...client, browser: browserClaimOf(c, owner!.email) });
     clearCookie(c, PENDING_SIGN_IN_COOKIE);
     if (!signedIn) return c.redirect(`/${site.slug}/login`, 303);
+    rememberThisBrowser(c, signedIn.browserToken, owner!.email);
     await replaceSession(c, signedIn.token);
     return c.redirect(`/${site.slug}/`, 303);
   });

@@ -4,6 +4,7 @@
 import { resetToken } from '../../../db/schema.ts';
 import { findSiteAccount } from '../../../directory/accounts.ts';
 import type { Site } from '../../../directory/sites.ts';
+import { emailTag } from '../../../lib/email-tag.ts';
 import { atSteadyPace } from '../../../lib/steady-pace.ts';
 import { enqueueMail } from '../../../mail/outbox.ts';
 import { recordSecurityEvent } from '../../../security-log/security-events.ts';
@@ -31,15 +32,17 @@ async function sendLinkOrExplanation(services: Services, req: LinkRequest, now: 
   const client = { ip: req.ip, userAgent: req.userAgent };
   const loginUrl = `${config.publicUrl.origin}/${req.site.slug}/login`;
   const match = await findSiteAccount(db, req.site.id, req.email, req.provider);
+  // An address that is not an account is kept only as its tag (lib/email-tag.ts).
+  const tag = emailTag(keys.emailTag, req.email);
 
-  if (!(await services.resetThrottle.allow(req.email, req.ip))) {
-    await recordSecurityEvent(db, services.log, {
-      accountId: match?.accountId ?? null,
-      siteId: req.site.id,
-      event: 'password_reset_throttled',
-      ...client,
-      detail: match ? {} : { email: req.email },
-    });
+  const allowed = await services.resetThrottle.allow(tag, req.ip);
+  if (allowed !== 'allowed') {
+    services.refusals.throttled.note('reset_request');
+    // Counted, and logged once a window: a flood of requests cannot grow the log at will.
+    if (allowed === 'first_refusal') {
+      const detail: Record<string, string> = match ? {} : { emailTag: tag };
+      await recordSecurityEvent(db, services.log, { accountId: match?.accountId ?? null, siteId: req.site.id, event: 'password_reset_throttled', ...client, detail });
+    }
     return;
   }
 
@@ -60,7 +63,7 @@ async function sendLinkOrExplanation(services: Services, req: LinkRequest, now: 
         siteId: req.site.id,
         event: 'password_reset_requested',
         ...client,
-        detail: { outcome: match ? 'user_disabled' : 'no_account', ...(match ? {} : { email: req.email }) },
+        detail: { outcome: match ? 'user_disabled' : 'no_account', ...(match ? {} : { emailTag: tag }) },
       });
     }
   });

@@ -17,7 +17,9 @@ import {
   type PolicyFailure,
   sitePasswordPolicy,
 } from '../../methods/password/policy.ts';
+import { forgetKnownBrowsers } from '../../known-browsers.ts';
 import { endOtherSessions } from '../../sessions.ts';
+import { unlockSecondFactors } from '../../throttle/index.ts';
 import { passwordChangedEmail } from './emails.ts';
 import { type UsableLink, claimLink, findUsableLink, revokeOutstandingLinks } from './reset-link.ts';
 
@@ -84,6 +86,9 @@ export async function setPasswordWithLink(services: Services, p: NewPassword): P
     await tx.delete(passwordHistory).where(and(eq(passwordHistory.accountId, link.accountId), notInArray(passwordHistory.id, keep)));
     await revokeOutstandingLinks(tx, link.accountId, now);
     await endOtherSessions(tx, link.accountId, null, 'password_changed');
+    // Whoever had the old password had its browsers' standing, and may have locked its second factors.
+    await forgetKnownBrowsers(tx, link.accountId);
+    await unlockSecondFactors(tx, link.accountId);
     const loginUrl = `${services.config.publicUrl.origin}/${link.site.slug}/login`;
     const mail = passwordChangedEmail({ siteName: link.site.name, at: now, timeZone: link.site.timeZone, ...client, loginUrl });
     await enqueueMail(tx, services.keys.encryption, { to: link.email, kind: 'password_changed', ...mail });

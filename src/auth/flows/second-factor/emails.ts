@@ -36,3 +36,27 @@ export function recoveryCodeUsedEmail(p: Where & { remaining: number }): Compose
     p.loginUrl,
   );
 }
+
+export function secondFactorsLockedEmail(p: Where): ComposedMail {
+  return simpleMail(
+    'Two-factor sign-in to your Gatehouse account has been locked',
+    [
+      `After 100 wrong two-factor codes or security-key answers in a row, the last at ${p.siteName}, Gatehouse has stopped accepting any second factor for your account. Each of those attempts came after your password had been typed correctly.`,
+      'To unlock it, set a new password: on your school\'s sign-in page choose "Forgotten your password or using Gatehouse for the first time?" and follow the emailed link. Or ask your school\'s Gatehouse administrator (an Admin key holder) to unlock it; for a Single Sign-On account, platform support.',
+      'If this was not you, someone knows your password: set a new one now.',
+    ],
+    p.loginUrl,
+  );
+}
+
+/** `by` names who: "Ada Admin, an admin at North School," or "Gatehouse platform support". */
+export function secondFactorsUnlockedEmail(by: string, loginUrl: string): ComposedMail {
+  return simpleMail(
+    'Two-factor sign-in to your Gatehouse account has been unlocked',
+    [
+      `${by} unlocked two-factor sign-in to your Gatehouse account: your authenticator app, security keys and recovery codes work again.`,
+      'It had been locked after 100 wrong attempts in a row, each made after your password had been typed correctly. If those were not you, someone knows your password: set a new one from your school\'s sign-in page ("Forgotten your password or using Gatehouse for the first time?").',
+    ],
+    loginUrl,
+  );
+}

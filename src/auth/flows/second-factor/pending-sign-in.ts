@@ -1,7 +1,9 @@
 // Between the password and the second factor: a pending sign-in. It grants nothing, lives
 // ten minutes, and only its token's hash is stored (the token is in an HttpOnly cookie).
-import { and, eq, gt } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, eq, gt, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/connect.ts';
+import { oneStatement } from '../../../db/one-statement.ts';
 import { pendingSignIn } from '../../../db/schema.ts';
 import { hashOpaqueToken, looksLikeOpaqueToken, newOpaqueToken } from '../../../lib/opaque-token.ts';
 
@@ -9,16 +11,19 @@ const PENDING_MINUTES = 10;
 
 export type PendingSignIn = typeof pendingSignIn.$inferSelect;
 
+/** `alongside`: writes that belong with it (the password throttle's refund), sent in the same statement. */
 export async function startPendingSignIn(
   db: Db,
   p: { accountId: string; siteUserId: string; siteId: string; provider: string; ip: string; userAgent: string },
+  alongside: SQL[] = [],
 ): Promise<{ token: string; id: string }> {
   const { token, tokenHash } = newOpaqueToken();
-  const [row] = await db
+  const id = randomUUID();
+  const pending = db
     .insert(pendingSignIn)
-    .values({ ...p, tokenHash, userAgent: p.userAgent.slice(0, 512), expiresAt: new Date(Date.now() + PENDING_MINUTES * 60_000) })
-    .returning({ id: pendingSignIn.id });
-  return { token, id: row!.id };
+    .values({ ...p, id, tokenHash, userAgent: p.userAgent.slice(0, 512), expiresAt: new Date(Date.now() + PENDING_MINUTES * 60_000) });
+  await db.execute(oneStatement([...alongside, pending]));
+  return { token, id };
 }
 
 export async function findPendingSignIn(db: Db, token: string | undefined, siteId: string): Promise<PendingSignIn | undefined> {

@@ -1,13 +1,16 @@
 // The second factor, checked the same way wherever it is asked for (the second step of
 // sign-in, "Elevate Your Access", confirming it's you): throttled per account, apart from
-// password failures; every outcome in the security log; a used recovery code emailed.
+// password failures, with the hard cap of 100 in a row (auth/throttle/second-factor-throttle.ts);
+// every checked outcome in the security log; a used recovery code, and the cap, emailed.
 import { relyingParty, finishKeyAuthentication } from '../../methods/webauthn/index.ts';
 import { useRecoveryCode } from '../../methods/recovery-codes/index.ts';
 import { verifyTotpForAccount } from '../../methods/totp/index.ts';
+import { securityEvent } from '../../../db/schema.ts';
 import { enqueueMail } from '../../../mail/outbox.ts';
-import { recordSecurityEvent } from '../../../security-log/security-events.ts';
+import { logSecurityEvent, recordSecurityEvent, type SecurityEventInput, securityEventRow } from '../../../security-log/security-events.ts';
 import type { Services } from '../../../services.ts';
-import { recoveryCodeUsedEmail } from './emails.ts';
+import { SECOND_FACTOR_FAILURE_CAP } from '../../throttle/index.ts';
+import { recoveryCodeUsedEmail, secondFactorsLockedEmail } from './emails.ts';
 
 export type SecondFactorMethod = 'totp' | 'webauthn' | 'recovery_code';
 
@@ -31,7 +34,9 @@ export interface SecondFactorAttempt {
 export type SecondFactorResult =
   | { ok: true; method: SecondFactorMethod; deviceName?: string }
   | { ok: false; reason: 'wrong' }
-  | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
+  | { ok: false; reason: 'throttled'; retryAfterSeconds: number }
+  /** 100 failures in a row: no second factor works until a password reset or an admin unlocks them. */
+  | { ok: false; reason: 'locked' };
 
 type Check = { ok: true; deviceName?: string; remainingCodes?: number } | { ok: false; detail: string };
 
@@ -61,28 +66,40 @@ async function check(services: Services, a: SecondFactorAttempt): Promise<Check>
 
 export async function verifySecondFactor(services: Services, a: SecondFactorAttempt): Promise<SecondFactorResult> {
   const { db, log } = services;
-  const event = { accountId: a.accountId, siteId: a.site.id, ip: a.ip, userAgent: a.userAgent };
-  const wait = await services.secondFactorThrottle.waitSeconds(a.accountId);
-  if (wait > 0) {
-    await recordSecurityEvent(db, log, { ...event, event: 'second_factor_throttled', detail: { method: a.method, retryAfterSeconds: wait } });
-    return { ok: false, reason: 'throttled', retryAfterSeconds: wait };
+  const who = { accountId: a.accountId, siteId: a.site.id, ip: a.ip, userAgent: a.userAgent };
+  // Its place in the counts first: of a burst, no more are compared than the limit allows.
+  const admission = await services.secondFactorThrottle.reserve(a.accountId);
+  if (!admission.ok) {
+    services.refusals.throttled.note('second_factor');
+    return admission.reason === 'throttled' ? { ok: false, reason: 'throttled', retryAfterSeconds: admission.retryAfterSeconds } : { ok: false, reason: 'locked' };
   }
 
   const outcome = await check(services, a);
   if (!outcome.ok) {
-    await services.secondFactorThrottle.failed(a.accountId);
-    await recordSecurityEvent(db, log, { ...event, event: 'second_factor_failed', detail: { method: a.method, reason: outcome.detail } });
-    return { ok: false, reason: 'wrong' };
+    const { lockouts, capReached } = await services.secondFactorThrottle.failed(admission);
+    const events: SecurityEventInput[] = [{ ...who, event: 'second_factor_failed', detail: { method: a.method, reason: outcome.detail } }];
+    if (lockouts.length > 0) events.push({ ...who, event: 'second_factor_throttled', detail: { method: a.method, waitSeconds: lockouts[0]!.waitSeconds } });
+    if (capReached) events.push({ ...who, event: 'second_factor_locked', detail: { failures: SECOND_FACTOR_FAILURE_CAP } });
+    await db.transaction(async (tx) => {
+      await tx.insert(securityEvent).values(events.map(securityEventRow));
+      if (capReached) await enqueueMail(tx, services.keys.encryption, { to: a.email, kind: 'second_factors_locked', ...secondFactorsLockedEmail({ siteName: a.site.name, loginUrl: loginUrl(services, a) }) });
+    });
+    for (const e of events) logSecurityEvent(log, e);
+    if (capReached) services.mail.kick();
+    return capReached ? { ok: false, reason: 'locked' } : { ok: false, reason: 'wrong' };
   }
 
-  await services.secondFactorThrottle.succeeded(a.accountId);
-  await recordSecurityEvent(db, log, { ...event, event: 'second_factor_passed', detail: { method: a.method, device: outcome.deviceName ?? null } });
+  await services.secondFactorThrottle.succeeded(admission, a.accountId);
+  await recordSecurityEvent(db, log, { ...who, event: 'second_factor_passed', detail: { method: a.method, device: outcome.deviceName ?? null } });
   if (a.method === 'recovery_code') {
-    await recordSecurityEvent(db, log, { ...event, event: 'recovery_code_used', detail: { remaining: outcome.remainingCodes ?? 0 } });
-    const loginUrl = `${services.config.publicUrl.origin}/${a.site.slug}/login`;
-    const mail = recoveryCodeUsedEmail({ siteName: a.site.name, loginUrl, remaining: outcome.remainingCodes ?? 0 });
+    await recordSecurityEvent(db, log, { ...who, event: 'recovery_code_used', detail: { remaining: outcome.remainingCodes ?? 0 } });
+    const mail = recoveryCodeUsedEmail({ siteName: a.site.name, loginUrl: loginUrl(services, a), remaining: outcome.remainingCodes ?? 0 });
     await enqueueMail(db, services.keys.encryption, { to: a.email, kind: 'recovery_code_used', ...mail });
     services.mail.kick();
   }
   return { ok: true, method: a.method, ...(outcome.deviceName ? { deviceName: outcome.deviceName } : {}) };
+}
+
+function loginUrl(services: Services, a: SecondFactorAttempt): string {
+  return `${services.config.publicUrl.origin}/${a.site.slug}/login`;
 }

@@ -1,5 +1,6 @@
 // The state a sign-in carries from step to step.
 import type { Site } from '../../../directory/sites.ts';
+import type { BrowserClaim } from '../../known-browsers.ts';
 
 export type Provider = 'identity' | 'sso';
 
@@ -10,8 +11,8 @@ export interface SignInRequest {
   provider: Provider;
   ip: string;
   userAgent: string;
-  /** The browser proved an earlier successful sign-in to this email (see throttle.ts). */
-  knownBrowser: boolean;
+  /** The browser's cookie claims an earlier sign-in with this email (auth/known-browsers.ts). */
+  browser: BrowserClaim | undefined;
 }
 
 export type { SiteAccount as MatchedAccount } from '../../../directory/accounts.ts';
@@ -20,7 +21,8 @@ export type { SiteAccount as MatchedAccount } from '../../../directory/accounts.
 export type FailureReason = 'unknown_email' | 'no_password_set' | 'wrong_password' | 'user_disabled';
 
 export type SignInResult =
-  | { outcome: 'signed_in'; token: string; sessionId: string; accountId: string }
+  /** `browserToken`: this browser's known-browser id for the account, for its cookie. */
+  | { outcome: 'signed_in'; token: string; sessionId: string; accountId: string; browserToken: string }
   /** The password was right and the account has a device: the second step comes next. */
   | { outcome: 'second_factor_needed'; pendingToken: string; accountId: string }
   | { outcome: 'failed'; reason: FailureReason }

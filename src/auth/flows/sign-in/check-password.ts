@@ -10,8 +10,8 @@ export async function checkPassword(
   req: SignInRequest,
   match: MatchedAccount | undefined,
 ): Promise<FailureReason | undefined> {
-  // A browser that signed in to this email before goes in the priority lane (see hashing-gate.ts).
-  const result = await services.passwords.check(match?.passwordHash ?? null, req.password, { priority: req.knownBrowser });
+  // A browser known to this account goes in the priority lane (see hashing-gate.ts).
+  const result = await services.passwords.check(match?.passwordHash ?? null, req.password, { priority: match?.knownBrowser === true });
   if (!match) return 'unknown_email';
   if (match.passwordHash === null) return 'no_password_set';
   if (!result.ok) return 'wrong_password';

@@ -1,6 +1,7 @@
 // The second step of sign-in: the pending sign-in, once its second factor has passed,
-// becomes a full-access session with a new token.
+// becomes a full-access session with a new token, and the browser is known to the account.
 import type { Services } from '../../../services.ts';
+import { type BrowserClaim, newBrowserToken } from '../../known-browsers.ts';
 import { endPendingSignIn, type PendingSignIn } from '../second-factor/pending-sign-in.ts';
 import type { SecondFactorMethod } from '../second-factor/verify-second-factor.ts';
 import { startSignedInSession } from './record-outcome.ts';
@@ -9,11 +10,13 @@ export async function completeSignIn(
   services: Services,
   pending: PendingSignIn,
   method: SecondFactorMethod,
-  client: { ip: string; userAgent: string },
-): Promise<{ token: string; sessionId: string } | undefined> {
+  client: { ip: string; userAgent: string; browser: BrowserClaim | undefined },
+): Promise<{ token: string; sessionId: string; browserToken: string } | undefined> {
   // Used up first: of two simultaneous completions, one session at most.
   if (!(await endPendingSignIn(services.db, pending.id))) return undefined;
   const who = { accountId: pending.accountId, siteUserId: pending.siteUserId, siteId: pending.siteId };
   const methods = ['password', method];
-  return startSignedInSession(services, { ...who, level: 'full', methods, provider: pending.provider, ...client });
+  const browserToken = client.browser?.token ?? newBrowserToken();
+  const started = { ...who, level: 'full' as const, methods, provider: pending.provider, ip: client.ip, userAgent: client.userAgent };
+  return { ...(await startSignedInSession(services, started, { browserToken })), browserToken };
 }

@@ -1,44 +1,52 @@
 // Signing in at a school's page, as the person's steps:
-//   find the account (and, meanwhile, the throttle's counters) -> refuse while throttled -> check the password ->
+//   find the account (and whether this browser is known to it) while the attempt takes its
+//   place in the throttle's counts -> refuse, unchecked, while throttled -> check the password ->
 //   no device: a basic session | a device: a pending sign-in, and the second step
 //   (complete-sign-in.ts) turns it into a full-access session.
 // Every failure looks the same to the person; the reason goes to the security log.
 import { findSiteAccount } from '../../../directory/accounts.ts';
+import { emailTag } from '../../../lib/email-tag.ts';
 import type { Services } from '../../../services.ts';
+import { newBrowserToken } from '../../known-browsers.ts';
 import { startPendingSignIn } from '../second-factor/pending-sign-in.ts';
 import type { SignInRequest, SignInResult } from './attempt.ts';
 import { checkPassword } from './check-password.ts';
-import { recordFailure, recordPasswordAccepted, recordThrottled, startSignedInSession } from './record-outcome.ts';
+import { recordFailure, startSignedInSession } from './record-outcome.ts';
 
 export type { Provider, SignInRequest, SignInResult } from './attempt.ts';
 export { completeSignIn } from './complete-sign-in.ts';
 
 export async function signIn(services: Services, req: SignInRequest): Promise<SignInResult> {
-  // Two independent reads, asked at once: on PostgreSQL they overlap (two pooled connections).
-  const [match, throttle] = await Promise.all([
-    findSiteAccount(services.db, req.site.id, req.email, req.provider),
-    services.signInThrottle.check({ email: req.email, ip: req.ip, knownBrowser: req.knownBrowser }),
+  const attempt = { emailTag: emailTag(services.keys.emailTag, req.email), ip: req.ip, knownBrowser: req.browser !== undefined };
+  // Independent, so asked at once: on PostgreSQL they overlap (two pooled connections).
+  const [match, counted] = await Promise.all([
+    findSiteAccount(services.db, req.site.id, req.email, req.provider, req.browser?.tokenHash),
+    services.signInThrottle.reserve(attempt),
   ]);
-  if (throttle.waitSeconds > 0) {
-    await recordThrottled(services, req, match, throttle.waitSeconds);
-    return { outcome: 'throttled', retryAfterSeconds: throttle.waitSeconds };
+  // A claim the database does not bear out (forgotten, expired) counts as a stranger's attempt.
+  const reservation = attempt.knownBrowser && !match?.knownBrowser ? await services.signInThrottle.reserveAsStranger(attempt, counted) : counted;
+  if (reservation.waitSeconds > 0) {
+    // Counted in the throttle, and in the operator's summary: not a security-log row each.
+    services.refusals.throttled.note('password');
+    return { outcome: 'throttled', retryAfterSeconds: reservation.waitSeconds };
   }
 
   const failure = await checkPassword(services, req, match);
   if (failure || !match) {
-    await recordFailure(services, req, match, failure ?? 'unknown_email');
+    await recordFailure(services, req, match, failure ?? 'unknown_email', reservation);
     return { outcome: 'failed', reason: failure ?? 'unknown_email' };
   }
-  if (throttle.failuresFromHere) await recordPasswordAccepted(services, req);
 
   const client = { ip: req.ip, userAgent: req.userAgent };
   const who = { accountId: match.accountId, siteUserId: match.siteUserId, siteId: req.site.id };
+  const refund = services.signInThrottle.refund(reservation);
   if (match.hasDevice) {
-    const pending = await startPendingSignIn(services.db, { ...who, provider: req.provider, ...client });
+    const pending = await startPendingSignIn(services.db, { ...who, provider: req.provider, ...client }, refund);
     return { outcome: 'second_factor_needed', pendingToken: pending.token, accountId: match.accountId };
   }
 
-  const methods = ['password'];
-  const { token, sessionId } = await startSignedInSession(services, { ...who, level: 'basic', methods, provider: req.provider, ...client });
-  return { outcome: 'signed_in', token, sessionId, accountId: match.accountId };
+  const browserToken = req.browser?.token ?? newBrowserToken();
+  const started = { ...who, level: 'basic' as const, methods: ['password'], provider: req.provider, ...client };
+  const { token, sessionId } = await startSignedInSession(services, started, { browserToken, alongside: refund });
+  return { outcome: 'signed_in', token, sessionId, accountId: match.accountId, browserToken };
 }

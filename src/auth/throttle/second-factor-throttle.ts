@@ -1,0 +1,69 @@
+// Second-factor attempts, per account and apart from password failures. Two limits:
+//  - 5 in 5 minutes, then a wait that doubles (1, 2, 4 … 15 minutes): at that pace a guesser of
+//    a six-digit code needs years;
+//  - NIST SP 800-63B §5.2.2's hard cap: after 100 consecutive failures the account's second
+//    factors stop working until its password is reset or an admin unlocks them (a success
+//    anywhere resets the run). Counted on the account row, in the same atomic way.
+// Like a password attempt, each attempt reserves its place in both before it is checked.
+import { and, eq, lt, sql } from 'drizzle-orm';
+import type { Db } from '../../db/connect.ts';
+import { oneStatement } from '../../db/one-statement.ts';
+import { account } from '../../db/schema.ts';
+import type { DbTransaction } from '../../db/transaction.ts';
+import { type Lockout, type Reservation, Throttle, type ThrottleRule } from './throttle.ts';
+
+export const SECOND_FACTOR_RULE: ThrottleRule = { name: '2fa:acct', points: 5, windowSeconds: 300, firstWaitSeconds: 60, maxWaitSeconds: 900 };
+
+/** Consecutive failed second factors after which they stop working (NIST SP 800-63B §5.2.2). */
+export const SECOND_FACTOR_FAILURE_CAP = 100;
+
+export type SecondFactorAdmission =
+  | { ok: true; reservation: Reservation; consecutive: number }
+  | { ok: false; reason: 'throttled'; retryAfterSeconds: number }
+  | { ok: false; reason: 'locked' };
+
+export class SecondFactorThrottle {
+  private readonly throttle: Throttle;
+
+  constructor(
+    private readonly db: Db,
+    private readonly rule = SECOND_FACTOR_RULE,
+    private readonly cap = SECOND_FACTOR_FAILURE_CAP,
+  ) {
+    this.throttle = new Throttle(db, { account: rule });
+  }
+
+  /** Counts the attempt before the code is compared; only an admitted attempt may be checked. */
+  async reserve(accountId: string): Promise<SecondFactorAdmission> {
+    const reservation = await this.throttle.reserve([[this.rule, accountId]]);
+    if (reservation.waitSeconds > 0) return { ok: false, reason: 'throttled', retryAfterSeconds: reservation.waitSeconds };
+    const [struck] = await this.db
+      .update(account)
+      .set({ secondFactorFailures: sql`${account.secondFactorFailures} + 1` })
+      .where(and(eq(account.id, accountId), lt(account.secondFactorFailures, this.cap)))
+      .returning({ consecutive: account.secondFactorFailures });
+    if (!struck) return { ok: false, reason: 'locked' };
+    return { ok: true, reservation, consecutive: struck.consecutive };
+  }
+
+  /** The code was wrong: the window may lock; `capReached` when this was the 100th in a row. */
+  async failed(admitted: Extract<SecondFactorAdmission, { ok: true }>): Promise<{ lockouts: Lockout[]; capReached: boolean }> {
+    return { lockouts: await this.throttle.failed(admitted.reservation), capReached: admitted.consecutive >= this.cap };
+  }
+
+  /** The code was right: the window's count and the run of failures start again. */
+  async succeeded(admitted: Extract<SecondFactorAdmission, { ok: true }>, accountId: string): Promise<void> {
+    const run = this.db.update(account).set({ secondFactorFailures: 0 }).where(eq(account.id, accountId));
+    await this.db.execute(oneStatement([...this.throttle.refund(admitted.reservation, [this.rule]), run]));
+  }
+}
+
+/** After a password reset, or an admin's intervention: the account's second factors work again. */
+export async function unlockSecondFactors(db: Db | DbTransaction, accountId: string): Promise<void> {
+  await db.update(account).set({ secondFactorFailures: 0 }).where(eq(account.id, accountId));
+}
+
+export async function secondFactorsLocked(db: Db, accountId: string, cap = SECOND_FACTOR_FAILURE_CAP): Promise<boolean> {
+  const [row] = await db.select({ n: account.secondFactorFailures }).from(account).where(eq(account.id, accountId));
+  return (row?.n ?? 0) >= cap;
+}

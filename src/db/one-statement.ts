@@ -1,0 +1,17 @@
+// Several writes that belong together, sent as one statement: each but the last becomes a
+// data-modifying WITH member, so they commit together in one round trip. PostgreSQL runs every
+// member to completion whether or not the last one reads it.
+import { type SQL, sql } from 'drizzle-orm';
+
+/** Anything with getSQL(): a Drizzle insert, update or delete builder. */
+type Statement = SQL | { getSQL(): SQL };
+
+export function oneStatement(statements: readonly Statement[]): SQL {
+  if (statements.length === 0) throw new Error('oneStatement needs at least one statement');
+  // getSQL(): a query builder placed in sql`` directly is put in parentheses, as a subquery.
+  const parts = statements.map((s) => ('getSQL' in s ? s.getSQL() : s));
+  const last = parts.pop()!;
+  if (parts.length === 0) return last;
+  const members = parts.map((part, i) => sql`${sql.raw(`w${i}`)} as (${part})`);
+  return sql`with ${sql.join(members, sql`, `)} ${last}`;
+}
