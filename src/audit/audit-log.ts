@@ -14,6 +14,8 @@ export const AUDIT_ACTIONS = {
   user_enabled: 'Enabled a user',
   devices_removed: "Removed the user's two-factor devices",
   devices_removed_by_support: "Platform support removed the account's two-factor devices",
+  second_factors_unlocked: "Unlocked the user's two-factor sign-in",
+  second_factors_unlocked_by_support: "Platform support unlocked the account's two-factor sign-in",
   managed_token_assigned: 'Assigned a managed token',
   group_created: 'Created a group',
   group_renamed: 'Renamed a group',

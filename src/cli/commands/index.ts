@@ -3,8 +3,9 @@ import { auditVerify } from './audit-verify.ts';
 import { siteAdd } from './site-add.ts';
 import { ssoLink } from './sso-link.ts';
 import { supportRemove2fa } from './support-remove-2fa.ts';
+import { supportUnlock2fa } from './support-unlock-2fa.ts';
 import { tokenAssign } from './token-assign.ts';
 import { tokenImport } from './token-import.ts';
 import { userAdd } from './user-add.ts';
 
-export const COMMANDS: readonly Command[] = [siteAdd, userAdd, ssoLink, supportRemove2fa, tokenImport, tokenAssign, auditVerify];
+export const COMMANDS: readonly Command[] = [siteAdd, userAdd, ssoLink, supportRemove2fa, supportUnlock2fa, tokenImport, tokenAssign, auditVerify];

@@ -1,3 +1,4 @@
+import { KNOWN_BROWSER_DAYS, type KnownBrowserRow } from '../../auth/known-browsers.ts';
 import type { ActiveSession, SignedIn } from '../../auth/sessions.ts';
 import { describeBrowser } from '../../lib/describe-browser.ts';
 import type { SecurityLogPage } from '../../security-log/security-events.ts';
@@ -5,7 +6,7 @@ import { AccountTabs } from './account-tabs.tsx';
 import { formatDateTime } from './format.ts';
 import { type Chrome, CsrfField, Layout } from './layout.tsx';
 
-export function AccountPage(p: { chrome: Chrome; signedIn: SignedIn; sessions: ActiveSession[]; notice?: string }) {
+export function AccountPage(p: { chrome: Chrome; signedIn: SignedIn; sessions: ActiveSession[]; browsers: KnownBrowserRow[]; notice?: string }) {
   const base = `/${p.signedIn.site.slug}`;
   const tz = 'Europe/London';
   return (
@@ -55,7 +56,58 @@ export function AccountPage(p: { chrome: Chrome; signedIn: SignedIn; sessions: A
           <button type="submit">Sign out of all other sessions</button>
         </form>
       )}
+      <KnownBrowsers base={base} csrfToken={p.chrome.csrfToken} browsers={p.browsers} timeZone={tz} />
     </Layout>
+  );
+}
+
+/**
+ * The browsers the account has signed in with: someone else's wrong passwords never lock the
+ * person out there. Forgetting one makes it a stranger again until it next signs in.
+ */
+function KnownBrowsers(p: { base: string; csrfToken: string; browsers: KnownBrowserRow[]; timeZone: string }) {
+  return (
+    <>
+      <h2 id="browsers-heading">Browsers you have signed in with</h2>
+      <p>
+        Gatehouse remembers these browsers for {KNOWN_BROWSER_DAYS} days after you last signed in with them, so that someone else's
+        wrong guesses at your password never stop you signing in there. Forget any you do not recognise, or that others use.
+      </p>
+      {p.browsers.length === 0 ? (
+        <p>None yet.</p>
+      ) : (
+        <div class="table-scroll">
+          <table aria-labelledby="browsers-heading">
+            <thead>
+              <tr><th scope="col">Browser</th><th scope="col">IP address</th><th scope="col">First signed in</th><th scope="col">Last signed in</th><th scope="col"><span class="visually-hidden">Action</span></th></tr>
+            </thead>
+            <tbody>
+              {p.browsers.map((b) => (
+                <tr>
+                  <td>{describeBrowser(b.userAgent)}</td>
+                  <td>{b.ip ?? ''}</td>
+                  <td>{formatDateTime(b.createdAt, p.timeZone)}</td>
+                  <td>{formatDateTime(b.lastSignedInAt, p.timeZone)}</td>
+                  <td>
+                    {b.current && <strong>This browser </strong>}
+                    <form method="post" action={`${p.base}/account/browsers/${b.id}/forget`} class="inline">
+                      <CsrfField token={p.csrfToken} />
+                      <button type="submit" aria-label={`Forget ${describeBrowser(b.userAgent)} from ${b.ip ?? 'unknown address'}, last signed in ${formatDateTime(b.lastSignedInAt, p.timeZone)}`}>Forget</button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {p.browsers.some((b) => !b.current) && (
+        <form method="post" action={`${p.base}/account/browsers/forget-others`}>
+          <CsrfField token={p.csrfToken} />
+          <button type="submit">Forget all other browsers</button>
+        </form>
+      )}
+    </>
   );
 }
 

@@ -55,6 +55,29 @@ function SsoExplanation({ user }: { user: ManagedUser }) {
   );
 }
 
+/** Locked after 100 failed second factors in a row: who can unlock it. */
+function LockedNotice({ user, keyHolder, chrome }: { user: ManagedUser; keyHolder: boolean; chrome: Chrome }) {
+  const sso = user.accountKind === 'sso';
+  return (
+    <div class="message warning">
+      <p>
+        {user.fullName}'s two-factor sign-in is locked: their second factors were refused 100 times in a row, each time after a
+        right password. Setting a new password with the emailed link unlocks it, and tells them that someone may know it.
+      </p>
+      {sso ? (
+        <p>This is a Single Sign-On account: platform support unlocks it (<code>gatehouse support unlock-2fa {user.email}</code>).</p>
+      ) : keyHolder ? (
+        <form method="post" action={`${profileBase(chrome, user.id)}/security-keys/unlock`}>
+          <CsrfField token={chrome.csrfToken} />
+          <button type="submit">Unlock two-factor sign-in</button>
+        </form>
+      ) : (
+        <p>Only an Admin key holder at this school can unlock it.</p>
+      )}
+    </div>
+  );
+}
+
 export function AdminSecurityKeysPage(p: {
   chrome: Chrome;
   timeZone: string;
@@ -62,6 +85,8 @@ export function AdminSecurityKeysPage(p: {
   devices: AdminDeviceRow[];
   /** An admin key holder at this site: the removal form shows. */
   keyHolder: boolean;
+  /** Two-factor sign-in is locked after 100 failures in a row. */
+  locked: boolean;
   error?: string | undefined;
   notice?: string | undefined;
 }) {
@@ -82,6 +107,7 @@ export function AdminSecurityKeysPage(p: {
         </p>
       )}
       {p.error && <div class="message error" role="alert">{p.error}</div>}
+      {p.locked && <LockedNotice user={user} keyHolder={p.keyHolder} chrome={p.chrome} />}
       <DeviceTable devices={p.devices} timeZone={p.timeZone} />
       {!sso && removable > 0 && !p.keyHolder && <p>Only an Admin key holder at this school can remove these devices.</p>}
       {!sso && removable > 0 && p.keyHolder && (

@@ -1,12 +1,14 @@
 // A user's profile > Security keys: /:site/admin/users/:id/security-keys. Anyone in the Admin
 // area sees the devices; only an admin key holder may remove them (POST), after ticking that
-// they read the notice. The user is looked up within the admin's site only: another school's
+// they read the notice, or unlock two-factor sign-in after 100 failures in a row. The user is looked up within the admin's site only: another school's
 // user is "not found", whatever the id.
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { can } from '../../../auth/access.ts';
 import { listDevices } from '../../../auth/flows/manage-devices.ts';
 import { removeDevicesByAdmin } from '../../../auth/flows/remove-devices.ts';
+import { unlockSecondFactorsByAdmin } from '../../../auth/flows/unlock-second-factors.ts';
+import { secondFactorsLocked } from '../../../auth/throttle/index.ts';
 import type { ManagedUser } from '../../../directory/site-user-admin.ts';
 import type { AppEnv } from '../../env.ts';
 import { readForm } from '../../form.ts';
@@ -17,44 +19,74 @@ import { requirePermission } from './require-admin.tsx';
 import { profileUser } from './user-profile.tsx';
 
 export const REMOVED_NOTICE = "Successfully removed the user's two-factor devices";
+export const UNLOCKED_NOTICE = "The user's two-factor sign-in has been unlocked.";
+
+const NOTICES: Record<string, string> = { removed: REMOVED_NOTICE, unlocked: UNLOCKED_NOTICE };
 
 async function keysPage(c: Context<AppEnv>, user: ManagedUser, extra: { error?: string; notice?: string } = {}, status: 200 | 400 | 403 = 200) {
   const { signedIn, chrome } = c.var.admin;
-  const devices = await listDevices(c.var.services.db, user.accountId);
-  const page = <AdminSecurityKeysPage chrome={chrome} timeZone={c.var.site.timeZone} user={user} devices={devices} keyHolder={can(signedIn, 'admin_key_holder')} {...extra} />;
+  const { db } = c.var.services;
+  const [devices, locked] = await Promise.all([listDevices(db, user.accountId), secondFactorsLocked(db, user.accountId)]);
+  const page = <AdminSecurityKeysPage chrome={chrome} timeZone={c.var.site.timeZone} user={user} devices={devices} locked={locked} keyHolder={can(signedIn, 'admin_key_holder')} {...extra} />;
   return render(c, page, status);
+}
+
+/**
+ * What a key holder's action on a user needs first: the permission (refused and logged
+ * otherwise), a user of this site, and a sign-in or elevation in the last 15 minutes (as for
+ * one's own devices).
+ */
+async function asKeyHolder(c: Context<AppEnv>, why: string, act: (user: ManagedUser, here: string) => Promise<Response>): Promise<Response> {
+  const refused = await requirePermission(c, 'admin_key_holder', why);
+  if (refused) return refused;
+  const user = await profileUser(c, c.req.param('id') ?? '');
+  if (user instanceof Response) return user;
+  const { signedIn } = c.var.admin;
+  const here = `/${signedIn.site.slug}/admin/users/${user.id}/security-keys`;
+  return needsRecentAuthentication(c, signedIn, here) ?? act(user, here);
+}
+
+/** Who does it to whom, from where: what the key holder's flows record. */
+function keyHolderAction(c: Context<AppEnv>, user: ManagedUser) {
+  const { signedIn } = c.var.admin;
+  return {
+    admin: { siteUserId: signedIn.siteUser.id, fullName: signedIn.siteUser.fullName },
+    site: signedIn.site,
+    target: { siteUserId: user.id, fullName: user.fullName, accountId: user.accountId },
+    client: { ip: c.var.ip, userAgent: c.var.userAgent },
+  };
 }
 
 export const adminUserSecurityKeyRoutes = new Hono<AppEnv>()
   .get('/:id/security-keys', async (c) => {
     const user = await profileUser(c, c.req.param('id'));
     if (user instanceof Response) return user;
-    return keysPage(c, user, c.req.query('done') === 'removed' ? { notice: REMOVED_NOTICE } : {});
+    const notice = NOTICES[c.req.query('done') ?? ''];
+    return keysPage(c, user, notice ? { notice } : {});
   })
-  .post('/:id/security-keys', async (c) => {
-    const refused = await requirePermission(c, 'admin_key_holder', "Only an Admin key holder at this school can remove a user's two-factor devices.");
-    if (refused) return refused;
-    const user = await profileUser(c, c.req.param('id'));
-    if (user instanceof Response) return user;
-    const { signedIn } = c.var.admin;
-    const here = `/${signedIn.site.slug}/admin/users/${user.id}/security-keys`;
-    // As for one's own devices: a sign-in or elevation in the last 15 minutes.
-    const confirmFirst = needsRecentAuthentication(c, signedIn, here);
-    if (confirmFirst) return confirmFirst;
-    const form = await readForm(c);
-    if (form instanceof Response) return form;
-    if (user.accountKind === 'sso') {
-      return keysPage(c, user, { error: "A school's admins cannot remove a Single Sign-On account's devices: platform support removes them." }, 403);
-    }
-    if (form.confirm !== 'yes') {
-      return keysPage(c, user, { error: 'Nothing was removed. Tick "I confirm that I have read and understand this notice" first.' }, 400);
-    }
-    const removal = await removeDevicesByAdmin(c.var.services, {
-      admin: { siteUserId: signedIn.siteUser.id, fullName: signedIn.siteUser.fullName },
-      site: signedIn.site,
-      target: { siteUserId: user.id, fullName: user.fullName, accountId: user.accountId },
-      client: { ip: c.var.ip, userAgent: c.var.userAgent },
-    });
-    if (removal.removed === 0) return keysPage(c, user, { notice: `${user.fullName} has no two-factor devices to remove.` });
-    return c.redirect(`${here}?done=removed`, 303);
-  });
+  .post('/:id/security-keys', (c) =>
+    asKeyHolder(c, "Only an Admin key holder at this school can remove a user's two-factor devices.", async (user, here) => {
+      const form = await readForm(c);
+      if (form instanceof Response) return form;
+      if (user.accountKind === 'sso') {
+        return keysPage(c, user, { error: "A school's admins cannot remove a Single Sign-On account's devices: platform support removes them." }, 403);
+      }
+      if (form.confirm !== 'yes') {
+        return keysPage(c, user, { error: 'Nothing was removed. Tick "I confirm that I have read and understand this notice" first.' }, 400);
+      }
+      const removal = await removeDevicesByAdmin(c.var.services, keyHolderAction(c, user));
+      if (removal.removed === 0) return keysPage(c, user, { notice: `${user.fullName} has no two-factor devices to remove.` });
+      return c.redirect(`${here}?done=removed`, 303);
+    }),
+  )
+  .post('/:id/security-keys/unlock', (c) =>
+    asKeyHolder(c, "Only an Admin key holder at this school can unlock a user's two-factor sign-in.", async (user, here) => {
+      if (user.accountKind === 'sso') {
+        return keysPage(c, user, { error: "A school's admins cannot unlock a Single Sign-On account: platform support unlocks it." }, 403);
+      }
+      if (!(await unlockSecondFactorsByAdmin(c.var.services, keyHolderAction(c, user)))) {
+        return keysPage(c, user, { notice: `${user.fullName}'s two-factor sign-in is not locked.` });
+      }
+      return c.redirect(`${here}?done=unlocked`, 303);
+    }),
+  );
