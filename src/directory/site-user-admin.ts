@@ -6,8 +6,9 @@
 import { and, asc, eq, isNull, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import { revokeOutstandingLinks } from '../auth/flows/reset-password/reset-link.ts';
+import { endUnfinishedSteps } from '../auth/unfinished-steps.ts';
 import type { Db } from '../db/connect.ts';
-import { account, pendingSignIn, session, siteGroup, siteUser } from '../db/schema.ts';
+import { account, session, siteGroup, siteUser } from '../db/schema.ts';
 import { type AdminContext, auditByAdmin, auditRefusal } from './admin-audit.ts';
 import { DirectoryError } from './directory-error.ts';
 import { emailAddress } from './email-address.ts';
@@ -269,8 +270,9 @@ export type StatusOutcome = { ok: true; changed: boolean; sessionsEnded: number 
 
 /**
  * Disabling ends at once every session of the user's account at this site (an SSO account's
- * sessions at its other schools are theirs to keep) and any sign-in waiting for its second
- * factor here; sign-in refuses a disabled site user until they are enabled again.
+ * sessions at its other schools are theirs to keep) and whatever was half-done here (a sign-in
+ * waiting for its second factor, ceremonies); sign-in refuses a disabled site user until they
+ * are enabled again.
  */
 export async function setUserStatus(db: Db, admin: AdminContext, target: ManagedUser, status: 'active' | 'disabled'): Promise<StatusOutcome> {
   if (status === 'disabled' && target.id === admin.siteUserId) {
@@ -283,12 +285,12 @@ export async function setUserStatus(db: Db, admin: AdminContext, target: Managed
       await auditByAdmin(tx, admin, 'user_enabled', {}, target);
       return { ok: true as const, changed: true, sessionsEnded: 0 };
     }
+    await endUnfinishedSteps(tx, target.accountId, admin.site.id);
     const ended = await tx
       .update(session)
       .set({ endedAt: new Date(), endReason: 'user_disabled' })
       .where(and(eq(session.accountId, target.accountId), eq(session.siteId, admin.site.id), isNull(session.endedAt)))
       .returning({ id: session.id });
-    await tx.delete(pendingSignIn).where(and(eq(pendingSignIn.siteUserId, target.id), eq(pendingSignIn.siteId, admin.site.id)));
     await auditByAdmin(tx, admin, 'user_disabled', { sessions_ended: ended.length }, target);
     return { ok: true as const, changed: true, sessionsEnded: ended.length };
   });

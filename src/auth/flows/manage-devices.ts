@@ -8,6 +8,7 @@ import type { Services } from '../../services.ts';
 import { replaceRecoveryCodes } from '../methods/recovery-codes/index.ts';
 import { deviceName } from '../methods/totp/index.ts';
 import { rotateSession, type SignedIn } from '../sessions.ts';
+import { endUnfinishedSteps } from '../unfinished-steps.ts';
 import { DEVICE_KIND_NAMES } from './enrol-device/after-device-added.ts';
 import { deviceRemovedEmail } from './second-factor/emails.ts';
 import { hasDevice } from './second-factor/second-factors-of.ts';
@@ -39,26 +40,32 @@ export async function renameDevice(services: Services, signedIn: SignedIn, devic
 }
 
 /**
- * Removes one of the person's devices (managed tokens stay: the vendor issued them). With the
- * last device gone, the session drops to basic access and the recovery codes go too: they
- * stand in for a device, and there is none.
+ * Removes one of the person's devices (managed tokens stay: the vendor issued them), in one
+ * transaction with what goes with it: anything half-done on the account ends (pending
+ * sign-ins, ceremonies, an unfinished "Confirm it's you"), and with the last device gone the
+ * session drops to basic access and the recovery codes go too: they stand in for a device,
+ * and there is none.
  */
 export async function removeDevice(services: Services, signedIn: SignedIn, deviceId: string, client: Client): Promise<{ removed: boolean; newToken?: string }> {
   const { db, log, keys, config } = services;
-  const [gone] = await db
-    .delete(device)
-    .where(and(eq(device.id, deviceId), eq(device.accountId, signedIn.account.id), ne(device.kind, 'managed_totp')))
-    .returning({ name: device.name, kind: device.kind });
-  if (!gone) return { removed: false };
-  await recordSecurityEvent(db, log, { accountId: signedIn.account.id, siteId: signedIn.site.id, event: 'device_removed', ...client, detail: { deviceId, name: gone.name } });
-  const loginUrl = `${config.publicUrl.origin}/${signedIn.site.slug}/login`;
-  const mail = deviceRemovedEmail({ siteName: signedIn.site.name, loginUrl, deviceName: gone.name, kind: DEVICE_KIND_NAMES[gone.kind] });
-  await enqueueMail(db, keys.encryption, { to: signedIn.account.email, kind: 'device_removed', ...mail });
-  services.mail.kick();
-  if (await hasDevice(db, signedIn.account.id)) return { removed: true };
-  await db.delete(recoveryCode).where(eq(recoveryCode.accountId, signedIn.account.id));
-  const newToken = signedIn.session.level === 'full' ? await rotateSession(db, signedIn.session.id, { level: 'basic', methods: ['password'] }) : undefined;
-  return { removed: true, ...(newToken ? { newToken } : {}) };
+  const result = await db.transaction(async (tx) => {
+    const [gone] = await tx
+      .delete(device)
+      .where(and(eq(device.id, deviceId), eq(device.accountId, signedIn.account.id), ne(device.kind, 'managed_totp')))
+      .returning({ name: device.name, kind: device.kind });
+    if (!gone) return { removed: false };
+    await endUnfinishedSteps(tx, signedIn.account.id);
+    await recordSecurityEvent(tx, log, { accountId: signedIn.account.id, siteId: signedIn.site.id, event: 'device_removed', ...client, detail: { deviceId, name: gone.name } });
+    const loginUrl = `${config.publicUrl.origin}/${signedIn.site.slug}/login`;
+    const mail = deviceRemovedEmail({ siteName: signedIn.site.name, loginUrl, deviceName: gone.name, kind: DEVICE_KIND_NAMES[gone.kind] });
+    await enqueueMail(tx, keys.encryption, { to: signedIn.account.email, kind: 'device_removed', ...mail });
+    if (await hasDevice(tx, signedIn.account.id)) return { removed: true };
+    await tx.delete(recoveryCode).where(eq(recoveryCode.accountId, signedIn.account.id));
+    const newToken = signedIn.session.level === 'full' ? await rotateSession(tx, signedIn.session.id, { level: 'basic', methods: ['password'] }) : undefined;
+    return { removed: true, ...(newToken ? { newToken } : {}) };
+  });
+  if (result.removed) services.mail.kick();
+  return result;
 }
 
 export async function regenerateRecoveryCodes(services: Services, signedIn: SignedIn, client: Client): Promise<string[] | undefined> {

@@ -1,7 +1,8 @@
 // Using a link: the person chooses a password. Checks in the order a person can act on:
 // the link still works -> the two fields match -> the policy -> not a recent password.
-// Then, in one transaction: the link is used up, the password set, every other link and
-// every session ended, and the "your password was changed" email queued.
+// Then, in one transaction: the link is used up, the password set, every other link, every
+// session and everything half-done (pending sign-ins, ceremonies, unfinished "Confirm it's
+// you") ended, and the "your password was changed" email queued.
 import { and, desc, eq, notInArray } from 'drizzle-orm';
 import type { Db } from '../../../db/connect.ts';
 import { account, passwordHistory } from '../../../db/schema.ts';
@@ -18,6 +19,7 @@ import {
   sitePasswordPolicy,
 } from '../../methods/password/policy.ts';
 import { endOtherSessions } from '../../sessions.ts';
+import { endUnfinishedSteps } from '../../unfinished-steps.ts';
 import { passwordChangedEmail } from './emails.ts';
 import { type UsableLink, claimLink, findUsableLink, revokeOutstandingLinks } from './reset-link.ts';
 
@@ -83,6 +85,8 @@ export async function setPasswordWithLink(services: Services, p: NewPassword): P
       .limit(PASSWORD_HISTORY_SIZE);
     await tx.delete(passwordHistory).where(and(eq(passwordHistory.accountId, link.accountId), notInArray(passwordHistory.id, keep)));
     await revokeOutstandingLinks(tx, link.accountId, now);
+    // A second step begun with the old password must not finish with full access.
+    await endUnfinishedSteps(tx, link.accountId);
     await endOtherSessions(tx, link.accountId, null, 'password_changed');
     const loginUrl = `${services.config.publicUrl.origin}/${link.site.slug}/login`;
     const mail = passwordChangedEmail({ siteName: link.site.name, at: now, timeZone: link.site.timeZone, ...client, loginUrl });
