@@ -6,41 +6,31 @@ import { and, count, eq, inArray, isNotNull, isNull, or } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSessionToken } from '../../src/auth/session-token.ts';
 import { ceremony, device, pendingSignIn, session } from '../../src/db/schema.ts';
-import { addSiteUser } from '../../src/directory/site-users.ts';
-import { enrolAuthenticatorApp, fullAccessSession } from '../support/admin-session.ts';
+import { enrolAuthenticatorApp, fullAccessSession, personWithPassword } from '../support/admin-session.ts';
 import { Client } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { totp } from '../support/rfc6238.ts';
-import { SmtpInbox } from '../support/smtp-inbox.ts';
-import { PASSWORD, seedSchools, startTestGatehouse, type TestGatehouse } from '../support/test-gatehouse.ts';
+import { PASSWORD, startSeededWithInbox } from '../support/test-gatehouse.ts';
 
 const NEW_PASSWORD = 'quarry lantern thistle 58';
 
 describe.each(await databaseKinds())('unfinished second steps end with a reset, a disabled user or removed devices (%s database)', (kind) => {
-  let g: TestGatehouse;
-  let inbox: SmtpInbox;
-  let people = 0;
+  let g: Awaited<ReturnType<typeof startSeededWithInbox>>;
 
   beforeAll(async () => {
-    inbox = await SmtpInbox.start();
-    g = await startTestGatehouse(kind, { env: { SMTP_URL: inbox.url, MAIL_POLL_MS: '200' } });
-    await seedSchools(g);
+    g = await startSeededWithInbox(kind);
   });
-  afterAll(async () => {
-    await g.close();
-    await inbox.close();
-  });
+  afterAll(() => g.close());
 
   const db = () => g.services.db;
 
   /** A teacher at North with an authenticator app (enrolled in a basic session, `owner`), and their recovery codes. */
   async function teacherWithApp() {
-    const email = `teacher${++people}.${process.pid}@north.example`;
-    const created = await addSiteUser(db(), { site: 'north', email, fullName: `Tina Teacher${people}`, groupName: 'Teachers', passwordHash: await g.services.passwords.hash(PASSWORD) });
+    const person = await personWithPassword(g, { group: 'Teachers' });
     const owner = new Client(g.url);
-    await owner.signIn('north', email, PASSWORD);
+    await owner.signIn('north', person.email, PASSWORD);
     const { secret, codes } = await enrolAuthenticatorApp(owner, 'north');
-    return { email, siteUserId: created.id, accountId: created.accountId, owner, secret, codes };
+    return { ...person, owner, secret, codes };
   }
 
   /** Signed in with the password, the second-step page open: a pending sign-in (its cookie in the client). */
@@ -59,9 +49,9 @@ describe.each(await databaseKinds())('unfinished second steps end with a reset, 
   async function resetPassword(email: string) {
     const browser = new Client(g.url);
     await browser.get('/north/password/forgotten');
-    const since = inbox.messages.length;
+    const since = g.inbox.messages.length;
     await browser.post('/north/password/forgotten', { email, provider: 'identity' });
-    const mail = await inbox.waitFor((m) => inbox.messages.indexOf(m) >= since && m.to.includes(email) && /token=/.test(m.text));
+    const mail = await g.inbox.waitFor((m) => g.inbox.messages.indexOf(m) >= since && m.to.includes(email) && /token=/.test(m.text));
     const link = new URL(mail.text.match(/https?:\/\/\S+token=[A-Za-z0-9_-]+/)![0]);
     await browser.get(link.pathname + link.search);
     const done = await browser.post(link.pathname, { token: link.searchParams.get('token')!, password: NEW_PASSWORD, confirmation: NEW_PASSWORD });
@@ -97,7 +87,7 @@ describe.each(await databaseKinds())('unfinished second steps end with a reset, 
    */
   async function teacherHalfWay() {
     const teacher = await teacherWithApp();
-    await db().insert(device).values({ accountId: teacher.accountId, kind: 'webauthn', name: 'Desk key', credentialId: `desk-key-${people}-${process.pid}`, publicKey: 'pQECAyYgASFYIA', signCount: 0, transports: ['usb'] });
+    await db().insert(device).values({ accountId: teacher.accountId, kind: 'webauthn', name: 'Desk key', credentialId: `desk-key-${teacher.accountId}`, publicKey: 'pQECAyYgASFYIA', signCount: 0, transports: ['usb'] });
     expect((await teacher.owner.get('/north/elevate')).status).toBe(200);
     const waiting = await atSecondStep(teacher.email);
     const adding = new Client(g.url);
