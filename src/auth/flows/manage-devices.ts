@@ -1,4 +1,5 @@
-// The person's own devices: list, rename, remove; and new recovery codes.
+// The person's own devices: list, rename, remove; and new recovery codes. Removing and new
+// codes only when the device-change gate lets the session through (device-change-gate.ts).
 import { and, asc, eq, ne } from 'drizzle-orm';
 import { device, recoveryCode } from '../../db/schema.ts';
 import type { Db } from '../../db/connect.ts';
@@ -8,6 +9,7 @@ import type { Services } from '../../services.ts';
 import { replaceRecoveryCodes } from '../methods/recovery-codes/index.ts';
 import { deviceName } from '../methods/totp/index.ts';
 import { rotateSession, type SignedIn } from '../sessions.ts';
+import { beginDeviceChange, type DeviceChangeGate } from './device-change-gate.ts';
 import { endUnfinishedSteps } from '../unfinished-steps.ts';
 import { DEVICE_KIND_NAMES } from './enrol-device/after-device-added.ts';
 import { deviceRemovedEmail } from './second-factor/emails.ts';
@@ -17,6 +19,9 @@ interface Client {
   ip: string;
   userAgent: string;
 }
+
+/** The gate said not yet: the person elevates, or confirms it's them, first. */
+export type NotNow = { notNow: Exclude<DeviceChangeGate, 'allowed'> };
 
 export function listDevices(db: Db, accountId: string) {
   return db
@@ -46,9 +51,11 @@ export async function renameDevice(services: Services, signedIn: SignedIn, devic
  * session drops to basic access and the recovery codes go too: they stand in for a device,
  * and there is none.
  */
-export async function removeDevice(services: Services, signedIn: SignedIn, deviceId: string, client: Client): Promise<{ removed: boolean; newToken?: string }> {
+export async function removeDevice(services: Services, signedIn: SignedIn, deviceId: string, client: Client): Promise<{ removed: boolean; newToken?: string } | NotNow> {
   const { db, log, keys, config } = services;
-  const result = await db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx): Promise<{ removed: boolean; newToken?: string } | NotNow> => {
+    const { gate } = await beginDeviceChange(tx, signedIn);
+    if (gate !== 'allowed') return { notNow: gate };
     const [gone] = await tx
       .delete(device)
       .where(and(eq(device.id, deviceId), eq(device.accountId, signedIn.account.id), ne(device.kind, 'managed_totp')))
@@ -64,13 +71,18 @@ export async function removeDevice(services: Services, signedIn: SignedIn, devic
     const newToken = signedIn.session.level === 'full' ? await rotateSession(tx, signedIn.session.id, { level: 'basic', methods: ['password'] }) : undefined;
     return { removed: true, ...(newToken ? { newToken } : {}) };
   });
-  if (result.removed) services.mail.kick();
+  if ('removed' in result && result.removed) services.mail.kick();
   return result;
 }
 
-export async function regenerateRecoveryCodes(services: Services, signedIn: SignedIn, client: Client): Promise<string[] | undefined> {
-  if (!(await hasDevice(services.db, signedIn.account.id))) return undefined;
-  const codes = await replaceRecoveryCodes(services.db, services.keys.recoveryCodes, signedIn.account.id);
-  await recordSecurityEvent(services.db, services.log, { accountId: signedIn.account.id, siteId: signedIn.site.id, event: 'recovery_codes_regenerated', ...client });
-  return codes;
+/** New codes in place of the old; undefined when the account has no device for them to stand in for. */
+export async function regenerateRecoveryCodes(services: Services, signedIn: SignedIn, client: Client): Promise<string[] | undefined | NotNow> {
+  return services.db.transaction(async (tx) => {
+    const { gate, hadDevice } = await beginDeviceChange(tx, signedIn);
+    if (!hadDevice) return undefined;
+    if (gate !== 'allowed') return { notNow: gate };
+    const codes = await replaceRecoveryCodes(tx, services.keys.recoveryCodes, signedIn.account.id);
+    await recordSecurityEvent(tx, services.log, { accountId: signedIn.account.id, siteId: signedIn.site.id, event: 'recovery_codes_regenerated', ...client });
+    return codes;
+  });
 }
