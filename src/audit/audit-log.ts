@@ -23,6 +23,7 @@ export const AUDIT_ACTIONS = {
   settings_changed: 'Changed security settings',
   security_log_exported: "Exported a user's security log",
   audit_exported: 'Exported the audit',
+  change_refused: 'Refused a change',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -1,29 +1,25 @@
 // What a school admin does to a user of their own school: add them, edit their personal
 // details, move them to another group, disable and enable them. Every lookup and every write
 // is scoped to the admin's site (`where id = … and site_id = …`): an id from another school
-// finds nothing. Each change and its audit row are written in one transaction.
+// finds nothing. Each change and its audit row are written in one transaction; a change the
+// rules on higher access refuse (permission-rules.ts) is audited, and changes nothing.
 import { and, asc, eq, isNull, ne } from 'drizzle-orm';
 import { z } from 'zod';
-import { type AuditAction, recordAudit } from '../audit/audit-log.ts';
 import { revokeOutstandingLinks } from '../auth/flows/reset-password/reset-link.ts';
+import { endUnfinishedSteps } from '../auth/unfinished-steps.ts';
 import type { Db } from '../db/connect.ts';
-import { account, pendingSignIn, session, siteGroup, siteUser } from '../db/schema.ts';
+import { account, session, siteGroup, siteUser } from '../db/schema.ts';
+import { type AdminContext, auditByAdmin, auditRefusal } from './admin-audit.ts';
 import { DirectoryError } from './directory-error.ts';
 import { emailAddress } from './email-address.ts';
+import { whyNotChangeEmail, whyNotPutInGroup } from './permission-rules.ts';
 import { addSiteUser, jobTitle, personName } from './site-users.ts';
 
 
 import { isUuid } from '../lib/is-uuid.ts';
 
 export { isUuid };
-
-/** The admin doing it, for the scope of every query and for the audit. */
-export interface AdminContext {
-  site: { id: string; slug: string; name: string };
-  siteUserId: string;
-  name: string;
-  ip: string | null;
-}
+export type { AdminContext };
 
 export interface ManagedUser {
   id: string;
@@ -78,12 +74,13 @@ export function groupsOfSite(db: Db, siteId: string): Promise<SiteGroupChoice[]>
     .orderBy(asc(siteGroup.name));
 }
 
-async function groupAtSite(db: Db, siteId: string, groupId: string): Promise<SiteGroupChoice | undefined> {
+async function groupAtSite(db: Db, siteId: string, groupId: string, lock?: 'share'): Promise<SiteGroupChoice | undefined> {
   if (!isUuid(groupId)) return undefined;
-  const [group] = await db
+  const query = db
     .select({ id: siteGroup.id, name: siteGroup.name, permissions: siteGroup.permissions })
     .from(siteGroup)
     .where(and(eq(siteGroup.id, groupId), eq(siteGroup.siteId, siteId)));
+  const [group] = lock ? await query.for(lock) : await query;
   return group;
 }
 
@@ -96,9 +93,16 @@ export const newUserForm = userDetailsForm.extend({ groupId: z.string() });
 export type UserField = 'fullName' | 'email' | 'jobTitle' | 'groupId';
 export type FieldErrors = Partial<Record<UserField, string>>;
 
-export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
+/** `forbidden`: refused by the rules on higher access (a 403), not for what was typed. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors; forbidden?: true };
 
 const refused = (field: UserField, message: string) => ({ ok: false as const, errors: { [field]: message } });
+
+/** The rules refused it: audited (in the caller's transaction), and said on the form. */
+async function forbidden(db: Db, admin: AdminContext, field: UserField, refusal: { what: string; why: string }, target?: { id: string; fullName: string }) {
+  await auditRefusal(db, admin, refusal, target);
+  return { ...refused(field, refusal.why), forbidden: true as const };
+}
 
 /** The form's fields, a missing one as empty (so that its message is "Enter a name", not a type error). */
 function typed(input: Record<string, string | undefined>): Record<UserField, string> {
@@ -131,17 +135,6 @@ async function emailTaken(db: Db, siteId: string, email: string, exceptId?: stri
   return clash !== undefined;
 }
 
-function audit(db: Db, admin: AdminContext, action: AuditAction, target: { id: string; fullName: string }, detail: Record<string, string | number | boolean | null>) {
-  return recordAudit(db, {
-    siteId: admin.site.id,
-    actor: { siteUserId: admin.siteUserId, name: admin.name },
-    action,
-    target: { siteUserId: target.id, name: target.fullName },
-    detail,
-    ip: admin.ip,
-  });
-}
-
 /**
  * A new user at the admin's site with an Identity account and no password: they set one
  * through the first-time link on the school's sign-in page.
@@ -158,6 +151,9 @@ export async function addUserAtSite(db: Db, admin: AdminContext, input: Record<s
   const u = parsed.data;
   try {
     return await db.transaction(async (tx) => {
+      // Shared: the group's permissions cannot change until this user is in it.
+      const why = whyNotPutInGroup(admin, (await groupAtSite(tx, admin.site.id, group.id, 'share')) ?? group);
+      if (why) return forbidden(tx, admin, 'groupId', { what: `Adding ${u.fullName} to ${group.name}`, why });
       if (await emailTaken(tx, admin.site.id, u.email)) return alreadyAUser(u.email, admin);
       const created = await addSiteUser(tx, {
         site: admin.site.slug,
@@ -166,7 +162,7 @@ export async function addUserAtSite(db: Db, admin: AdminContext, input: Record<s
         groupName: group.name,
         ...(u.jobTitle ? { jobTitle: u.jobTitle } : {}),
       });
-      await audit(tx, admin, 'user_added', created, { email: u.email, group: group.name, job_title: u.jobTitle });
+      await auditByAdmin(tx, admin, 'user_added', { email: u.email, group: group.name, job_title: u.jobTitle }, created);
       return { ok: true as const, value: { id: created.id, fullName: created.fullName } };
     });
   } catch (err) {
@@ -212,6 +208,10 @@ export async function changeUserDetails(
   if (changed.length === 0) return { ok: true, value: { changed } };
   try {
     return await db.transaction(async (tx) => {
+      if (emailChanged) {
+        const why = whyNotChangeEmail(admin, await lockedGroupOf(tx, admin, target));
+        if (why) return forbidden(tx, admin, 'email', { what: `Changing the email address of ${target.fullName}`, why }, target);
+      }
       if (emailChanged && (await emailTaken(tx, admin.site.id, next.email, target.id))) return alreadyAUser(next.email, admin);
       await tx
         .update(siteUser)
@@ -221,7 +221,7 @@ export async function changeUserDetails(
         await tx.update(account).set({ email: next.email }).where(and(eq(account.id, target.accountId), eq(account.kind, 'identity')));
         await revokeOutstandingLinks(tx, target.accountId);
       }
-      await audit(tx, admin, 'user_details_changed', { id: target.id, fullName: next.fullName }, detail);
+      await auditByAdmin(tx, admin, 'user_details_changed', detail, { id: target.id, fullName: next.fullName });
       return { ok: true as const, value: { changed } };
     });
   } catch (err) {
@@ -230,28 +230,49 @@ export async function changeUserDetails(
   }
 }
 
+/**
+ * The user's group as it is now, their row locked until the transaction ends: the rules judge
+ * this change against what is there, not what a page showed earlier.
+ */
+async function lockedGroupOf(tx: Db, admin: AdminContext, target: ManagedUser): Promise<SiteGroupChoice> {
+  const [row] = await tx
+    .select({ id: siteGroup.id, name: siteGroup.name, permissions: siteGroup.permissions })
+    .from(siteUser)
+    .innerJoin(siteGroup, eq(siteGroup.id, siteUser.groupId))
+    .where(and(eq(siteUser.id, target.id), eq(siteUser.siteId, admin.site.id)))
+    .for('update', { of: siteUser });
+  if (!row) throw new Error(`site user ${target.id} is gone`); // site users are never deleted
+  return row;
+}
+
 /** Another of the site's groups. Access is read on every request, so it applies at the user's next one. */
 export async function changeUserGroup(db: Db, admin: AdminContext, target: ManagedUser, groupId: string): Promise<Outcome<{ changed: boolean }>> {
-  const group = await groupAtSite(db, admin.site.id, groupId);
-  if (!group) return refused('groupId', "Choose one of this school's groups");
-  if (group.id === target.groupId) return { ok: true, value: { changed: false } };
-  // As on the Groups tab: an admin cannot lock themselves out of the Admin area.
-  if (target.id === admin.siteUserId && !group.permissions.includes('admin')) {
-    return refused('groupId', `${group.name} does not include the Admin area, so you cannot move yourself there: ask another admin.`);
-  }
-  await db.transaction(async (tx) => {
+  const self = target.id === admin.siteUserId;
+  return db.transaction(async (tx) => {
+    const from = await lockedGroupOf(tx, admin, target);
+    // Shared: the group's permissions cannot change until this move is done.
+    const group = await groupAtSite(tx, admin.site.id, groupId, 'share');
+    if (!group) return refused('groupId', "Choose one of this school's groups");
+    if (group.id === from.id) return { ok: true as const, value: { changed: false } };
+    // As on the Groups tab: an admin cannot lock themselves out of the Admin area.
+    if (self && !group.permissions.includes('admin')) {
+      return refused('groupId', `${group.name} does not include the Admin area, so you cannot move yourself there: ask another admin.`);
+    }
+    const why = whyNotPutInGroup(admin, group, from, self);
+    if (why) return forbidden(tx, admin, 'groupId', { what: `Moving ${target.fullName} from ${from.name} to ${group.name}`, why }, target);
     await tx.update(siteUser).set({ groupId: group.id }).where(and(eq(siteUser.id, target.id), eq(siteUser.siteId, admin.site.id)));
-    await audit(tx, admin, 'user_group_changed', target, { group_from: target.groupName, group_to: group.name });
+    await auditByAdmin(tx, admin, 'user_group_changed', { group_from: from.name, group_to: group.name }, target);
+    return { ok: true as const, value: { changed: true } };
   });
-  return { ok: true, value: { changed: true } };
 }
 
 export type StatusOutcome = { ok: true; changed: boolean; sessionsEnded: number } | { ok: false; message: string };
 
 /**
  * Disabling ends at once every session of the user's account at this site (an SSO account's
- * sessions at its other schools are theirs to keep) and any sign-in waiting for its second
- * factor here; sign-in refuses a disabled site user until they are enabled again.
+ * sessions at its other schools are theirs to keep) and whatever was half-done here (a sign-in
+ * waiting for its second factor, ceremonies); sign-in refuses a disabled site user until they
+ * are enabled again.
  */
 export async function setUserStatus(db: Db, admin: AdminContext, target: ManagedUser, status: 'active' | 'disabled'): Promise<StatusOutcome> {
   if (status === 'disabled' && target.id === admin.siteUserId) {
@@ -261,16 +282,16 @@ export async function setUserStatus(db: Db, admin: AdminContext, target: Managed
   return db.transaction(async (tx) => {
     await tx.update(siteUser).set({ status }).where(and(eq(siteUser.id, target.id), eq(siteUser.siteId, admin.site.id)));
     if (status === 'active') {
-      await audit(tx, admin, 'user_enabled', target, {});
+      await auditByAdmin(tx, admin, 'user_enabled', {}, target);
       return { ok: true as const, changed: true, sessionsEnded: 0 };
     }
+    await endUnfinishedSteps(tx, target.accountId, admin.site.id);
     const ended = await tx
       .update(session)
       .set({ endedAt: new Date(), endReason: 'user_disabled' })
       .where(and(eq(session.accountId, target.accountId), eq(session.siteId, admin.site.id), isNull(session.endedAt)))
       .returning({ id: session.id });
-    await tx.delete(pendingSignIn).where(and(eq(pendingSignIn.siteUserId, target.id), eq(pendingSignIn.siteId, admin.site.id)));
-    await audit(tx, admin, 'user_disabled', target, { sessions_ended: ended.length });
+    await auditByAdmin(tx, admin, 'user_disabled', { sessions_ended: ended.length }, target);
     return { ok: true as const, changed: true, sessionsEnded: ended.length };
   });
 }

@@ -14,6 +14,7 @@ export const SECURITY_EVENTS = {
   site_switch: 'Switched school',
   session_revoked: 'Signed out a session',
   sessions_revoked_others: 'Signed out of all other sessions',
+  other_sessions_ended: 'Other sessions signed out: a two-factor device was added',
   session_expired: 'Session timed out',
   password_rehashed: 'Password storage upgraded',
   password_reset_requested: 'Password link requested',

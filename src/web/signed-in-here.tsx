@@ -2,6 +2,7 @@
 // schools, they are offered the switch; otherwise they go to this site's sign-in page.
 import { and, eq } from 'drizzle-orm';
 import type { Context } from 'hono';
+import { type DeviceChangeGate, deviceChangeGate } from '../auth/flows/device-change-gate.ts';
 import { hasDevice } from '../auth/flows/second-factor/second-factors-of.ts';
 import { authenticatedRecently, type SignedIn } from '../auth/sessions.ts';
 import { siteUser } from '../db/schema.ts';
@@ -27,12 +28,23 @@ export function safeNext(siteSlug: string, next: string | undefined, fallback = 
 }
 
 /**
- * Adding or removing a device needs a sign-in or elevation in the last 15 minutes: otherwise
- * the person confirms it's them first, and comes back to `next`.
+ * An admin removing a user's devices needs a sign-in or elevation in the last 15 minutes:
+ * otherwise the admin confirms it's them first, and comes back to `next`.
  */
 export function needsRecentAuthentication(c: Context<AppEnv>, signedIn: SignedIn, next: string): Response | undefined {
-  if (authenticatedRecently(signedIn)) return undefined;
-  return c.redirect(`/${signedIn.site.slug}/account/confirm?next=${encodeURIComponent(next)}`, 303);
+  return authenticatedRecently(signedIn) ? undefined : gateRedirect(c, signedIn, 'confirm', next);
+}
+
+/** Where the device-change gate sends the person first (Elevate Your Access, or "Confirm it's you"), to come back to `next`. */
+export function gateRedirect(c: Context<AppEnv>, signedIn: SignedIn, gate: Exclude<DeviceChangeGate, 'allowed'>, next: string): Response {
+  const step = gate === 'elevate' ? 'elevate' : 'account/confirm';
+  return c.redirect(`/${signedIn.site.slug}/${step}?next=${encodeURIComponent(next)}`, 303);
+}
+
+/** Before a page that changes the person's own devices: the device-change gate, on what the account has now. */
+export async function needsDeviceChangeGate(c: Context<AppEnv>, signedIn: SignedIn, next: string): Promise<Response | undefined> {
+  const gate = deviceChangeGate(signedIn, await hasDevice(c.var.services.db, signedIn.account.id));
+  return gate === 'allowed' ? undefined : gateRedirect(c, signedIn, gate, next);
 }
 
 /** The signed-in person at this site, or the response to send instead. */

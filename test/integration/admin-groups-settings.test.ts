@@ -1,10 +1,16 @@
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvent, site, siteGroup } from '../../src/db/schema.ts';
+import { PERMISSIONS, type Permission } from '../../src/directory/permissions.ts';
 import { fullAccessSession } from '../support/admin-session.ts';
 import { Client, text } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { PASSWORD, seedSchools, startTestGatehouse, type TestGatehouse } from '../support/test-gatehouse.ts';
+
+const OFFICE: Permission[] = ['record_concern', 'own_account', 'admin'];
+/** Every permission but these, sorted (the Admin group has them all). */
+const ALL_BUT = (...left: Permission[]) => (Object.keys(PERMISSIONS) as Permission[]).filter((p) => !left.includes(p)).sort();
+const permissionsOf = (list: readonly string[]): Array<[string, string]> => list.map((p) => ['permissions', p]);
 
 describe.each(await databaseKinds())('Admin > Groups and Settings (%s database)', (kind) => {
   let g: TestGatehouse;
@@ -21,6 +27,31 @@ describe.each(await databaseKinds())('Admin > Groups and Settings (%s database)'
       .innerJoin(site, eq(site.id, siteGroup.siteId))
       .where(and(eq(site.slug, siteSlug), eq(siteGroup.name, name)));
     return row!.id;
+  }
+
+  async function siteIdOf(slug: string) {
+    const [row] = await g.services.db.select({ id: site.id }).from(site).where(eq(site.slug, slug));
+    return row!.id;
+  }
+
+  async function permissionsOfGroup(id: string) {
+    const [row] = await g.services.db.select({ permissions: siteGroup.permissions }).from(siteGroup).where(eq(siteGroup.id, id));
+    return [...row!.permissions].sort();
+  }
+
+  async function lastAudit() {
+    const [row] = await g.services.db.select().from(auditEvent).orderBy(desc(auditEvent.id)).limit(1);
+    return row!;
+  }
+
+  let groups = 0;
+
+  /** An admin in a group of their own with the Admin area but not the key-holder permission, in a full-access session. */
+  async function officeAdmin() {
+    const groupName = `Office Admin ${++groups}`;
+    const [group] = await g.services.db.insert(siteGroup).values({ siteId: await siteIdOf('north'), name: groupName, permissions: [...OFFICE] }).returning();
+    const person = await fullAccessSession(g, { group: groupName });
+    return { ...person, groupId: group!.id, groupName };
   }
 
   async function post(client: Client, path: string, fields: Array<[string, string]>) {
@@ -63,9 +94,70 @@ describe.each(await databaseKinds())('Admin > Groups and Settings (%s database)'
     expect((await post(client, '/north/admin/groups', [['name', 'teachers']])).status).toBe(400);
     expect((await post(client, '/north/admin/groups', [['name', '   ']])).status).toBe(400);
     const admins = await groupId('north', 'Admin');
-    const res = await post(client, `/north/admin/groups/${admins}`, [['name', 'Admin'], ['permissions', 'record_concern']]);
-    expect(res.status).toBe(400);
-    expect(text(res.html)).toContain('You cannot remove the Admin area from your own group');
+    const res = await post(client, `/north/admin/groups/${admins}`, [['name', 'Admin'], ...permissionsOf(ALL_BUT('admin'))]);
+    expect(res.status).toBe(403);
+    expect(text(res.html)).toContain("You cannot change your own group's higher access (Admin area)");
+    expect(await permissionsOfGroup(admins)).toEqual(ALL_BUT());
+  });
+
+  it('refuses an admin who is not a key holder the key-holder permission for their own group (403, audited), so they still cannot remove anyone’s devices', async () => {
+    const office = await officeAdmin();
+    const res = await post(office.client, `/north/admin/groups/${office.groupId}`, [['name', office.groupName], ...permissionsOf([...OFFICE, 'admin_key_holder'])]);
+    expect(res.status).toBe(403);
+    expect(text(res.html)).toContain('Only an Admin key holder can grant or take away the Admin key holder permission');
+    expect(await permissionsOfGroup(office.groupId)).toEqual([...OFFICE].sort());
+    expect(await lastAudit()).toMatchObject({
+      action: 'change_refused',
+      actorSiteUserId: office.siteUserId,
+      detail: { refused: `Changing the permissions of ${office.groupName}`, why: 'Only an Admin key holder can grant or take away the Admin key holder permission.' },
+    });
+    const teacher = await fullAccessSession(g, { group: 'Teachers' });
+    await office.client.get(`/north/admin/users/${teacher.siteUserId}/security-keys`);
+    expect((await office.client.post(`/north/admin/users/${teacher.siteUserId}/security-keys`, { confirm: 'yes' })).status).toBe(403);
+  });
+
+  it('refuses an admin who is not a key holder a new group with the key-holder permission, or taking it from another group (403, audited)', async () => {
+    const office = await officeAdmin();
+    const created = await post(office.client, '/north/admin/groups', [['name', 'Shadow Keys'], ...permissionsOf([...OFFICE, 'admin_key_holder'])]);
+    expect(created.status).toBe(403);
+    expect(text(created.html)).toContain('Only an Admin key holder can grant or take away the Admin key holder permission');
+    expect(await g.services.db.select().from(siteGroup).where(eq(siteGroup.name, 'Shadow Keys'))).toHaveLength(0);
+    expect(await lastAudit()).toMatchObject({ action: 'change_refused', detail: { refused: 'Creating the group Shadow Keys' } });
+
+    const admins = await groupId('north', 'Admin');
+    const taken = await post(office.client, `/north/admin/groups/${admins}`, [['name', 'Admin'], ...permissionsOf(ALL_BUT('admin_key_holder'))]);
+    expect(taken.status).toBe(403);
+    expect(await permissionsOfGroup(admins)).toEqual(ALL_BUT());
+    expect(await lastAudit()).toMatchObject({ action: 'change_refused', detail: { refused: 'Changing the permissions of Admin' } });
+  });
+
+  it("refuses even a key holder a change to their own group's higher access, and allows its name and basic permissions", async () => {
+    const north = await siteIdOf('north');
+    const deputies = `Deputies ${++groups}`;
+    const [group] = await g.services.db.insert(siteGroup).values({ siteId: north, name: deputies, permissions: ALL_BUT('reporting') }).returning();
+    const { client, siteUserId } = await fullAccessSession(g, { group: deputies });
+    const res = await post(client, `/north/admin/groups/${group!.id}`, [['name', deputies], ...permissionsOf(ALL_BUT())]);
+    expect(res.status).toBe(403);
+    expect(text(res.html)).toContain("You cannot change your own group's higher access (Reporting)");
+    expect(await permissionsOfGroup(group!.id)).toEqual(ALL_BUT('reporting'));
+    expect(await lastAudit()).toMatchObject({ action: 'change_refused', actorSiteUserId: siteUserId, detail: { refused: `Changing the permissions of ${deputies}` } });
+
+    const renamed = await post(client, `/north/admin/groups/${group!.id}`, [['name', `${deputies} renamed`], ...permissionsOf(ALL_BUT('reporting', 'record_concern'))]);
+    expect(renamed.location).toBe('/north/admin/groups?done=saved');
+    expect(await permissionsOfGroup(group!.id)).toEqual(ALL_BUT('reporting', 'record_concern'));
+  });
+
+  it("lets a key holder give another group the key-holder permission and take it away, each audited with the change", async () => {
+    const { client } = await fullAccessSession(g);
+    const dsl = await groupId('north', 'DSL');
+    const before = await permissionsOfGroup(dsl);
+    const given = await post(client, `/north/admin/groups/${dsl}`, [['name', 'DSL'], ...permissionsOf([...before, 'admin_key_holder'])]);
+    expect(given.location).toBe('/north/admin/groups?done=saved');
+    expect(await permissionsOfGroup(dsl)).toEqual([...before, 'admin_key_holder'].sort());
+    expect(await lastAudit()).toMatchObject({ action: 'group_permissions_changed', detail: { group: 'DSL', to: [...before, 'admin_key_holder'].sort().join(' ') } });
+    const taken = await post(client, `/north/admin/groups/${dsl}`, [['name', 'DSL'], ...permissionsOf(before)]);
+    expect(taken.location).toBe('/north/admin/groups?done=saved');
+    expect(await permissionsOfGroup(dsl)).toEqual(before);
   });
 
   it("cannot touch another school's group, whatever id is sent", async () => {

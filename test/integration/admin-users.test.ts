@@ -360,6 +360,76 @@ describe.each(await databaseKinds())('Admin > Users and profiles (%s database)',
     expect(me!.groupId).toBe(await groupId('north', 'Admin'));
   });
 
+  /** A group at North with the Admin area but not the key-holder permission, and an admin in it with full access. */
+  async function officeAdmin(extra: string[] = []) {
+    const name = `Office ${++people}`;
+    await g.services.db.insert(siteGroup).values({ siteId: await siteIdOf('north'), name, permissions: ['record_concern', 'own_account', 'admin', ...extra] });
+    const person = await fullAccessSession(g, { group: name });
+    return { ...person, groupId: await groupId('north', name), groupName: name };
+  }
+
+  it('refuses an admin who is not a key holder moving anyone, themselves included, into or out of a group with the key-holder permission (403, audited)', async () => {
+    const office = await officeAdmin();
+    const admins = await groupId('north', 'Admin');
+    for (const [who, to] of [[office.siteUserId, admins], [(await newPerson()).id, admins], [(await newPerson({ group: 'Admin' })).id, await groupId('north', 'Teachers')]] as const) {
+      const [before] = await g.services.db.select({ groupId: siteUser.groupId }).from(siteUser).where(eq(siteUser.id, who));
+      await office.client.get(`/north/admin/users/${who}/permissions`);
+      const res = await office.client.post(`/north/admin/users/${who}/permissions`, { groupId: to });
+      expect(res.status).toBe(403);
+      expect(text(res.html)).toContain('Only an Admin key holder can move someone into or out of Admin: it has the Admin key holder permission.');
+      const [after] = await g.services.db.select({ groupId: siteUser.groupId }).from(siteUser).where(eq(siteUser.id, who));
+      expect(after!.groupId).toBe(before!.groupId);
+      expect(await lastAudit('north')).toMatchObject({
+        action: 'change_refused',
+        actorSiteUserId: office.siteUserId,
+        targetSiteUserId: who,
+        detail: { why: 'Only an Admin key holder can move someone into or out of Admin: it has the Admin key holder permission.' },
+      });
+    }
+  });
+
+  it("refuses an admin who is not a key holder adding a user to a group with the key-holder permission, or changing the email address of someone in one (403, audited)", async () => {
+    const office = await officeAdmin();
+    await office.client.get('/north/admin/users/new');
+    const added = await office.client.post('/north/admin/users/new', { fullName: 'Puppet Person', email: 'puppet@elsewhere.example', jobTitle: '', groupId: await groupId('north', 'Admin') });
+    expect(added.status).toBe(403);
+    expect(text(added.html)).toContain('Only an Admin key holder can add someone to Admin: it has the Admin key holder permission.');
+    expect(added.html).toContain('value="puppet@elsewhere.example"');
+    expect(await g.services.db.select().from(siteUser).where(eq(siteUser.email, 'puppet@elsewhere.example'))).toHaveLength(0);
+    expect(await lastAudit('north')).toMatchObject({ action: 'change_refused', actorSiteUserId: office.siteUserId, detail: { refused: 'Adding Puppet Person to Admin' } });
+
+    const keyHolder = await newPerson({ group: 'Admin' });
+    await office.client.get(`/north/admin/users/${keyHolder.id}`);
+    const changed = await office.client.post(`/north/admin/users/${keyHolder.id}`, { fullName: keyHolder.fullName, email: 'mine@elsewhere.example', jobTitle: 'Teacher' });
+    expect(changed.status).toBe(403);
+    expect(text(changed.html)).toContain('Only an Admin key holder can change the email address of someone in Admin');
+    const [still] = await g.services.db.select().from(account).where(eq(account.id, keyHolder.accountId));
+    expect(still!.email).toBe(keyHolder.email);
+    expect(await lastAudit('north')).toMatchObject({ action: 'change_refused', targetSiteUserId: keyHolder.id, detail: { refused: `Changing the email address of ${keyHolder.fullName}` } });
+    // Their other details, and a teacher's email, are any admin's to change.
+    const renamed = await office.client.post(`/north/admin/users/${keyHolder.id}`, { fullName: 'Renamed Keyholder', email: keyHolder.email, jobTitle: 'Teacher' });
+    expect(renamed.location).toBe(`/north/admin/users/${keyHolder.id}?done=saved`);
+    const teacher = await newPerson();
+    const moved = await office.client.post(`/north/admin/users/${teacher.id}`, { fullName: teacher.fullName, email: `new.${teacher.email}`, jobTitle: 'Teacher' });
+    expect(moved.location).toBe(`/north/admin/users/${teacher.id}?done=saved`);
+  });
+
+  it('refuses anyone moving themselves into a group with higher access their own group lacks (403, audited), and allows a move to less', async () => {
+    const office = await officeAdmin();
+    const richer = await officeAdmin(['reporting', 'view_concerns']);
+    await office.client.get(`/north/admin/users/${office.siteUserId}/permissions`);
+    const res = await office.client.post(`/north/admin/users/${office.siteUserId}/permissions`, { groupId: richer.groupId });
+    expect(res.status).toBe(403);
+    expect(text(res.html)).toContain(`${richer.groupName} has higher access than your own group (View concerns about students, Reporting), so you cannot move yourself there: ask another admin.`);
+    const [me] = await g.services.db.select().from(siteUser).where(eq(siteUser.id, office.siteUserId));
+    expect(me!.groupId).toBe(office.groupId);
+    expect(await lastAudit('north')).toMatchObject({ action: 'change_refused', targetSiteUserId: office.siteUserId, detail: { refused: `Moving ${me!.fullName} from ${office.groupName} to ${richer.groupName}` } });
+
+    await richer.client.get(`/north/admin/users/${richer.siteUserId}/permissions`);
+    const down = await richer.client.post(`/north/admin/users/${richer.siteUserId}/permissions`, { groupId: office.groupId });
+    expect(down.location).toBe(`/north/admin/users/${richer.siteUserId}/permissions?done=group`);
+  });
+
   it('an admin cannot disable themselves', async () => {
     const page = await admin.client.get(`/north/admin/users/${admin.siteUserId}`);
     expect(page.html).not.toContain('/disable"');

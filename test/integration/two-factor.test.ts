@@ -164,9 +164,16 @@ describe.each(await databaseKinds())('two-factor sign-in and elevation (%s datab
     expect(text(refused.html)).toContain('That recovery code is not right, or has already been used.');
   });
 
-  it('asks to confirm it is you (password, then code) before adding a device when the last sign-in is older than 15 minutes', async () => {
+  /** Elevate Your Access with the app's next code (the enrolment used this step's). */
+  async function elevate(client: Client, secret: string) {
+    await client.get('/north/elevate');
+    expect((await client.post('/north/elevate', { method: 'totp', code: totp(secret, Date.now() + 30_000), next: '/north/' })).location).toBe('/north/');
+  }
+
+  it('asks a full-access session whose second factor is older than 15 minutes to confirm it is you (password, then second factor) before adding a device', async () => {
     const { client } = await newAdmin();
-    const { secret } = await enrolApp(client);
+    const { secret, codes } = await enrolApp(client);
+    await elevate(client, secret);
     const token = client.sessionCookie()!;
     await g.services.db.update(session).set({ authenticatedAt: new Date(Date.now() - 16 * 60_000) }).where(eq(session.tokenHash, hashSessionToken(token)));
     const gate = await client.get('/north/account/security-keys/authenticator/new');
@@ -176,14 +183,15 @@ describe.each(await databaseKinds())('two-factor sign-in and elevation (%s datab
     const pw = await client.post('/north/account/confirm', { password: PASSWORD, next: '/north/account/security-keys/authenticator/new' });
     expect(pw.location).toBe('/north/elevate?next=%2Fnorth%2Faccount%2Fsecurity-keys%2Fauthenticator%2Fnew');
     await client.get(pw.location!);
-    const code = await client.post('/north/elevate', { method: 'totp', code: totp(secret, Date.now() + 30_000), next: '/north/account/security-keys/authenticator/new' });
+    const code = await client.post('/north/elevate', { method: 'recovery_code', code: codes[0]!, next: '/north/account/security-keys/authenticator/new' });
     expect(code.location).toBe('/north/account/security-keys/authenticator/new');
     expect((await client.get(code.location!)).status).toBe(200);
   });
 
   it('removing the last device drops the session to basic access and ends its recovery codes; the person is emailed', async () => {
     const { email, client } = await newAdmin();
-    await enrolApp(client);
+    const { secret } = await enrolApp(client);
+    await elevate(client, secret);
     const [acct] = await g.services.db.select().from(account).where(eq(account.email, email));
     const [phone] = await g.services.db.select().from(device).where(eq(device.accountId, acct!.id));
     await client.get('/north/account/security-keys');

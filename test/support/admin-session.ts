@@ -29,22 +29,35 @@ export async function enrolAuthenticatorApp(client: Client, site: string, name =
   return { secret, codes };
 }
 
-/**
- * A new person in `group` (default Admin) at `site`, signed in with a full-access session.
- * The enrolment used this 30-second step's code, so elevation uses the next step's.
- */
-export async function fullAccessSession(g: TestGatehouse, options: { site?: string; group?: string; fullName?: string; email?: string } = {}): Promise<AdminSession> {
+interface NewPerson {
+  site?: string;
+  group?: string;
+  fullName?: string;
+  email?: string;
+}
+
+/** A new person in `group` (default Admin) at `site` (default north) with the test password and no device. */
+export async function personWithPassword(g: TestGatehouse, options: NewPerson = {}) {
   const site = options.site ?? 'north';
   const n = ++people;
   const email = options.email ?? `admin${n}.${process.pid}@${site}.example`;
-  const { db } = g.services;
-  const created = await addSiteUser(db, {
+  const created = await addSiteUser(g.services.db, {
     site,
     email,
     fullName: options.fullName ?? `Admin Person${n}`,
     groupName: options.group ?? 'Admin',
     passwordHash: await g.services.passwords.hash(PASSWORD),
   });
+  return { email, siteUserId: created.id, accountId: created.accountId };
+}
+
+/**
+ * A new person in `group` (default Admin) at `site`, signed in with a full-access session.
+ * The enrolment used this 30-second step's code, so elevation uses the next step's.
+ */
+export async function fullAccessSession(g: TestGatehouse, options: NewPerson = {}): Promise<AdminSession> {
+  const site = options.site ?? 'north';
+  const { email, siteUserId: createdId } = await personWithPassword(g, options);
   const client = new Client(g.url);
   const signedIn = await client.signIn(site, email, PASSWORD);
   if (signedIn.location !== `/${site}/`) throw new Error(`sign-in answered ${signedIn.status} ${signedIn.location}`);
@@ -52,7 +65,7 @@ export async function fullAccessSession(g: TestGatehouse, options: { site?: stri
   await client.get(`/${site}/elevate`);
   const elevated = await client.post(`/${site}/elevate`, { method: 'totp', code: totp(secret, Date.now() + 30_000), next: `/${site}/` });
   if (elevated.location !== `/${site}/`) throw new Error(`elevation answered ${elevated.status}`);
-  return { client, email, siteUserId: created.id, secret };
+  return { client, email, siteUserId: createdId, secret };
 }
 
 /** The seeded person's site user id at a site (for tests that act on them). */

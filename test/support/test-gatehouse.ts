@@ -11,6 +11,7 @@ import { addSiteUser } from '../../src/directory/site-users.ts';
 import { addSite } from '../../src/directory/sites.ts';
 import { linkSso } from '../../src/directory/sso.ts';
 import { type DatabaseKind, freshDatabase } from './databases.ts';
+import { SmtpInbox } from './smtp-inbox.ts';
 
 export const TEST_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
 export const PASSWORD = 'a long enough test password';
@@ -72,4 +73,19 @@ export async function seedSchools(g: Running) {
     await addSiteUser(db, { site, email: 'lead@trust.example', fullName: 'Lee Lead', groupName: group });
   }
   await linkSso(db, { email: 'lead@trust.example', sites: ['north', 'south', 'vetting'], passwordHash: hash });
+}
+
+/** seedSchools' Gatehouse, its mail sent to a real SMTP server in the test (`inbox`); close() stops both. */
+export async function startSeededWithInbox(kind: DatabaseKind): Promise<TestGatehouse & { inbox: SmtpInbox }> {
+  const inbox = await SmtpInbox.start();
+  const g = await startTestGatehouse(kind, { env: { SMTP_URL: inbox.url, MAIL_POLL_MS: '200' } });
+  await seedSchools(g);
+  return {
+    ...g,
+    inbox,
+    async close() {
+      await g.close();
+      await inbox.close();
+    },
+  };
 }

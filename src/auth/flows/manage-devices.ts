@@ -1,4 +1,5 @@
-// The person's own devices: list, rename, remove; and new recovery codes.
+// The person's own devices: list, rename, remove; and new recovery codes. Removing and new
+// codes only when the device-change gate lets the session through (device-change-gate.ts).
 import { and, asc, eq, ne } from 'drizzle-orm';
 import { device, recoveryCode } from '../../db/schema.ts';
 import type { Db } from '../../db/connect.ts';
@@ -8,6 +9,9 @@ import type { Services } from '../../services.ts';
 import { replaceRecoveryCodes } from '../methods/recovery-codes/index.ts';
 import { deviceName } from '../methods/totp/index.ts';
 import { rotateSession, type SignedIn } from '../sessions.ts';
+import { beginDeviceChange, type DeviceChangeGate } from './device-change-gate.ts';
+import { forgetKnownBrowsers } from '../known-browsers.ts';
+import { endUnfinishedSteps } from '../unfinished-steps.ts';
 import { DEVICE_KIND_NAMES } from './enrol-device/after-device-added.ts';
 import { deviceRemovedEmail } from './second-factor/emails.ts';
 import { hasDevice } from './second-factor/second-factors-of.ts';
@@ -16,6 +20,9 @@ interface Client {
   ip: string;
   userAgent: string;
 }
+
+/** The gate said not yet: the person elevates, or confirms it's them, first. */
+export type NotNow = { notNow: Exclude<DeviceChangeGate, 'allowed'> };
 
 export function listDevices(db: Db, accountId: string) {
   return db
@@ -39,31 +46,45 @@ export async function renameDevice(services: Services, signedIn: SignedIn, devic
 }
 
 /**
- * Removes one of the person's devices (managed tokens stay: the vendor issued them). With the
- * last device gone, the session drops to basic access and the recovery codes go too: they
- * stand in for a device, and there is none.
+ * Removes one of the person's devices (managed tokens stay: the vendor issued them), in one
+ * transaction with what goes with it: anything half-done on the account ends (pending
+ * sign-ins, ceremonies, an unfinished "Confirm it's you"), and with the last device gone the
+ * session drops to basic access and the recovery codes go too: they stand in for a device,
+ * and there is none.
  */
-export async function removeDevice(services: Services, signedIn: SignedIn, deviceId: string, client: Client): Promise<{ removed: boolean; newToken?: string }> {
+export async function removeDevice(services: Services, signedIn: SignedIn, deviceId: string, client: Client): Promise<{ removed: boolean; newToken?: string } | NotNow> {
   const { db, log, keys, config } = services;
-  const [gone] = await db
-    .delete(device)
-    .where(and(eq(device.id, deviceId), eq(device.accountId, signedIn.account.id), ne(device.kind, 'managed_totp')))
-    .returning({ name: device.name, kind: device.kind });
-  if (!gone) return { removed: false };
-  await recordSecurityEvent(db, log, { accountId: signedIn.account.id, siteId: signedIn.site.id, event: 'device_removed', ...client, detail: { deviceId, name: gone.name } });
-  const loginUrl = `${config.publicUrl.origin}/${signedIn.site.slug}/login`;
-  const mail = deviceRemovedEmail({ siteName: signedIn.site.name, loginUrl, deviceName: gone.name, kind: DEVICE_KIND_NAMES[gone.kind] });
-  await enqueueMail(db, keys.encryption, { to: signedIn.account.email, kind: 'device_removed', ...mail });
-  services.mail.kick();
-  if (await hasDevice(db, signedIn.account.id)) return { removed: true };
-  await db.delete(recoveryCode).where(eq(recoveryCode.accountId, signedIn.account.id));
-  const newToken = signedIn.session.level === 'full' ? await rotateSession(db, signedIn.session.id, { level: 'basic', methods: ['password'] }) : undefined;
-  return { removed: true, ...(newToken ? { newToken } : {}) };
+  const result = await db.transaction(async (tx): Promise<{ removed: boolean; newToken?: string } | NotNow> => {
+    const { gate } = await beginDeviceChange(tx, signedIn);
+    if (gate !== 'allowed') return { notNow: gate };
+    const [gone] = await tx
+      .delete(device)
+      .where(and(eq(device.id, deviceId), eq(device.accountId, signedIn.account.id), ne(device.kind, 'managed_totp')))
+      .returning({ name: device.name, kind: device.kind });
+    if (!gone) return { removed: false };
+    await endUnfinishedSteps(tx, signedIn.account.id);
+    await forgetKnownBrowsers(tx, signedIn.account.id);
+    await recordSecurityEvent(tx, log, { accountId: signedIn.account.id, siteId: signedIn.site.id, event: 'device_removed', ...client, detail: { deviceId, name: gone.name } });
+    const loginUrl = `${config.publicUrl.origin}/${signedIn.site.slug}/login`;
+    const mail = deviceRemovedEmail({ siteName: signedIn.site.name, loginUrl, deviceName: gone.name, kind: DEVICE_KIND_NAMES[gone.kind] });
+    await enqueueMail(tx, keys.encryption, { to: signedIn.account.email, kind: 'device_removed', ...mail });
+    if (await hasDevice(tx, signedIn.account.id)) return { removed: true };
+    await tx.delete(recoveryCode).where(eq(recoveryCode.accountId, signedIn.account.id));
+    const newToken = signedIn.session.level === 'full' ? await rotateSession(tx, signedIn.session.id, { level: 'basic', methods: ['password'] }) : undefined;
+    return { removed: true, ...(newToken ? { newToken } : {}) };
+  });
+  if ('removed' in result && result.removed) services.mail.kick();
+  return result;
 }
 
-export async function regenerateRecoveryCodes(services: Services, signedIn: SignedIn, client: Client): Promise<string[] | undefined> {
-  if (!(await hasDevice(services.db, signedIn.account.id))) return undefined;
-  const codes = await replaceRecoveryCodes(services.db, services.keys.recoveryCodes, signedIn.account.id);
-  await recordSecurityEvent(services.db, services.log, { accountId: signedIn.account.id, siteId: signedIn.site.id, event: 'recovery_codes_regenerated', ...client });
-  return codes;
+/** New codes in place of the old; undefined when the account has no device for them to stand in for. */
+export async function regenerateRecoveryCodes(services: Services, signedIn: SignedIn, client: Client): Promise<string[] | undefined | NotNow> {
+  return services.db.transaction(async (tx) => {
+    const { gate, hadDevice } = await beginDeviceChange(tx, signedIn);
+    if (!hadDevice) return undefined;
+    if (gate !== 'allowed') return { notNow: gate };
+    const codes = await replaceRecoveryCodes(tx, services.keys.recoveryCodes, signedIn.account.id);
+    await recordSecurityEvent(tx, services.log, { accountId: signedIn.account.id, siteId: signedIn.site.id, event: 'recovery_codes_regenerated', ...client });
+    return codes;
+  });
 }

@@ -9,13 +9,16 @@ import { and, count, eq, isNull, ne } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { recordAudit } from '../../audit/audit-log.ts';
 import type { Db } from '../../db/connect.ts';
-import { account, device, pendingSignIn, recoveryCode, session, site, siteUser } from '../../db/schema.ts';
+import { account, device, recoveryCode, session, site, siteUser } from '../../db/schema.ts';
 import type { DbTransaction } from '../../db/transaction.ts';
 import { DirectoryError } from '../../directory/directory-error.ts';
 import { normaliseEmail } from '../../directory/email-address.ts';
 import type { Keys } from '../../lib/keys.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
+import { forgetKnownBrowsers } from '../known-browsers.ts';
+import { unlockSecondFactors } from '../throttle/index.ts';
+import { endUnfinishedSteps } from '../unfinished-steps.ts';
 import { devicesRemovedByAdminEmail, devicesRemovedBySupportEmail } from './remove-devices-emails.ts';
 
 /** What these flows need: the server passes its Services; the `gatehouse` command builds it from the same settings. */
@@ -38,7 +41,7 @@ export interface Removal {
   kept: number;
 }
 
-/** The account's removable devices, its recovery codes and pending sign-ins go; its sessions drop to basic access. */
+/** The account's removable devices, its recovery codes and anything half-done go; its sessions drop to basic access. */
 async function stripDevices(tx: DbTransaction, accountId: string): Promise<Removal> {
   // One change to the account's devices at a time (as enrolling takes the same lock).
   await tx.select({ id: account.id }).from(account).where(eq(account.id, accountId)).for('update');
@@ -49,8 +52,11 @@ async function stripDevices(tx: DbTransaction, accountId: string): Promise<Remov
   const [kept] = await tx.select({ n: count() }).from(device).where(eq(device.accountId, accountId));
   if (removed.length === 0) return { removed: 0, kept: kept?.n ?? 0 };
   await tx.delete(recoveryCode).where(eq(recoveryCode.accountId, accountId));
-  // A sign-in waiting for a second factor starts again, and becomes basic.
-  await tx.delete(pendingSignIn).where(eq(pendingSignIn.accountId, accountId));
+  // A sign-in waiting for a second factor starts again, and becomes basic; nothing begun with the old devices finishes.
+  await endUnfinishedSteps(tx, accountId);
+  // Its browsers start again as strangers to the throttle; a locked run of second-factor failures is over.
+  await forgetKnownBrowsers(tx, accountId);
+  await unlockSecondFactors(tx, accountId);
   // No new token: the sessions carry on, at basic access, from their next request.
   await tx.update(session).set({ level: 'basic', methods: ['password'] }).where(and(eq(session.accountId, accountId), isNull(session.endedAt)));
   return { removed: removed.length, kept: kept?.n ?? 0 };

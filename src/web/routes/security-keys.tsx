@@ -8,7 +8,7 @@ import type { SignedIn } from '../../auth/sessions.ts';
 import { SESSION_COOKIE, writeCookie } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
-import { needsRecentAuthentication, signedInHere } from '../signed-in-here.tsx';
+import { gateRedirect, needsDeviceChangeGate, signedInHere } from '../signed-in-here.tsx';
 import { errorPage } from '../views/error-page.tsx';
 import type { Chrome } from '../views/layout.tsx';
 import { render } from '../views/render.ts';
@@ -53,21 +53,20 @@ export const securityKeyRoutes = new Hono<AppEnv>()
   .get('/authenticator/new', async (c) => {
     const here = await signedInHere(c);
     if (here instanceof Response) return here;
-    const stale = needsRecentAuthentication(c, here.signedIn, `${base(here.signedIn)}/authenticator/new`);
-    if (stale) return stale;
+    const first = await needsDeviceChangeGate(c, here.signedIn, `${base(here.signedIn)}/authenticator/new`);
+    if (first) return first;
     const qr = await startAppEnrolment(c.var.services, here.signedIn);
     return render(c, <AddAuthenticatorPage chrome={here.chrome} action={`${base(here.signedIn)}/authenticator/new`} {...qr} />);
   })
   .post('/authenticator/new', async (c) => {
     const here = await signedInHere(c);
     if (here instanceof Response) return here;
-    const stale = needsRecentAuthentication(c, here.signedIn, `${base(here.signedIn)}/authenticator/new`);
-    if (stale) return stale;
     const form = await readForm(c);
     if (form instanceof Response) return form;
     const name = (form.name ?? '').slice(0, 200);
     const result = await finishAppEnrolment(c.var.services, here.signedIn, { name, code: (form.code ?? '').slice(0, 64) }, client(c));
     if (result.outcome === 'added') return added(c, here, 'app-added', result.recoveryCodes);
+    if (result.outcome === 'not_now') return gateRedirect(c, here.signedIn, result.gate, `${base(here.signedIn)}/authenticator/new`);
     const qr = await startAppEnrolment(c.var.services, here.signedIn);
     const page = { chrome: here.chrome, action: `${base(here.signedIn)}/authenticator/new`, ...qr, name };
     if (result.outcome === 'bad_name') return render(c, <AddAuthenticatorPage {...page} nameError={result.message} />, 400);
@@ -77,27 +76,25 @@ export const securityKeyRoutes = new Hono<AppEnv>()
   .get('/key/new', async (c) => {
     const here = await signedInHere(c);
     if (here instanceof Response) return here;
-    return needsRecentAuthentication(c, here.signedIn, `${base(here.signedIn)}/key/new`) ?? keyPage(c, here);
+    return (await needsDeviceChangeGate(c, here.signedIn, `${base(here.signedIn)}/key/new`)) ?? keyPage(c, here);
   })
   .post('/key/new', async (c) => {
     const here = await signedInHere(c);
     if (here instanceof Response) return here;
-    const stale = needsRecentAuthentication(c, here.signedIn, `${base(here.signedIn)}/key/new`);
-    if (stale) return stale;
     const form = await readForm(c);
     if (form instanceof Response) return form;
     const name = (form.name ?? '').slice(0, 200);
     const result = await finishKeyEnrolment(c.var.services, here.signedIn, { name, credential: (form.credential ?? '').slice(0, 16_384) }, client(c));
     if (result.outcome === 'added') return added(c, here, 'key-added', result.recoveryCodes);
+    if (result.outcome === 'not_now') return gateRedirect(c, here.signedIn, result.gate, `${base(here.signedIn)}/key/new`);
     return keyPage(c, here, name, result.message, 400);
   })
   .post('/recovery-codes', async (c) => {
     const here = await signedInHere(c);
     if (here instanceof Response) return here;
-    const stale = needsRecentAuthentication(c, here.signedIn, base(here.signedIn));
-    if (stale) return stale;
     const codes = await regenerateRecoveryCodes(c.var.services, here.signedIn, client(c));
     if (!codes) return errorPage(c, 400, 'No device yet', 'Recovery codes stand in for a two-factor device: add a device first.');
+    if ('notNow' in codes) return gateRedirect(c, here.signedIn, codes.notNow, base(here.signedIn));
     return render(c, <RecoveryCodesPage chrome={here.chrome} codes={codes} notice="Your old recovery codes no longer work." continueTo={base(here.signedIn)} />);
   })
   .post('/:id/rename', async (c) => {
@@ -115,11 +112,10 @@ export const securityKeyRoutes = new Hono<AppEnv>()
   .post('/:id/remove', async (c) => {
     const here = await signedInHere(c);
     if (here instanceof Response) return here;
-    const stale = needsRecentAuthentication(c, here.signedIn, base(here.signedIn));
-    if (stale) return stale;
     const id = c.req.param('id');
     const result = isUuid(id) ? await removeDevice(c.var.services, here.signedIn, id, client(c)) : { removed: false };
+    if ('notNow' in result) return gateRedirect(c, here.signedIn, result.notNow, base(here.signedIn));
     if (!result.removed) return errorPage(c, 404, 'Device not found', 'That device is not one of yours, has already been removed, or is a managed token.');
-    if ('newToken' in result && result.newToken) writeCookie(c, SESSION_COOKIE, result.newToken);
+    if (result.newToken) writeCookie(c, SESSION_COOKIE, result.newToken);
     return c.redirect(`${base(here.signedIn)}?done=removed`, 303);
   });

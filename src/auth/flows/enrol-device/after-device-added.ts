@@ -1,32 +1,32 @@
-// Whatever the kind of device: the security log, an email to the account, and for the
-// account's first device, its recovery codes (shown once).
+// Whatever the kind of device, in the transaction that saved it: every other session of the
+// account ends (one begun with the password alone, by someone who learned it, must not carry
+// on beside the new second factor), the security log, an email to the account (for its first
+// device, saying how to undo it), and for the first device its recovery codes (shown once).
+// The caller kicks the mail sender after the commit.
 import { enqueueMail } from '../../../mail/outbox.ts';
 import { recordSecurityEvent } from '../../../security-log/security-events.ts';
 import type { Services } from '../../../services.ts';
 import { countUnusedRecoveryCodes, replaceRecoveryCodes } from '../../methods/recovery-codes/index.ts';
-import type { SignedIn } from '../../sessions.ts';
+import { endOtherSessions, type SignedIn } from '../../sessions.ts';
 import { deviceAddedEmail } from '../second-factor/emails.ts';
 
 export const DEVICE_KIND_NAMES = { totp: 'Authenticator app', webauthn: 'Security key', managed_totp: 'Managed token' } as const;
 
 export async function afterDeviceAdded(
-  services: Services,
+  services: Pick<Services, 'db' | 'keys' | 'log' | 'config'>,
   signedIn: SignedIn,
-  added: { deviceId: string; name: string; kind: 'totp' | 'webauthn' },
+  added: { deviceId: string; name: string; kind: 'totp' | 'webauthn'; first: boolean },
   client: { ip: string; userAgent: string },
 ): Promise<{ recoveryCodes?: string[] }> {
   const { db, keys, log, config } = services;
-  await recordSecurityEvent(db, log, {
-    accountId: signedIn.account.id,
-    siteId: signedIn.site.id,
-    event: 'device_added',
-    ...client,
-    detail: { deviceId: added.deviceId, kind: added.kind, name: added.name },
-  });
+  const event = { accountId: signedIn.account.id, siteId: signedIn.site.id, ...client };
+  await recordSecurityEvent(db, log, { ...event, event: 'device_added', detail: { deviceId: added.deviceId, kind: added.kind, name: added.name } });
+  const ended = await endOtherSessions(db, signedIn.account.id, signedIn.session.id, 'device_added');
+  if (ended > 0) await recordSecurityEvent(db, log, { ...event, event: 'other_sessions_ended', detail: { reason: 'device_added', sessions_ended: ended } });
   const loginUrl = `${config.publicUrl.origin}/${signedIn.site.slug}/login`;
-  const mail = deviceAddedEmail({ siteName: signedIn.site.name, loginUrl, deviceName: added.name, kind: DEVICE_KIND_NAMES[added.kind] });
+  const first = added.first ? { first: { accountKind: signedIn.account.kind } } : {};
+  const mail = deviceAddedEmail({ siteName: signedIn.site.name, loginUrl, deviceName: added.name, kind: DEVICE_KIND_NAMES[added.kind], ...first });
   await enqueueMail(db, keys.encryption, { to: signedIn.account.email, kind: 'device_added', ...mail });
-  services.mail.kick();
   if ((await countUnusedRecoveryCodes(db, signedIn.account.id)) > 0) return {};
   return { recoveryCodes: await replaceRecoveryCodes(db, keys.recoveryCodes, signedIn.account.id) };
 }

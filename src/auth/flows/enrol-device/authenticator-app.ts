@@ -1,9 +1,11 @@
 // Adding an authenticator app: a secret shown as a QR code (and as text), kept server-side
-// while the person scans it, so that a wrong code keeps the same QR; saved only with a right code.
+// while the person scans it, so that a wrong code keeps the same QR; saved only with a right
+// code, and only by a session the device-change gate lets through (device-change-gate.ts).
 import { endCeremony, readCeremony, saveCeremony } from '../../ceremonies.ts';
 import { deviceName, enrolTotpDevice, formatSecretForTyping, newTotpSecret, totpQrDataUrl, totpUri } from '../../methods/totp/index.ts';
 import type { Services } from '../../../services.ts';
 import type { SignedIn } from '../../sessions.ts';
+import { beginDeviceChange, type DeviceChangeGate } from '../device-change-gate.ts';
 import { afterDeviceAdded } from './after-device-added.ts';
 
 const ENROLMENT_SECONDS = 15 * 60;
@@ -22,7 +24,8 @@ export type AppEnrolmentResult =
   | { outcome: 'added'; recoveryCodes?: string[] }
   | { outcome: 'bad_name'; message: string }
   | { outcome: 'wrong_code' }
-  | { outcome: 'expired' };
+  | { outcome: 'expired' }
+  | { outcome: 'not_now'; gate: Exclude<DeviceChangeGate, 'allowed'> };
 
 export async function finishAppEnrolment(
   services: Services,
@@ -33,11 +36,18 @@ export async function finishAppEnrolment(
   const { db, keys } = services;
   const name = deviceName.safeParse(input.name);
   if (!name.success) return { outcome: 'bad_name', message: name.error.issues[0]!.message };
-  const secret = await readCeremony(db, keys.encryption, signedIn.session.id, 'totp_enrolment');
-  if (!secret) return { outcome: 'expired' };
-  const saved = await enrolTotpDevice(db, keys.encryption, { accountId: signedIn.account.id, name: name.data, secret, code: input.code });
-  if (!saved.ok) return { outcome: 'wrong_code' };
-  await endCeremony(db, signedIn.session.id, 'totp_enrolment');
-  if (!saved.created) return { outcome: 'added' }; // the same form sent twice: one device, one email
-  return { outcome: 'added', ...(await afterDeviceAdded(services, signedIn, { deviceId: saved.deviceId, name: name.data, kind: 'totp' }, client)) };
+  const result = await db.transaction(async (tx): Promise<AppEnrolmentResult> => {
+    const change = await beginDeviceChange(tx, signedIn);
+    if (change.gate !== 'allowed') return { outcome: 'not_now', gate: change.gate };
+    const secret = await readCeremony(tx, keys.encryption, signedIn.session.id, 'totp_enrolment');
+    if (!secret) return { outcome: 'expired' };
+    const saved = await enrolTotpDevice(tx, keys.encryption, { accountId: signedIn.account.id, name: name.data, secret, code: input.code });
+    if (!saved.ok) return { outcome: 'wrong_code' };
+    await endCeremony(tx, signedIn.session.id, 'totp_enrolment');
+    if (!saved.created) return { outcome: 'added' }; // the same form sent twice: one device, one email
+    const added = { deviceId: saved.deviceId, name: name.data, kind: 'totp' as const, first: !change.hadDevice };
+    return { outcome: 'added', ...(await afterDeviceAdded({ ...services, db: tx }, signedIn, added, client)) };
+  });
+  if (result.outcome === 'added') services.mail.kick();
+  return result;
 }

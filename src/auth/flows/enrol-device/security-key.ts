@@ -1,8 +1,10 @@
-// Registering a security key (U2F or FIDO2) or passkey with WebAuthn.
+// Registering a security key (U2F or FIDO2) or passkey with WebAuthn: saved only by a session
+// the device-change gate lets through (device-change-gate.ts).
 import { deviceName } from '../../methods/totp/index.ts';
 import { finishKeyRegistration, relyingParty, startKeyRegistration } from '../../methods/webauthn/index.ts';
 import type { Services } from '../../../services.ts';
 import type { SignedIn } from '../../sessions.ts';
+import { beginDeviceChange, type DeviceChangeGate } from '../device-change-gate.ts';
 import { afterDeviceAdded } from './after-device-added.ts';
 
 export async function startKeyEnrolment(services: Services, signedIn: SignedIn): Promise<string> {
@@ -20,7 +22,8 @@ export async function startKeyEnrolment(services: Services, signedIn: SignedIn):
 export type KeyEnrolmentResult =
   | { outcome: 'added'; recoveryCodes?: string[] }
   | { outcome: 'bad_name'; message: string }
-  | { outcome: 'refused'; message: string };
+  | { outcome: 'refused'; message: string }
+  | { outcome: 'not_now'; gate: Exclude<DeviceChangeGate, 'allowed'> };
 
 export async function finishKeyEnrolment(
   services: Services,
@@ -31,21 +34,28 @@ export async function finishKeyEnrolment(
   const { db, keys, config } = services;
   const name = deviceName.safeParse(input.name);
   if (!name.success) return { outcome: 'bad_name', message: name.error.issues[0]!.message };
-  const saved = await finishKeyRegistration(db, keys.encryption, {
-    ownerId: signedIn.session.id,
-    accountId: signedIn.account.id,
-    name: name.data,
-    response: input.credential, // as sent: the method checks its size and shape before parsing
-    rp: relyingParty(config.publicUrl),
+  const result = await db.transaction(async (tx): Promise<KeyEnrolmentResult> => {
+    const change = await beginDeviceChange(tx, signedIn);
+    if (change.gate !== 'allowed') return { outcome: 'not_now', gate: change.gate };
+    const saved = await finishKeyRegistration(tx, keys.encryption, {
+      ownerId: signedIn.session.id,
+      accountId: signedIn.account.id,
+      name: name.data,
+      response: input.credential, // as sent: the method checks its size and shape before parsing
+      rp: relyingParty(config.publicUrl),
+    });
+    if (!saved.ok) {
+      const message =
+        saved.reason === 'already_registered'
+          ? 'That security key is already registered to your account.'
+          : saved.reason === 'malformed' && input.credential === ''
+            ? 'The security key did not answer. Press Start Registration and touch your key when asked.'
+            : 'The security key could not be registered. Press Start Registration and try again.';
+      return { outcome: 'refused', message };
+    }
+    const added = { deviceId: saved.deviceId, name: name.data, kind: 'webauthn' as const, first: !change.hadDevice };
+    return { outcome: 'added', ...(await afterDeviceAdded({ ...services, db: tx }, signedIn, added, client)) };
   });
-  if (!saved.ok) {
-    const message =
-      saved.reason === 'already_registered'
-        ? 'That security key is already registered to your account.'
-        : saved.reason === 'malformed' && input.credential === ''
-          ? 'The security key did not answer. Press Start Registration and touch your key when asked.'
-          : 'The security key could not be registered. Press Start Registration and try again.';
-    return { outcome: 'refused', message };
-  }
-  return { outcome: 'added', ...(await afterDeviceAdded(services, signedIn, { deviceId: saved.deviceId, name: name.data, kind: 'webauthn' }, client)) };
+  if (result.outcome === 'added') services.mail.kick();
+  return result;
 }

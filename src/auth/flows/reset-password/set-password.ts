@@ -1,7 +1,8 @@
 // Using a link: the person chooses a password. Checks in the order a person can act on:
 // the link still works -> the two fields match -> the policy -> not a recent password.
-// Then, in one transaction: the link is used up, the password set, every other link and
-// every session ended, and the "your password was changed" email queued.
+// Then, in one transaction: the link is used up, the password set, every other link, every
+// session and everything half-done (pending sign-ins, ceremonies, unfinished "Confirm it's
+// you") ended, and the "your password was changed" email queued.
 import { and, desc, eq, notInArray } from 'drizzle-orm';
 import type { Db } from '../../../db/connect.ts';
 import { account, passwordHistory } from '../../../db/schema.ts';
@@ -20,6 +21,7 @@ import {
 import { forgetKnownBrowsers } from '../../known-browsers.ts';
 import { endOtherSessions } from '../../sessions.ts';
 import { unlockSecondFactors } from '../../throttle/index.ts';
+import { endUnfinishedSteps } from '../../unfinished-steps.ts';
 import { passwordChangedEmail } from './emails.ts';
 import { type UsableLink, claimLink, findUsableLink, revokeOutstandingLinks } from './reset-link.ts';
 
@@ -85,6 +87,8 @@ export async function setPasswordWithLink(services: Services, p: NewPassword): P
       .limit(PASSWORD_HISTORY_SIZE);
     await tx.delete(passwordHistory).where(and(eq(passwordHistory.accountId, link.accountId), notInArray(passwordHistory.id, keep)));
     await revokeOutstandingLinks(tx, link.accountId, now);
+    // A second step begun with the old password must not finish with full access.
+    await endUnfinishedSteps(tx, link.accountId);
     await endOtherSessions(tx, link.accountId, null, 'password_changed');
     // Whoever had the old password had its browsers' standing, and may have locked its second factors.
     await forgetKnownBrowsers(tx, link.accountId);

@@ -2,63 +2,50 @@
 import { Hono, type Context } from 'hono';
 import { recordAudit } from '../../../audit/audit-log.ts';
 import { auditActor } from './audit-actor.ts';
-import { DirectoryError } from '../../../directory/directory-error.ts';
-import { createGroup, findGroup, groupName, listGroups, onlyPermissions, updateGroup } from '../../../directory/groups-admin.ts';
+import { createGroup, findGroup, type GroupOutcome, groupName, listGroups, onlyPermissions, updateGroup } from '../../../directory/groups-admin.ts';
+import type { Permission } from '../../../directory/permissions.ts';
 import { effectiveSettings, saveSiteSettings, siteSettingsForm } from '../../../directory/site-settings.ts';
 import type { AppEnv } from '../../env.ts';
 import { readForm, readFormList } from '../../form.ts';
 import { errorPage } from '../../views/error-page.tsx';
 import { GroupsPage, SettingsPage } from '../../views/admin-groups-settings.tsx';
 import { render } from '../../views/render.ts';
+import { adminContext } from './user-profile.tsx';
 
 
-async function groupsPage(c: Context<AppEnv>, extra: { notice?: string; error?: string } = {}, status: 200 | 400 = 200) {
+async function groupsPage(c: Context<AppEnv>, extra: { notice?: string; error?: string } = {}, status: 200 | 400 | 403 = 200) {
   const groups = await listGroups(c.var.services.db, c.var.admin.signedIn.site.id);
   return render(c, <GroupsPage chrome={c.var.admin.chrome} groups={groups} {...extra} />, status);
+}
+
+/** The group's name and permissions from its form, or the page saying what is wrong with them. */
+async function groupForm(c: Context<AppEnv>): Promise<{ name: string; permissions: Permission[] } | Response> {
+  const form = await readForm(c);
+  if (form instanceof Response) return form;
+  const name = groupName.safeParse(form.name ?? '');
+  if (!name.success) return groupsPage(c, { error: name.error.issues[0]!.message }, 400);
+  return { name: name.data, permissions: onlyPermissions(await readFormList(c, 'permissions')) };
+}
+
+/** Saved, or the page again with why not (the rules on higher access decide in the directory). */
+function saved(c: Context<AppEnv>, outcome: GroupOutcome) {
+  if (!outcome.ok) return groupsPage(c, { error: outcome.message }, outcome.status);
+  return c.redirect(`/${c.var.site.slug}/admin/groups?done=saved`, 303);
 }
 
 export const adminGroupRoutes = new Hono<AppEnv>()
   .get('/', (c) => groupsPage(c, c.req.query('done') === 'saved' ? { notice: 'The group has been saved.' } : {}))
   .post('/', async (c) => {
-    const form = await readForm(c);
+    const form = await groupForm(c);
     if (form instanceof Response) return form;
-    const name = groupName.safeParse(form.name ?? '');
-    if (!name.success) return groupsPage(c, { error: name.error.issues[0]!.message }, 400);
-    const permissions = onlyPermissions(await readFormList(c, 'permissions'));
-    try {
-      const group = await createGroup(c.var.services.db, c.var.admin.signedIn.site.id, name.data, permissions);
-      await recordAudit(c.var.services.db, { ...auditActor(c), action: 'group_created', detail: { group: group.name, permissions: permissions.join(' ') } });
-    } catch (err) {
-      if (err instanceof DirectoryError) return groupsPage(c, { error: err.message }, 400);
-      throw err;
-    }
-    return c.redirect(`/${c.var.site.slug}/admin/groups?done=saved`, 303);
+    return saved(c, await createGroup(c.var.services.db, adminContext(c), form.name, form.permissions));
   })
   .post('/:id', async (c) => {
-    const { db } = c.var.services;
-    const { signedIn } = c.var.admin;
-    const group = await findGroup(db, signedIn.site.id, c.req.param('id'));
+    const group = await findGroup(c.var.services.db, c.var.admin.signedIn.site.id, c.req.param('id'));
     if (!group) return errorPage(c, 404, 'Group not found', 'There is no such group at this school.');
-    const form = await readForm(c);
+    const form = await groupForm(c);
     if (form instanceof Response) return form;
-    const name = groupName.safeParse(form.name ?? '');
-    if (!name.success) return groupsPage(c, { error: name.error.issues[0]!.message }, 400);
-    const permissions = onlyPermissions(await readFormList(c, 'permissions'));
-    // An admin cannot lock themselves out of the Admin area.
-    if (group.id === signedIn.group.id && !permissions.includes('admin')) {
-      return groupsPage(c, { error: 'You cannot remove the Admin area from your own group: ask another admin.' }, 400);
-    }
-    try {
-      await updateGroup(db, signedIn.site.id, group.id, name.data, permissions);
-    } catch (err) {
-      if (err instanceof DirectoryError) return groupsPage(c, { error: err.message }, 400);
-      throw err;
-    }
-    if (name.data !== group.name) await recordAudit(db, { ...auditActor(c), action: 'group_renamed', detail: { from: group.name, to: name.data } });
-    const before = [...group.permissions].sort().join(' ');
-    const after = [...permissions].sort().join(' ');
-    if (before !== after) await recordAudit(db, { ...auditActor(c), action: 'group_permissions_changed', detail: { group: name.data, from: before, to: after } });
-    return c.redirect(`/${c.var.site.slug}/admin/groups?done=saved`, 303);
+    return saved(c, await updateGroup(c.var.services.db, adminContext(c), group.id, form.name, form.permissions));
   });
 
 export const adminSettingsRoutes = new Hono<AppEnv>()

@@ -3,6 +3,7 @@
 // the admin's site: another school's user is a 404 page, exactly like no user at all.
 // (Security keys and Security log are in user-security*.tsx.)
 import { Hono, type Context } from 'hono';
+import { effectivePermissions } from '../../../auth/access.ts';
 import {
   type AdminContext,
   changeUserDetails,
@@ -28,6 +29,8 @@ export function adminContext(c: Context<AppEnv>): AdminContext {
     site: { id: signedIn.site.id, slug: signedIn.site.slug, name: signedIn.site.name },
     siteUserId: signedIn.siteUser.id,
     name: signedIn.siteUser.fullName,
+    groupId: signedIn.group.id,
+    permissions: [...effectivePermissions(signedIn.group.permissions, signedIn.session.level)],
     ip: c.var.ip,
   };
 }
@@ -76,7 +79,7 @@ function detailsPage(
   c: Context<AppEnv>,
   user: ManagedUser,
   extra: { values?: UserFormValues; errors?: FieldErrors; statusError?: string } = {},
-  status: 200 | 400 = 200,
+  status: 200 | 400 | 403 = 200,
 ) {
   const { chrome, signedIn } = c.var.admin;
   return render(
@@ -86,9 +89,9 @@ function detailsPage(
   );
 }
 
-async function permissionsPage(c: Context<AppEnv>, user: ManagedUser, error?: string) {
+async function permissionsPage(c: Context<AppEnv>, user: ManagedUser, error?: string, status: 200 | 400 | 403 = error ? 400 : 200) {
   const groups = await groupsOfSite(c.var.services.db, c.var.admin.signedIn.site.id);
-  return render(c, <PermissionsPage chrome={c.var.admin.chrome} user={user} groups={groups} error={error} notice={notice(c, user)} />, error ? 400 : 200);
+  return render(c, <PermissionsPage chrome={c.var.admin.chrome} user={user} groups={groups} error={error} notice={notice(c, user)} />, status);
 }
 
 /** Disable or enable: the same steps, the other way round. */
@@ -115,7 +118,7 @@ export const adminUserProfileRoutes = new Hono<AppEnv>()
     forUserForm(c, async (user, form) => {
       // An SSO account's address cannot change here: its field is read-only, and refused if sent otherwise.
       const outcome = await changeUserDetails(c.var.services.db, adminContext(c), user, form);
-      if (!outcome.ok) return detailsPage(c, user, { values: typedUserFields(form), errors: outcome.errors }, 400);
+      if (!outcome.ok) return detailsPage(c, user, { values: typedUserFields(form), errors: outcome.errors }, outcome.forbidden ? 403 : 400);
       return c.redirect(`/${c.var.site.slug}/admin/users/${user.id}?done=${outcome.value.changed.length > 0 ? 'saved' : 'unchanged'}`, 303);
     }),
   )
@@ -123,7 +126,7 @@ export const adminUserProfileRoutes = new Hono<AppEnv>()
   .post('/:id/permissions', (c) =>
     forUserForm(c, async (user, form) => {
       const outcome = await changeUserGroup(c.var.services.db, adminContext(c), user, form.groupId ?? '');
-      if (!outcome.ok) return permissionsPage(c, user, outcome.errors.groupId);
+      if (!outcome.ok) return permissionsPage(c, user, outcome.errors.groupId, outcome.forbidden ? 403 : 400);
       return c.redirect(`/${c.var.site.slug}/admin/users/${user.id}/permissions${outcome.value.changed ? '?done=group' : ''}`, 303);
     }),
   )

@@ -36,7 +36,7 @@ export const adminUserRoutes = new Hono<AppEnv>()
     const added = await addUserAtSite(db, admin, form);
     if (!added.ok) {
       const groups = await groupsOfSite(db, admin.site.id);
-      return render(c, <AddUserPage chrome={c.var.admin.chrome} groups={groups} values={typedUserFields(form)} errors={added.errors} />, 400);
+      return render(c, <AddUserPage chrome={c.var.admin.chrome} groups={groups} values={typedUserFields(form)} errors={added.errors} />, added.forbidden ? 403 : 400);
     }
     return c.redirect(`/${admin.site.slug}/admin/users/${added.value.id}?done=added`, 303);
   })

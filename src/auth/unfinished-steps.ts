@@ -1,0 +1,27 @@
+// What was half-way through proving a second factor or changing devices: a sign-in waiting at
+// its second step, the ceremonies of that and of the account's sessions (a WebAuthn challenge,
+// an authenticator app's secret waiting for its code), and a half-done "Confirm it's you". A
+// password reset, a disabled user and removed devices end it all, so that nothing started
+// before can be finished after.
+import { and, eq, inArray, isNotNull, isNull, or } from 'drizzle-orm';
+import type { Db } from '../db/connect.ts';
+import { ceremony, pendingSignIn, session } from '../db/schema.ts';
+
+/**
+ * In the caller's transaction, before it ends any session: ceremonies are found by their
+ * owner (a session's or a pending sign-in's id). `siteId`: only what was started at that site.
+ */
+export async function endUnfinishedSteps(tx: Db, accountId: string, siteId?: string): Promise<void> {
+  const pendings = and(eq(pendingSignIn.accountId, accountId), siteId ? eq(pendingSignIn.siteId, siteId) : undefined);
+  const sessions = and(eq(session.accountId, accountId), isNull(session.endedAt), siteId ? eq(session.siteId, siteId) : undefined);
+  await tx
+    .delete(ceremony)
+    .where(
+      or(
+        inArray(ceremony.ownerId, tx.select({ id: pendingSignIn.id }).from(pendingSignIn).where(pendings)),
+        inArray(ceremony.ownerId, tx.select({ id: session.id }).from(session).where(sessions)),
+      ),
+    );
+  await tx.delete(pendingSignIn).where(pendings);
+  await tx.update(session).set({ passwordConfirmedAt: null }).where(and(sessions, isNotNull(session.passwordConfirmedAt)));
+}

@@ -1,0 +1,35 @@
+// The admin doing something, and the audit row that names them. Every admin action is
+// written with its audit row in one transaction, and so is every change the rules refuse.
+import { type AuditAction, recordAudit } from '../audit/audit-log.ts';
+import type { Db } from '../db/connect.ts';
+import type { Permission } from './permissions.ts';
+
+/** The admin doing it, for the scope of every query, the rules on higher access, and the audit. */
+export interface AdminContext {
+  site: { id: string; slug: string; name: string };
+  siteUserId: string;
+  name: string;
+  /** Their group at this site, and what it lets them do in this session. */
+  groupId: string;
+  permissions: readonly Permission[];
+  ip: string | null;
+}
+
+type Detail = Record<string, string | number | boolean | null>;
+
+export function auditByAdmin(db: Db, admin: AdminContext, action: AuditAction, detail: Detail, target?: { id: string; fullName: string }) {
+  return recordAudit(db, {
+    siteId: admin.site.id,
+    actor: { siteUserId: admin.siteUserId, name: admin.name },
+    action,
+    ...(target ? { target: { siteUserId: target.id, name: target.fullName } } : {}),
+    detail,
+    ip: admin.ip,
+  });
+}
+
+/** A change the rules refused: what was asked for and why not, in plain words. */
+export function auditRefusal(db: Db, admin: AdminContext, refused: { what: string; why: string } & Detail, target?: { id: string; fullName: string }) {
+  const { what, why, ...rest } = refused;
+  return auditByAdmin(db, admin, 'change_refused', { refused: what, why, ...rest }, target);
+}
