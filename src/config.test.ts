@@ -49,8 +49,23 @@ describe('settings', () => {
   });
 
   it('reads TRUST_PROXY as a number of hops', () => {
-    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxyHops).toBe(1);
-    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxyHops).toBe(2);
-    expect(loadConfig({}).trustProxyHops).toBe(0);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toEqual({ hops: 1 });
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toEqual({ hops: 2 });
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toEqual({ hops: 0 });
+    expect(loadConfig({}).trustProxy).toEqual({ hops: 0 });
   });
+
+  it('reads TRUST_PROXY as a list of proxy addresses and CIDR ranges, IPv4 and IPv6', () => {
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8,192.168.1.5,::1' }).trustProxy).toEqual({ proxies: ['10.0.0.0/8', '192.168.1.5', '::1'] });
+    expect(loadConfig({ TRUST_PROXY: ' 2001:db8::/32 , loopback' }).trustProxy).toEqual({ proxies: ['2001:db8::/32', 'loopback'] });
+  });
+
+  it.each(['10.0.0.0/33', '10.0.0.0/8,proxy.example', '300.1.2.3', '10.0.0.0/8,', '::1/129', '10.0.0.0/x'])(
+    'stops start-up naming TRUST_PROXY and the bad entry in %j',
+    (value) => {
+      const bad = value.split(',').map((e) => e.trim()).find((e) => !['10.0.0.0/8'].includes(e))!;
+      expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(ConfigError);
+      expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(`TRUST_PROXY has "${bad}", which is not a proxy address or CIDR range`);
+    },
+  );
 });

@@ -1,5 +1,6 @@
 // Every setting Gatehouse reads, its default and its validation, in one place.
 // A bad value stops start-up with one clear line per setting (see ConfigError).
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
 const bool = z
@@ -7,6 +8,32 @@ const bool = z
   .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Whose X-Forwarded-For is believed: none (hops 0), the nearest `hops` proxies, or the listed proxies. */
+export type TrustProxy = { hops: number } | { proxies: string[] };
+
+const TRUST_PROXY_FORMS = 'true, false, a number of proxies, or a comma-separated list of proxy addresses and CIDR ranges (10.0.0.0/8,192.168.1.5,::1)';
+
+/** An address or range proxy-addr understands (it also knows loopback, linklocal and uniquelocal). */
+function isProxyEntry(entry: string): boolean {
+  try {
+    proxyaddr.compile(entry);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const trustProxy = z
+  .string()
+  .default('false')
+  .transform((v, ctx): TrustProxy => {
+    if (v === 'true' || v === 'false' || /^\d{1,2}$/.test(v)) return { hops: v === 'true' ? 1 : v === 'false' ? 0 : Number(v) };
+    const proxies = v.split(',').map((entry) => entry.trim());
+    const bad = proxies.filter((entry) => !isProxyEntry(entry));
+    if (bad.length) ctx.addIssue({ code: 'custom', message: `has ${bad.map((b) => `"${b}"`).join(', ')}, which is not a proxy address or CIDR range: it must be ${TRUST_PROXY_FORMS}` });
+    return { proxies };
+  });
 
 // OWASP's argon2id floor: m=19456 KiB, t=2, p=1. Settings may raise it, never lower it.
 export const ARGON2_FLOOR = { memoryKiB: 19456, iterations: 2, parallelism: 1 } as const;
@@ -36,11 +63,7 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9+/_-]{43,}={0,2}$/, 'must be at least 32 random bytes, base64 (openssl rand -base64 32)')
     .optional(),
   DEMO: bool.optional(),
-  TRUST_PROXY: z
-    .string()
-    .regex(/^(true|false|\d{1,2})$/, 'must be true, false or the number of proxy hops')
-    .default('false')
-    .transform((v) => (v === 'true' ? 1 : v === 'false' ? 0 : Number(v))),
+  TRUST_PROXY: trustProxy,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ARGON2_MEMORY_KIB: int(ARGON2_FLOOR.memoryKiB, 4_194_304).default(ARGON2_FLOOR.memoryKiB),
   ARGON2_ITERATIONS: int(ARGON2_FLOOR.iterations, 100).default(ARGON2_FLOOR.iterations),
@@ -72,7 +95,8 @@ export interface Config {
   mailRetry: { baseMs: number; giveUpHours: number };
   secretKey: string | undefined;
   demo: boolean;
-  trustProxyHops: number;
+  /** Whose X-Forwarded-For gives the client's address (web/client-address.ts). */
+  trustProxy: TrustProxy;
   logLevel: string;
   argon2: { memoryKiB: number; iterations: number; parallelism: number };
   hashConcurrency: number | undefined;
@@ -123,7 +147,7 @@ export function loadConfig(env: Env = process.env): Config {
     secretKey: e.SECRET_KEY,
     // Demo accounts have published passwords: never by default in production.
     demo: e.DEMO ?? e.NODE_ENV !== 'production',
-    trustProxyHops: e.TRUST_PROXY,
+    trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     argon2: { memoryKiB: e.ARGON2_MEMORY_KIB, iterations: e.ARGON2_ITERATIONS, parallelism: e.ARGON2_PARALLELISM },
     hashConcurrency: e.HASH_CONCURRENCY,

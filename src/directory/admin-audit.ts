@@ -6,7 +6,7 @@ import type { Permission } from './permissions.ts';
 
 /** The admin doing it, for the scope of every query, the rules on higher access, and the audit. */
 export interface AdminContext {
-  site: { id: string; slug: string; name: string };
+  site: { id: string; slug: string; name: string; timeZone: string };
   siteUserId: string;
   name: string;
   /** Their group at this site, and what it lets them do in this session. */

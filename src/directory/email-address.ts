@@ -1,8 +1,9 @@
 // One spelling of an email address for lookups: trimmed and lower-cased (staff type their
 // address in any case; no school mail system treats case as different people).
 import { z } from 'zod';
+import { isOneMailbox, MAX_EMAIL_LENGTH } from '../mail/one-mailbox.ts';
 
-export const MAX_EMAIL_LENGTH = 254;
+export { MAX_EMAIL_LENGTH };
 
 /**
  * Control characters become U+FFFD: such an address can never match a real one (they are
@@ -12,7 +13,7 @@ export function normaliseEmail(email: string): string {
   return email.normalize('NFKC').trim().toLowerCase().replace(/\p{Cc}/gu, '\uFFFD');
 }
 
-/** A deliberately plain check: something@domain.tld, no spaces or control characters. */
+/** A deliberately plain check: something@domain.tld, and exactly one mailbox (one-mailbox.ts). */
 export const emailAddress = z
   .string()
   .transform(normaliseEmail)
@@ -21,5 +22,5 @@ export const emailAddress = z
       .string()
       .min(1, 'Enter an email address')
       .max(MAX_EMAIL_LENGTH, `An email address has at most ${MAX_EMAIL_LENGTH} characters`)
-      .regex(/^[^\s@\p{Cc}\uFFFD]+@[^\s@\p{Cc}\uFFFD]+\.[^\s@\p{Cc}\uFFFD]+$/u, 'Enter an email address like name@school.org.uk'),
+      .refine(isOneMailbox, 'Enter an email address like name@school.org.uk'),
   );

@@ -2,7 +2,6 @@
 // change applies to every member on their next request. The rules on higher access
 // (permission-rules.ts) decide who may change what; each change is written with its audit.
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Db } from '../db/connect.ts';
 import { siteGroup } from '../db/schema.ts';
 import { type AdminContext, auditByAdmin, auditRefusal } from './admin-audit.ts';
@@ -10,11 +9,9 @@ import { DirectoryError } from './directory-error.ts';
 import { whyNotChangeGroup } from './permission-rules.ts';
 import { type Permission, isPermission } from './permissions.ts';
 import { isUuid } from '../lib/is-uuid.ts';
+import { plainText } from '../lib/plain-text.ts';
 
-export const groupName = z
-  .string()
-  .transform((v) => v.normalize('NFKC').trim())
-  .pipe(z.string().min(1, 'Enter a name for the group').max(60, 'A group name has at most 60 characters').refine((v) => !/\p{Cc}/u.test(v), 'A group name cannot contain control characters'));
+export const groupName = plainText({ label: 'group name', max: 60, empty: 'Enter a name for the group' });
 
 export function listGroups(db: Db, siteId: string) {
   return db.select().from(siteGroup).where(eq(siteGroup.siteId, siteId)).orderBy(asc(siteGroup.name));

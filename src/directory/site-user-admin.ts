@@ -9,9 +9,11 @@ import { revokeOutstandingLinks } from '../auth/flows/reset-password/reset-link.
 import { endUnfinishedSteps } from '../auth/unfinished-steps.ts';
 import type { Db } from '../db/connect.ts';
 import { account, session, siteGroup, siteUser } from '../db/schema.ts';
+import { enqueueMail } from '../mail/outbox.ts';
 import { type AdminContext, auditByAdmin, auditRefusal } from './admin-audit.ts';
 import { DirectoryError } from './directory-error.ts';
 import { emailAddress } from './email-address.ts';
+import { emailChangedEmail } from './email-changed-email.ts';
 import { whyNotChangeEmail, whyNotPutInGroup } from './permission-rules.ts';
 import { addSiteUser, jobTitle, personName } from './site-users.ts';
 
@@ -174,16 +176,25 @@ export async function addUserAtSite(db: Db, admin: AdminContext, input: Record<s
   }
 }
 
+/** What telling the old address takes: services.keys.encryption seals the mail; its link comes from PUBLIC_URL. */
+export interface NoticeMail {
+  key: Buffer;
+  publicUrl: URL;
+}
+
 /**
  * Name, email and job title. An SSO account's email is the same at every school it belongs
  * to, so only platform support changes it. An Identity account's email is the site user's:
- * both change together, and links already sent to the old address stop working.
+ * both change together, links already sent to the old address stop working, and the old
+ * address is told (in the same transaction).
  */
 export async function changeUserDetails(
   db: Db,
   admin: AdminContext,
   target: ManagedUser,
   input: Record<string, string | undefined>,
+  mail: NoticeMail,
+  now = new Date(),
 ): Promise<Outcome<{ changed: string[] }>> {
   const parsed = userDetailsForm.safeParse(typed(input));
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
@@ -220,6 +231,16 @@ export async function changeUserDetails(
       if (emailChanged) {
         await tx.update(account).set({ email: next.email }).where(and(eq(account.id, target.accountId), eq(account.kind, 'identity')));
         await revokeOutstandingLinks(tx, target.accountId);
+        const notice = emailChangedEmail({
+          siteName: admin.site.name,
+          adminName: admin.name,
+          from: target.email,
+          to: next.email,
+          at: now,
+          timeZone: admin.site.timeZone,
+          loginUrl: `${mail.publicUrl.origin}/${admin.site.slug}/login`,
+        });
+        await enqueueMail(tx, mail.key, { to: target.email, kind: 'email_changed', ...notice });
       }
       await auditByAdmin(tx, admin, 'user_details_changed', detail, { id: target.id, fullName: next.fullName });
       return { ok: true as const, value: { changed } };

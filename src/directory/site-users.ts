@@ -4,24 +4,13 @@ import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/connect.ts';
 import { account, siteGroup, siteUser } from '../db/schema.ts';
+import { plainText } from '../lib/plain-text.ts';
 import { DirectoryError } from './directory-error.ts';
 import { emailAddress } from './email-address.ts';
 import { requireSite } from './sites.ts';
 
-const plainText = (label: string, max: number) =>
-  z
-    .string()
-    .transform((v) => v.normalize('NFKC').trim())
-    .pipe(
-      z
-        .string()
-        .min(1, `Enter a ${label}`)
-        .max(max, `A ${label} has at most ${max} characters`)
-        .refine((v) => !/\p{Cc}/u.test(v), `A ${label} cannot contain control characters`),
-    );
-
-export const personName = plainText('name', 200);
-export const jobTitle = plainText('job title', 200);
+export const personName = plainText({ label: 'name', max: 200 });
+export const jobTitle = plainText({ label: 'job title', max: 200 });
 
 export const newSiteUser = z.object({
   site: z.string(),

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Db } from '../db/connect.ts';
 import { preparedStatement } from '../db/prepared.ts';
 import { account, site, siteGroup, siteUser, trust } from '../db/schema.ts';
+import { plainText } from '../lib/plain-text.ts';
 import { DirectoryError } from './directory-error.ts';
 import { DEFAULT_GROUPS } from './permissions.ts';
 
@@ -18,8 +19,8 @@ const RESERVED_SLUGS = new Set(['static', '_dev', 'health', 'healthz', 'favicon.
 
 export const newSite = z.object({
   slug: siteSlug.refine((s) => !RESERVED_SLUGS.has(s), 'That address is reserved by Gatehouse'),
-  name: z.string().trim().min(1, 'A site needs a name').max(200, 'A site name has at most 200 characters'),
-  trustName: z.string().trim().min(1).max(200).optional(),
+  name: plainText({ label: 'site name', max: 200, empty: 'A site needs a name' }),
+  trustName: plainText({ label: 'trust name', max: 200 }).optional(),
   kind: z.enum(['safeguarding', 'staffsafe']).default('safeguarding'),
   postcode: z.string().trim().max(10).optional(),
   timeZone: z

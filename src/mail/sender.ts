@@ -4,6 +4,7 @@
 // why it failed, never its recipient's link or its text.
 import type { Logger } from 'pino';
 import type { Db } from '../db/connect.ts';
+import { NotOneMailbox } from './one-mailbox.ts';
 import { claimDueMail, type ClaimedMail, markNotSent, markSent, openMessage } from './outbox.ts';
 import { afterFailure, type RetryPolicy } from './retry.ts';
 import { describeSendError, type MailTransport } from './transport.ts';
@@ -91,8 +92,9 @@ export class MailSender {
       const message = this.open(mail);
       await transport.send({ to: mail.recipient, kind: mail.kind, ...message });
     } catch (err) {
-      const error = err instanceof UnreadableMail ? err.message : describeSendError(err);
-      const next = afterFailure(mail.attempts, mail.createdAt, new Date(), retry);
+      const error = err instanceof UnreadableMail || err instanceof NotOneMailbox ? err.message : describeSendError(err);
+      // No later try can make a list of addresses one mailbox: give up at once.
+      const next = err instanceof NotOneMailbox ? { giveUp: true as const } : afterFailure(mail.attempts, mail.createdAt, new Date(), retry);
       await markNotSent(db, mail.id, error, next.giveUp ? null : next.delayMs);
       if (next.giveUp) this.log.error({ ...about, error }, 'mail given up');
       else this.log.warn({ ...about, error, retryInMs: next.delayMs }, 'mail not sent; will try again');

@@ -1,7 +1,8 @@
 // How a mail leaves: over SMTP (nodemailer) when SMTP_URL is set, otherwise into the dev
 // mailbox, which keeps it in the outbox for /_dev/mail and prints it to the terminal.
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type { Config } from '../config.ts';
+import { isOneMailbox, NotOneMailbox } from './one-mailbox.ts';
 import type { OutgoingMail } from './outbox.ts';
 
 export interface MailTransport {
@@ -15,6 +16,12 @@ export interface MailTransport {
 // end, one way or the other, well inside a minute so that no other instance takes it meanwhile.
 const TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000, dnsTimeout: 10_000 };
 
+/** The recipient as one address object, which nodemailer takes as it is; a string it would parse as a list. */
+function oneRecipient(mail: OutgoingMail): { name: ''; address: string } {
+  if (!isOneMailbox(mail.to)) throw new NotOneMailbox();
+  return { name: '', address: mail.to };
+}
+
 /**
  * smtp:// upgrades with STARTTLS whenever the server offers it; smtps:// is TLS from the first
  * byte. user:pass in the address (percent-encoded) log in.
@@ -24,7 +31,11 @@ function smtpTransport(url: string, from: string): MailTransport {
   return {
     keepsMessages: false,
     async send(mail) {
-      await transporter.sendMail({ to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+      const to = oneRecipient(mail);
+      // RCPT TO is this one address, not whatever nodemailer would read out of the headers.
+      // (Its types list strings only; setEnvelope takes address objects as they are.)
+      const envelope = { from, to: [to] } as unknown as SendMailOptions['envelope'];
+      await transporter.sendMail({ to, envelope, subject: mail.subject, text: mail.text, html: mail.html });
     },
     close: () => transporter.close(),
   };
@@ -40,6 +51,7 @@ function devMailboxTransport(print: (text: string) => void): MailTransport {
   return {
     keepsMessages: true,
     async send(mail) {
+      oneRecipient(mail);
       print(consoleFrame(mail));
     },
     close() {},

@@ -3,20 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { MiddlewareHandler } from 'hono';
+import { clientAddressFor } from '../client-address.ts';
 import type { AppEnv } from '../env.ts';
 import type { Services } from '../../services.ts';
 
-function clientAddress(socketAddress: string | undefined, forwardedFor: string | undefined, hops: number): string {
-  if (hops > 0 && forwardedFor) {
-    const chain = forwardedFor.split(',').map((s) => s.trim()).filter(Boolean);
-    // The proxy nearest us appends the address it saw; trust only that many entries from the right.
-    const candidate = chain[chain.length - hops];
-    if (candidate && /^[0-9a-fA-F:.]{2,45}$/.test(candidate)) return candidate;
-  }
-  return socketAddress ?? 'unknown';
-}
-
 export function requestContext(services: Services): MiddlewareHandler<AppEnv> {
+  const clientAddress = clientAddressFor(services.config.trustProxy);
   return async (c, next) => {
     const started = performance.now();
     let socketAddress: string | undefined;
@@ -26,7 +18,7 @@ export function requestContext(services: Services): MiddlewareHandler<AppEnv> {
       socketAddress = undefined; // app.request() in tests has no socket
     }
     c.set('services', services);
-    c.set('ip', clientAddress(socketAddress, c.req.header('x-forwarded-for'), services.config.trustProxyHops));
+    c.set('ip', clientAddress(socketAddress, c.req.header('x-forwarded-for')));
     c.set('userAgent', (c.req.header('user-agent') ?? '').slice(0, 512));
     c.set('signedIn', undefined);
     const log = services.log.child({ req: randomUUID().slice(0, 8) });

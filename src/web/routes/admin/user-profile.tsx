@@ -26,7 +26,7 @@ import { render } from '../../views/render.ts';
 export function adminContext(c: Context<AppEnv>): AdminContext {
   const { signedIn } = c.var.admin;
   return {
-    site: { id: signedIn.site.id, slug: signedIn.site.slug, name: signedIn.site.name },
+    site: { id: signedIn.site.id, slug: signedIn.site.slug, name: signedIn.site.name, timeZone: signedIn.site.timeZone },
     siteUserId: signedIn.siteUser.id,
     name: signedIn.siteUser.fullName,
     groupId: signedIn.group.id,
@@ -117,8 +117,11 @@ export const adminUserProfileRoutes = new Hono<AppEnv>()
   .post('/:id', (c) =>
     forUserForm(c, async (user, form) => {
       // An SSO account's address cannot change here: its field is read-only, and refused if sent otherwise.
-      const outcome = await changeUserDetails(c.var.services.db, adminContext(c), user, form);
+      const { services } = c.var;
+      const mail = { key: services.keys.encryption, publicUrl: services.config.publicUrl };
+      const outcome = await changeUserDetails(services.db, adminContext(c), user, form, mail);
       if (!outcome.ok) return detailsPage(c, user, { values: typedUserFields(form), errors: outcome.errors }, outcome.forbidden ? 403 : 400);
+      services.mail.kick();
       return c.redirect(`/${c.var.site.slug}/admin/users/${user.id}?done=${outcome.value.changed.length > 0 ? 'saved' : 'unchanged'}`, 303);
     }),
   )
