@@ -2,6 +2,7 @@
 // details, move them to another group, disable and enable them. Every lookup and every write
 // is scoped to the admin's site (`where id = … and site_id = …`): an id from another school
 // finds nothing. Each change and its audit row are written in one transaction.
+import type { KeyObject } from 'node:crypto';
 import { and, asc, eq, isNull, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import { type AuditAction, recordAudit } from '../audit/audit-log.ts';
@@ -23,6 +24,8 @@ export interface AdminContext {
   siteUserId: string;
   name: string;
   ip: string | null;
+  /** Keys the audit entries of what they do (Keys.auditChain). */
+  auditKey: KeyObject;
 }
 
 export interface ManagedUser {
@@ -132,7 +135,7 @@ async function emailTaken(db: Db, siteId: string, email: string, exceptId?: stri
 }
 
 function audit(db: Db, admin: AdminContext, action: AuditAction, target: { id: string; fullName: string }, detail: Record<string, string | number | boolean | null>) {
-  return recordAudit(db, {
+  return recordAudit(db, admin.auditKey, {
     siteId: admin.site.id,
     actor: { siteUserId: admin.siteUserId, name: admin.name },
     action,

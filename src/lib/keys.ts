@@ -9,6 +9,8 @@ export interface Keys {
   encryption: Buffer;
   /** Keys the HMAC under which recovery codes are stored. */
   recoveryCodes: Buffer;
+  /** Keys each audit entry's hash, so only a holder of SECRET_KEY can write a chain that verifies. */
+  auditChain: KeyObject;
 }
 
 export function deriveKeys(secretKey: string): Keys {
@@ -19,6 +21,7 @@ export function deriveKeys(secretKey: string): Keys {
     knownBrowser: createSecretKey(derive('known-browser')),
     encryption: derive('secret-encryption'),
     recoveryCodes: derive('recovery-codes'),
+    auditChain: createSecretKey(derive('audit-chain')),
   };
 }
 

@@ -27,7 +27,7 @@ export const adminGroupRoutes = new Hono<AppEnv>()
     const permissions = onlyPermissions(await readFormList(c, 'permissions'));
     try {
       const group = await createGroup(c.var.services.db, c.var.admin.signedIn.site.id, name.data, permissions);
-      await recordAudit(c.var.services.db, { ...auditActor(c), action: 'group_created', detail: { group: group.name, permissions: permissions.join(' ') } });
+      await recordAudit(c.var.services.db, c.var.services.keys.auditChain, { ...auditActor(c), action: 'group_created', detail: { group: group.name, permissions: permissions.join(' ') } });
     } catch (err) {
       if (err instanceof DirectoryError) return groupsPage(c, { error: err.message }, 400);
       throw err;
@@ -54,10 +54,10 @@ export const adminGroupRoutes = new Hono<AppEnv>()
       if (err instanceof DirectoryError) return groupsPage(c, { error: err.message }, 400);
       throw err;
     }
-    if (name.data !== group.name) await recordAudit(db, { ...auditActor(c), action: 'group_renamed', detail: { from: group.name, to: name.data } });
+    if (name.data !== group.name) await recordAudit(db, c.var.services.keys.auditChain, { ...auditActor(c), action: 'group_renamed', detail: { from: group.name, to: name.data } });
     const before = [...group.permissions].sort().join(' ');
     const after = [...permissions].sort().join(' ');
-    if (before !== after) await recordAudit(db, { ...auditActor(c), action: 'group_permissions_changed', detail: { group: name.data, from: before, to: after } });
+    if (before !== after) await recordAudit(db, c.var.services.keys.auditChain, { ...auditActor(c), action: 'group_permissions_changed', detail: { group: name.data, from: before, to: after } });
     return c.redirect(`/${c.var.site.slug}/admin/groups?done=saved`, 303);
   });
 
@@ -76,6 +76,6 @@ export const adminSettingsRoutes = new Hono<AppEnv>()
       return render(c, <SettingsPage chrome={c.var.admin.chrome} settings={before} error={parsed.error.issues[0]!.message} />, 400);
     }
     const changed = await saveSiteSettings(c.var.services.db, c.var.site.id, before, parsed.data);
-    if (Object.keys(changed).length > 0) await recordAudit(c.var.services.db, { ...auditActor(c), action: 'settings_changed', detail: changed });
+    if (Object.keys(changed).length > 0) await recordAudit(c.var.services.db, c.var.services.keys.auditChain, { ...auditActor(c), action: 'settings_changed', detail: changed });
     return c.redirect(`/${c.var.site.slug}/admin/settings?done=saved`, 303);
   });

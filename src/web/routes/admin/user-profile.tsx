@@ -29,6 +29,7 @@ export function adminContext(c: Context<AppEnv>): AdminContext {
     siteUserId: signedIn.siteUser.id,
     name: signedIn.siteUser.fullName,
     ip: c.var.ip,
+    auditKey: c.var.services.keys.auditChain,
   };
 }
 
