@@ -11,6 +11,8 @@ export interface Keys {
   recoveryCodes: Buffer;
   /** Keys each audit entry's hash, so only a holder of SECRET_KEY can write a chain that verifies. */
   auditChain: KeyObject;
+  /** Signs checkpoints of the audit's head (kept outside the database, they make truncation visible). */
+  auditCheckpoint: KeyObject;
 }
 
 export function deriveKeys(secretKey: string): Keys {
@@ -22,6 +24,7 @@ export function deriveKeys(secretKey: string): Keys {
     encryption: derive('secret-encryption'),
     recoveryCodes: derive('recovery-codes'),
     auditChain: createSecretKey(derive('audit-chain')),
+    auditCheckpoint: createSecretKey(derive('audit-checkpoint')),
   };
 }
 

@@ -1,8 +1,15 @@
 // The keyed audit chain on both databases, against what the database's owner can do without
 // SECRET_KEY: entries from before the chain was keyed (a bare SHA-256) accepted only as its
-// start, and a forged or recomputed unkeyed entry found wherever a keyed one should be.
+// start, and a forged or recomputed unkeyed entry found wherever a keyed one should be; and
+// `gatehouse audit checkpoint`, the signed heads kept outside the database.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { asc } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCheckpoint } from '../../src/audit/audit-checkpoint.ts';
 import { recordAudit, verifyAuditChain } from '../../src/audit/audit-log.ts';
+import { site } from '../../src/db/schema.ts';
 import { addSite } from '../../src/directory/sites.ts';
 import { appendUnkeyed, auditRows, rewriteUnkeyed } from '../support/audit-attacker.ts';
 import { databaseKinds } from '../support/databases.ts';
@@ -12,9 +19,11 @@ import { startTestGatehouse, TEST_SECRET_KEY, type TestGatehouse } from '../supp
 describe.each(await databaseKinds())('The keyed audit chain and its unkeyed start (%s database)', (kind) => {
   let g: TestGatehouse;
   let schools = 0;
+  let dir: string;
 
   beforeAll(async () => {
     g = await startTestGatehouse(kind);
+    dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-audit-chain-'));
   });
   afterAll(() => g.close());
 
@@ -61,6 +70,49 @@ describe.each(await databaseKinds())('The keyed audit chain and its unkeyed star
       exitCode: 1,
       stdout: '',
       stderr: `gatehouse: The audit of ${school.slug} is broken at entry #${first!.id} (or this is not the server's SECRET_KEY).\n`,
+    });
+  });
+
+  /** The checkpoints in a command's output or a file, read back with the server's key. */
+  const checkpoints = (lines: string) => Promise.all(lines.trimEnd().split('\n').map((line) => readCheckpoint(g.services.keys.auditCheckpoint, line)));
+
+  describe('audit checkpoint', () => {
+    it("prints a signed checkpoint of every site's audit head, one a line, on stdout, and its summary on stderr, so a script captures only the checkpoints", async () => {
+      const school = await schoolWithAudit(1, 2);
+      const before = Date.now() - 1000;
+      const outcome = await cli(['audit', 'checkpoint']);
+      expect(outcome.exitCode).toBe(0);
+      const sites = await db().select().from(site).orderBy(asc(site.slug));
+      expect(outcome.stderr).toMatch(new RegExp(`^Checkpointed the audits of ${sites.length} sites \\(\\d+ entries in all\\)\\.\n$`));
+      const read = await checkpoints(outcome.stdout);
+      expect(read.map((c) => c?.slug)).toEqual(sites.map((s) => s.slug));
+      const rows = await auditRows(db(), school.id);
+      const mine = read.find((c) => c?.siteId === school.id)!;
+      expect(mine).toMatchObject({ slug: school.slug, entries: 3, head: rows.at(-1)!.hash });
+      expect(mine.at.getTime()).toBeGreaterThanOrEqual(before);
+    });
+
+    it('appends the checkpoints of the sites named to --out, and says so on stdout', async () => {
+      const school = await schoolWithAudit(0, 1);
+      const empty = await schoolWithAudit(0, 0);
+      const file = path.join(dir, 'appended.jws');
+      const once = await cli(['audit', 'checkpoint', school.slug, school.slug, '--out', file]);
+      expect(once).toEqual({ exitCode: 0, stdout: `Checkpointed the audit of ${school.slug} (1 entry) to ${file}.\n`, stderr: '' });
+      const twice = await cli(['audit', 'checkpoint', school.slug, empty.slug, '--out', file]);
+      expect(twice).toEqual({ exitCode: 0, stdout: `Checkpointed the audits of 2 sites (1 entry in all) to ${file}.\n`, stderr: '' });
+      const read = await checkpoints(readFileSync(file, 'utf8'));
+      expect(read.map((c) => [c?.slug, c?.entries])).toEqual([[school.slug, 1], [school.slug, 1], [empty.slug, 0]]);
+      expect(read[2]!.head).toBe('0'.repeat(64));
+    });
+
+    it('refuses an unknown site, a file it cannot write and a mistyped option, writing no checkpoint', async () => {
+      const school = await schoolWithAudit(0, 1);
+      expect(await cli(['audit', 'checkpoint', school.slug, 'atlantis'])).toEqual({ exitCode: 1, stdout: '', stderr: 'gatehouse: No site with the address "atlantis"\n' });
+      const nowhere = path.join(dir, 'no-such-folder', 'checkpoints.jws');
+      expect(await cli(['audit', 'checkpoint', school.slug, '--out', nowhere])).toEqual({ exitCode: 1, stdout: '', stderr: `gatehouse: Cannot write to ${nowhere}: ENOENT: no such file or directory\n` });
+      const mistyped = await cli(['audit', 'checkpoint', '--output', 'x']);
+      expect(mistyped).toMatchObject({ exitCode: 2, stdout: '' });
+      expect(mistyped.stderr).toMatch(/^gatehouse: unknown option '--output'/);
     });
   });
 });
