@@ -1,8 +1,10 @@
 // The keyed audit chain on both databases, against what the database's owner can do without
 // SECRET_KEY: entries from before the chain was keyed (a bare SHA-256) accepted only as its
 // start, and a forged or recomputed unkeyed entry found wherever a keyed one should be; and
-// `gatehouse audit checkpoint`, the signed heads kept outside the database.
-import { mkdtempSync, readFileSync } from 'node:fs';
+// `gatehouse audit checkpoint`, the signed heads kept outside the database, against which
+// `gatehouse audit verify --checkpoint` finds what the chain alone cannot: entries deleted
+// from its end, and a chain recomputed unkeyed from its very start.
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { asc } from 'drizzle-orm';
@@ -11,12 +13,12 @@ import { readCheckpoint } from '../../src/audit/audit-checkpoint.ts';
 import { recordAudit, verifyAuditChain } from '../../src/audit/audit-log.ts';
 import { site } from '../../src/db/schema.ts';
 import { addSite } from '../../src/directory/sites.ts';
-import { appendUnkeyed, auditRows, rewriteUnkeyed } from '../support/audit-attacker.ts';
+import { appendUnkeyed, auditRows, deleteNewest, rewriteUnkeyed } from '../support/audit-attacker.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { gatehouse } from '../support/gatehouse-cli.ts';
 import { startTestGatehouse, TEST_SECRET_KEY, type TestGatehouse } from '../support/test-gatehouse.ts';
 
-describe.each(await databaseKinds())('The keyed audit chain and its unkeyed start (%s database)', (kind) => {
+describe.each(await databaseKinds())('The keyed audit chain, its unkeyed start and its checkpoints (%s database)', (kind) => {
   let g: TestGatehouse;
   let schools = 0;
   let dir: string;
@@ -34,10 +36,15 @@ describe.each(await databaseKinds())('The keyed audit chain and its unkeyed star
   async function schoolWithAudit(unkeyed: number, keyed: number) {
     const school = await addSite(db(), { slug: `school-${++schools}`, name: `School ${schools}` });
     for (let i = 1; i <= unkeyed; i++) await appendUnkeyed(db(), school.id, `Earlier Person ${i}`);
-    for (let i = 1; i <= keyed; i++) {
-      await recordAudit(db(), g.services.keys.auditChain, { siteId: school.id, actor: { siteUserId: null, name: 'Platform support' }, action: 'managed_token_assigned', target: { siteUserId: null, name: `Later Person ${i}` } });
-    }
+    await recordKeyed(school.id, keyed);
     return school;
+  }
+
+  /** `count` more entries in the site's audit, written now. */
+  async function recordKeyed(siteId: string, count: number) {
+    for (let i = 1; i <= count; i++) {
+      await recordAudit(db(), g.services.keys.auditChain, { siteId, actor: { siteUserId: null, name: 'Platform support' }, action: 'managed_token_assigned', target: { siteUserId: null, name: `Later Person ${i}` } });
+    }
   }
 
   it('verifies a chain that starts with entries from before it was keyed, and says how many they are', async () => {
@@ -113,6 +120,85 @@ describe.each(await databaseKinds())('The keyed audit chain and its unkeyed star
       const mistyped = await cli(['audit', 'checkpoint', '--output', 'x']);
       expect(mistyped).toMatchObject({ exitCode: 2, stdout: '' });
       expect(mistyped.stderr).toMatch(/^gatehouse: unknown option '--output'/);
+    });
+  });
+
+  describe('audit verify --checkpoint', () => {
+    let files = 0;
+    /** A new file with the checkpoint of these sites' audits as they are now. */
+    async function checkpointFile(...slugs: string[]): Promise<string> {
+      const file = path.join(dir, `checkpoints-${++files}.jws`);
+      expect((await cli(['audit', 'checkpoint', ...slugs, '--out', file])).exitCode).toBe(0);
+      return file;
+    }
+    const MADE = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC';
+
+    it('finds the newest entries deleted only with a checkpoint: without one, the shorter chain still holds', async () => {
+      const school = await schoolWithAudit(0, 5);
+      const file = await checkpointFile(school.slug);
+      await deleteNewest(db(), school.id, 2);
+      expect(await cli(['audit', 'verify', school.slug])).toEqual({ exitCode: 0, stdout: `The audit of ${school.slug} holds: 3 entries.\n`, stderr: '' });
+      const cut = await cli(['audit', 'verify', school.slug, '--checkpoint', file]);
+      expect(cut).toMatchObject({ exitCode: 1, stdout: '' });
+      expect(cut.stderr).toMatch(new RegExp(`^gatehouse: The audit of ${school.slug} has been cut short: the checkpoint of ${MADE} counted 5 entries, there are 3 now\\.\n$`));
+    });
+
+    it("holds with entries added since the site's newest checkpoint, in a file of many sites' checkpoints, and is cut short against that newest one", async () => {
+      const school = await schoolWithAudit(1, 2);
+      const neighbour = await schoolWithAudit(0, 7);
+      const file = await checkpointFile(school.slug, neighbour.slug);
+      await recordKeyed(school.id, 2);
+      appendFileSync(file, readFileSync(await checkpointFile(school.slug))); // 5 entries now
+      await recordKeyed(school.id, 1);
+      const holds = await cli(['audit', 'verify', school.slug, '--checkpoint', file]);
+      expect(holds).toMatchObject({ exitCode: 0, stderr: '' });
+      expect(holds.stdout).toMatch(new RegExp(`^The audit of ${school.slug} holds: 6 entries, the first from before the chain was keyed; the checkpoint of ${MADE} matches \\(5 entries then\\)\\.\n$`));
+      await deleteNewest(db(), school.id, 2);
+      expect((await cli(['audit', 'verify', school.slug, '--checkpoint', file])).stderr).toMatch(/counted 5 entries, there are 4 now\.\n$/);
+      expect((await cli(['audit', 'verify', neighbour.slug, '--checkpoint', file])).stdout).toMatch(/holds: 7 entries; the checkpoint of .* matches \(7 entries then\)\.\n$/);
+    });
+
+    it('finds a chain recomputed unkeyed from its first entry only with a checkpoint: without one, it reads as written before the chain was keyed', async () => {
+      const school = await schoolWithAudit(0, 4);
+      const file = await checkpointFile(school.slug);
+      await rewriteUnkeyed(db(), school.id, 0, 'Someone Else');
+      // Honestly: the whole chain now looks like one from before keying, and the chain alone cannot tell.
+      expect(await cli(['audit', 'verify', school.slug])).toEqual({ exitCode: 0, stdout: `The audit of ${school.slug} holds: 4 entries, the first 4 from before the chain was keyed.\n`, stderr: '' });
+      const rewritten = await cli(['audit', 'verify', school.slug, '--checkpoint', file]);
+      expect(rewritten).toMatchObject({ exitCode: 1, stdout: '' });
+      expect(rewritten.stderr).toMatch(
+        new RegExp(`^gatehouse: The audit of ${school.slug} has been rewritten: entries before the checkpoint of ${MADE} were changed \\(the last of the 4 entries it counted has another hash now\\)\\.\n$`),
+      );
+    });
+
+    it('refuses a checkpoint file with a line whose signature does not verify, naming the line', async () => {
+      const school = await schoolWithAudit(0, 2);
+      const file = await checkpointFile(school.slug);
+      const [header, payload, signature] = readFileSync(file, 'utf8').trim().split('.');
+      const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+      const fewer = Buffer.from(JSON.stringify({ ...claims, entries: 1 })).toString('base64url');
+      appendFileSync(file, `${header}.${fewer}.${signature}\n`);
+      expect(await cli(['audit', 'verify', school.slug, '--checkpoint', file])).toEqual({
+        exitCode: 1,
+        stdout: '',
+        stderr: `gatehouse: Line 2 of ${file} is not a checkpoint signed with this SECRET_KEY: its signature does not verify, so the file cannot be trusted.\n`,
+      });
+      const foreign = path.join(dir, 'foreign.jws');
+      expect((await cli(['audit', 'checkpoint', school.slug, '--out', foreign], Buffer.alloc(32, 8).toString('base64'))).exitCode).toBe(0);
+      expect((await cli(['audit', 'verify', school.slug, '--checkpoint', foreign])).stderr).toMatch(/^gatehouse: Line 1 of .* is not a checkpoint signed with this SECRET_KEY/);
+    });
+
+    it('refuses a checkpoint file it cannot read, or that has no checkpoint of the site', async () => {
+      const school = await schoolWithAudit(0, 1);
+      const missing = path.join(dir, 'missing.jws');
+      expect(await cli(['audit', 'verify', school.slug, '--checkpoint', missing])).toEqual({ exitCode: 1, stdout: '', stderr: `gatehouse: Cannot read the checkpoint file ${missing}: ENOENT: no such file or directory\n` });
+      expect((await cli(['audit', 'verify', school.slug, '--checkpoint', dir])).stderr).toBe(`gatehouse: Cannot read the checkpoint file ${dir}: EISDIR: illegal operation on a directory\n`);
+      const other = await schoolWithAudit(0, 1);
+      const othersOnly = await checkpointFile(other.slug);
+      expect(await cli(['audit', 'verify', school.slug, '--checkpoint', othersOnly])).toEqual({ exitCode: 1, stdout: '', stderr: `gatehouse: ${othersOnly} has no checkpoint of the audit of ${school.slug}.\n` });
+      const blank = path.join(dir, 'blank.jws');
+      writeFileSync(blank, '\n\n');
+      expect((await cli(['audit', 'verify', school.slug, '--checkpoint', blank])).stderr).toBe(`gatehouse: ${blank} has no checkpoint of the audit of ${school.slug}.\n`);
     });
   });
 });

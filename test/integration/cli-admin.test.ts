@@ -48,6 +48,8 @@ describe('gatehouse support, token and audit help', () => {
     expectRefusal(await gatehouse(['token', 'import'], { database: untouchable }), 2, 'missing argument <file.csv>');
     expectRefusal(await gatehouse(['token', 'assign', 'SN-1'], { database: untouchable }), 2, 'missing argument <email>');
     expectRefusal(await gatehouse(['audit', 'verify', 'north', 'south'], { database: untouchable }), 2, 'unexpected argument "south"');
+    expectRefusal(await gatehouse(['audit', 'verify', 'north', '--checkpoint'], { database: untouchable }), 2, /^gatehouse: option '--checkpoint <value>' argument missing/);
+    expectRefusal(await gatehouse(['audit', 'checkpoint', '--out'], { database: untouchable }), 2, /^gatehouse: option '--out <value>' argument missing/);
     expectRefusal(await gatehouse(['token', 'assign', 'SN-1', 'a@b.example', '--school', 'x'], { database: untouchable }), 2, /^gatehouse: unknown option '--school'/);
   });
 });

@@ -1,7 +1,7 @@
 // What the database's owner can do to a site's audit without SECRET_KEY: write rows as the code
 // before the chain was keyed did (a bare SHA-256), and, with the append-only triggers disabled,
 // rewrite or delete rows and recompute the chain after them with that formula.
-import { asc, desc, eq, sql } from 'drizzle-orm';
+import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { GENESIS_HASH, unkeyedAuditHash } from '../../src/audit/audit-log.ts';
 import type { Db } from '../../src/db/connect.ts';
 import { auditEvent } from '../../src/db/schema.ts';
@@ -52,4 +52,10 @@ export async function rewriteUnkeyed(db: Db, siteId: string, index: number, targ
       previousHash = hash;
     }
   });
+}
+
+/** Deletes the site's newest `count` entries. */
+export async function deleteNewest(db: Db, siteId: string, count: number): Promise<void> {
+  const newest = (await auditRows(db, siteId)).slice(-count).map((r) => r.id);
+  await behindTheTriggers(db, () => db.delete(auditEvent).where(inArray(auditEvent.id, newest)));
 }
