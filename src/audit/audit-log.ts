@@ -9,6 +9,7 @@ import { type KeyObject, createHash, createHmac } from 'node:crypto';
 import { and, asc, count, desc, eq, gt } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
 import { auditEvent, site } from '../db/schema.ts';
+import { sameText } from '../lib/keys.ts';
 
 export const AUDIT_ACTIONS = {
   user_added: 'Added a user',
@@ -109,7 +110,8 @@ export async function verifyAuditChain(db: Db, key: KeyObject, siteId: string, o
     if (rows.length === 0) return { ok: true, entries, legacy, ...(hashAt === undefined ? {} : { hashAt }) };
     for (const row of rows) {
       const follows = row.previousHash === previousHash;
-      if (follows && auditHash(key, previousHash, row) === row.hash) keyed = true;
+      // In constant time: the stored hash is the database owner's to choose, the right one is not theirs to learn.
+      if (follows && sameText(auditHash(key, previousHash, row), row.hash)) keyed = true;
       else if (follows && !keyed && unkeyedAuditHash(previousHash, row) === row.hash) legacy++;
       else return { ok: false, entries, legacy, brokenAt: row.id };
       previousHash = row.hash;
