@@ -1,10 +1,15 @@
 // The site's audit: every admin action (who, when, what, on whom, from where), newest first.
 // Append-only (a database trigger refuses UPDATE and DELETE) and hash-chained: each row's hash
-// covers the previous row's, so a change to history breaks the chain from there on.
-import { createHash } from 'node:crypto';
+// is an HMAC, under a key derived from SECRET_KEY, that covers the previous row's, so a change
+// to history breaks the chain from there on, even for the database's owner (who cannot
+// recompute the chain without the key). Rows written before the chain was keyed carry a bare
+// SHA-256 and cannot be rewritten (append-only): they are accepted only as the start of a
+// site's chain, before its first keyed row, which covers the last of them.
+import { type KeyObject, createHash, createHmac } from 'node:crypto';
 import { and, asc, count, desc, eq, gt } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
 import { auditEvent, site } from '../db/schema.ts';
+import { sameText } from '../lib/keys.ts';
 
 export const AUDIT_ACTIONS = {
   user_added: 'Added a user',
@@ -47,12 +52,24 @@ function canonical(detail: Detail): string {
   return JSON.stringify(Object.fromEntries(Object.entries(detail).sort(([a], [b]) => a.localeCompare(b))));
 }
 
-export function auditHash(previousHash: string, row: { siteId: string; at: Date; actorSiteUserId: string | null; actorName: string; action: string; targetSiteUserId: string | null; targetName: string | null; detail: Detail; ip: string | null }): string {
-  const fields = [previousHash, row.siteId, row.at.toISOString(), row.actorSiteUserId, row.actorName, row.action, row.targetSiteUserId, row.targetName, canonical(row.detail), row.ip];
-  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+type HashedRow = { siteId: string; at: Date; actorSiteUserId: string | null; actorName: string; action: string; targetSiteUserId: string | null; targetName: string | null; detail: Detail; ip: string | null };
+
+function hashedFields(previousHash: string, row: HashedRow): string {
+  return JSON.stringify([previousHash, row.siteId, row.at.toISOString(), row.actorSiteUserId, row.actorName, row.action, row.targetSiteUserId, row.targetName, canonical(row.detail), row.ip]);
 }
 
-export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
+/** A row's hash: HMAC-SHA256 of its fields and the previous row's hash under the audit chain key. */
+export function auditHash(key: KeyObject, previousHash: string, row: HashedRow): string {
+  return createHmac('sha256', key).update(hashedFields(previousHash, row)).digest('hex');
+}
+
+/** How rows were hashed before the chain was keyed: a bare SHA-256, which anyone can recompute. */
+export function unkeyedAuditHash(previousHash: string, row: HashedRow): string {
+  return createHash('sha256').update(hashedFields(previousHash, row)).digest('hex');
+}
+
+/** Appends an entry to the site's audit, its hash keyed with `key` (Keys.auditChain). */
+export async function recordAudit(db: Db, key: KeyObject, entry: AuditEntry): Promise<void> {
   await db.transaction(async (tx) => {
     // One writer per site at a time, so two admins' actions cannot both chain to the same row.
     await tx.select({ id: site.id }).from(site).where(eq(site.id, entry.siteId)).for('update');
@@ -69,24 +86,40 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
       detail: entry.detail ?? {},
       ip: entry.ip ?? null,
     };
-    await tx.insert(auditEvent).values({ ...row, previousHash, hash: auditHash(previousHash, row) });
+    await tx.insert(auditEvent).values({ ...row, previousHash, hash: auditHash(key, previousHash, row) });
   });
 }
 
-export type ChainCheck = { ok: true; entries: number } | { ok: false; entries: number; brokenAt: number };
+/**
+ * `legacy`: how many entries, at the start, carry the unkeyed hash of before the chain was keyed.
+ * `hashAt`: when asked for (a checkpoint's count), the hash of that entry (0: the genesis hash),
+ * if the chain is that long.
+ */
+export type ChainCheck = { ok: true; entries: number; legacy: number; hashAt?: string } | { ok: false; entries: number; legacy: number; brokenAt: number };
 
-/** Walks the site's chain from the start: the first row whose hash does not follow is where history was changed. */
-export async function verifyAuditChain(db: Db, siteId: string): Promise<ChainCheck> {
+/**
+ * Walks the site's chain from the start: the first row whose hash does not follow (under the
+ * key, or unkeyed before any keyed row) is where history was changed.
+ */
+export async function verifyAuditChain(db: Db, key: KeyObject, siteId: string, options: { hashAt?: number } = {}): Promise<ChainCheck> {
   let previousHash = GENESIS_HASH;
   let entries = 0;
+  let legacy = 0;
+  let keyed = false;
+  let hashAt = options.hashAt === 0 ? GENESIS_HASH : undefined;
   let after = 0;
   for (;;) {
     const rows = await db.select().from(auditEvent).where(and(eq(auditEvent.siteId, siteId), gt(auditEvent.id, after))).orderBy(asc(auditEvent.id)).limit(1000);
-    if (rows.length === 0) return { ok: true, entries };
+    if (rows.length === 0) return { ok: true, entries, legacy, ...(hashAt === undefined ? {} : { hashAt }) };
     for (const row of rows) {
-      if (row.previousHash !== previousHash || auditHash(previousHash, row) !== row.hash) return { ok: false, entries, brokenAt: row.id };
+      const follows = row.previousHash === previousHash;
+      // In constant time: the stored hash is the database owner's to choose, the right one is not theirs to learn.
+      if (follows && sameText(auditHash(key, previousHash, row), row.hash)) keyed = true;
+      else if (follows && !keyed && unkeyedAuditHash(previousHash, row) === row.hash) legacy++;
+      else return { ok: false, entries, legacy, brokenAt: row.id };
       previousHash = row.hash;
       entries++;
+      if (entries === options.hashAt) hashAt = row.hash;
       after = row.id;
     }
   }

@@ -1,8 +1,10 @@
 // What every `gatehouse` subcommand is made of: its words, its help, and a run that parses
-// its own arguments (node:util parseArgs, strict) and answers with one line for the person.
+// its own arguments (node:util parseArgs, strict) and answers with one line for the person
+// (and, for a command whose output is for a script, lines of data on stdout before it).
 import { type ParseArgsOptionDescriptor, parseArgs } from 'node:util';
 import type { FlowDeps } from '../auth/flows/remove-devices.ts';
 import type { Db } from '../db/connect.ts';
+import type { Keys } from '../lib/keys.ts';
 
 /** Bad arguments: the person typed something the command cannot take (exit code 2). */
 export class UsageError extends Error {
@@ -25,6 +27,13 @@ export interface CommandContext {
    * the outbox for a running server to send it.
    */
   flowDeps(): Promise<FlowDeps>;
+  /** The keys derived from SECRET_KEY (or DATA_DIR's generated key), as the server derives them. */
+  keys(): Keys;
+  /**
+   * A line of data for a script to capture, written to stdout. Once a command has written one,
+   * its one-line answer goes to stderr, so that stdout holds nothing but the data.
+   */
+  output(line: string): void;
 }
 
 export interface Command {

@@ -1,6 +1,7 @@
 // The `gatehouse` command in one function, so that tests run it in-process: finds the
-// subcommand, runs it, prints one line, and turns every failure into one line and an exit code
-// (2: the arguments were wrong; 1: a refusal or anything else).
+// subcommand, runs it, prints one line (on stderr when the command wrote data to stdout), and
+// turns every failure into one line and an exit code (2: the arguments were wrong; 1: a refusal
+// or anything else).
 import pino from 'pino';
 import { ZodError } from 'zod';
 import { hashPassword } from '../auth/methods/password/argon2.ts';
@@ -8,7 +9,7 @@ import { type Config, ConfigError, type Env, loadConfig } from '../config.ts';
 import type { Database } from '../db/connect.ts';
 import { EmbeddedDatabaseBusy } from '../db/embedded.ts';
 import { DirectoryError } from '../directory/directory-error.ts';
-import { deriveKeys } from '../lib/keys.ts';
+import { type Keys, deriveKeys } from '../lib/keys.ts';
 import { loadOrCreateSecretKey } from '../lib/secret-key.ts';
 import { type Command, type CommandContext, Refusal, UsageError, helpText } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
@@ -41,8 +42,9 @@ function overview(commands: readonly Command[] = COMMANDS): string {
     'Settings come from the environment, as for the server: DATABASE_URL (a PostgreSQL server;',
     'unset: the embedded database in DATA_DIR, default ./data, also while the server is running)',
     'and ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, ARGON2_PARALLELISM for password hashes;',
-    'SECRET_KEY (unset: the key the server generated in DATA_DIR) seals two-factor secrets, and',
-    'PUBLIC_URL makes the links in the emails that support and token commands send.',
+    'SECRET_KEY (unset: the key the server generated in DATA_DIR) seals two-factor secrets and',
+    "keys the audit (the audit commands need the server's), and PUBLIC_URL makes the links in",
+    'the emails that support and token commands send.',
     'Run gatehouse <command> --help for a command\'s options.',
     '',
   ].join('\n');
@@ -101,6 +103,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let config: Config | undefined;
   const settings = () => (config ??= loadConfig(io.env));
   let opened: Promise<Database> | undefined;
+  let keys: Keys | undefined;
+  let wroteData = false;
   const ctx: CommandContext = {
     async db() {
       if (io.database) return io.database.db;
@@ -112,14 +116,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return hashPassword(password, settings().argon2);
     },
     async flowDeps() {
+      return { db: await ctx.db(), log: pino({ level: 'silent' }), keys: ctx.keys(), config: settings(), mail: { kick() {} } };
+    },
+    keys() {
       const config = settings();
-      const keys = deriveKeys(loadOrCreateSecretKey(config.secretKey, config.dataDir));
-      return { db: await ctx.db(), log: pino({ level: 'silent' }), keys, config, mail: { kick() {} } };
+      return (keys ??= deriveKeys(loadOrCreateSecretKey(config.secretKey, config.dataDir)));
+    },
+    output(line) {
+      wroteData = true;
+      io.stdout.write(`${line}\n`);
     },
   };
 
   try {
-    io.stdout.write(`${await found.command.run(found.args, ctx)}\n`);
+    const answer = await found.command.run(found.args, ctx);
+    (wroteData ? io.stderr : io.stdout).write(`${answer}\n`);
     return EXIT_OK;
   } catch (err) {
     const { message, exitCode } = explain(err);

@@ -1,5 +1,6 @@
 // The admin doing something, and the audit row that names them. Every admin action is
 // written with its audit row in one transaction, and so is every change the rules refuse.
+import type { KeyObject } from 'node:crypto';
 import { type AuditAction, recordAudit } from '../audit/audit-log.ts';
 import type { Db } from '../db/connect.ts';
 import type { Permission } from './permissions.ts';
@@ -13,12 +14,14 @@ export interface AdminContext {
   groupId: string;
   permissions: readonly Permission[];
   ip: string | null;
+  /** Keys the audit entries of what they do (Keys.auditChain). */
+  auditKey: KeyObject;
 }
 
 type Detail = Record<string, string | number | boolean | null>;
 
 export function auditByAdmin(db: Db, admin: AdminContext, action: AuditAction, detail: Detail, target?: { id: string; fullName: string }) {
-  return recordAudit(db, {
+  return recordAudit(db, admin.auditKey, {
     siteId: admin.site.id,
     actor: { siteUserId: admin.siteUserId, name: admin.name },
     action,

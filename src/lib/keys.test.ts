@@ -7,7 +7,7 @@ describe('keys derived from SECRET_KEY', () => {
   it('gives each purpose its own key, the same on every instance', () => {
     const k = deriveKeys(secret);
     const hex = (key: Buffer | import('node:crypto').KeyObject) => (Buffer.isBuffer(key) ? key : key.export()).toString('hex');
-    expect(new Set([hex(k.csrf), hex(k.knownBrowser), hex(k.encryption), hex(k.recoveryCodes)]).size).toBe(4);
+    expect(new Set([hex(k.csrf), hex(k.knownBrowser), hex(k.encryption), hex(k.recoveryCodes), hex(k.auditChain), hex(k.auditCheckpoint)]).size).toBe(6);
     expect(deriveKeys(secret).csrf.equals(k.csrf)).toBe(true);
   });
 

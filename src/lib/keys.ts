@@ -11,6 +11,10 @@ export interface Keys {
   encryption: Buffer;
   /** Keys the HMAC under which recovery codes are stored. */
   recoveryCodes: Buffer;
+  /** Keys each audit entry's hash, so only a holder of SECRET_KEY can write a chain that verifies. */
+  auditChain: KeyObject;
+  /** Signs checkpoints of the audit's head (kept outside the database, they make truncation visible). */
+  auditCheckpoint: KeyObject;
 }
 
 export function deriveKeys(secretKey: string): Keys {
@@ -22,6 +26,8 @@ export function deriveKeys(secretKey: string): Keys {
     emailTag: createSecretKey(derive('email-tag')),
     encryption: derive('secret-encryption'),
     recoveryCodes: derive('recovery-codes'),
+    auditChain: createSecretKey(derive('audit-chain')),
+    auditCheckpoint: createSecretKey(derive('audit-checkpoint')),
   };
 }
 

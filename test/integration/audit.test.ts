@@ -1,12 +1,14 @@
 // Admin > Audits and the audit itself, on both databases: newest first and paged, only the
-// site's own, exported as CSV, append-only, and a change to history found by the hash chain
-// (in the Admin area, by verifyAuditChain and by `gatehouse audit verify`).
+// site's own, exported as CSV, append-only, and a change to history found by the keyed hash
+// chain (in the Admin area, by verifyAuditChain and by `gatehouse audit verify`), even when the
+// chain after it is recomputed without the key.
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordAudit, verifyAuditChain } from '../../src/audit/audit-log.ts';
+import { auditHash, recordAudit, unkeyedAuditHash, verifyAuditChain } from '../../src/audit/audit-log.ts';
 import { auditEvent, securityEvent, siteUser } from '../../src/db/schema.ts';
 import { addSite, findSiteBySlug } from '../../src/directory/sites.ts';
 import { fullAccessSession } from '../support/admin-session.ts';
+import { auditRows, behindTheTriggers, rewriteUnkeyed } from '../support/audit-attacker.ts';
 import { text } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { gatehouse } from '../support/gatehouse-cli.ts';
@@ -28,8 +30,9 @@ describe.each(await databaseKinds())('Admin > Audits and the audit chain (%s dat
   afterAll(() => g.close());
 
   const db = () => g.services.db;
+  const key = () => g.services.keys.auditChain;
   const support = (siteId: string, targetName: string, detail: Record<string, string | number> = {}) =>
-    recordAudit(db(), { siteId, actor: { siteUserId: null, name: 'Platform support' }, action: 'managed_token_assigned', target: { siteUserId: null, name: targetName }, detail });
+    recordAudit(db(), key(), { siteId, actor: { siteUserId: null, name: 'Platform support' }, action: 'managed_token_assigned', target: { siteUserId: null, name: targetName }, detail });
   const cli = (args: string[]) => gatehouse(args, { database: g.database, env: { SECRET_KEY: TEST_SECRET_KEY } });
 
   it("lists the site's admin actions newest first: When, Who, What, On whom, From", async () => {
@@ -88,22 +91,16 @@ describe.each(await databaseKinds())('Admin > Audits and the audit chain (%s dat
 
   it('verifies the chain; then a row changed behind the trigger is found by verifyAuditChain, gatehouse audit verify and the Admin page', async () => {
     for (let i = 1; i <= 4; i++) await support(siteIds.east!, `East Person ${i}`);
-    expect(await verifyAuditChain(db(), siteIds.east!)).toEqual({ ok: true, entries: 4 });
+    expect(await verifyAuditChain(db(), key(), siteIds.east!)).toEqual({ ok: true, entries: 4, legacy: 0 });
     expect(await cli(['audit', 'verify', 'east'])).toEqual({ exitCode: 0, stdout: 'The audit of east holds: 4 entries.\n', stderr: '' });
     expect((await cli(['audit', 'verify', 'north'])).stdout).toMatch(/^The audit of north holds: \d+ entries\.\n$/);
 
-    const rows = await db().select().from(auditEvent).where(eq(auditEvent.siteId, siteIds.east!)).orderBy(asc(auditEvent.id));
-    const victim = rows[1]!;
-    await db().execute(sql`alter table audit_event disable trigger audit_event_append_only`);
-    try {
-      await db().execute(sql`update audit_event set target_name = 'Someone Else' where id = ${victim.id}`);
-    } finally {
-      await db().execute(sql`alter table audit_event enable trigger audit_event_append_only`);
-    }
-    expect(await verifyAuditChain(db(), siteIds.east!)).toEqual({ ok: false, entries: 1, brokenAt: victim.id });
+    const victim = (await auditRows(db(), siteIds.east!))[1]!;
+    await behindTheTriggers(db(), () => db().execute(sql`update audit_event set target_name = 'Someone Else' where id = ${victim.id}`));
+    expect(await verifyAuditChain(db(), key(), siteIds.east!)).toEqual({ ok: false, entries: 1, legacy: 0, brokenAt: victim.id });
     expect(await cli(['audit', 'verify', 'east'])).toEqual({ exitCode: 1, stdout: '', stderr: `gatehouse: The audit of east is broken at entry #${victim.id}.\n` });
     // Other schools' chains are their own, and still hold.
-    expect((await verifyAuditChain(db(), siteIds.north!)).ok).toBe(true);
+    expect((await verifyAuditChain(db(), key(), siteIds.north!)).ok).toBe(true);
 
     const eastAdmin = await fullAccessSession(g, { site: 'east' });
     const check = await eastAdmin.client.get('/east/admin/audits/verify');
@@ -112,6 +109,24 @@ describe.each(await databaseKinds())('Admin > Audits and the audit chain (%s dat
     const northCheck = await northAdmin.client.get('/north/admin/audits/verify');
     expect(northCheck.status).toBe(200);
     expect(text(northCheck.html)).toMatch(/The audit holds: all \d+ entries are as they were written\./);
+  });
+
+  it("writes each entry's hash as an HMAC under the audit key, not a SHA-256 anyone could recompute", async () => {
+    await support(siteIds.north!, 'Keyed Person');
+    const [previous, newest] = (await auditRows(db(), siteIds.north!)).slice(-2);
+    expect(newest!.previousHash).toBe(previous!.hash);
+    expect(newest!.hash).toBe(auditHash(key(), previous!.hash, newest!));
+    expect(newest!.hash).not.toBe(unkeyedAuditHash(previous!.hash, newest!));
+  });
+
+  it('finds a row changed behind the trigger with the chain after it recomputed by plain SHA-256, as the database owner without the key could', async () => {
+    await addSite(db(), { slug: 'west', name: 'West School' });
+    const westId = (await findSiteBySlug(db(), 'west'))!.id;
+    for (let i = 1; i <= 4; i++) await support(westId, `West Person ${i}`);
+    const victim = (await auditRows(db(), westId))[1]!;
+    await rewriteUnkeyed(db(), westId, 1, 'Someone Else');
+    expect(await verifyAuditChain(db(), key(), westId)).toEqual({ ok: false, entries: 1, legacy: 0, brokenAt: victim.id });
+    expect((await cli(['audit', 'verify', 'west'])).stderr).toBe(`gatehouse: The audit of west is broken at entry #${victim.id}.\n`);
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE on audit_event (the append-only triggers)', async () => {

@@ -32,10 +32,10 @@ describe('gatehouse support, token and audit help', () => {
   it('lists the commands with --help, and each explains itself', async () => {
     const { exitCode, stdout } = await gatehouse(['--help']);
     expect(exitCode).toBe(0);
-    for (const synopsis of ['gatehouse support remove-2fa <email>', 'gatehouse token import <file.csv>', 'gatehouse token assign <serial> <email> [--site <slug>]', 'gatehouse audit verify <site>']) {
+    for (const synopsis of ['gatehouse support remove-2fa <email>', 'gatehouse token import <file.csv>', 'gatehouse token assign <serial> <email> [--site <slug>]', 'gatehouse audit checkpoint [<site> ...] [--out <file>]', 'gatehouse audit verify <site>']) {
       expect(stdout).toContain(synopsis);
     }
-    for (const words of [['support', 'remove-2fa'], ['token', 'import'], ['token', 'assign'], ['audit', 'verify']]) {
+    for (const words of [['support', 'remove-2fa'], ['token', 'import'], ['token', 'assign'], ['audit', 'checkpoint'], ['audit', 'verify']]) {
       const help = await gatehouse([...words, '--help']);
       expect(help.exitCode).toBe(0);
       expect(help.stdout).toMatch(new RegExp(`^Usage: gatehouse ${words.join(' ')} `));
@@ -48,6 +48,8 @@ describe('gatehouse support, token and audit help', () => {
     expectRefusal(await gatehouse(['token', 'import'], { database: untouchable }), 2, 'missing argument <file.csv>');
     expectRefusal(await gatehouse(['token', 'assign', 'SN-1'], { database: untouchable }), 2, 'missing argument <email>');
     expectRefusal(await gatehouse(['audit', 'verify', 'north', 'south'], { database: untouchable }), 2, 'unexpected argument "south"');
+    expectRefusal(await gatehouse(['audit', 'verify', 'north', '--checkpoint'], { database: untouchable }), 2, /^gatehouse: option '--checkpoint <value>' argument missing/);
+    expectRefusal(await gatehouse(['audit', 'checkpoint', '--out'], { database: untouchable }), 2, /^gatehouse: option '--out <value>' argument missing/);
     expectRefusal(await gatehouse(['token', 'assign', 'SN-1', 'a@b.example', '--school', 'x'], { database: untouchable }), 2, /^gatehouse: unknown option '--school'/);
   });
 });

@@ -156,7 +156,7 @@ export async function assignManagedToken(deps: FlowDeps, serial: string, owner: 
       detail: { deviceId: token.id, kind: 'managed_totp', name },
     });
     for (const at of owner.sites) {
-      await recordAudit(tx, {
+      await recordAudit(tx, deps.keys.auditChain, {
         siteId: at.siteId,
         actor: { siteUserId: null, name: PLATFORM_SUPPORT },
         action: 'managed_token_assigned',

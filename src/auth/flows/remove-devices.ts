@@ -25,7 +25,7 @@ import { devicesRemovedByAdminEmail, devicesRemovedBySupportEmail } from './remo
 export interface FlowDeps {
   db: Db;
   log: Logger;
-  keys: Pick<Keys, 'encryption'>;
+  keys: Pick<Keys, 'encryption' | 'auditChain'>;
   config: { publicUrl: URL };
   /** Mail was written to the outbox: send soon (the command has no sender; the server's picks it up). */
   mail: { kick(): void };
@@ -96,7 +96,7 @@ export async function removeDevicesByAdmin(deps: FlowDeps, r: AdminRemoval): Pro
       ...r.client,
       detail: { ...detail, by: r.admin.fullName },
     });
-    await recordAudit(tx, {
+    await recordAudit(tx, deps.keys.auditChain, {
       siteId: r.site.id,
       actor: { siteUserId: r.admin.siteUserId, name: r.admin.fullName },
       action: 'devices_removed',
@@ -139,7 +139,7 @@ export async function removeDevicesBySupport(deps: FlowDeps, email: string): Pro
     const detail = { count: removal.removed, managed_tokens_kept: removal.kept };
     await recordSecurityEvent(tx, deps.log, { accountId: sso.id, siteId: null, event: 'devices_removed_by_support', ip: null, userAgent: null, detail });
     for (const at of linked) {
-      await recordAudit(tx, {
+      await recordAudit(tx, deps.keys.auditChain, {
         siteId: at.siteId,
         actor: { siteUserId: null, name: PLATFORM_SUPPORT },
         action: 'devices_removed_by_support',

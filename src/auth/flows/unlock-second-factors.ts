@@ -43,7 +43,7 @@ export async function unlockSecondFactorsByAdmin(deps: FlowDeps, r: AdminUnlock)
     const loginUrl = `${deps.config.publicUrl.origin}/${r.site.slug}/login`;
     await enqueueMail(tx, deps.keys.encryption, { to: owner.email, kind: 'second_factors_unlocked', ...secondFactorsUnlockedEmail(`${r.admin.fullName}, an admin at ${r.site.name},`, loginUrl) });
     await recordSecurityEvent(tx, deps.log, { accountId: r.target.accountId, siteId: r.site.id, event: 'second_factors_unlocked', ...r.client, detail: { by: r.admin.fullName } });
-    await recordAudit(tx, {
+    await recordAudit(tx, deps.keys.auditChain, {
       siteId: r.site.id,
       actor: { siteUserId: r.admin.siteUserId, name: r.admin.fullName },
       action: 'second_factors_unlocked',
@@ -73,7 +73,7 @@ export async function unlockSecondFactorsBySupport(deps: FlowDeps, email: string
     await enqueueMail(tx, deps.keys.encryption, { to: sso.email, kind: 'second_factors_unlocked', ...secondFactorsUnlockedEmail('Gatehouse platform support', loginUrl) });
     await recordSecurityEvent(tx, deps.log, { accountId: sso.id, siteId: null, event: 'second_factors_unlocked', ip: null, userAgent: null, detail: { by: PLATFORM_SUPPORT } });
     for (const at of linked) {
-      await recordAudit(tx, { siteId: at.siteId, actor: { siteUserId: null, name: PLATFORM_SUPPORT }, action: 'second_factors_unlocked_by_support', target: { siteUserId: at.siteUserId, name: at.fullName } });
+      await recordAudit(tx, deps.keys.auditChain, { siteId: at.siteId, actor: { siteUserId: null, name: PLATFORM_SUPPORT }, action: 'second_factors_unlocked_by_support', target: { siteUserId: at.siteUserId, name: at.fullName } });
     }
     return true;
   });

@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts';
+import { auditCheckpoint } from './audit-checkpoint.ts';
 import { auditVerify } from './audit-verify.ts';
 import { siteAdd } from './site-add.ts';
 import { ssoLink } from './sso-link.ts';
@@ -8,4 +9,4 @@ import { tokenAssign } from './token-assign.ts';
 import { tokenImport } from './token-import.ts';
 import { userAdd } from './user-add.ts';
 
-export const COMMANDS: readonly Command[] = [siteAdd, userAdd, ssoLink, supportRemove2fa, supportUnlock2fa, tokenImport, tokenAssign, auditVerify];
+export const COMMANDS: readonly Command[] = [siteAdd, userAdd, ssoLink, supportRemove2fa, supportUnlock2fa, tokenImport, tokenAssign, auditCheckpoint, auditVerify];

@@ -48,7 +48,7 @@ export const adminAuditRoutes = new Hono<AppEnv>()
       return render(c, <AdminAuditsPage chrome={chrome} timeZone={c.var.site.timeZone} audit={audit} />);
     }
     const rows = await allPages<AuditPage['rows'][number]>((page) => readAudit(db, signedIn.site.id, page, EXPORT_PAGE));
-    await recordAudit(db, { ...auditActor(c), action: 'audit_exported', detail: { entries: rows.length } });
+    await recordAudit(db, c.var.services.keys.auditChain, { ...auditActor(c), action: 'audit_exported', detail: { entries: rows.length } });
     return csvDownload(
       c,
       `audit-${signedIn.site.slug}`,
@@ -57,6 +57,7 @@ export const adminAuditRoutes = new Hono<AppEnv>()
     );
   })
   .get('/verify', async (c) => {
-    const check = await verifyAuditChain(c.var.services.db, c.var.admin.signedIn.site.id);
+    const { db, keys } = c.var.services;
+    const check = await verifyAuditChain(db, keys.auditChain, c.var.admin.signedIn.site.id);
     return render(c, <AuditCheckPage chrome={c.var.admin.chrome} check={check} />, check.ok ? 200 : 409);
   });

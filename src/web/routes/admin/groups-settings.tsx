@@ -63,6 +63,6 @@ export const adminSettingsRoutes = new Hono<AppEnv>()
       return render(c, <SettingsPage chrome={c.var.admin.chrome} settings={before} error={parsed.error.issues[0]!.message} />, 400);
     }
     const changed = await saveSiteSettings(c.var.services.db, c.var.site.id, before, parsed.data);
-    if (Object.keys(changed).length > 0) await recordAudit(c.var.services.db, { ...auditActor(c), action: 'settings_changed', detail: changed });
+    if (Object.keys(changed).length > 0) await recordAudit(c.var.services.db, c.var.services.keys.auditChain, { ...auditActor(c), action: 'settings_changed', detail: changed });
     return c.redirect(`/${c.var.site.slug}/admin/settings?done=saved`, 303);
   });

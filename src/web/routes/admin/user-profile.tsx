@@ -32,6 +32,7 @@ export function adminContext(c: Context<AppEnv>): AdminContext {
     groupId: signedIn.group.id,
     permissions: [...effectivePermissions(signedIn.group.permissions, signedIn.session.level)],
     ip: c.var.ip,
+    auditKey: c.var.services.keys.auditChain,
   };
 }
 

@@ -30,7 +30,7 @@ export const adminUserSecurityLogRoutes = new Hono<AppEnv>().get('/:id/security-
     return render(c, <AdminSecurityLogPage chrome={chrome} timeZone={c.var.site.timeZone} user={user} log={log} event={event ?? ''} thisSiteOnly={thisSiteOnly} />);
   }
   const rows = await allPages<SecurityLogPage['rows'][number]>((page) => readSecurityLog(db, user.accountId, page, EXPORT_PAGE, filter));
-  await recordAudit(db, {
+  await recordAudit(db, c.var.services.keys.auditChain, {
     ...auditActor(c),
     action: 'security_log_exported',
     target: { siteUserId: user.id, name: user.fullName },
