@@ -81,11 +81,18 @@ export async function claimDueMail(db: Db, limit: number, lockMs: number): Promi
   return claimed.sort((a, b) => a.id - b.id);
 }
 
-/** Sent: the message itself is dropped unless the dev mailbox keeps it to show. */
+/**
+ * Mail to an address that is not an account ("there is no account here") goes to whatever was
+ * typed: once it is sent or given up, that address is not kept either.
+ */
+const TYPED_ADDRESS_KINDS = ['no_account'];
+const forgetTypedAddress = sql`case when ${mailOutbox.kind} in (${sql.join(TYPED_ADDRESS_KINDS.map((k) => sql`${k}`), sql`, `)}) then '' else ${mailOutbox.recipient} end`;
+
+/** Sent: the message itself (and a typed address) is dropped unless the dev mailbox keeps it to show. */
 export async function markSent(db: Db, id: number, keepMessage: boolean): Promise<void> {
   await db
     .update(mailOutbox)
-    .set({ sentAt: sql`now()`, lockedUntil: null, ...(keepMessage ? {} : { sealedMessage: null }) })
+    .set({ sentAt: sql`now()`, lockedUntil: null, ...(keepMessage ? {} : { sealedMessage: null, recipient: forgetTypedAddress }) })
     .where(eq(mailOutbox.id, id));
 }
 
@@ -99,7 +106,7 @@ export async function markNotSent(db: Db, id: number, error: string, delayMs: nu
     .set({
       lastError: error,
       lockedUntil: null,
-      ...(delayMs === null ? { failedAt: sql`now()`, sealedMessage: null } : { nextAttemptAt: inMs(delayMs) }),
+      ...(delayMs === null ? { failedAt: sql`now()`, sealedMessage: null, recipient: forgetTypedAddress } : { nextAttemptAt: inMs(delayMs) }),
     })
     .where(and(eq(mailOutbox.id, id), isNull(mailOutbox.sentAt)));
 }

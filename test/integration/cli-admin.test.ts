@@ -7,7 +7,8 @@ import path from 'node:path';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newTotpSecret } from '../../src/auth/methods/totp/index.ts';
-import { auditEvent, device, recoveryCode, securityEvent, session, site, siteUser } from '../../src/db/schema.ts';
+import { SECOND_FACTOR_FAILURE_CAP } from '../../src/auth/throttle/index.ts';
+import { account, auditEvent, device, recoveryCode, securityEvent, session, site, siteUser } from '../../src/db/schema.ts';
 import { addSiteUser } from '../../src/directory/site-users.ts';
 import { seal } from '../../src/lib/secret-box.ts';
 import { Client, text } from '../support/client.ts';
@@ -32,7 +33,7 @@ describe('gatehouse support, token and audit help', () => {
   it('lists the commands with --help, and each explains itself', async () => {
     const { exitCode, stdout } = await gatehouse(['--help']);
     expect(exitCode).toBe(0);
-    for (const synopsis of ['gatehouse support remove-2fa <email>', 'gatehouse token import <file.csv>', 'gatehouse token assign <serial> <email> [--site <slug>]', 'gatehouse audit checkpoint [<site> ...] [--out <file>]', 'gatehouse audit verify <site>']) {
+    for (const synopsis of ['gatehouse support remove-2fa <email>', 'gatehouse support unlock-2fa <email>', 'gatehouse token import <file.csv>', 'gatehouse token assign <serial> <email> [--site <slug>]', 'gatehouse audit checkpoint [<site> ...] [--out <file>]', 'gatehouse audit verify <site>']) {
       expect(stdout).toContain(synopsis);
     }
     for (const words of [['support', 'remove-2fa'], ['token', 'import'], ['token', 'assign'], ['audit', 'checkpoint'], ['audit', 'verify']]) {
@@ -89,6 +90,24 @@ describe.each(await databaseKinds())('gatehouse support, token and audit command
       .where(and(eq(siteUser.email, email), eq(site.slug, slug)));
     return row!.accountId;
   }
+
+  describe('support unlock-2fa', () => {
+    it("unlocks an SSO account's second factors after 100 failures in a row: emailed, logged, audited at every site", async () => {
+      const email = 'lead@trust.example';
+      const accountId = await accountOfEmail(email);
+      expect(await cli(['support', 'unlock-2fa', email])).toEqual({ exitCode: 0, stdout: `Two-factor sign-in of ${email} is not locked: nothing to do\n`, stderr: '' });
+      await db().update(account).set({ secondFactorFailures: SECOND_FACTOR_FAILURE_CAP }).where(eq(account.id, accountId));
+      const done = await cli(['support', 'unlock-2fa', email]);
+      expect(done).toEqual({ exitCode: 0, stdout: `Unlocked two-factor sign-in of ${email}; audited at north, south, vetting\n`, stderr: '' });
+      const [row] = await db().select({ n: account.secondFactorFailures }).from(account).where(eq(account.id, accountId));
+      expect(row!.n).toBe(0);
+      expect(await db().select().from(auditEvent).where(eq(auditEvent.action, 'second_factors_unlocked_by_support'))).toHaveLength(3);
+      const mail = await inbox.waitFor((m) => m.to.includes(email) && /unlocked/.test(m.subject));
+      expect(mail.text).toContain('Gatehouse platform support unlocked two-factor sign-in');
+      // An Identity account is its school's to unlock.
+      expect((await cli(['support', 'unlock-2fa', 'teacher@north.example'])).exitCode).toBe(1);
+    });
+  });
 
   describe('support remove-2fa', () => {
     it("removes an SSO account's devices but its managed token, ends its codes, drops its sessions to basic, emails, logs, and audits at every site", async () => {

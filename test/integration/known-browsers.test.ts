@@ -5,7 +5,7 @@
 import { and, eq, like, sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { knownBrowser, rateLimit, securityEvent } from '../../src/db/schema.ts';
+import { knownBrowser, mailOutbox, rateLimit, securityEvent } from '../../src/db/schema.ts';
 import { addSiteUser } from '../../src/directory/site-users.ts';
 import { startGatehouse } from '../../src/gatehouse.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -145,10 +145,11 @@ describe.each(await databaseKinds())('known browsers (%s database)', (kind) => {
 });
 
 describe.each(await databaseKinds())('what is typed in the email box is never kept when it is not an account (%s database)', (kind) => {
-  it('keeps only a keyed tag in throttle keys, the security log and the log lines', async () => {
+  it('keeps only a keyed tag in throttle keys, the security log and the log lines, and forgets the address it mailed', async () => {
     const lines: string[] = [];
     const log = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', SECRET_KEY: TEST_SECRET_KEY, DEMO: '0', RESET_RESPONSE_MS: '0', TRUST_PROXY: '1', DATA_DIR: '/tmp' });
+    const inbox = await SmtpInbox.start();
+    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', SECRET_KEY: TEST_SECRET_KEY, DEMO: '0', RESET_RESPONSE_MS: '0', TRUST_PROXY: '1', DATA_DIR: '/tmp', SMTP_URL: inbox.url, MAIL_POLL_MS: '100' });
     const database = await freshDatabase(kind);
     const g = await startGatehouse(config, log, { database });
     try {
@@ -160,6 +161,9 @@ describe.each(await databaseKinds())('what is typed in the email box is never ke
       expect((await browser.signIn('north', typed, 'whatever')).status).toBe(401);
       await browser.get('/north/password/forgotten');
       await browser.post('/north/password/forgotten', { email: typedAddress, provider: 'identity' });
+      // "No account here" goes to the address typed, and then the outbox keeps no copy of it.
+      await inbox.waitFor((m) => m.to.includes(typedAddress));
+      await expect.poll(async () => JSON.stringify(await g.services.db.select().from(mailOutbox))).not.toContain(typedAddress);
       const keys = JSON.stringify(await g.services.db.select().from(rateLimit));
       const events = JSON.stringify(await g.services.db.select().from(securityEvent));
       for (const secret of [typed, typedAddress]) {
@@ -170,6 +174,7 @@ describe.each(await databaseKinds())('what is typed in the email box is never ke
       expect(events).toContain('emailTag');
     } finally {
       await g.close(); // and its database
+      await inbox.close();
     }
   });
 });
