@@ -4,6 +4,7 @@
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
 import { siteGroup } from '../db/schema.ts';
+import { isUniqueViolation } from '../db/unique-violation.ts';
 import { type AdminContext, auditByAdmin, auditRefusal } from './admin-audit.ts';
 import { DirectoryError } from './directory-error.ts';
 import { whyNotChangeGroup } from './permission-rules.ts';
@@ -23,11 +24,13 @@ export async function findGroup(db: Db, siteId: string, groupId: string) {
   return group;
 }
 
+const duplicateName = (name: string) => `There is already a group called "${name}"`;
+
 async function refuseDuplicate(db: Db, siteId: string, name: string, exceptId?: string) {
   const conditions = [eq(siteGroup.siteId, siteId), sql`lower(${siteGroup.name}) = lower(${name})`];
   if (exceptId) conditions.push(ne(siteGroup.id, exceptId));
   const [clash] = await db.select({ id: siteGroup.id }).from(siteGroup).where(and(...conditions));
-  if (clash) throw new DirectoryError(`There is already a group called "${name}"`);
+  if (clash) throw new DirectoryError(duplicateName(name));
 }
 
 export function onlyPermissions(values: string[]): Permission[] {
@@ -39,12 +42,16 @@ export type GroupOutcome = { ok: true } | { ok: false; status: 400 | 403; messag
 
 const sorted = (permissions: readonly string[]) => [...permissions].sort().join(' ');
 
-/** Each write with its audit row (or a refusal's) in one transaction; a duplicate name writes nothing. */
-async function inTransaction(db: Db, change: (tx: Db) => Promise<GroupOutcome>): Promise<GroupOutcome> {
+/**
+ * Each write with its audit row (or a refusal's) in one transaction; a duplicate name writes
+ * nothing, also when another admin took the name a moment ago (the unique index decides).
+ */
+async function inTransaction(db: Db, name: string, change: (tx: Db) => Promise<GroupOutcome>): Promise<GroupOutcome> {
   try {
     return await db.transaction(change);
   } catch (err) {
     if (err instanceof DirectoryError) return { ok: false, status: 400, message: err.message };
+    if (isUniqueViolation(err)) return { ok: false, status: 400, message: duplicateName(name) };
     throw err;
   }
 }
@@ -55,7 +62,7 @@ async function refuse(tx: Db, admin: AdminContext, what: string, why: string, pe
 }
 
 export function createGroup(db: Db, admin: AdminContext, name: string, permissions: Permission[]): Promise<GroupOutcome> {
-  return inTransaction(db, async (tx) => {
+  return inTransaction(db, name, async (tx) => {
     const why = whyNotChangeGroup(admin, undefined, permissions);
     if (why) return refuse(tx, admin, `Creating the group ${name}`, why, permissions);
     await refuseDuplicate(tx, admin.site.id, name);
@@ -66,7 +73,7 @@ export function createGroup(db: Db, admin: AdminContext, name: string, permissio
 }
 
 export function updateGroup(db: Db, admin: AdminContext, groupId: string, name: string, permissions: Permission[]): Promise<GroupOutcome> {
-  return inTransaction(db, async (tx) => {
+  return inTransaction(db, name, async (tx) => {
     // Locked: the rules judge the change from what the group has now.
     const [group] = await tx.select().from(siteGroup).where(and(eq(siteGroup.id, groupId), eq(siteGroup.siteId, admin.site.id))).for('update');
     if (!group) return { ok: false, status: 400, message: 'There is no such group at this school.' };

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { revokeOutstandingLinks } from '../auth/flows/reset-password/reset-link.ts';
 import { endUnfinishedSteps } from '../auth/unfinished-steps.ts';
 import type { Db } from '../db/connect.ts';
+import { isUniqueViolation } from '../db/unique-violation.ts';
 import { account, session, siteGroup, siteUser } from '../db/schema.ts';
 import { enqueueMail } from '../mail/outbox.ts';
 import { type AdminContext, auditByAdmin, auditRefusal } from './admin-audit.ts';
@@ -118,13 +119,6 @@ function fieldErrors(error: z.ZodError): FieldErrors {
     errors[field] ??= issue.message;
   }
   return errors;
-}
-
-/** PostgreSQL's unique_violation, however the driver wraps it. */
-function isUniqueViolation(err: unknown): boolean {
-  let e = err as { code?: unknown; cause?: unknown } | null | undefined;
-  for (let depth = 0; e && depth < 5; depth++, e = e.cause as typeof e) if (e.code === '23505') return true;
-  return false;
 }
 
 const alreadyAUserMessage = (email: string, admin: AdminContext) => `${email} is already a user at ${admin.site.name}.`;

@@ -89,6 +89,15 @@ describe.each(await databaseKinds())('Admin > Groups and Settings (%s database)'
     expect(actions).toEqual(expect.arrayContaining(['group_created', 'group_permissions_changed']));
   });
 
+  it('gives two admins creating the same group name at the same moment one group and one clear refusal, never a 500', async () => {
+    const [first, second] = await Promise.all([fullAccessSession(g), fullAccessSession(g)]);
+    const form: Array<[string, string]> = [['name', 'Racing Group'], ['permissions', 'record_concern']];
+    const statuses = (await Promise.all(Array.from({ length: 6 }, (_, i) => post(i % 2 ? first.client : second.client, '/north/admin/groups', form)))).map((r) => r.status);
+    expect(statuses.filter((s) => s === 303)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 400)).toHaveLength(5);
+    expect(await g.services.db.select().from(siteGroup).where(eq(siteGroup.name, 'Racing Group'))).toHaveLength(1);
+  });
+
   it('refuses a duplicate or empty group name, and an admin removing Admin from their own group', async () => {
     const { client } = await fullAccessSession(g);
     expect((await post(client, '/north/admin/groups', [['name', 'teachers']])).status).toBe(400);

@@ -13,7 +13,7 @@ import { Client, text } from '../support/client.ts';
 import { databaseKinds, freshDatabase } from '../support/databases.ts';
 import { resetPasswordByEmail } from '../support/reset-by-email.ts';
 import { SmtpInbox } from '../support/smtp-inbox.ts';
-import { PASSWORD, TEST_SECRET_KEY, seedSchools, startTestGatehouse, type TestGatehouse } from '../support/test-gatehouse.ts';
+import { PASSWORD, TEST_SECRET_KEY, seedSchools, startSeededWithInbox, type TestGatehouse } from '../support/test-gatehouse.ts';
 
 let people = 0;
 let addresses = 0;
@@ -21,20 +21,14 @@ let addresses = 0;
 const nextAddress = () => `192.0.2.${(++addresses % 250) + 1}`;
 
 describe.each(await databaseKinds())('known browsers (%s database)', (kind) => {
-  let g: TestGatehouse;
-  let inbox: SmtpInbox;
+  let g: Awaited<ReturnType<typeof startSeededWithInbox>>;
   beforeAll(async () => {
-    inbox = await SmtpInbox.start();
-    g = await startTestGatehouse(kind, { env: { TRUST_PROXY: '1', HASH_QUEUE_LIMIT: '10000', SMTP_URL: inbox.url, MAIL_POLL_MS: '100' } });
-    await seedSchools(g);
+    g = await startSeededWithInbox(kind, { TRUST_PROXY: '1', HASH_QUEUE_LIMIT: '10000' });
   });
   beforeEach(async () => {
     await g.services.db.delete(rateLimit);
   });
-  afterAll(async () => {
-    await g.close();
-    await inbox.close();
-  });
+  afterAll(() => g.close());
 
   /** A new teacher at North, signed in once from `browser` (which is then known) and signed out. */
   async function knownTo(browser: Client): Promise<string> {
@@ -119,7 +113,7 @@ describe.each(await databaseKinds())('known browsers (%s database)', (kind) => {
     const email = await knownTo(browser);
     const accountId = sql`(select id from account where email = ${email})`;
     expect(await g.services.db.select().from(knownBrowser).where(sql`${knownBrowser.accountId} = ${accountId}`)).toHaveLength(1);
-    const reset = await resetPasswordByEmail(new Client(g.url, { 'x-forwarded-for': '198.51.100.36' }), inbox, 'north', email, 'lantern orchard velvet 42');
+    const reset = await resetPasswordByEmail(new Client(g.url, { 'x-forwarded-for': '198.51.100.36' }), g.inbox, 'north', email, 'lantern orchard velvet 42');
     expect(reset.status).toBe(303);
     expect(await g.services.db.select().from(knownBrowser).where(sql`${knownBrowser.accountId} = ${accountId}`)).toHaveLength(0);
   });

@@ -10,8 +10,7 @@ import { Client, text } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { resetPasswordByEmail } from '../support/reset-by-email.ts';
 import { totp } from '../support/rfc6238.ts';
-import { SmtpInbox } from '../support/smtp-inbox.ts';
-import { PASSWORD, seedSchools, startTestGatehouse, type TestGatehouse } from '../support/test-gatehouse.ts';
+import { PASSWORD, startSeededWithInbox } from '../support/test-gatehouse.ts';
 
 const NEW_PASSWORD = 'lantern orchard velvet 42';
 
@@ -22,21 +21,15 @@ function wrongCodeFor(secret: string): string {
 }
 
 describe.each(await databaseKinds())('the hard cap on failed second factors (%s database)', (kind) => {
-  let g: TestGatehouse;
-  let inbox: SmtpInbox;
+  let g: Awaited<ReturnType<typeof startSeededWithInbox>>;
   beforeAll(async () => {
-    inbox = await SmtpInbox.start();
-    g = await startTestGatehouse(kind, { env: { TRUST_PROXY: '1', SMTP_URL: inbox.url, MAIL_POLL_MS: '100' } });
-    await seedSchools(g);
+    g = await startSeededWithInbox(kind, { TRUST_PROXY: '1' });
   });
   beforeEach(async () => {
     // Each 5-minute window's count is wiped, as if the windows had passed: the run of failures is not.
     await g.services.db.delete(rateLimit);
   });
-  afterAll(async () => {
-    await g.close();
-    await inbox.close();
-  });
+  afterAll(() => g.close());
 
   /** A teacher with an authenticator app, signed out, whose run of failures stands at `failures`. */
   async function teacher(failures: number) {
@@ -61,7 +54,7 @@ describe.each(await databaseKinds())('the hard cap on failed second factors (%s 
   it('locks every second factor at the 100th failure in a row, says how to unlock it, and emails the person', async () => {
     const person = await teacher(SECOND_FACTOR_FAILURE_CAP - 1);
     const browser = await atSecondStep(person.email);
-    const since = inbox.messages.length;
+    const since = g.inbox.messages.length;
     const hundredth = await browser.post('/north/login/second-step', { method: 'totp', code: wrongCodeFor(person.secret) });
     expect(hundredth.status).toBe(403);
     expect(text(hundredth.html)).toContain('Two-factor sign-in is locked for your account after 100 failed attempts in a row');
@@ -70,14 +63,14 @@ describe.each(await databaseKinds())('the hard cap on failed second factors (%s 
     const right = await browser.post('/north/login/second-step', { method: 'totp', code: totp(person.secret) });
     expect(right.status).toBe(403);
     expect(browser.sessionCookie()).toBeUndefined();
-    const mail = await inbox.waitFor((m) => inbox.messages.indexOf(m) >= since && m.to.includes(person.email) && /locked/.test(m.subject));
+    const mail = await g.inbox.waitFor((m) => g.inbox.messages.indexOf(m) >= since && m.to.includes(person.email) && /locked/.test(m.subject));
     expect(mail.subject).toBe('Two-factor sign-in to your Gatehouse account has been locked');
     expect(mail.text).toContain('set a new password');
   });
 
   it('unlocks when the person sets a new password through the emailed link', async () => {
     const person = await teacher(SECOND_FACTOR_FAILURE_CAP);
-    expect((await resetPasswordByEmail(new Client(g.url, { 'x-forwarded-for': '198.51.100.71' }), inbox, 'north', person.email, NEW_PASSWORD)).status).toBe(303);
+    expect((await resetPasswordByEmail(new Client(g.url, { 'x-forwarded-for': '198.51.100.71' }), g.inbox, 'north', person.email, NEW_PASSWORD)).status).toBe(303);
     expect(await run(person.accountId)).toBe(0);
     const browser = new Client(g.url, { 'x-forwarded-for': '198.51.100.72' });
     await browser.signIn('north', person.email, NEW_PASSWORD);

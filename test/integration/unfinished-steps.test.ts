@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSessionToken } from '../../src/auth/session-token.ts';
 import { ceremony, device, pendingSignIn, session } from '../../src/db/schema.ts';
 import { enrolAuthenticatorApp, fullAccessSession, personWithPassword } from '../support/admin-session.ts';
+import { resetPasswordByEmail } from '../support/reset-by-email.ts';
 import { Client } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { totp } from '../support/rfc6238.ts';
@@ -47,14 +48,7 @@ describe.each(await databaseKinds())('unfinished second steps end with a reset, 
 
   /** A password reset through the emailed link, in a browser of its own. */
   async function resetPassword(email: string) {
-    const browser = new Client(g.url);
-    await browser.get('/north/password/forgotten');
-    const since = g.inbox.messages.length;
-    await browser.post('/north/password/forgotten', { email, provider: 'identity' });
-    const mail = await g.inbox.waitFor((m) => g.inbox.messages.indexOf(m) >= since && m.to.includes(email) && /token=/.test(m.text));
-    const link = new URL(mail.text.match(/https?:\/\/\S+token=[A-Za-z0-9_-]+/)![0]);
-    await browser.get(link.pathname + link.search);
-    const done = await browser.post(link.pathname, { token: link.searchParams.get('token')!, password: NEW_PASSWORD, confirmation: NEW_PASSWORD });
+    const done = await resetPasswordByEmail(new Client(g.url), g.inbox, 'north', email, NEW_PASSWORD);
     expect(done.location).toBe('/north/login?password=changed');
   }
 

@@ -76,9 +76,9 @@ export async function seedSchools(g: Running) {
 }
 
 /** seedSchools' Gatehouse, its mail sent to a real SMTP server in the test (`inbox`); close() stops both. */
-export async function startSeededWithInbox(kind: DatabaseKind): Promise<TestGatehouse & { inbox: SmtpInbox }> {
+export async function startSeededWithInbox(kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestGatehouse & { inbox: SmtpInbox }> {
   const inbox = await SmtpInbox.start();
-  const g = await startTestGatehouse(kind, { env: { SMTP_URL: inbox.url, MAIL_POLL_MS: '200' } });
+  const g = await startTestGatehouse(kind, { env: { SMTP_URL: inbox.url, MAIL_POLL_MS: '200', ...env } });
   await seedSchools(g);
   return {
     ...g,
