@@ -194,13 +194,6 @@ export async function listActiveSessions(db: Db, accountId: string, defaults: Se
     .map(({ settings: _settings, ...r }) => r);
 }
 
-/** "A sign-in or elevation within the last 15 minutes": what adding or removing a device needs. */
-export const RECENT_AUTHENTICATION_MS = 15 * 60_000;
-
-export function authenticatedRecently(signedIn: SignedIn, now = new Date()): boolean {
-  return now.getTime() - signedIn.session.authenticatedAt.getTime() < RECENT_AUTHENTICATION_MS;
-}
-
 /** Records that the session's password was typed again, the first half of confirming it's them. */
 export async function notePasswordConfirmed(db: Db, sessionId: string, now = new Date()): Promise<void> {
   await db.update(session).set({ passwordConfirmedAt: now }).where(eq(session.id, sessionId));

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Services } from '../services.ts';
 import type { AppEnv } from './env.ts';
+import { requirePermission, requireSignedInHere } from './guards/index.ts';
 import { csrfProtection } from './middleware/csrf.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
@@ -23,7 +24,7 @@ import { securityKeyRoutes } from './routes/security-keys.tsx';
 import { passwordResetRoutes } from './routes/password-reset.tsx';
 import { sessionActionRoutes } from './routes/session-actions.ts';
 import { errorPage } from './views/error-page.tsx';
-import { LandingPage } from './views/other-pages.tsx';
+import { LandingPage } from './views/landing-page.tsx';
 import { render } from './views/render.ts';
 
 const stylesheet = ['app.css', 'password.css'].map((f) => readFileSync(new URL(`./static/${f}`, import.meta.url), 'utf8')).join('\n');
@@ -63,17 +64,24 @@ export function createApp(services: Services) {
   app.get('/', (c) => render(c, <LandingPage csrfToken={c.var.csrfToken} />));
   if (devMailboxEnabled(services.config)) app.route(DEV_MAILBOX_PATH, devMailboxRoutes);
 
+  // A school's pages, each declaring what it needs (web/guards/; the rules: auth/access.ts).
   const site = new Hono<AppEnv>();
   site.use(loadSite());
+  // Public: signing in (its second step needs a pending sign-in, not a session), password links, signing out.
   site.route('/login/second-step', secondStepRoutes);
   site.route('/login', loginRoutes);
+  site.route('/password', passwordResetRoutes);
+  site.route('/', sessionActionRoutes);
+  // The person's own account and elevation: open to a basic session even where the school
+  // requires two-factor, since this is where they get it.
+  site.use('/elevate/*', requireSignedInHere({ beforeTwoFactor: true }));
   site.route('/elevate', elevateRoutes);
+  site.use('/account/*', requireSignedInHere({ beforeTwoFactor: true }));
   site.route('/account/security-keys', securityKeyRoutes);
   site.route('/account/confirm', confirmIdentityRoutes);
-  site.route('/admin', adminRoutes);
-  site.route('/password', passwordResetRoutes);
   site.route('/account', accountSettingsRoutes);
-  site.route('/', sessionActionRoutes);
+  site.use('/admin/*', requireSignedInHere(), requirePermission('admin', 'Your group at this school does not include the Admin area.'));
+  site.route('/admin', adminRoutes);
   site.route('/', dashboardRoutes);
   app.route('/:site', site);
 

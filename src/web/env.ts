@@ -1,8 +1,10 @@
 // The values every request carries through the middleware chain.
 import type { Logger } from 'pino';
+import type { AccessFacts } from '../auth/access.ts';
 import type { SignedIn } from '../auth/sessions.ts';
 import type { Site } from '../directory/sites.ts';
 import type { Services } from '../services.ts';
+import type { Form } from './form.ts';
 import type { Chrome } from './views/layout.tsx';
 
 export interface AppEnv {
@@ -17,7 +19,11 @@ export interface AppEnv {
     signedIn: SignedIn | undefined;
     /** Set on /:site/… routes. */
     site: Site;
-    /** Set on /:site/admin/… routes, once the admin guard has let the request through. */
-    admin: { signedIn: SignedIn; chrome: Chrome };
+    /** The person signed in at this site, with their page's chrome: set by the guards (web/guards/). */
+    here: { signedIn: SignedIn; chrome: Chrome };
+    /** What the guards' rules have looked at for this request (each database fact asked once). */
+    accessFacts?: AccessFacts;
+    /** The request's form, once read (web/form.ts). */
+    form?: Form;
   };
 }

@@ -7,10 +7,10 @@ import { errorPage } from './views/error-page.tsx';
 export type Form = Record<string, string | undefined>;
 
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
-const parsed = new WeakMap<Request, Form>();
 
+/** The form, read once per request (the CSRF check reads it first) and kept in c.var.form. */
 export async function readForm(c: Context<AppEnv>): Promise<Form | Response> {
-  const cached = parsed.get(c.req.raw);
+  const cached = c.get('form');
   if (cached) return cached;
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (!FORM_TYPES.includes(type)) {
@@ -26,7 +26,7 @@ export async function readForm(c: Context<AppEnv>): Promise<Form | Response> {
   for (const [key, value] of Object.entries(body)) {
     if (typeof value === 'string') form[key] = value;
   }
-  parsed.set(c.req.raw, form);
+  c.set('form', form);
   return form;
 }
 

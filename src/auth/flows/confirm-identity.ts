@@ -17,9 +17,6 @@ export type ConfirmResult =
   | { outcome: 'wrong_password' }
   | { outcome: 'throttled'; retryAfterSeconds: number };
 
-/** How long the typed password stands while the person finds their second factor. */
-export const PASSWORD_CONFIRMATION_MS = 5 * 60_000;
-
 export async function confirmPassword(
   services: Services,
   signedIn: SignedIn,
@@ -50,9 +47,4 @@ export async function confirmPassword(
   const token = await rotateSession(db, signedIn.session.id, { authenticatedAt: new Date() });
   await recordSecurityEvent(db, log, { ...who, event: 'identity_confirmed', detail: { method: 'password' } });
   return { outcome: 'confirmed', token };
-}
-
-export function passwordConfirmedRecently(signedIn: SignedIn, now = new Date()): boolean {
-  const at = signedIn.session.passwordConfirmedAt;
-  return at !== null && now.getTime() - at.getTime() < PASSWORD_CONFIRMATION_MS;
 }

@@ -1,22 +1,15 @@
-// Changing an account's two-factor devices: adding one, removing one, making new recovery codes.
-// Without a device yet, a sign-in in the last 15 minutes is enough: there is no second factor to
-// ask for. Once the account has a device the change needs it: a full-access session whose second
-// factor was passed in the last 15 minutes (the second step of sign-in, or elevation, set
-// `authenticatedAt` then). So a session that began with the password alone, say by someone
-// who learned it, can neither add a device of its own nor remove the owner's.
+// Changing an account's two-factor devices (adding one, removing one, making new recovery
+// codes) is checked twice: by the route's guard before the page (the rule is in auth/access.ts),
+// and here again inside the change's own transaction, on what the account has at that moment,
+// so that two requests racing past the guard cannot both act on what each saw before.
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/connect.ts';
 import { account, session } from '../../db/schema.ts';
-import { authenticatedRecently, type SignedIn } from '../sessions.ts';
+import { type DeviceChangeGate, deviceChangeGate } from '../access.ts';
+import type { SignedIn } from '../sessions.ts';
 import { hasDevice } from './second-factor/second-factors-of.ts';
 
-/** `elevate`: a basic session passes the second factor first; `confirm`: "Confirm it's you". */
-export type DeviceChangeGate = 'allowed' | 'elevate' | 'confirm';
-
-export function deviceChangeGate(signedIn: SignedIn, accountHasDevice: boolean, now = new Date()): DeviceChangeGate {
-  if (accountHasDevice && signedIn.session.level !== 'full') return 'elevate';
-  return authenticatedRecently(signedIn, now) ? 'allowed' : 'confirm';
-}
+export type { DeviceChangeGate };
 
 /**
  * In the change's transaction: the account's row locked (one change to its devices at a time,

@@ -7,7 +7,6 @@ import { listActiveSessions } from '../../auth/sessions.ts';
 import { readSecurityLog } from '../../security-log/security-events.ts';
 import type { AppEnv } from '../env.ts';
 import { browserClaimOf } from '../known-browser.ts';
-import { signedInHere } from '../signed-in-here.tsx';
 import { AccountPage, SecurityLogView } from '../views/account-settings-page.tsx';
 import { errorPage } from '../views/error-page.tsx';
 import { render } from '../views/render.ts';
@@ -22,8 +21,7 @@ const NOTICES: Record<string, string> = {
 
 export const accountSettingsRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
-    const here = await signedInHere(c);
-    if (here instanceof Response) return here;
+    const here = c.var.here;
     const { db, config } = c.var.services;
     const sessions = await listActiveSessions(db, here.signedIn.account.id, config.sessionDefaults);
     const browsers = await listKnownBrowsers(db, here.signedIn.account.id, browserClaimOf(c, here.signedIn.account.email));
@@ -31,35 +29,30 @@ export const accountSettingsRoutes = new Hono<AppEnv>()
     return render(c, <AccountPage chrome={here.chrome} signedIn={here.signedIn} sessions={sessions} browsers={browsers} {...(notice ? { notice } : {})} />);
   })
   .get('/security-log', async (c) => {
-    const here = await signedInHere(c);
-    if (here instanceof Response) return here;
+    const here = c.var.here;
     const page = Number.parseInt(c.req.query('page') ?? '1', 10);
     const log = await readSecurityLog(c.var.services.db, here.signedIn.account.id, Number.isFinite(page) ? page : 1);
     return render(c, <SecurityLogView chrome={here.chrome} signedIn={here.signedIn} log={log} />);
   })
   .post('/sessions/sign-out-others', async (c) => {
-    const here = await signedInHere(c);
-    if (here instanceof Response) return here;
+    const here = c.var.here;
     await signOutOtherSessions(c.var.services, here.signedIn, { ip: c.var.ip, userAgent: c.var.userAgent });
     return c.redirect(`/${c.var.site.slug}/account?done=signed-out-others`, 303);
   })
   .post('/browsers/forget-others', async (c) => {
-    const here = await signedInHere(c);
-    if (here instanceof Response) return here;
+    const here = c.var.here;
     await forgetOtherBrowsers(c.var.services, here.signedIn, browserClaimOf(c, here.signedIn.account.email), { ip: c.var.ip, userAgent: c.var.userAgent });
     return c.redirect(`/${c.var.site.slug}/account?done=browsers-forgotten`, 303);
   })
   .post('/browsers/:id/forget', async (c) => {
-    const here = await signedInHere(c);
-    if (here instanceof Response) return here;
+    const here = c.var.here;
     const id = c.req.param('id');
     const forgotten = isUuid(id) && (await forgetBrowser(c.var.services, here.signedIn, id, { ip: c.var.ip, userAgent: c.var.userAgent }));
     if (!forgotten) return errorPage(c, 404, 'Browser not found', 'That browser has already been forgotten, or is not one of yours.');
     return c.redirect(`/${c.var.site.slug}/account?done=browser-forgotten`, 303);
   })
   .post('/sessions/:id/sign-out', async (c) => {
-    const here = await signedInHere(c);
-    if (here instanceof Response) return here;
+    const here = c.var.here;
     const id = c.req.param('id');
     const ended = isUuid(id) && (await signOutSession(c.var.services, here.signedIn, id, { ip: c.var.ip, userAgent: c.var.userAgent }));
     if (!ended) return errorPage(c, 404, 'Session not found', 'That session has already ended, or is not one of yours.');

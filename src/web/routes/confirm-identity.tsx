@@ -1,30 +1,29 @@
 // /:site/account/confirm: the password again, before changes to two-factor devices.
 import { Hono } from 'hono';
 import { confirmPassword } from '../../auth/flows/confirm-identity.ts';
+import { sitePaths } from '../../lib/urls.ts';
 import { SESSION_COOKIE, writeCookie } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
 import { browserClaimOf } from '../known-browser.ts';
-import { safeNext, signedInHere } from '../signed-in-here.tsx';
+import { safeNext } from '../next-page.ts';
 import { errorPage } from '../views/error-page.tsx';
 import { render } from '../views/render.ts';
 import { ConfirmPasswordPage } from '../views/two-factor-pages.tsx';
 
 export const confirmIdentityRoutes = new Hono<AppEnv>()
-  .get('/', async (c) => {
-    const here = await signedInHere(c);
-    if (here instanceof Response) return here;
-    const next = safeNext(c.var.site.slug, c.req.query('next'), `/${c.var.site.slug}/account/security-keys`);
-    return render(c, <ConfirmPasswordPage chrome={here.chrome} action={`/${c.var.site.slug}/account/confirm`} next={next} />);
+  .get('/', (c) => {
+    const paths = sitePaths(c.var.site.slug);
+    const next = safeNext(c.var.site.slug, c.req.query('next'), paths.securityKeys);
+    return render(c, <ConfirmPasswordPage chrome={c.var.here.chrome} action={paths.confirmIdentity()} next={next} />);
   })
   .post('/', async (c) => {
-    const here = await signedInHere(c);
-    if (here instanceof Response) return here;
+    const here = c.var.here;
     const { services } = c.var;
     const form = await readForm(c);
     if (form instanceof Response) return form;
-    const slug = c.var.site.slug;
-    const next = safeNext(slug, form.next, `/${slug}/account/security-keys`);
+    const paths = sitePaths(c.var.site.slug);
+    const next = safeNext(c.var.site.slug, form.next, paths.securityKeys);
     const result = await confirmPassword(services, here.signedIn, (form.password ?? '').slice(0, 1024), {
       ip: c.var.ip,
       userAgent: c.var.userAgent,
@@ -36,9 +35,9 @@ export const confirmIdentityRoutes = new Hono<AppEnv>()
           'Retry-After': String(result.retryAfterSeconds),
         });
       case 'wrong_password':
-        return render(c, <ConfirmPasswordPage chrome={here.chrome} action={`/${slug}/account/confirm`} next={next} error="That password was not right." />, 401);
+        return render(c, <ConfirmPasswordPage chrome={here.chrome} action={paths.confirmIdentity()} next={next} error="That password was not right." />, 401);
       case 'second_factor_next':
-        return c.redirect(`/${slug}/elevate?next=${encodeURIComponent(next)}`, 303);
+        return c.redirect(paths.elevate(next), 303);
       case 'confirmed':
         writeCookie(c, SESSION_COOKIE, result.token);
         return c.redirect(next, 303);

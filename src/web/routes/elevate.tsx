@@ -1,32 +1,31 @@
 // /:site/elevate: "Elevate Your Access" (a basic session passes its second factor), and the
-// second half of "Confirm it's you" in a full session.
+// second half of "Confirm it's you" in a full session (app.tsx: signed in here, before the
+// school's two-factor rule; here: ready to elevate).
 import { Hono, type Context } from 'hono';
-import { passwordConfirmedRecently } from '../../auth/flows/confirm-identity.ts';
 import { elevateSession } from '../../auth/flows/elevate.ts';
 import { secondFactorsOf } from '../../auth/flows/second-factor/second-factors-of.ts';
 import { verifySecondFactor } from '../../auth/flows/second-factor/verify-second-factor.ts';
 import type { SignedIn } from '../../auth/sessions.ts';
 import { relyingParty, startKeyAuthentication } from '../../auth/methods/webauthn/index.ts';
+import { sitePaths } from '../../lib/urls.ts';
 import { SESSION_COOKIE, writeCookie } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
 import { readSecondFactorForm, refusalMessage, refusalStatus } from '../second-factor-input.ts';
 import { type Chrome } from '../views/layout.tsx';
-import { safeNext, signedInHere } from '../signed-in-here.tsx';
+import { requireReadyToElevate } from '../guards/index.ts';
+import { safeNext } from '../next-page.ts';
 import { render } from '../views/render.ts';
 import { ElevatePage } from '../views/two-factor-pages.tsx';
 
-/** Elevating (basic session) needs nothing more; confirming (full session) needs the password typed first. */
-function refuseUnlessReady(c: Context<AppEnv>, signedIn: SignedIn, next: string): Response | undefined {
-  if (signedIn.session.level === 'basic' || passwordConfirmedRecently(signedIn)) return undefined;
-  return c.redirect(`/${signedIn.site.slug}/account/confirm?next=${encodeURIComponent(next)}`, 303);
-}
+/** Where elevating returns to: the page it was asked from (a query on the page, a field on its form). */
+const nextOf = (c: Context<AppEnv>) => safeNext(c.var.site.slug, c.req.query('next') ?? c.var.form?.next);
 
 async function page(c: Context<AppEnv>, here: { signedIn: SignedIn; chrome: Chrome }, next: string, error?: string, showRecovery = false, status: 200 | 401 | 403 | 429 = 200) {
   const { db, keys, config } = c.var.services;
   const { signedIn } = here;
   const factors = await secondFactorsOf(db, signedIn.account.id);
-  if (!factors.any) return c.redirect(`/${signedIn.site.slug}/account/security-keys`, 303);
+  if (!factors.any) return c.redirect(sitePaths(signedIn.site.slug).securityKeys, 303);
   const webauthnOptions = factors.securityKey
     ? JSON.stringify(await startKeyAuthentication(db, keys.encryption, { ownerId: signedIn.session.id, accountId: signedIn.account.id, rp: relyingParty(config.publicUrl) }))
     : undefined;
@@ -35,7 +34,7 @@ async function page(c: Context<AppEnv>, here: { signedIn: SignedIn; chrome: Chro
     <ElevatePage
       chrome={here.chrome}
       confirming={signedIn.session.level === 'full'}
-      action={`/${signedIn.site.slug}/elevate`}
+      action={sitePaths(signedIn.site.slug).elevate()}
       csrfToken={c.var.csrfToken}
       factors={factors}
       webauthnOptions={webauthnOptions}
@@ -48,21 +47,14 @@ async function page(c: Context<AppEnv>, here: { signedIn: SignedIn; chrome: Chro
 }
 
 export const elevateRoutes = new Hono<AppEnv>()
-  .get('/', async (c) => {
-    const here = await signedInHere(c);
-    if (here instanceof Response) return here;
-    const next = safeNext(c.var.site.slug, c.req.query('next'));
-    return refuseUnlessReady(c, here.signedIn, next) ?? page(c, here, next);
-  })
+  .use(requireReadyToElevate(nextOf))
+  .get('/', (c) => page(c, c.var.here, nextOf(c)))
   .post('/', async (c) => {
-    const here = await signedInHere(c);
-    if (here instanceof Response) return here;
+    const here = c.var.here;
     const { signedIn } = here;
     const form = await readForm(c);
     if (form instanceof Response) return form;
-    const next = safeNext(c.var.site.slug, form.next);
-    const notReady = refuseUnlessReady(c, signedIn, next);
-    if (notReady) return notReady;
+    const next = nextOf(c);
     const input = readSecondFactorForm(form);
     const client = { ip: c.var.ip, userAgent: c.var.userAgent };
     const result = await verifySecondFactor(c.var.services, {

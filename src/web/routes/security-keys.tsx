@@ -1,14 +1,16 @@
-// /:site/account/security-keys: the person's authenticator apps, security keys and recovery codes.
+// /:site/account/security-keys: the person's authenticator apps, security keys and recovery codes
+// (app.tsx: signed in here, before the school's two-factor rule; changes: requireDeviceChange).
 import { Hono, type Context } from 'hono';
 import { finishAppEnrolment, startAppEnrolment } from '../../auth/flows/enrol-device/authenticator-app.ts';
 import { finishKeyEnrolment, startKeyEnrolment } from '../../auth/flows/enrol-device/security-key.ts';
 import { listDevices, regenerateRecoveryCodes, removeDevice, renameDevice } from '../../auth/flows/manage-devices.ts';
 import { countUnusedRecoveryCodes } from '../../auth/methods/recovery-codes/index.ts';
 import type { SignedIn } from '../../auth/sessions.ts';
+import { sitePaths } from '../../lib/urls.ts';
 import { SESSION_COOKIE, writeCookie } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
-import { gateRedirect, needsDeviceChangeGate, signedInHere } from '../signed-in-here.tsx';
+import { deviceChangeStepFirst, requireDeviceChange } from '../guards/index.ts';
 import { errorPage } from '../views/error-page.tsx';
 import type { Chrome } from '../views/layout.tsx';
 import { render } from '../views/render.ts';
@@ -23,7 +25,9 @@ const NOTICES: Record<string, string> = {
   removed: 'The device has been removed.',
 };
 
-const base = (signedIn: SignedIn) => `/${signedIn.site.slug}/account/security-keys`;
+const base = (signedIn: SignedIn) => sitePaths(signedIn.site.slug).securityKeys;
+/** A form on the list's page comes back to the list after a step it needs first. */
+const toList = (c: Context<AppEnv>) => sitePaths(c.var.site.slug).securityKeys;
 const client = (c: Context<AppEnv>) => ({ ip: c.var.ip, userAgent: c.var.userAgent });
 
 /** After a device is added: its recovery codes if it was the first, otherwise the list with a notice. */
@@ -39,8 +43,7 @@ async function keyPage(c: Context<AppEnv>, here: { signedIn: SignedIn; chrome: C
 
 export const securityKeyRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
-    const here = await signedInHere(c);
-    if (here instanceof Response) return here;
+    const here = c.var.here;
     const { db } = c.var.services;
     const devices = await listDevices(db, here.signedIn.account.id);
     const unused = await countUnusedRecoveryCodes(db, here.signedIn.account.id);
@@ -50,56 +53,45 @@ export const securityKeyRoutes = new Hono<AppEnv>()
         : NOTICES[c.req.query('done') ?? ''];
     return render(c, <SecurityKeysPage chrome={here.chrome} siteSlug={c.var.site.slug} devices={devices} unusedRecoveryCodes={unused} notice={notice} />);
   })
-  .get('/authenticator/new', async (c) => {
-    const here = await signedInHere(c);
-    if (here instanceof Response) return here;
-    const first = await needsDeviceChangeGate(c, here.signedIn, `${base(here.signedIn)}/authenticator/new`);
-    if (first) return first;
+  .get('/authenticator/new', requireDeviceChange(), async (c) => {
+    const here = c.var.here;
     const qr = await startAppEnrolment(c.var.services, here.signedIn);
     return render(c, <AddAuthenticatorPage chrome={here.chrome} action={`${base(here.signedIn)}/authenticator/new`} {...qr} />);
   })
-  .post('/authenticator/new', async (c) => {
-    const here = await signedInHere(c);
-    if (here instanceof Response) return here;
+  .post('/authenticator/new', requireDeviceChange(), async (c) => {
+    const here = c.var.here;
     const form = await readForm(c);
     if (form instanceof Response) return form;
     const name = (form.name ?? '').slice(0, 200);
     const result = await finishAppEnrolment(c.var.services, here.signedIn, { name, code: (form.code ?? '').slice(0, 64) }, client(c));
     if (result.outcome === 'added') return added(c, here, 'app-added', result.recoveryCodes);
-    if (result.outcome === 'not_now') return gateRedirect(c, here.signedIn, result.gate, `${base(here.signedIn)}/authenticator/new`);
+    if (result.outcome === 'not_now') return deviceChangeStepFirst(c, result.gate, `${base(here.signedIn)}/authenticator/new`);
     const qr = await startAppEnrolment(c.var.services, here.signedIn);
     const page = { chrome: here.chrome, action: `${base(here.signedIn)}/authenticator/new`, ...qr, name };
     if (result.outcome === 'bad_name') return render(c, <AddAuthenticatorPage {...page} nameError={result.message} />, 400);
     // A wrong code keeps the same QR code: the secret waits server-side until a right code.
     return render(c, <AddAuthenticatorPage {...page} error="Incorrect or out of date code" />, 400);
   })
-  .get('/key/new', async (c) => {
-    const here = await signedInHere(c);
-    if (here instanceof Response) return here;
-    return (await needsDeviceChangeGate(c, here.signedIn, `${base(here.signedIn)}/key/new`)) ?? keyPage(c, here);
-  })
-  .post('/key/new', async (c) => {
-    const here = await signedInHere(c);
-    if (here instanceof Response) return here;
+  .get('/key/new', requireDeviceChange(), (c) => keyPage(c, c.var.here))
+  .post('/key/new', requireDeviceChange(), async (c) => {
+    const here = c.var.here;
     const form = await readForm(c);
     if (form instanceof Response) return form;
     const name = (form.name ?? '').slice(0, 200);
     const result = await finishKeyEnrolment(c.var.services, here.signedIn, { name, credential: (form.credential ?? '').slice(0, 16_384) }, client(c));
     if (result.outcome === 'added') return added(c, here, 'key-added', result.recoveryCodes);
-    if (result.outcome === 'not_now') return gateRedirect(c, here.signedIn, result.gate, `${base(here.signedIn)}/key/new`);
+    if (result.outcome === 'not_now') return deviceChangeStepFirst(c, result.gate, `${base(here.signedIn)}/key/new`);
     return keyPage(c, here, name, result.message, 400);
   })
-  .post('/recovery-codes', async (c) => {
-    const here = await signedInHere(c);
-    if (here instanceof Response) return here;
+  .post('/recovery-codes', requireDeviceChange(toList), async (c) => {
+    const here = c.var.here;
     const codes = await regenerateRecoveryCodes(c.var.services, here.signedIn, client(c));
     if (!codes) return errorPage(c, 400, 'No device yet', 'Recovery codes stand in for a two-factor device: add a device first.');
-    if ('notNow' in codes) return gateRedirect(c, here.signedIn, codes.notNow, base(here.signedIn));
+    if ('notNow' in codes) return deviceChangeStepFirst(c, codes.notNow, base(here.signedIn));
     return render(c, <RecoveryCodesPage chrome={here.chrome} codes={codes} notice="Your old recovery codes no longer work." continueTo={base(here.signedIn)} />);
   })
   .post('/:id/rename', async (c) => {
-    const here = await signedInHere(c);
-    if (here instanceof Response) return here;
+    const here = c.var.here;
     const form = await readForm(c);
     if (form instanceof Response) return form;
     const id = c.req.param('id');
@@ -109,12 +101,11 @@ export const securityKeyRoutes = new Hono<AppEnv>()
     if (!result.ok) return errorPage(c, 400, 'Could not rename the device', result.message);
     return c.redirect(`${base(here.signedIn)}?done=renamed`, 303);
   })
-  .post('/:id/remove', async (c) => {
-    const here = await signedInHere(c);
-    if (here instanceof Response) return here;
+  .post('/:id/remove', requireDeviceChange(toList), async (c) => {
+    const here = c.var.here;
     const id = c.req.param('id');
     const result = isUuid(id) ? await removeDevice(c.var.services, here.signedIn, id, client(c)) : { removed: false };
-    if ('notNow' in result) return gateRedirect(c, here.signedIn, result.notNow, base(here.signedIn));
+    if ('notNow' in result) return deviceChangeStepFirst(c, result.notNow, base(here.signedIn));
     if (!result.removed) return errorPage(c, 404, 'Device not found', 'That device is not one of yours, has already been removed, or is a managed token.');
     if (result.newToken) writeCookie(c, SESSION_COOKIE, result.newToken);
     return c.redirect(`${base(here.signedIn)}?done=removed`, 303);

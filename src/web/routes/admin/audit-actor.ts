@@ -3,6 +3,6 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../env.ts';
 
 export function auditActor(c: Context<AppEnv>) {
-  const { signedIn } = c.var.admin;
+  const { signedIn } = c.var.here;
   return { siteId: signedIn.site.id, actor: { siteUserId: signedIn.siteUser.id, name: signedIn.siteUser.fullName }, ip: c.var.ip };
 }

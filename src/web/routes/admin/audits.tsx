@@ -42,7 +42,7 @@ const EXPORT_PAGE = 1000;
 export const adminAuditRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const { db } = c.var.services;
-    const { signedIn, chrome } = c.var.admin;
+    const { signedIn, chrome } = c.var.here;
     if (c.req.query('format') !== 'csv') {
       const audit = await readAudit(db, signedIn.site.id, pageParam(c));
       return render(c, <AdminAuditsPage chrome={chrome} timeZone={c.var.site.timeZone} audit={audit} />);
@@ -58,6 +58,6 @@ export const adminAuditRoutes = new Hono<AppEnv>()
   })
   .get('/verify', async (c) => {
     const { db, keys } = c.var.services;
-    const check = await verifyAuditChain(db, keys.auditChain, c.var.admin.signedIn.site.id);
-    return render(c, <AuditCheckPage chrome={c.var.admin.chrome} check={check} />, check.ok ? 200 : 409);
+    const check = await verifyAuditChain(db, keys.auditChain, c.var.here.signedIn.site.id);
+    return render(c, <AuditCheckPage chrome={c.var.here.chrome} check={check} />, check.ok ? 200 : 409);
   });

@@ -14,8 +14,8 @@ import { adminContext } from './user-profile.tsx';
 
 
 async function groupsPage(c: Context<AppEnv>, extra: { notice?: string; error?: string } = {}, status: 200 | 400 | 403 = 200) {
-  const groups = await listGroups(c.var.services.db, c.var.admin.signedIn.site.id);
-  return render(c, <GroupsPage chrome={c.var.admin.chrome} groups={groups} {...extra} />, status);
+  const groups = await listGroups(c.var.services.db, c.var.here.signedIn.site.id);
+  return render(c, <GroupsPage chrome={c.var.here.chrome} groups={groups} {...extra} />, status);
 }
 
 /** The group's name and permissions from its form, or the page saying what is wrong with them. */
@@ -41,7 +41,7 @@ export const adminGroupRoutes = new Hono<AppEnv>()
     return saved(c, await createGroup(c.var.services.db, adminContext(c), form.name, form.permissions));
   })
   .post('/:id', async (c) => {
-    const group = await findGroup(c.var.services.db, c.var.admin.signedIn.site.id, c.req.param('id'));
+    const group = await findGroup(c.var.services.db, c.var.here.signedIn.site.id, c.req.param('id'));
     if (!group) return errorPage(c, 404, 'Group not found', 'There is no such group at this school.');
     const form = await groupForm(c);
     if (form instanceof Response) return form;
@@ -52,7 +52,7 @@ export const adminSettingsRoutes = new Hono<AppEnv>()
   .get('/', (c) => {
     const settings = effectiveSettings(c.var.site.settings, c.var.services.config.sessionDefaults);
     const notice = c.req.query('done') === 'saved' ? 'The settings have been saved.' : undefined;
-    return render(c, <SettingsPage chrome={c.var.admin.chrome} settings={settings} notice={notice} />);
+    return render(c, <SettingsPage chrome={c.var.here.chrome} settings={settings} notice={notice} />);
   })
   .post('/', async (c) => {
     const form = await readForm(c);
@@ -60,7 +60,7 @@ export const adminSettingsRoutes = new Hono<AppEnv>()
     const before = effectiveSettings(c.var.site.settings, c.var.services.config.sessionDefaults);
     const parsed = siteSettingsForm.safeParse(form);
     if (!parsed.success) {
-      return render(c, <SettingsPage chrome={c.var.admin.chrome} settings={before} error={parsed.error.issues[0]!.message} />, 400);
+      return render(c, <SettingsPage chrome={c.var.here.chrome} settings={before} error={parsed.error.issues[0]!.message} />, 400);
     }
     const changed = await saveSiteSettings(c.var.services.db, c.var.site.id, before, parsed.data);
     if (Object.keys(changed).length > 0) await recordAudit(c.var.services.db, c.var.services.keys.auditChain, { ...auditActor(c), action: 'settings_changed', detail: changed });

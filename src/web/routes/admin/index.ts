@@ -1,7 +1,7 @@
-// /:site/admin/…: the Admin area. The guard runs first for every page in it.
+// /:site/admin/…: the Admin area. Every page in it needs the Admin area permission at this site
+// in a full-access session (declared in app.tsx); some actions need more, declared beside them.
 import { Hono } from 'hono';
 import type { AppEnv } from '../../env.ts';
-import { requireAdmin } from './require-admin.tsx';
 import { adminUserRoutes } from './users.tsx';
 import { adminGroupRoutes, adminSettingsRoutes } from './groups-settings.tsx';
 import { adminAuditRoutes } from './audits.tsx';
@@ -9,7 +9,6 @@ import { adminUserSecurityKeyRoutes } from './user-security-keys.tsx';
 import { adminUserSecurityLogRoutes } from './user-security-log.tsx';
 
 export const adminRoutes = new Hono<AppEnv>();
-adminRoutes.use(requireAdmin());
 adminRoutes.get('/', (c) => c.redirect(`/${c.var.site.slug}/admin/users`, 303));
 adminRoutes.route('/users', adminUserRoutes);
 adminRoutes.route('/users', adminUserSecurityKeyRoutes);

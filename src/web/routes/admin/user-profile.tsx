@@ -24,7 +24,7 @@ import { render } from '../../views/render.ts';
 
 /** The admin acting: whose site scopes every query, and who the audit names. */
 export function adminContext(c: Context<AppEnv>): AdminContext {
-  const { signedIn } = c.var.admin;
+  const { signedIn } = c.var.here;
   return {
     site: { id: signedIn.site.id, slug: signedIn.site.slug, name: signedIn.site.name, timeZone: signedIn.site.timeZone },
     siteUserId: signedIn.siteUser.id,
@@ -38,7 +38,7 @@ export function adminContext(c: Context<AppEnv>): AdminContext {
 
 /** The user of the admin's site named by the URL, or the 404 page to send instead. */
 export async function profileUser(c: Context<AppEnv>, id: string): Promise<ManagedUser | Response> {
-  const found = await findSiteUserForAdmin(c.var.services.db, c.var.admin.signedIn.site.id, id);
+  const found = await findSiteUserForAdmin(c.var.services.db, c.var.here.signedIn.site.id, id);
   return found ?? errorPage(c, 404, 'User not found', 'There is no such user at this school. Go back to Admin > Users and choose them from the list.');
 }
 
@@ -57,7 +57,7 @@ function forUserForm(c: Context<AppEnv>, then: (user: ManagedUser, form: Form) =
 }
 
 function notice(c: Context<AppEnv>, user: ManagedUser): string | undefined {
-  const site = c.var.admin.signedIn.site.name;
+  const site = c.var.here.signedIn.site.name;
   switch (c.req.query('done')) {
     case 'added':
       return `${user.fullName} has been added. They have no password yet: they get in through “Forgotten your password or using Gatehouse for the first time?” on ${site}'s sign-in page, which emails them a link to set one.`;
@@ -82,7 +82,7 @@ function detailsPage(
   extra: { values?: UserFormValues; errors?: FieldErrors; statusError?: string } = {},
   status: 200 | 400 | 403 = 200,
 ) {
-  const { chrome, signedIn } = c.var.admin;
+  const { chrome, signedIn } = c.var.here;
   return render(
     c,
     <PersonalDetailsPage chrome={chrome} timeZone={c.var.site.timeZone} user={user} self={user.id === signedIn.siteUser.id} notice={notice(c, user)} {...extra} />,
@@ -91,8 +91,8 @@ function detailsPage(
 }
 
 async function permissionsPage(c: Context<AppEnv>, user: ManagedUser, error?: string, status: 200 | 400 | 403 = error ? 400 : 200) {
-  const groups = await groupsOfSite(c.var.services.db, c.var.admin.signedIn.site.id);
-  return render(c, <PermissionsPage chrome={c.var.admin.chrome} user={user} groups={groups} error={error} notice={notice(c, user)} />, status);
+  const groups = await groupsOfSite(c.var.services.db, c.var.here.signedIn.site.id);
+  return render(c, <PermissionsPage chrome={c.var.here.chrome} user={user} groups={groups} error={error} notice={notice(c, user)} />, status);
 }
 
 /** Disable or enable: the same steps, the other way round. */
@@ -103,7 +103,7 @@ async function changeStatus(c: Context<AppEnv>, user: ManagedUser, status: 'acti
   if (outcome.changed) {
     await recordSecurityEvent(db, log, {
       accountId: user.accountId,
-      siteId: c.var.admin.signedIn.site.id,
+      siteId: c.var.here.signedIn.site.id,
       event: status === 'disabled' ? 'account_disabled' : 'account_enabled',
       ip: null,
       userAgent: null,

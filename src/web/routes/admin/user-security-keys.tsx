@@ -1,7 +1,7 @@
 // A user's profile > Security keys: /:site/admin/users/:id/security-keys. Anyone in the Admin
 // area sees the devices; only an admin key holder may remove them (POST), after ticking that
-// they read the notice, or unlock two-factor sign-in after 100 failures in a row. The user is looked up within the admin's site only: another school's
-// user is "not found", whatever the id.
+// they read the notice, or unlock two-factor sign-in after 100 failures in a row. The user is
+// looked up within the admin's site only: another school's user is "not found", whatever the id.
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { can } from '../../../auth/access.ts';
@@ -10,12 +10,12 @@ import { removeDevicesByAdmin } from '../../../auth/flows/remove-devices.ts';
 import { unlockSecondFactorsByAdmin } from '../../../auth/flows/unlock-second-factors.ts';
 import { secondFactorsLocked } from '../../../auth/throttle/index.ts';
 import type { ManagedUser } from '../../../directory/site-user-admin.ts';
+import { sitePaths } from '../../../lib/urls.ts';
 import type { AppEnv } from '../../env.ts';
 import { readForm } from '../../form.ts';
-import { needsRecentAuthentication } from '../../signed-in-here.tsx';
+import { requirePermission, requireRecentAuthentication } from '../../guards/index.ts';
 import { AdminSecurityKeysPage } from '../../views/admin-security-keys.tsx';
 import { render } from '../../views/render.ts';
-import { requirePermission } from './require-admin.tsx';
 import { profileUser } from './user-profile.tsx';
 
 export const REMOVED_NOTICE = "Successfully removed the user's two-factor devices";
@@ -24,31 +24,28 @@ export const UNLOCKED_NOTICE = "The user's two-factor sign-in has been unlocked.
 const NOTICES: Record<string, string> = { removed: REMOVED_NOTICE, unlocked: UNLOCKED_NOTICE };
 
 async function keysPage(c: Context<AppEnv>, user: ManagedUser, extra: { error?: string; notice?: string } = {}, status: 200 | 400 | 403 = 200) {
-  const { signedIn, chrome } = c.var.admin;
+  const { signedIn, chrome } = c.var.here;
   const { db } = c.var.services;
   const [devices, locked] = await Promise.all([listDevices(db, user.accountId), secondFactorsLocked(db, user.accountId)]);
   const page = <AdminSecurityKeysPage chrome={chrome} timeZone={c.var.site.timeZone} user={user} devices={devices} locked={locked} keyHolder={can(signedIn, 'admin_key_holder')} {...extra} />;
   return render(c, page, status);
 }
 
-/**
- * What a key holder's action on a user needs first: the permission (refused and logged
- * otherwise), a user of this site, and a sign-in or elevation in the last 15 minutes (as for
- * one's own devices).
- */
-async function asKeyHolder(c: Context<AppEnv>, why: string, act: (user: ManagedUser, here: string) => Promise<Response>): Promise<Response> {
-  const refused = await requirePermission(c, 'admin_key_holder', why);
-  if (refused) return refused;
+/** The tab's address: a key holder's forms come back to it after confirming it's them. */
+const keysTab = (c: Context<AppEnv>) => `${sitePaths(c.var.site.slug).adminUser(c.req.param('id') ?? '')}/security-keys`;
+
+/** A key holder's action on a user of this site (another school's id: not found). */
+async function asKeyHolder(c: Context<AppEnv>, act: (user: ManagedUser, here: string) => Promise<Response>): Promise<Response> {
   const user = await profileUser(c, c.req.param('id') ?? '');
-  if (user instanceof Response) return user;
-  const { signedIn } = c.var.admin;
-  const here = `/${signedIn.site.slug}/admin/users/${user.id}/security-keys`;
-  return needsRecentAuthentication(c, signedIn, here) ?? act(user, here);
+  return user instanceof Response ? user : act(user, keysTab(c));
 }
+
+/** What removing or unlocking needs: the key-holder permission (refused and logged otherwise), and a recent sign-in or elevation. */
+const keyHolderOnly = (why: string) => [requirePermission('admin_key_holder', why), requireRecentAuthentication(keysTab)] as const;
 
 /** Who does it to whom, from where: what the key holder's flows record. */
 function keyHolderAction(c: Context<AppEnv>, user: ManagedUser) {
-  const { signedIn } = c.var.admin;
+  const { signedIn } = c.var.here;
   return {
     admin: { siteUserId: signedIn.siteUser.id, fullName: signedIn.siteUser.fullName },
     site: signedIn.site,
@@ -64,8 +61,8 @@ export const adminUserSecurityKeyRoutes = new Hono<AppEnv>()
     const notice = NOTICES[c.req.query('done') ?? ''];
     return keysPage(c, user, notice ? { notice } : {});
   })
-  .post('/:id/security-keys', (c) =>
-    asKeyHolder(c, "Only an Admin key holder at this school can remove a user's two-factor devices.", async (user, here) => {
+  .post('/:id/security-keys', ...keyHolderOnly("Only an Admin key holder at this school can remove a user's two-factor devices."), (c) =>
+    asKeyHolder(c, async (user, here) => {
       const form = await readForm(c);
       if (form instanceof Response) return form;
       if (user.accountKind === 'sso') {
@@ -79,8 +76,8 @@ export const adminUserSecurityKeyRoutes = new Hono<AppEnv>()
       return c.redirect(`${here}?done=removed`, 303);
     }),
   )
-  .post('/:id/security-keys/unlock', (c) =>
-    asKeyHolder(c, "Only an Admin key holder at this school can unlock a user's two-factor sign-in.", async (user, here) => {
+  .post('/:id/security-keys/unlock', ...keyHolderOnly("Only an Admin key holder at this school can unlock a user's two-factor sign-in."), (c) =>
+    asKeyHolder(c, async (user, here) => {
       if (user.accountKind === 'sso') {
         return keysPage(c, user, { error: "A school's admins cannot unlock a Single Sign-On account: platform support unlocks it." }, 403);
       }

@@ -19,7 +19,7 @@ export const adminUserSecurityLogRoutes = new Hono<AppEnv>().get('/:id/security-
   const user = await profileUser(c, c.req.param('id'));
   if (user instanceof Response) return user;
   const { db } = c.var.services;
-  const { signedIn, chrome } = c.var.admin;
+  const { signedIn, chrome } = c.var.here;
   const asked = c.req.query('event') ?? '';
   const event = isSecurityEventName(asked) ? asked : undefined;
   const thisSiteOnly = user.accountKind === 'sso';

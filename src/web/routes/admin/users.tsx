@@ -12,7 +12,7 @@ import { adminContext, adminUserProfileRoutes } from './user-profile.tsx';
 export const adminUserRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const { db } = c.var.services;
-    const { chrome, signedIn } = c.var.admin;
+    const { chrome, signedIn } = c.var.here;
     const typed = c.req.query('q') ?? '';
     const q = quickSearchText.safeParse(typed);
     if (!q.success) {
@@ -25,8 +25,8 @@ export const adminUserRoutes = new Hono<AppEnv>()
     return render(c, <AdminUsersPage chrome={chrome} timeZone={c.var.site.timeZone} list={list} q={q.data} />);
   })
   .get('/new', async (c) => {
-    const groups = await groupsOfSite(c.var.services.db, c.var.admin.signedIn.site.id);
-    return render(c, <AddUserPage chrome={c.var.admin.chrome} groups={groups} />);
+    const groups = await groupsOfSite(c.var.services.db, c.var.here.signedIn.site.id);
+    return render(c, <AddUserPage chrome={c.var.here.chrome} groups={groups} />);
   })
   .post('/new', async (c) => {
     const form = await readForm(c);
@@ -36,7 +36,7 @@ export const adminUserRoutes = new Hono<AppEnv>()
     const added = await addUserAtSite(db, admin, form);
     if (!added.ok) {
       const groups = await groupsOfSite(db, admin.site.id);
-      return render(c, <AddUserPage chrome={c.var.admin.chrome} groups={groups} values={typedUserFields(form)} errors={added.errors} />, added.forbidden ? 403 : 400);
+      return render(c, <AddUserPage chrome={c.var.here.chrome} groups={groups} values={typedUserFields(form)} errors={added.errors} />, added.forbidden ? 403 : 400);
     }
     return c.redirect(`/${admin.site.slug}/admin/users/${added.value.id}?done=added`, 303);
   })
