@@ -13,7 +13,6 @@ import { loadOrCreateSecretKey } from './lib/secret-key.ts';
 import { createServices, type Services } from './services.ts';
 import { createApp } from './web/app.tsx';
 import { frontDoor } from './web/front-door.ts';
-import { busyReply } from './web/middleware/sign-in-admission.ts';
 
 export interface Running {
   url: string;
@@ -53,7 +52,7 @@ export async function startGatehouse(config: Config, log: Logger, options: { dat
   const app = createApp(services);
   // POST /<site>/login passes the front door first: under a flood, strangers' attempts are
   // refused there before any other work (see web/front-door.ts).
-  const listener = frontDoor(getRequestListener(app.fetch, { hostname: config.host }), services, await busyReply(config.secureCookies));
+  const listener = frontDoor(getRequestListener(app.fetch, { hostname: config.host }), services);
   // Slow clients must not hold sockets open forever: the headers within 20 s, the whole request within 60 s.
   const server = createServer({ headersTimeout: 20_000, requestTimeout: 60_000 }, listener);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
@@ -76,6 +75,7 @@ export async function startGatehouse(config: Config, log: Logger, options: { dat
       });
       // After the server (its last requests may kick it), before the database it sends from.
       await services.mail.stop();
+      services.admission.stop();
       await database.close();
     },
   };

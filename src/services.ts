@@ -1,39 +1,35 @@
-// What the flows and routes share: settings, database, logger, keys, the auth machinery and
-// the mail sender.
+// The composition root's services: everything that lives as long as the process, made once
+// here and passed down. The flows see them as AuthServices (auth/flows/deps.ts); the web layer
+// also has the door's admission (the event loop's lateness, the busy page, refusal counts).
 import type { Logger } from 'pino';
+import type { AuthServices } from './auth/flows/deps.ts';
 import { PasswordMethod, HashingGate } from './auth/methods/password/index.ts';
 import { ResetRequestThrottle, SecondFactorThrottle, SignInThrottle } from './auth/throttle/index.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/connect.ts';
 import { CountedWarning } from './lib/counted-warning.ts';
-import { deriveKeys, type Keys } from './lib/keys.ts';
+import { deriveKeys } from './lib/keys.ts';
 import { MailSender } from './mail/sender.ts';
 import { createMailTransport } from './mail/transport.ts';
+import { SignInAdmission } from './web/middleware/sign-in-admission.ts';
 
-export interface Services {
-  config: Config;
-  db: Db;
-  log: Logger;
-  keys: Keys;
-  passwords: PasswordMethod;
-  signInThrottle: SignInThrottle;
-  resetThrottle: ResetRequestThrottle;
-  secondFactorThrottle: SecondFactorThrottle;
-  /** Refusals counted for the operator's log, a line per 10 s while they go on, not one each. */
-  refusals: { throttled: CountedWarning };
+export interface Services extends AuthServices {
   /** Sends the outbox; after committing a transaction that enqueued mail, call mail.kick(). */
   mail: MailSender;
+  /** Admission at the door under a flood (web/front-door.ts, middleware/sign-in-admission.ts). */
+  admission: SignInAdmission;
 }
 
 export async function createServices(config: Config, db: Db, log: Logger, secretKey: string): Promise<Services> {
   const gate = new HashingGate({ concurrency: config.hashConcurrency, queueLimit: config.hashQueueLimit });
   const keys = deriveKeys(secretKey);
+  const passwords = await PasswordMethod.create(config.argon2, gate);
   return {
     config,
     db,
     log,
     keys,
-    passwords: await PasswordMethod.create(config.argon2, gate),
+    passwords,
     signInThrottle: new SignInThrottle(db),
     resetThrottle: new ResetRequestThrottle(db),
     secondFactorThrottle: new SecondFactorThrottle(db),
@@ -47,5 +43,6 @@ export async function createServices(config: Config, db: Db, log: Logger, secret
       pollMs: config.mailPollMs,
       retry: config.mailRetry,
     }),
+    admission: await SignInAdmission.start(gate, log, config.secureCookies),
   };
 }

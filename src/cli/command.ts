@@ -2,7 +2,7 @@
 // its own arguments (node:util parseArgs, strict) and answers with one line for the person
 // (and, for a command whose output is for a script, lines of data on stdout before it).
 import { type ParseArgsOptionDescriptor, parseArgs } from 'node:util';
-import type { FlowDeps } from '../auth/flows/remove-devices.ts';
+import type { FlowDeps } from '../auth/flows/deps.ts';
 import type { Db } from '../db/connect.ts';
 import type { Keys } from '../lib/keys.ts';
 

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
+  boolean,
   check,
   index,
   integer,
@@ -45,6 +46,8 @@ export const site = pgTable(
     trustId: uuid('trust_id').references(() => trust.id),
     timeZone: text('time_zone').notNull().default('Europe/London'),
     settings: jsonb('settings').$type<SiteSettings>().notNull().default({}),
+    /** Set once an SSO account is linked here: the sign-in page then offers the Identity/SSO switch. */
+    hasSsoUsers: boolean('has_sso_users').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [check('site_kind_valid', sql`${t.kind} in ('safeguarding', 'staffsafe')`)],

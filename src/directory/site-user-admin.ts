@@ -20,6 +20,7 @@ import { addSiteUser, jobTitle, personName } from './site-users.ts';
 
 
 import { isUuid } from '../lib/is-uuid.ts';
+import { signInUrl } from '../lib/urls.ts';
 
 export { isUuid };
 export type { AdminContext };
@@ -232,7 +233,7 @@ export async function changeUserDetails(
           to: next.email,
           at: now,
           timeZone: admin.site.timeZone,
-          loginUrl: `${mail.publicUrl.origin}/${admin.site.slug}/login`,
+          loginUrl: signInUrl(mail.publicUrl, admin.site.slug),
         });
         await enqueueMail(tx, mail.key, { to: target.email, kind: 'email_changed', ...notice });
       }

@@ -66,35 +66,6 @@ export async function requireSite(db: Db, slug: string): Promise<Site> {
   return found;
 }
 
-// "Has this site SSO users?" only decides whether its sign-in page offers the Identity/SSO
-// switch, and answering it reads the site's users (every one of them at a large site without
-// SSO): each instance asks at most once a minute per site. An SSO link made in this process is
-// seen at once (linkSso forgets the answer); one made elsewhere (the CLI), within the minute.
-const SSO_ANSWER_MS = 60_000;
-const ssoAnswers = new WeakMap<Db, Map<string, { value: boolean; until: number }>>();
-
-/** Whether the site's sign-in page offers the Identity/SSO switch: only once it has SSO users. */
-export async function siteHasSsoUsers(db: Db, siteId: string, now = Date.now()): Promise<boolean> {
-  let answers = ssoAnswers.get(db);
-  if (!answers) ssoAnswers.set(db, (answers = new Map()));
-  const known = answers.get(siteId);
-  if (known && known.until > now) return known.value;
-  const [row] = await db
-    .select({ one: sql<number>`1` })
-    .from(siteUser)
-    .innerJoin(account, eq(account.id, siteUser.accountId))
-    .where(and(eq(siteUser.siteId, siteId), eq(account.kind, 'sso')))
-    .limit(1);
-  answers.set(siteId, { value: row !== undefined, until: now + SSO_ANSWER_MS });
-  return row !== undefined;
-}
-
-/** After linking: the next sign-in page of these sites asks again. */
-export function forgetSsoAnswers(db: Db, siteIds: string[]): void {
-  const answers = ssoAnswers.get(db);
-  for (const id of siteIds) answers?.delete(id);
-}
-
 export interface SiteChoice {
   slug: string;
   name: string;

@@ -4,7 +4,6 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
 import { account, session, site, siteUser } from '../db/schema.ts';
 import { DirectoryError } from './directory-error.ts';
-import { forgetSsoAnswers } from './sites.ts';
 import { emailAddress } from './email-address.ts';
 
 export interface SsoLinkResult {
@@ -57,9 +56,9 @@ export async function linkSso(
       .update(siteUser)
       .set({ accountId: sso!.id })
       .where(inArray(siteUser.id, found.map((f) => f.siteUserId!)));
-    return { result: { accountId: sso!.id, created, linkedSites: input.sites }, siteIds: found.map((f) => f.siteId) };
+    // Their sign-in pages offer the Identity/SSO switch from the next view.
+    await tx.update(site).set({ hasSsoUsers: true }).where(inArray(site.id, found.map((f) => f.siteId)));
+    return { accountId: sso!.id, created, linkedSites: input.sites };
   });
-  // Their sign-in pages offer the Identity/SSO switch from the next view (see sites.ts).
-  forgetSsoAnswers(db, linked.siteIds);
-  return linked.result;
+  return linked;
 }

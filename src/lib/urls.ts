@@ -33,6 +33,6 @@ export function absoluteUrl(publicUrl: URL, path: string): string {
 }
 
 /** The school's sign-in page, as emails link to it. */
-export function loginUrl(publicUrl: URL, siteSlug: string): string {
+export function signInUrl(publicUrl: URL, siteSlug: string): string {
   return absoluteUrl(publicUrl, sitePaths(siteSlug).login);
 }

@@ -13,6 +13,22 @@ export const KNOWN_BROWSER_COOKIE = 'gatehouse_known';
 /** A sign-in between its password and its second factor (see pending-sign-in.ts). */
 export const PENDING_SIGN_IN_COOKIE = 'gatehouse_signin';
 
+/** A cookie's name as the browser stores it: with the __Host- prefix whenever cookies are Secure. */
+export function cookieName(secure: boolean, name: string): string {
+  return secure ? `__Host-${name}` : name;
+}
+
+/** The value of cookie `name` in a raw Cookie header (the front door reads it before Hono), if present. */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  if (header.indexOf(`${name}=`) < 0) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
 function options(c: Context<AppEnv>, extra: CookieOptions = {}): CookieOptions {
   const secure = c.var.services.config.secureCookies;
   return { httpOnly: true, sameSite: 'Lax', path: '/', secure, ...(secure ? { prefix: 'host' as const } : {}), ...extra };

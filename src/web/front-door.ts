@@ -11,10 +11,10 @@
 // and signInAdmission() admits it. A refusal here reveals nothing (the same page, whatever the
 // email) and changes nothing (no cookie, no log line, no database).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Services } from '../services.ts';
-import { KNOWN_BROWSER_COOKIE } from './cookies.ts';
 import { browserClaim } from '../auth/known-browsers.ts';
-import { type BusyReply, noteRefusal, overloaded, signInEmail } from './middleware/sign-in-admission.ts';
+import type { Services } from '../services.ts';
+import { KNOWN_BROWSER_COOKIE, cookieName, cookieValue } from './cookies.ts';
+import { signInEmail } from './middleware/sign-in-admission.ts';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => unknown;
 
@@ -23,37 +23,21 @@ const SIGN_IN = /^\/[^/?#]+\/login\/?(?:\?|$)/;
 /** A sign-in form is well under this; a bigger one goes on to Hono (and its body limit). */
 const MAX_READ_BYTES = 16 * 1024;
 
-/** The value of cookie `name` in a Cookie header, if present. */
-export function cookieValue(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  const at = header.indexOf(name + '=');
-  if (at < 0) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}
-
-function refuse(res: ServerResponse, busy: BusyReply): void {
-  if (res.destroyed) return;
-  res.writeHead(busy.status, busy.headers);
-  res.end(busy.body);
-}
-
-export function frontDoor(next: Listener, services: Services, busy: BusyReply): Listener {
-  const { gate } = services.passwords;
-  const cookieName = services.config.secureCookies ? `__Host-${KNOWN_BROWSER_COOKIE}` : KNOWN_BROWSER_COOKIE;
+export function frontDoor(next: Listener, services: Services): Listener {
+  const { admission } = services;
+  const knownBrowserCookie = cookieName(services.config.secureCookies, KNOWN_BROWSER_COOKIE);
   const key = services.keys.knownBrowser;
 
   const refused = (res: ServerResponse) => {
-    noteRefusal(gate, services.log);
-    refuse(res, busy);
+    admission.refused();
+    if (res.destroyed) return;
+    res.writeHead(admission.busy.status, admission.busy.headers);
+    res.end(admission.busy.body);
   };
 
   return (req, res) => {
-    if (req.method !== 'POST' || !SIGN_IN.test(req.url ?? '') || !gate.refusesStrangers(overloaded())) return next(req, res);
-    const cookie = cookieValue(req.headers.cookie, cookieName);
+    if (req.method !== 'POST' || !SIGN_IN.test(req.url ?? '') || !admission.refusesStrangers()) return next(req, res);
+    const cookie = cookieValue(req.headers.cookie, knownBrowserCookie);
     if (cookie === undefined) return refused(res);
 
     // It says it is a known browser: for which email? Only a small urlencoded form is read here.

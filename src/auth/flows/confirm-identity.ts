@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { account } from '../../db/schema.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
 import { emailTag } from '../../lib/email-tag.ts';
-import type { Services } from '../../services.ts';
+import type { AuthServices } from './deps.ts';
 import { type BrowserClaim, isKnownBrowser } from '../known-browsers.ts';
 import { notePasswordConfirmed, rotateSession, type SignedIn } from '../sessions.ts';
 import { hasDevice } from './second-factor/second-factors-of.ts';
@@ -18,7 +18,7 @@ export type ConfirmResult =
   | { outcome: 'throttled'; retryAfterSeconds: number };
 
 export async function confirmPassword(
-  services: Services,
+  services: AuthServices,
   signedIn: SignedIn,
   password: string,
   client: { ip: string; userAgent: string; browser: BrowserClaim | undefined },

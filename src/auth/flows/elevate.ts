@@ -2,12 +2,12 @@
 // session with a new token. The same step, in a full session, confirms it's still them
 // (after the password was typed again): either way it counts as a recent authentication.
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
-import type { Services } from '../../services.ts';
+import type { AuthServices } from './deps.ts';
 import { rotateSession, type SignedIn } from '../sessions.ts';
 import type { SecondFactorMethod } from './second-factor/verify-second-factor.ts';
 
 export async function elevateSession(
-  services: Services,
+  services: AuthServices,
   signedIn: SignedIn,
   method: SecondFactorMethod,
   client: { ip: string; userAgent: string },

@@ -5,7 +5,7 @@ import { device, recoveryCode } from '../../db/schema.ts';
 import type { Db } from '../../db/connect.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
-import type { Services } from '../../services.ts';
+import type { AuthServices } from './deps.ts';
 import { replaceRecoveryCodes } from '../methods/recovery-codes/index.ts';
 import { deviceName } from '../methods/totp/index.ts';
 import { rotateSession, type SignedIn } from '../sessions.ts';
@@ -15,6 +15,7 @@ import { endUnfinishedSteps } from '../unfinished-steps.ts';
 import { DEVICE_KIND_NAMES } from './enrol-device/after-device-added.ts';
 import { deviceRemovedEmail } from './second-factor/emails.ts';
 import { hasDevice } from './second-factor/second-factors-of.ts';
+import { signInUrl } from '../../lib/urls.ts';
 
 interface Client {
   ip: string;
@@ -32,7 +33,7 @@ export function listDevices(db: Db, accountId: string) {
     .orderBy(asc(device.createdAt));
 }
 
-export async function renameDevice(services: Services, signedIn: SignedIn, deviceId: string, newName: string, client: Client) {
+export async function renameDevice(services: AuthServices, signedIn: SignedIn, deviceId: string, newName: string, client: Client) {
   const name = deviceName.safeParse(newName);
   if (!name.success) return { ok: false as const, message: name.error.issues[0]!.message };
   const renamed = await services.db
@@ -52,7 +53,7 @@ export async function renameDevice(services: Services, signedIn: SignedIn, devic
  * session drops to basic access and the recovery codes go too: they stand in for a device,
  * and there is none.
  */
-export async function removeDevice(services: Services, signedIn: SignedIn, deviceId: string, client: Client): Promise<{ removed: boolean; newToken?: string } | NotNow> {
+export async function removeDevice(services: AuthServices, signedIn: SignedIn, deviceId: string, client: Client): Promise<{ removed: boolean; newToken?: string } | NotNow> {
   const { db, log, keys, config } = services;
   const result = await db.transaction(async (tx): Promise<{ removed: boolean; newToken?: string } | NotNow> => {
     const { gate } = await beginDeviceChange(tx, signedIn);
@@ -65,7 +66,7 @@ export async function removeDevice(services: Services, signedIn: SignedIn, devic
     await endUnfinishedSteps(tx, signedIn.account.id);
     await forgetKnownBrowsers(tx, signedIn.account.id);
     await recordSecurityEvent(tx, log, { accountId: signedIn.account.id, siteId: signedIn.site.id, event: 'device_removed', ...client, detail: { deviceId, name: gone.name } });
-    const loginUrl = `${config.publicUrl.origin}/${signedIn.site.slug}/login`;
+    const loginUrl = signInUrl(config.publicUrl, signedIn.site.slug);
     const mail = deviceRemovedEmail({ siteName: signedIn.site.name, loginUrl, deviceName: gone.name, kind: DEVICE_KIND_NAMES[gone.kind] });
     await enqueueMail(tx, keys.encryption, { to: signedIn.account.email, kind: 'device_removed', ...mail });
     if (await hasDevice(tx, signedIn.account.id)) return { removed: true };
@@ -78,7 +79,7 @@ export async function removeDevice(services: Services, signedIn: SignedIn, devic
 }
 
 /** New codes in place of the old; undefined when the account has no device for them to stand in for. */
-export async function regenerateRecoveryCodes(services: Services, signedIn: SignedIn, client: Client): Promise<string[] | undefined | NotNow> {
+export async function regenerateRecoveryCodes(services: AuthServices, signedIn: SignedIn, client: Client): Promise<string[] | undefined | NotNow> {
   return services.db.transaction(async (tx) => {
     const { gate, hadDevice } = await beginDeviceChange(tx, signedIn);
     if (!hadDevice) return undefined;

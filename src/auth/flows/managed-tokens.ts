@@ -12,8 +12,10 @@ import { requireSite } from '../../directory/sites.ts';
 import { seal } from '../../lib/secret-box.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
-import { type FlowDeps, PLATFORM_SUPPORT } from './remove-devices.ts';
+import type { FlowDeps } from './deps.ts';
+import { PLATFORM_SUPPORT } from './remove-devices.ts';
 import { managedTokenAssignedEmail } from './remove-devices-emails.ts';
+import { signInUrl } from '../../lib/urls.ts';
 
 export interface ManagedTokenRow {
   /** The line of the file it came from, for messages. */
@@ -145,7 +147,7 @@ export async function assignManagedToken(deps: FlowDeps, serial: string, owner: 
     if (token.accountId !== null) throw new DirectoryError(`The managed token ${serial} is already assigned`);
     await tx.update(device).set({ accountId: owner.accountId, name }).where(and(eq(device.id, token.id), isNull(device.accountId)));
     const first = owner.sites[0]!;
-    const mail = managedTokenAssignedEmail({ loginUrl: `${deps.config.publicUrl.origin}/${first.slug}/login`, serial });
+    const mail = managedTokenAssignedEmail({ loginUrl: signInUrl(deps.config.publicUrl, first.slug), serial });
     await enqueueMail(tx, deps.keys.encryption, { to: owner.email, kind: 'managed_token_assigned', ...mail });
     await recordSecurityEvent(tx, deps.log, {
       accountId: owner.accountId,

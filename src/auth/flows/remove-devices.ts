@@ -6,30 +6,19 @@
 // sessions drop to basic access (they keep working; the person registers new devices at their
 // next sign-in). One transaction: the removal, its email, its security log line and its audit.
 import { and, count, eq, isNull, ne } from 'drizzle-orm';
-import type { Logger } from 'pino';
 import { recordAudit } from '../../audit/audit-log.ts';
-import type { Db } from '../../db/connect.ts';
 import { account, device, recoveryCode, session, site, siteUser } from '../../db/schema.ts';
 import type { DbTransaction } from '../../db/transaction.ts';
 import { DirectoryError } from '../../directory/directory-error.ts';
 import { normaliseEmail } from '../../directory/email-address.ts';
-import type { Keys } from '../../lib/keys.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
+import type { FlowDeps } from './deps.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
 import { forgetKnownBrowsers } from '../known-browsers.ts';
 import { unlockSecondFactors } from '../throttle/index.ts';
 import { endUnfinishedSteps } from '../unfinished-steps.ts';
 import { devicesRemovedByAdminEmail, devicesRemovedBySupportEmail } from './remove-devices-emails.ts';
-
-/** What these flows need: the server passes its Services; the `gatehouse` command builds it from the same settings. */
-export interface FlowDeps {
-  db: Db;
-  log: Logger;
-  keys: Pick<Keys, 'encryption' | 'auditChain'>;
-  config: { publicUrl: URL };
-  /** Mail was written to the outbox: send soon (the command has no sender; the server's picks it up). */
-  mail: { kick(): void };
-}
+import { signInUrl } from '../../lib/urls.ts';
 
 /** The name platform support goes by in every audit. */
 export const PLATFORM_SUPPORT = 'Platform support';
@@ -62,10 +51,6 @@ async function stripDevices(tx: DbTransaction, accountId: string): Promise<Remov
   return { removed: removed.length, kept: kept?.n ?? 0 };
 }
 
-function loginUrl(deps: FlowDeps, siteSlug: string): string {
-  return `${deps.config.publicUrl.origin}/${siteSlug}/login`;
-}
-
 export interface AdminRemoval {
   admin: { siteUserId: string; fullName: string };
   site: { id: string; slug: string; name: string };
@@ -86,7 +71,7 @@ export async function removeDevicesByAdmin(deps: FlowDeps, r: AdminRemoval): Pro
     if (owner.kind === 'sso') throw new DirectoryError("Platform support removes a Single Sign-On account's devices");
     const removal = await stripDevices(tx, r.target.accountId);
     if (removal.removed === 0) return removal;
-    const mail = devicesRemovedByAdminEmail({ siteName: r.site.name, loginUrl: loginUrl(deps, r.site.slug), adminName: r.admin.fullName, ...removal });
+    const mail = devicesRemovedByAdminEmail({ siteName: r.site.name, loginUrl: signInUrl(deps.config.publicUrl, r.site.slug), adminName: r.admin.fullName, ...removal });
     await enqueueMail(tx, deps.keys.encryption, { to: owner.email, kind: 'devices_removed_by_admin', ...mail });
     const detail = { count: removal.removed, managed_tokens_kept: removal.kept };
     await recordSecurityEvent(tx, deps.log, {
@@ -134,7 +119,7 @@ export async function removeDevicesBySupport(deps: FlowDeps, email: string): Pro
     const removal = await stripDevices(tx, sso.id);
     if (removal.removed === 0) return removal;
     const first = linked[0];
-    const mail = devicesRemovedBySupportEmail({ loginUrl: first ? loginUrl(deps, first.slug) : deps.config.publicUrl.origin, ...removal });
+    const mail = devicesRemovedBySupportEmail({ loginUrl: first ? signInUrl(deps.config.publicUrl, first.slug) : deps.config.publicUrl.origin, ...removal });
     await enqueueMail(tx, deps.keys.encryption, { to: sso.email, kind: 'devices_removed_by_support', ...mail });
     const detail = { count: removal.removed, managed_tokens_kept: removal.kept };
     await recordSecurityEvent(tx, deps.log, { accountId: sso.id, siteId: null, event: 'devices_removed_by_support', ip: null, userAgent: null, detail });

@@ -5,13 +5,13 @@ import { and, eq } from 'drizzle-orm';
 import { siteUser } from '../../db/schema.ts';
 import { findSiteBySlug, siteSlug, type Site } from '../../directory/sites.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
-import type { Services } from '../../services.ts';
+import type { AuthServices } from './deps.ts';
 import { rotateSession, type SignedIn } from '../sessions.ts';
 
 export type SwitchResult = { outcome: 'switched'; token: string; site: Site } | { outcome: 'refused' };
 
 export async function switchSite(
-  services: Services,
+  services: AuthServices,
   signedIn: SignedIn,
   targetSlug: string,
   client: { ip: string; userAgent: string },

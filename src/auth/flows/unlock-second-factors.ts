@@ -12,8 +12,10 @@ import { normaliseEmail } from '../../directory/email-address.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
 import { SECOND_FACTOR_FAILURE_CAP } from '../throttle/index.ts';
-import { type FlowDeps, PLATFORM_SUPPORT } from './remove-devices.ts';
+import type { FlowDeps } from './deps.ts';
+import { PLATFORM_SUPPORT } from './remove-devices.ts';
 import { secondFactorsUnlockedEmail } from './second-factor/emails.ts';
+import { signInUrl } from '../../lib/urls.ts';
 
 /** Unlocks the account if it is locked; false when it was not. */
 async function unlock(tx: DbTransaction, accountId: string): Promise<boolean> {
@@ -40,7 +42,7 @@ export async function unlockSecondFactorsByAdmin(deps: FlowDeps, r: AdminUnlock)
     if (!owner) throw new DirectoryError('No such account');
     if (owner.kind === 'sso') throw new DirectoryError("Platform support unlocks a Single Sign-On account's two-factor sign-in");
     if (!(await unlock(tx, r.target.accountId))) return false;
-    const loginUrl = `${deps.config.publicUrl.origin}/${r.site.slug}/login`;
+    const loginUrl = signInUrl(deps.config.publicUrl, r.site.slug);
     await enqueueMail(tx, deps.keys.encryption, { to: owner.email, kind: 'second_factors_unlocked', ...secondFactorsUnlockedEmail(`${r.admin.fullName}, an admin at ${r.site.name},`, loginUrl) });
     await recordSecurityEvent(tx, deps.log, { accountId: r.target.accountId, siteId: r.site.id, event: 'second_factors_unlocked', ...r.client, detail: { by: r.admin.fullName } });
     await recordAudit(tx, deps.keys.auditChain, {
@@ -69,7 +71,7 @@ export async function unlockSecondFactorsBySupport(deps: FlowDeps, email: string
     .orderBy(site.slug);
   const unlocked = await deps.db.transaction(async (tx) => {
     if (!(await unlock(tx, sso.id))) return false;
-    const loginUrl = linked[0] ? `${deps.config.publicUrl.origin}/${linked[0].slug}/login` : deps.config.publicUrl.origin;
+    const loginUrl = linked[0] ? signInUrl(deps.config.publicUrl, linked[0].slug) : deps.config.publicUrl.origin;
     await enqueueMail(tx, deps.keys.encryption, { to: sso.email, kind: 'second_factors_unlocked', ...secondFactorsUnlockedEmail('Gatehouse platform support', loginUrl) });
     await recordSecurityEvent(tx, deps.log, { accountId: sso.id, siteId: null, event: 'second_factors_unlocked', ip: null, userAgent: null, detail: { by: PLATFORM_SUPPORT } });
     for (const at of linked) {

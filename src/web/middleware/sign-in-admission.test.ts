@@ -1,8 +1,8 @@
 import { createSecretKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { browserClaim, cookieAfterSignIn, newBrowserToken } from '../../auth/known-browsers.ts';
-import { cookieValue } from '../front-door.ts';
-import { BUSY_MESSAGE, BUSY_TITLE, busyReply, signInEmail } from './sign-in-admission.ts';
+import { cookieValue } from '../cookies.ts';
+import { BUSY_MESSAGE, BUSY_TITLE, renderBusyReply, signInEmail } from './sign-in-admission.ts';
 
 const key = createSecretKey(Buffer.alloc(32, 3));
 
@@ -22,9 +22,8 @@ describe('sign-in admission', () => {
     expect(cookieValue(undefined, 'gatehouse_known')).toBeUndefined();
   });
 
-  it('renders the busy page once: 503, Retry-After, the security headers, no cookie', async () => {
-    const busy = await busyReply(false);
-    expect(await busyReply(false)).toBe(busy);
+  it('renders the busy page: 503, Retry-After, the security headers, no cookie', async () => {
+    const busy = await renderBusyReply(false);
     expect(busy.status).toBe(503);
     expect(busy.headers['retry-after']).toBe('1');
     expect(busy.headers['cache-control']).toBe('no-store');
@@ -36,6 +35,6 @@ describe('sign-in admission', () => {
     const html = busy.body.toString('utf8');
     expect(html).toContain(BUSY_TITLE);
     expect(html).toContain(BUSY_MESSAGE);
-    expect((await busyReply(true)).headers['strict-transport-security']).toContain('max-age=');
+    expect((await renderBusyReply(true)).headers['strict-transport-security']).toContain('max-age=');
   });
 });

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { type Provider, signIn } from '../../auth/flows/sign-in/index.ts';
 import { HashingBusy } from '../../auth/methods/password/index.ts';
 import { MAX_EMAIL_LENGTH, normaliseEmail } from '../../directory/email-address.ts';
-import { siteHasSsoUsers } from '../../directory/sites.ts';
 import { MAX_PASSWORD_LENGTH } from '../../auth/methods/password/policy.ts';
 import { PENDING_SIGN_IN_COOKIE, readSitePreference, replaceSession, writeCookie, writeSitePreference } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
@@ -13,6 +12,7 @@ import { browserClaimOf, rememberThisBrowser } from '../known-browser.ts';
 import { errorPage } from '../views/error-page.tsx';
 import { LoginPage, type LoginPageProps, SIGN_IN_FAILED } from '../views/login-page.tsx';
 import { render } from '../views/render.ts';
+import { sitePaths } from '../../lib/urls.ts';
 
 const PROVIDER_COOKIE = 'gatehouse_provider';
 
@@ -32,12 +32,11 @@ const credentials = z.object({
 });
 
 /** Which page the browser sees: the remembered choice, the Identity page by default, SSO only where it exists. */
-async function loginPageFor(c: Context<AppEnv>, requested?: string): Promise<Omit<LoginPageProps, 'csrfToken'>> {
+function loginPageFor(c: Context<AppEnv>, requested?: string): Omit<LoginPageProps, 'csrfToken'> {
   const site = c.var.site;
-  const ssoUsers = await siteHasSsoUsers(c.var.services.db, site.id);
-  const showSwitch = ssoUsers && site.settings.showSsoSwitch !== false;
+  const showSwitch = site.hasSsoUsers && site.settings.showSsoSwitch !== false;
   const choice = provider.safeParse(requested ?? readSitePreference(c, PROVIDER_COOKIE));
-  return { site, showSwitch, provider: ssoUsers && choice.success ? choice.data : 'identity', publicUrl: c.var.services.config.publicUrl.origin };
+  return { site, showSwitch, provider: site.hasSsoUsers && choice.success ? choice.data : 'identity', publicUrl: c.var.services.config.publicUrl.origin };
 }
 
 export const loginRoutes = new Hono<AppEnv>()
@@ -45,7 +44,7 @@ export const loginRoutes = new Hono<AppEnv>()
     const site = c.var.site;
     if (c.var.signedIn?.site.id === site.id) return c.redirect(`/${site.slug}/`, 303);
     const requested = c.req.query('provider');
-    const page = await loginPageFor(c, requested);
+    const page = loginPageFor(c, requested);
     if (requested && page.showSwitch && requested === page.provider) writeSitePreference(c, site.slug, PROVIDER_COOKIE, page.provider);
     const notice = c.req.query('password') === 'changed' ? 'Your password has been set. You can now log in with it.' : undefined;
     return render(c, <LoginPage {...page} csrfToken={c.var.csrfToken} {...(notice ? { notice } : {})} />);
@@ -55,7 +54,7 @@ export const loginRoutes = new Hono<AppEnv>()
     const site = c.var.site;
     const form = await readForm(c);
     if (form instanceof Response) return form;
-    const page = await loginPageFor(c, form.provider);
+    const page = loginPageFor(c, form.provider);
     const input = credentials.safeParse(form);
     if (!input.success) {
       const message = input.error.issues[0]!.message;
@@ -96,7 +95,7 @@ export const loginRoutes = new Hono<AppEnv>()
     if (page.showSwitch) writeSitePreference(c, site.slug, PROVIDER_COOKIE, page.provider);
     if (result.outcome === 'second_factor_needed') {
       writeCookie(c, PENDING_SIGN_IN_COOKIE, result.pendingToken);
-      return c.redirect(`/${site.slug}/login/second-step`, 303);
+      return c.redirect(sitePaths(site.slug).secondStep, 303);
     }
     // Signed in: this browser is now known to the account (auth/known-browsers.ts).
     rememberThisBrowser(c, result.browserToken, email);

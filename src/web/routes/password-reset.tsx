@@ -4,12 +4,12 @@ import { z } from 'zod';
 import { findUsableLink, policyContextFor, requestResetLink, setPasswordWithLink } from '../../auth/flows/reset-password/index.ts';
 import { HashingBusy } from '../../auth/methods/password/index.ts';
 import { emailAddress } from '../../directory/email-address.ts';
-import { siteHasSsoUsers } from '../../directory/sites.ts';
 import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
 import { errorPage } from '../views/error-page.tsx';
 import { ChoosePasswordPage, ForgottenPasswordPage, LinkExpiredPage, LinkSentPage } from '../views/password-pages.tsx';
 import { render } from '../views/render.ts';
+import { sitePaths } from '../../lib/urls.ts';
 
 const provider = z.enum(['identity', 'sso']);
 
@@ -27,7 +27,7 @@ function busy(c: Parameters<typeof errorPage>[0], err: HashingBusy) {
 export const passwordResetRoutes = new Hono<AppEnv>()
   .get('/forgotten', async (c) => {
     const site = c.var.site;
-    const showProvider = await siteHasSsoUsers(c.var.services.db, site.id);
+    const showProvider = site.hasSsoUsers;
     const chosen = provider.safeParse(c.req.query('provider'));
     const page = { siteSlug: site.slug, siteName: site.name, csrfToken: c.var.csrfToken, showProvider };
     return render(c, <ForgottenPasswordPage {...page} provider={showProvider && chosen.success ? chosen.data : 'identity'} />);
@@ -37,7 +37,7 @@ export const passwordResetRoutes = new Hono<AppEnv>()
     const site = c.var.site;
     const form = await readForm(c);
     if (form instanceof Response) return form;
-    const showProvider = await siteHasSsoUsers(services.db, site.id);
+    const showProvider = site.hasSsoUsers;
     const chosen = showProvider ? provider.catch('identity').parse(form.provider) : 'identity';
     const page = { siteSlug: site.slug, siteName: site.name, csrfToken: c.var.csrfToken, showProvider, provider: chosen };
     const email = emailAddress.safeParse(form.email ?? '');
@@ -85,5 +85,5 @@ export const passwordResetRoutes = new Hono<AppEnv>()
       const context = await policyContextFor(services.db, link);
       return render(c, <ChoosePasswordPage {...page} token={token} context={context} problems={result.problems} />, 400);
     }
-    return c.redirect(`/${result.siteSlug}/login?password=changed`, 303);
+    return c.redirect(`${sitePaths(result.siteSlug).login}?password=changed`, 303);
   });

@@ -14,6 +14,7 @@ import { browserClaimOf, rememberThisBrowser } from '../known-browser.ts';
 import { readSecondFactorForm, refusalMessage, refusalStatus } from '../second-factor-input.ts';
 import { render } from '../views/render.ts';
 import { SecondStepPage } from '../views/two-factor-pages.tsx';
+import { sitePaths } from '../../lib/urls.ts';
 
 async function page(c: Context<AppEnv>, pending: PendingSignIn, error?: string, showRecovery = false, status: 200 | 401 | 403 | 429 = 200) {
   const { db, keys, config } = c.var.services;
@@ -22,7 +23,7 @@ async function page(c: Context<AppEnv>, pending: PendingSignIn, error?: string, 
   const webauthnOptions = factors.securityKey
     ? JSON.stringify(await startKeyAuthentication(db, keys.encryption, { ownerId: pending.id, accountId: pending.accountId, rp: relyingParty(config.publicUrl) }))
     : undefined;
-  const action = `/${site.slug}/login/second-step`;
+  const action = sitePaths(site.slug).secondStep;
   return render(
     c,
     <SecondStepPage siteName={site.name} siteSlug={site.slug} action={action} csrfToken={c.var.csrfToken} factors={factors} webauthnOptions={webauthnOptions} error={error} showRecovery={showRecovery} />,
@@ -33,14 +34,14 @@ async function page(c: Context<AppEnv>, pending: PendingSignIn, error?: string, 
 export const secondStepRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const pending = await findPendingSignIn(c.var.services.db, readCookie(c, PENDING_SIGN_IN_COOKIE), c.var.site.id);
-    if (!pending) return c.redirect(`/${c.var.site.slug}/login`, 303);
+    if (!pending) return c.redirect(sitePaths(c.var.site.slug).login, 303);
     return page(c, pending);
   })
   .post('/', async (c) => {
     const { services } = c.var;
     const site = c.var.site;
     const pending = await findPendingSignIn(services.db, readCookie(c, PENDING_SIGN_IN_COOKIE), site.id);
-    if (!pending) return c.redirect(`/${site.slug}/login`, 303);
+    if (!pending) return c.redirect(sitePaths(site.slug).login, 303);
     const form = await readForm(c);
     if (form instanceof Response) return form;
     const input = readSecondFactorForm(form);
@@ -53,7 +54,7 @@ export const secondStepRoutes = new Hono<AppEnv>()
     }
     const signedIn = await completeSignIn(services, pending, result.method, { ...client, browser: browserClaimOf(c, owner!.email) });
     clearCookie(c, PENDING_SIGN_IN_COOKIE);
-    if (!signedIn) return c.redirect(`/${site.slug}/login`, 303);
+    if (!signedIn) return c.redirect(sitePaths(site.slug).login, 303);
     rememberThisBrowser(c, signedIn.browserToken, owner!.email);
     await replaceSession(c, signedIn.token);
     return c.redirect(`/${site.slug}/`, 303);

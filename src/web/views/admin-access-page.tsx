@@ -1,6 +1,7 @@
 // An admin in a basic session at the Admin area: it needs a second factor; how to get one.
 import type { SignedIn } from '../../auth/sessions.ts';
 import { type Chrome, Layout } from './layout.tsx';
+import { sitePaths } from '../../lib/urls.ts';
 
 export function AdminAccessPage({ chrome, signedIn }: { chrome: Chrome; signedIn: SignedIn }) {
   return (
@@ -11,9 +12,9 @@ export function AdminAccessPage({ chrome, signedIn }: { chrome: Chrome; signedIn
         to {signedIn.site.name} with basic access.
       </p>
       {chrome.canElevate ? (
-        <p><a href={`/${signedIn.site.slug}/elevate?next=${encodeURIComponent(`/${signedIn.site.slug}/admin`)}`} class="button primary">Elevate Your Access</a></p>
+        <p><a href={sitePaths(signedIn.site.slug).elevate(sitePaths(signedIn.site.slug).admin)} class="button primary">Elevate Your Access</a></p>
       ) : (
-        <p><a href={`/${signedIn.site.slug}/account/security-keys`} class="button primary">Add a two-factor device</a></p>
+        <p><a href={sitePaths(signedIn.site.slug).securityKeys} class="button primary">Add a two-factor device</a></p>
       )}
     </Layout>
   );

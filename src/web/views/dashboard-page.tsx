@@ -2,6 +2,7 @@ import { accessLabel, effectivePermissions, hasHigherAccess } from '../../auth/a
 import type { SignedIn } from '../../auth/sessions.ts';
 import { PERMISSIONS, isPermission } from '../../directory/permissions.ts';
 import { type Chrome, Layout } from './layout.tsx';
+import { sitePaths } from '../../lib/urls.ts';
 
 export function DashboardPage({ chrome, signedIn }: { chrome: Chrome; signedIn: SignedIn }) {
   const now = effectivePermissions(signedIn.group.permissions, signedIn.session.level);
@@ -13,14 +14,14 @@ export function DashboardPage({ chrome, signedIn }: { chrome: Chrome; signedIn: 
         <div class="message warning" role="status">
           {chrome.canElevate ? (
             <>
-              You have basic access. <a href={`/${signedIn.site.slug}/elevate`}>Elevate Your Access</a> with your second factor to use your
+              You have basic access. <a href={sitePaths(signedIn.site.slug).elevate()}>Elevate Your Access</a> with your second factor to use your
               group's full permissions.
             </>
           ) : (
             <>
               You have basic access only until the remaining steps are complete: your group's higher access needs a second factor
               (an authenticator app or a security key) as well as your password.{' '}
-              <a href={`/${signedIn.site.slug}/account/security-keys`}>Add a two-factor device</a>
+              <a href={sitePaths(signedIn.site.slug).securityKeys}>Add a two-factor device</a>
             </>
           )}
         </div>

@@ -2,6 +2,7 @@ import type { Child } from 'hono/jsx';
 import type { SignedIn } from '../../auth/sessions.ts';
 import type { SiteChoice } from '../../directory/sites.ts';
 import { accessLabel } from '../../auth/access.ts';
+import { sitePaths } from '../../lib/urls.ts';
 
 export interface Chrome {
   csrfToken: string;
@@ -84,7 +85,7 @@ export function Layout(props: Chrome & { title: string; children?: Child }) {
                 <span class="access">
                   {accessLabel(signedIn.session.level)}
                   {props.canElevate && (
-                    <a href={`/${signedIn.site.slug}/elevate${props.path ? `?next=${encodeURIComponent(props.path)}` : ''}`} class="elevate">
+                    <a href={sitePaths(signedIn.site.slug).elevate(props.path)} class="elevate">
                       Elevate Your Access
                     </a>
                   )}

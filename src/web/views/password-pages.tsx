@@ -2,6 +2,7 @@ import type { Provider } from '../../auth/flows/sign-in/index.ts';
 import type { PolicyContext, PolicyFailure } from '../../auth/methods/password/policy.ts';
 import { CsrfField, Layout } from './layout.tsx';
 import { NewPasswordFields } from './password-fields.tsx';
+import { sitePaths } from '../../lib/urls.ts';
 
 export const FORGOTTEN_LINK_TEXT = 'Forgotten your password or using Gatehouse for the first time?';
 
@@ -22,7 +23,7 @@ export function ForgottenPasswordPage(p: SitePage & { showProvider: boolean; pro
           colleague too: the link only ever goes to their own address.
         </p>
         {p.error && <div class="message error" role="alert">{p.error}</div>}
-        <form method="post" action={`/${p.siteSlug}/password/forgotten`} novalidate>
+        <form method="post" action={sitePaths(p.siteSlug).forgottenPassword} novalidate>
           <CsrfField token={p.csrfToken} />
           <label for="email">Email address</label>
           <input id="email" name="email" type="email" autocomplete="username" required maxlength={254} value={p.email ?? ''} />
@@ -43,7 +44,7 @@ export function ForgottenPasswordPage(p: SitePage & { showProvider: boolean; pro
           )}
           <button type="submit" class="primary">Reset Password</button>
         </form>
-        <p><a href={`/${p.siteSlug}/login`}>Back to login</a></p>
+        <p><a href={sitePaths(p.siteSlug).login}>Back to login</a></p>
       </div>
     </Layout>
   );
@@ -63,7 +64,7 @@ export function LinkSentPage(p: SitePage & { email: string; sender: string }) {
           If it has not arrived within a few minutes, check your junk, clutter and "Other" folders. If it is not there either,
           ask someone in IT at school to allow email from <strong>{p.sender}</strong>.
         </p>
-        <p><a href={`/${p.siteSlug}/login`}>Back to login</a></p>
+        <p><a href={sitePaths(p.siteSlug).login}>Back to login</a></p>
       </div>
     </Layout>
   );
@@ -96,7 +97,7 @@ export function LinkExpiredPage(p: SitePage) {
           Links to set a password work once, and expire at midnight on the day they were sent. Ask for a new one: it only takes
           a moment.
         </p>
-        <form method="get" action={`/${p.siteSlug}/password/forgotten`}>
+        <form method="get" action={sitePaths(p.siteSlug).forgottenPassword}>
           <button type="submit" class="primary">Request a new link</button>
         </form>
       </div>

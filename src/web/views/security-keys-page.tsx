@@ -4,6 +4,7 @@ import { TOTP_QR_PIXELS } from '../../auth/methods/totp/index.ts';
 import { formatDate, formatDateTime } from './format.ts';
 import { AccountTabs } from './account-tabs.tsx';
 import { type Chrome, CsrfField, Layout } from './layout.tsx';
+import { sitePaths } from '../../lib/urls.ts';
 
 export interface DeviceRow {
   id: string;
@@ -54,7 +55,7 @@ function DeviceTable({ devices, base, csrfToken, caption }: { devices: DeviceRow
 }
 
 export function SecurityKeysPage(p: { chrome: Chrome; siteSlug: string; devices: DeviceRow[]; unusedRecoveryCodes: number; notice?: string | undefined }) {
-  const base = `/${p.siteSlug}/account/security-keys`;
+  const base = sitePaths(p.siteSlug).securityKeys;
   const apps = p.devices.filter((d) => d.kind !== 'webauthn');
   const keys = p.devices.filter((d) => d.kind === 'webauthn');
   return (

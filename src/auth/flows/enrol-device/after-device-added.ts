@@ -5,15 +5,16 @@
 // The caller kicks the mail sender after the commit.
 import { enqueueMail } from '../../../mail/outbox.ts';
 import { recordSecurityEvent } from '../../../security-log/security-events.ts';
-import type { Services } from '../../../services.ts';
+import type { AuthServices } from '../deps.ts';
 import { countUnusedRecoveryCodes, replaceRecoveryCodes } from '../../methods/recovery-codes/index.ts';
 import { endOtherSessions, type SignedIn } from '../../sessions.ts';
 import { deviceAddedEmail } from '../second-factor/emails.ts';
+import { signInUrl } from '../../../lib/urls.ts';
 
 export const DEVICE_KIND_NAMES = { totp: 'Authenticator app', webauthn: 'Security key', managed_totp: 'Managed token' } as const;
 
 export async function afterDeviceAdded(
-  services: Pick<Services, 'db' | 'keys' | 'log' | 'config'>,
+  services: Pick<AuthServices, 'db' | 'keys' | 'log' | 'config'>,
   signedIn: SignedIn,
   added: { deviceId: string; name: string; kind: 'totp' | 'webauthn'; first: boolean },
   client: { ip: string; userAgent: string },
@@ -23,7 +24,7 @@ export async function afterDeviceAdded(
   await recordSecurityEvent(db, log, { ...event, event: 'device_added', detail: { deviceId: added.deviceId, kind: added.kind, name: added.name } });
   const ended = await endOtherSessions(db, signedIn.account.id, signedIn.session.id, 'device_added');
   if (ended > 0) await recordSecurityEvent(db, log, { ...event, event: 'other_sessions_ended', detail: { reason: 'device_added', sessions_ended: ended } });
-  const loginUrl = `${config.publicUrl.origin}/${signedIn.site.slug}/login`;
+  const loginUrl = signInUrl(config.publicUrl, signedIn.site.slug);
   const first = added.first ? { first: { accountKind: signedIn.account.kind } } : {};
   const mail = deviceAddedEmail({ siteName: signedIn.site.name, loginUrl, deviceName: added.name, kind: DEVICE_KIND_NAMES[added.kind], ...first });
   await enqueueMail(db, keys.encryption, { to: signedIn.account.email, kind: 'device_added', ...mail });

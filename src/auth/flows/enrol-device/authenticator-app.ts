@@ -3,14 +3,14 @@
 // code, and only by a session the device-change gate lets through (device-change-gate.ts).
 import { endCeremony, readCeremony, saveCeremony } from '../../ceremonies.ts';
 import { deviceName, enrolTotpDevice, formatSecretForTyping, newTotpSecret, totpQrDataUrl, totpUri } from '../../methods/totp/index.ts';
-import type { Services } from '../../../services.ts';
+import type { AuthServices } from '../deps.ts';
 import type { SignedIn } from '../../sessions.ts';
 import { beginDeviceChange, type DeviceChangeGate } from '../device-change-gate.ts';
 import { afterDeviceAdded } from './after-device-added.ts';
 
 const ENROLMENT_SECONDS = 15 * 60;
 
-export async function startAppEnrolment(services: Services, signedIn: SignedIn): Promise<{ qrDataUrl: string; typedSecret: string }> {
+export async function startAppEnrolment(services: AuthServices, signedIn: SignedIn): Promise<{ qrDataUrl: string; typedSecret: string }> {
   const { db, keys } = services;
   let secret = await readCeremony(db, keys.encryption, signedIn.session.id, 'totp_enrolment');
   if (!secret) {
@@ -28,7 +28,7 @@ export type AppEnrolmentResult =
   | { outcome: 'not_now'; gate: Exclude<DeviceChangeGate, 'allowed'> };
 
 export async function finishAppEnrolment(
-  services: Services,
+  services: AuthServices,
   signedIn: SignedIn,
   input: { name: string; code: string },
   client: { ip: string; userAgent: string },

@@ -2,12 +2,12 @@
 // the device-change gate lets through (device-change-gate.ts).
 import { deviceName } from '../../methods/totp/index.ts';
 import { finishKeyRegistration, relyingParty, startKeyRegistration } from '../../methods/webauthn/index.ts';
-import type { Services } from '../../../services.ts';
+import type { AuthServices } from '../deps.ts';
 import type { SignedIn } from '../../sessions.ts';
 import { beginDeviceChange, type DeviceChangeGate } from '../device-change-gate.ts';
 import { afterDeviceAdded } from './after-device-added.ts';
 
-export async function startKeyEnrolment(services: Services, signedIn: SignedIn): Promise<string> {
+export async function startKeyEnrolment(services: AuthServices, signedIn: SignedIn): Promise<string> {
   const { db, keys, config } = services;
   // The account's own keys are always excluded from a new registration (no duplicates).
   const options = await startKeyRegistration(db, keys.encryption, {
@@ -26,7 +26,7 @@ export type KeyEnrolmentResult =
   | { outcome: 'not_now'; gate: Exclude<DeviceChangeGate, 'allowed'> };
 
 export async function finishKeyEnrolment(
-  services: Services,
+  services: AuthServices,
   signedIn: SignedIn,
   input: { name: string; credential: string },
   client: { ip: string; userAgent: string },

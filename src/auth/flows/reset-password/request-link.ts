@@ -8,10 +8,11 @@ import { emailTag } from '../../../lib/email-tag.ts';
 import { atSteadyPace } from '../../../lib/steady-pace.ts';
 import { enqueueMail } from '../../../mail/outbox.ts';
 import { recordSecurityEvent } from '../../../security-log/security-events.ts';
-import type { Services } from '../../../services.ts';
+import type { AuthServices } from '../deps.ts';
 import type { Provider } from '../sign-in/index.ts';
 import { noAccountEmail, resetLinkEmail } from './emails.ts';
 import { newResetToken, resetLinkExpiry } from './reset-link.ts';
+import { absoluteUrl, signInUrl, sitePaths } from '../../../lib/urls.ts';
 
 export interface LinkRequest {
   site: Site;
@@ -22,15 +23,15 @@ export interface LinkRequest {
   userAgent: string;
 }
 
-export function requestResetLink(services: Services, req: LinkRequest, now = new Date()): Promise<void> {
+export function requestResetLink(services: AuthServices, req: LinkRequest, now = new Date()): Promise<void> {
   // The known-address path writes one row more: the steady pace hides that difference.
   return atSteadyPace(services.config.resetResponseMs, () => sendLinkOrExplanation(services, req, now));
 }
 
-async function sendLinkOrExplanation(services: Services, req: LinkRequest, now: Date): Promise<void> {
+async function sendLinkOrExplanation(services: AuthServices, req: LinkRequest, now: Date): Promise<void> {
   const { db, keys, config } = services;
   const client = { ip: req.ip, userAgent: req.userAgent };
-  const loginUrl = `${config.publicUrl.origin}/${req.site.slug}/login`;
+  const loginUrl = signInUrl(config.publicUrl, req.site.slug);
   const match = await findSiteAccount(db, req.site.id, req.email, req.provider);
   // An address that is not an account is kept only as its tag (lib/email-tag.ts).
   const tag = emailTag(keys.emailTag, req.email);
@@ -51,7 +52,7 @@ async function sendLinkOrExplanation(services: Services, req: LinkRequest, now: 
       const { token, tokenHash } = newResetToken();
       const expiresAt = resetLinkExpiry(now, req.site.timeZone);
       await tx.insert(resetToken).values({ tokenHash, accountId: match.accountId, siteId: req.site.id, expiresAt, ip: req.ip, createdAt: now });
-      const link = `${config.publicUrl.origin}/${req.site.slug}/password/reset?token=${token}`;
+      const link = absoluteUrl(config.publicUrl, sitePaths(req.site.slug).resetPassword(token));
       const mail = resetLinkEmail({ siteName: req.site.name, link, loginUrl, expiresAt, timeZone: req.site.timeZone, sso: req.provider === 'sso' });
       await enqueueMail(tx, keys.encryption, { to: match.email, kind: 'reset_link', ...mail });
       await recordSecurityEvent(tx, services.log, { accountId: match.accountId, siteId: req.site.id, event: 'password_reset_requested', ...client });

@@ -9,7 +9,7 @@ import { account, passwordHistory } from '../../../db/schema.ts';
 import { namesOfAccount } from '../../../directory/accounts.ts';
 import { enqueueMail } from '../../../mail/outbox.ts';
 import { recordSecurityEvent } from '../../../security-log/security-events.ts';
-import type { Services } from '../../../services.ts';
+import type { AuthServices } from '../deps.ts';
 import {
   PASSWORD_HISTORY_SIZE,
   REUSED_PASSWORD_MESSAGE,
@@ -24,6 +24,7 @@ import { unlockSecondFactors } from '../../throttle/index.ts';
 import { endUnfinishedSteps } from '../../unfinished-steps.ts';
 import { passwordChangedEmail } from './emails.ts';
 import { type UsableLink, claimLink, findUsableLink, revokeOutstandingLinks } from './reset-link.ts';
+import { signInUrl } from '../../../lib/urls.ts';
 
 
 export type SetPasswordResult =
@@ -59,7 +60,7 @@ async function recentPasswordHashes(db: Db, accountId: string): Promise<string[]
   return [...new Set([current?.hash, ...history.map((h) => h.hash)].filter((h): h is string => !!h))];
 }
 
-export async function setPasswordWithLink(services: Services, p: NewPassword): Promise<SetPasswordResult> {
+export async function setPasswordWithLink(services: AuthServices, p: NewPassword): Promise<SetPasswordResult> {
   const { db } = services;
   const link = await findUsableLink(db, p.token);
   if (!link) return { outcome: 'link_unusable' };
@@ -93,7 +94,7 @@ export async function setPasswordWithLink(services: Services, p: NewPassword): P
     // Whoever had the old password had its browsers' standing, and may have locked its second factors.
     await forgetKnownBrowsers(tx, link.accountId);
     await unlockSecondFactors(tx, link.accountId);
-    const loginUrl = `${services.config.publicUrl.origin}/${link.site.slug}/login`;
+    const loginUrl = signInUrl(services.config.publicUrl, link.site.slug);
     const mail = passwordChangedEmail({ siteName: link.site.name, at: now, timeZone: link.site.timeZone, ...client, loginUrl });
     await enqueueMail(tx, services.keys.encryption, { to: link.email, kind: 'password_changed', ...mail });
     for (const event of ['password_reset_link_used', 'password_changed'] as const) {

@@ -8,9 +8,10 @@ import { verifyTotpForAccount } from '../../methods/totp/index.ts';
 import { securityEvent } from '../../../db/schema.ts';
 import { enqueueMail } from '../../../mail/outbox.ts';
 import { logSecurityEvent, recordSecurityEvent, type SecurityEventInput, securityEventRow } from '../../../security-log/security-events.ts';
-import type { Services } from '../../../services.ts';
+import type { AuthServices } from '../deps.ts';
 import { SECOND_FACTOR_FAILURE_CAP } from '../../throttle/index.ts';
 import { recoveryCodeUsedEmail, secondFactorsLockedEmail } from './emails.ts';
+import { signInUrl } from '../../../lib/urls.ts';
 
 export type SecondFactorMethod = 'totp' | 'webauthn' | 'recovery_code';
 
@@ -40,7 +41,7 @@ export type SecondFactorResult =
 
 type Check = { ok: true; deviceName?: string; remainingCodes?: number } | { ok: false; detail: string };
 
-async function check(services: Services, a: SecondFactorAttempt): Promise<Check> {
+async function check(services: AuthServices, a: SecondFactorAttempt): Promise<Check> {
   const { db, keys, config } = services;
   switch (a.method) {
     case 'totp': {
@@ -64,7 +65,7 @@ async function check(services: Services, a: SecondFactorAttempt): Promise<Check>
   }
 }
 
-export async function verifySecondFactor(services: Services, a: SecondFactorAttempt): Promise<SecondFactorResult> {
+export async function verifySecondFactor(services: AuthServices, a: SecondFactorAttempt): Promise<SecondFactorResult> {
   const { db, log } = services;
   const who = { accountId: a.accountId, siteId: a.site.id, ip: a.ip, userAgent: a.userAgent };
   // Its place in the counts first: of a burst, no more are compared than the limit allows.
@@ -82,7 +83,7 @@ export async function verifySecondFactor(services: Services, a: SecondFactorAtte
     if (capReached) events.push({ ...who, event: 'second_factor_locked', detail: { failures: SECOND_FACTOR_FAILURE_CAP } });
     await db.transaction(async (tx) => {
       await tx.insert(securityEvent).values(events.map(securityEventRow));
-      if (capReached) await enqueueMail(tx, services.keys.encryption, { to: a.email, kind: 'second_factors_locked', ...secondFactorsLockedEmail({ siteName: a.site.name, loginUrl: loginUrl(services, a) }) });
+      if (capReached) await enqueueMail(tx, services.keys.encryption, { to: a.email, kind: 'second_factors_locked', ...secondFactorsLockedEmail({ siteName: a.site.name, loginUrl: signInUrl(services.config.publicUrl, a.site.slug) }) });
     });
     for (const e of events) logSecurityEvent(log, e);
     if (capReached) services.mail.kick();
@@ -93,13 +94,9 @@ export async function verifySecondFactor(services: Services, a: SecondFactorAtte
   await recordSecurityEvent(db, log, { ...who, event: 'second_factor_passed', detail: { method: a.method, device: outcome.deviceName ?? null } });
   if (a.method === 'recovery_code') {
     await recordSecurityEvent(db, log, { ...who, event: 'recovery_code_used', detail: { remaining: outcome.remainingCodes ?? 0 } });
-    const mail = recoveryCodeUsedEmail({ siteName: a.site.name, loginUrl: loginUrl(services, a), remaining: outcome.remainingCodes ?? 0 });
+    const mail = recoveryCodeUsedEmail({ siteName: a.site.name, loginUrl: signInUrl(services.config.publicUrl, a.site.slug), remaining: outcome.remainingCodes ?? 0 });
     await enqueueMail(db, services.keys.encryption, { to: a.email, kind: 'recovery_code_used', ...mail });
     services.mail.kick();
   }
   return { ok: true, method: a.method, ...(outcome.deviceName ? { deviceName: outcome.deviceName } : {}) };
-}
-
-function loginUrl(services: Services, a: SecondFactorAttempt): string {
-  return `${services.config.publicUrl.origin}/${a.site.slug}/login`;
 }

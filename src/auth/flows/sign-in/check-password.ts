@@ -2,11 +2,11 @@
 // a disabled user's password is still checked, so every failure costs the same time.
 import { eq } from 'drizzle-orm';
 import { account } from '../../../db/schema.ts';
-import type { Services } from '../../../services.ts';
+import type { AuthServices } from '../deps.ts';
 import type { FailureReason, MatchedAccount, SignInRequest } from './attempt.ts';
 
 export async function checkPassword(
-  services: Services,
+  services: AuthServices,
   req: SignInRequest,
   match: MatchedAccount | undefined,
 ): Promise<FailureReason | undefined> {

@@ -1,13 +1,13 @@
 // The second step of sign-in: the pending sign-in, once its second factor has passed,
 // becomes a full-access session with a new token, and the browser is known to the account.
-import type { Services } from '../../../services.ts';
+import type { AuthServices } from '../deps.ts';
 import { type BrowserClaim, newBrowserToken } from '../../known-browsers.ts';
 import { endPendingSignIn, type PendingSignIn } from '../second-factor/pending-sign-in.ts';
 import type { SecondFactorMethod } from '../second-factor/verify-second-factor.ts';
 import { startSignedInSession } from './record-outcome.ts';
 
 export async function completeSignIn(
-  services: Services,
+  services: AuthServices,
   pending: PendingSignIn,
   method: SecondFactorMethod,
   client: { ip: string; userAgent: string; browser: BrowserClaim | undefined },

@@ -6,7 +6,7 @@
 // Every failure looks the same to the person; the reason goes to the security log.
 import { findSiteAccount } from '../../../directory/accounts.ts';
 import { emailTag } from '../../../lib/email-tag.ts';
-import type { Services } from '../../../services.ts';
+import type { AuthServices } from '../deps.ts';
 import { newBrowserToken } from '../../known-browsers.ts';
 import { startPendingSignIn } from '../second-factor/pending-sign-in.ts';
 import type { SignInRequest, SignInResult } from './attempt.ts';
@@ -16,7 +16,7 @@ import { recordFailure, startSignedInSession } from './record-outcome.ts';
 export type { Provider, SignInRequest, SignInResult } from './attempt.ts';
 export { completeSignIn } from './complete-sign-in.ts';
 
-export async function signIn(services: Services, req: SignInRequest): Promise<SignInResult> {
+export async function signIn(services: AuthServices, req: SignInRequest): Promise<SignInResult> {
   const attempt = { emailTag: emailTag(services.keys.emailTag, req.email), ip: req.ip, knownBrowser: req.browser !== undefined };
   // Independent, so asked at once: on PostgreSQL they overlap (two pooled connections).
   const [match, counted] = await Promise.all([

@@ -5,7 +5,7 @@ import { oneStatement } from '../../../db/one-statement.ts';
 import { securityEvent, session, siteUser } from '../../../db/schema.ts';
 import { emailTag } from '../../../lib/email-tag.ts';
 import { logSecurityEvent, type SecurityEventInput, securityEventRow } from '../../../security-log/security-events.ts';
-import type { Services } from '../../../services.ts';
+import type { AuthServices } from '../deps.ts';
 import { rememberBrowser } from '../../known-browsers.ts';
 import { newSessionToken } from '../../session-token.ts';
 import type { StartSession } from '../../sessions.ts';
@@ -17,7 +17,7 @@ import type { FailureReason, MatchedAccount, SignInRequest } from './attempt.ts'
  * limit locks, and the security log gets the failure and, when it started one, the lockout. An
  * address that is not an account is kept only as its tag.
  */
-export function recordFailure(services: Services, req: SignInRequest, match: MatchedAccount | undefined, reason: FailureReason, reservation: Reservation) {
+export function recordFailure(services: AuthServices, req: SignInRequest, match: MatchedAccount | undefined, reason: FailureReason, reservation: Reservation) {
   const who = { accountId: match?.accountId ?? null, siteId: req.site.id, ip: req.ip, userAgent: req.userAgent };
   const typed: Record<string, string> = match ? {} : { emailTag: emailTag(services.keys.emailTag, req.email) };
   return recordWrongPassword(services, who, { reason, provider: req.provider, ...typed }, reservation);
@@ -25,7 +25,7 @@ export function recordFailure(services: Services, req: SignInRequest, match: Mat
 
 /** The same for any wrong password (sign-in, "Confirm it's you"): `detail` says where and why. */
 export async function recordWrongPassword(
-  services: Services,
+  services: AuthServices,
   who: Omit<SecurityEventInput, 'event' | 'detail'>,
   detail: Record<string, string>,
   reservation: Reservation,
@@ -52,7 +52,7 @@ export interface SessionExtras {
  * browser and whatever else belongs with it, in one statement (every sign-in pays for it, and
  * none of them is ever written without the others).
  */
-export async function startSignedInSession(services: Services, s: StartSession & { provider: string }, extras: SessionExtras = {}): Promise<{ token: string; sessionId: string }> {
+export async function startSignedInSession(services: AuthServices, s: StartSession & { provider: string }, extras: SessionExtras = {}): Promise<{ token: string; sessionId: string }> {
   const { db } = services;
   const { token, tokenHash } = newSessionToken();
   const sessionId = randomUUID();
