@@ -4,6 +4,7 @@
 import { type ParseArgsOptionDescriptor, parseArgs } from 'node:util';
 import type { FlowDeps } from '../auth/flows/deps.ts';
 import type { Db } from '../db/connect.ts';
+import type { Outcome } from '../lib/outcome.ts';
 import type { Keys } from '../lib/keys.ts';
 
 /** Bad arguments: the person typed something the command cannot take (exit code 2). */
@@ -81,4 +82,10 @@ function describeParseError(err: unknown): string {
 export function requiredOption(value: string | undefined, option: string): string {
   if (value === undefined) throw new UsageError(`missing option --${option}`);
   return value;
+}
+
+/** A flow's answer for the command line: its value, or its refusal as the one line and exit code 1. */
+export function accepted<T>(outcome: Outcome<T>): T {
+  if (!outcome.ok) throw new Refusal(outcome.message);
+  return outcome.value;
 }

@@ -13,7 +13,7 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/connect.ts';
 import { siteUser } from '../db/schema.ts';
-import { isUuid } from './site-user-admin.ts';
+import { isUuid } from '../lib/is-uuid.ts';
 
 export const USERS_PER_PAGE = 50;
 

@@ -9,8 +9,8 @@ import { and, count, eq, isNull, ne } from 'drizzle-orm';
 import { recordAudit } from '../../audit/audit-log.ts';
 import { account, device, recoveryCode, session, site, siteUser } from '../../db/schema.ts';
 import type { DbTransaction } from '../../db/transaction.ts';
-import { DirectoryError } from '../../directory/directory-error.ts';
 import { normaliseEmail } from '../../directory/email-address.ts';
+import { type Outcome, done, refused } from '../../lib/outcome.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
 import type { FlowDeps } from './deps.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
@@ -64,13 +64,13 @@ export interface AdminRemoval {
  * permission and that the user is at the admin's site). An SSO account is refused: platform
  * support removes those.
  */
-export async function removeDevicesByAdmin(deps: FlowDeps, r: AdminRemoval): Promise<Removal> {
-  const result = await deps.db.transaction(async (tx) => {
+export async function removeDevicesByAdmin(deps: FlowDeps, r: AdminRemoval): Promise<Outcome<Removal>> {
+  const result = await deps.db.transaction(async (tx): Promise<Outcome<Removal>> => {
     const [owner] = await tx.select({ kind: account.kind, email: account.email }).from(account).where(eq(account.id, r.target.accountId));
-    if (!owner) throw new DirectoryError('No such account');
-    if (owner.kind === 'sso') throw new DirectoryError("Platform support removes a Single Sign-On account's devices");
+    if (!owner) return refused('not_found', 'There is no such user at this school.');
+    if (owner.kind === 'sso') return refused('forbidden', "A school's admins cannot remove a Single Sign-On account's devices: platform support removes them.");
     const removal = await stripDevices(tx, r.target.accountId);
-    if (removal.removed === 0) return removal;
+    if (removal.removed === 0) return done(removal);
     const mail = devicesRemovedByAdminEmail({ siteName: r.site.name, loginUrl: signInUrl(deps.config.publicUrl, r.site.slug), adminName: r.admin.fullName, ...removal });
     await enqueueMail(tx, deps.keys.encryption, { to: owner.email, kind: 'devices_removed_by_admin', ...mail });
     const detail = { count: removal.removed, managed_tokens_kept: removal.kept };
@@ -89,9 +89,9 @@ export async function removeDevicesByAdmin(deps: FlowDeps, r: AdminRemoval): Pro
       detail,
       ip: r.client.ip,
     });
-    return removal;
+    return done(removal);
   });
-  if (result.removed > 0) deps.mail.kick();
+  if (result.ok && result.value.removed > 0) deps.mail.kick();
   return result;
 }
 
@@ -105,10 +105,10 @@ export interface SupportRemoval extends Removal {
  * Platform support removes an SSO account's devices: audited at every site the account is
  * linked to, so each school's admins see it; the security log has one line, at no one site.
  */
-export async function removeDevicesBySupport(deps: FlowDeps, email: string): Promise<SupportRemoval> {
+export async function removeDevicesBySupport(deps: FlowDeps, email: string): Promise<Outcome<SupportRemoval>> {
   const address = normaliseEmail(email);
   const [sso] = await deps.db.select({ id: account.id, email: account.email }).from(account).where(and(eq(account.kind, 'sso'), eq(account.email, address)));
-  if (!sso) throw new DirectoryError(`No Single Sign-On account has the email ${address} (a school's admin key holders remove an Identity account's devices)`);
+  if (!sso) return refused('not_found', `No Single Sign-On account has the email ${address} (a school's admin key holders remove an Identity account's devices)`);
   const linked = await deps.db
     .select({ siteId: site.id, slug: site.slug, name: site.name, siteUserId: siteUser.id, fullName: siteUser.fullName })
     .from(siteUser)
@@ -135,5 +135,5 @@ export async function removeDevicesBySupport(deps: FlowDeps, email: string): Pro
     return removal;
   });
   if (result.removed > 0) deps.mail.kick();
-  return { ...result, email: sso.email, sites: result.removed > 0 ? linked.map((l) => l.slug) : [] };
+  return done({ ...result, email: sso.email, sites: result.removed > 0 ? linked.map((l) => l.slug) : [] });
 }

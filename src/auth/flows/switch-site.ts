@@ -4,18 +4,17 @@
 import { and, eq } from 'drizzle-orm';
 import { siteUser } from '../../db/schema.ts';
 import { findSiteBySlug, siteSlug, type Site } from '../../directory/sites.ts';
+import { type Outcome, done, refused } from '../../lib/outcome.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
 import type { AuthServices } from './deps.ts';
 import { rotateSession, type SignedIn } from '../sessions.ts';
 
-export type SwitchResult = { outcome: 'switched'; token: string; site: Site } | { outcome: 'refused' };
-
 export async function switchSite(
-  services: AuthServices,
+  services: Pick<AuthServices, 'db' | 'log'>,
   signedIn: SignedIn,
   targetSlug: string,
   client: { ip: string; userAgent: string },
-): Promise<SwitchResult> {
+): Promise<Outcome<{ token: string; site: Site }>> {
   const target = await findSiteBySlug(services.db, targetSlug);
   const [member] = target
     ? await services.db
@@ -31,15 +30,17 @@ export async function switchSite(
       ...client,
       detail: { refused: true, to: siteSlug.safeParse(targetSlug).success ? targetSlug : '(not a site address)' },
     });
-    return { outcome: 'refused' };
+    return refused('forbidden', 'You do not have access to that school. Choose one of your schools from the list.');
   }
-  const token = await rotateSession(services.db, signedIn.session.id, { siteId: target.id, siteUserId: member.id });
-  await recordSecurityEvent(services.db, services.log, {
-    accountId: signedIn.account.id,
-    siteId: target.id,
-    event: 'site_switch',
-    ...client,
-    detail: { from: signedIn.site.slug, to: target.slug },
+  return services.db.transaction(async (tx) => {
+    const token = await rotateSession(tx, signedIn.session.id, { siteId: target.id, siteUserId: member.id });
+    await recordSecurityEvent(tx, services.log, {
+      accountId: signedIn.account.id,
+      siteId: target.id,
+      event: 'site_switch',
+      ...client,
+      detail: { from: signedIn.site.slug, to: target.slug },
+    });
+    return done({ token, site: target });
   });
-  return { outcome: 'switched', token, site: target };
 }

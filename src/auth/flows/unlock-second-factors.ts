@@ -7,8 +7,8 @@ import { and, eq, gte } from 'drizzle-orm';
 import { recordAudit } from '../../audit/audit-log.ts';
 import { account, site, siteUser } from '../../db/schema.ts';
 import type { DbTransaction } from '../../db/transaction.ts';
-import { DirectoryError } from '../../directory/directory-error.ts';
 import { normaliseEmail } from '../../directory/email-address.ts';
+import { type Outcome, done, refused } from '../../lib/outcome.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
 import { SECOND_FACTOR_FAILURE_CAP } from '../throttle/index.ts';
@@ -36,12 +36,12 @@ export interface AdminUnlock {
 }
 
 /** An admin key holder unlocks an Identity account (the caller has checked the permission and the site). */
-export async function unlockSecondFactorsByAdmin(deps: FlowDeps, r: AdminUnlock): Promise<boolean> {
-  const done = await deps.db.transaction(async (tx) => {
+export async function unlockSecondFactorsByAdmin(deps: FlowDeps, r: AdminUnlock): Promise<Outcome<{ unlocked: boolean }>> {
+  const outcome = await deps.db.transaction(async (tx): Promise<Outcome<{ unlocked: boolean }>> => {
     const [owner] = await tx.select({ kind: account.kind, email: account.email }).from(account).where(eq(account.id, r.target.accountId));
-    if (!owner) throw new DirectoryError('No such account');
-    if (owner.kind === 'sso') throw new DirectoryError("Platform support unlocks a Single Sign-On account's two-factor sign-in");
-    if (!(await unlock(tx, r.target.accountId))) return false;
+    if (!owner) return refused('not_found', 'There is no such user at this school.');
+    if (owner.kind === 'sso') return refused('forbidden', "A school's admins cannot unlock a Single Sign-On account: platform support unlocks it.");
+    if (!(await unlock(tx, r.target.accountId))) return done({ unlocked: false });
     const loginUrl = signInUrl(deps.config.publicUrl, r.site.slug);
     await enqueueMail(tx, deps.keys.encryption, { to: owner.email, kind: 'second_factors_unlocked', ...secondFactorsUnlockedEmail(`${r.admin.fullName}, an admin at ${r.site.name},`, loginUrl) });
     await recordSecurityEvent(tx, deps.log, { accountId: r.target.accountId, siteId: r.site.id, event: 'second_factors_unlocked', ...r.client, detail: { by: r.admin.fullName } });
@@ -52,17 +52,17 @@ export async function unlockSecondFactorsByAdmin(deps: FlowDeps, r: AdminUnlock)
       target: { siteUserId: r.target.siteUserId, name: r.target.fullName },
       ip: r.client.ip,
     });
-    return true;
+    return done({ unlocked: true });
   });
-  if (done) deps.mail.kick();
-  return done;
+  if (outcome.ok && outcome.value.unlocked) deps.mail.kick();
+  return outcome;
 }
 
 /** Platform support unlocks an SSO account: audited at every site it is linked to. */
-export async function unlockSecondFactorsBySupport(deps: FlowDeps, email: string): Promise<{ email: string; unlocked: boolean; sites: string[] }> {
+export async function unlockSecondFactorsBySupport(deps: FlowDeps, email: string): Promise<Outcome<{ email: string; unlocked: boolean; sites: string[] }>> {
   const address = normaliseEmail(email);
   const [sso] = await deps.db.select({ id: account.id, email: account.email }).from(account).where(and(eq(account.kind, 'sso'), eq(account.email, address)));
-  if (!sso) throw new DirectoryError(`No Single Sign-On account has the email ${address} (a school's admin key holders unlock an Identity account)`);
+  if (!sso) return refused('not_found', `No Single Sign-On account has the email ${address} (a school's admin key holders unlock an Identity account)`);
   const linked = await deps.db
     .select({ siteId: site.id, slug: site.slug, siteUserId: siteUser.id, fullName: siteUser.fullName })
     .from(siteUser)
@@ -80,5 +80,5 @@ export async function unlockSecondFactorsBySupport(deps: FlowDeps, email: string
     return true;
   });
   if (unlocked) deps.mail.kick();
-  return { email: sso.email, unlocked, sites: unlocked ? linked.map((l) => l.slug) : [] };
+  return done({ email: sso.email, unlocked, sites: unlocked ? linked.map((l) => l.slug) : [] });
 }

@@ -47,14 +47,14 @@ export const accountSettingsRoutes = new Hono<AppEnv>()
   .post('/browsers/:id/forget', async (c) => {
     const here = c.var.here;
     const id = c.req.param('id');
-    const forgotten = isUuid(id) && (await forgetBrowser(c.var.services, here.signedIn, id, { ip: c.var.ip, userAgent: c.var.userAgent }));
-    if (!forgotten) return errorPage(c, 404, 'Browser not found', 'That browser has already been forgotten, or is not one of yours.');
+    const forgotten = isUuid(id) ? await forgetBrowser(c.var.services, here.signedIn, id, { ip: c.var.ip, userAgent: c.var.userAgent }) : undefined;
+    if (!forgotten?.ok) return errorPage(c, 404, 'Browser not found', 'That browser has already been forgotten, or is not one of yours.');
     return c.redirect(`/${c.var.site.slug}/account?done=browser-forgotten`, 303);
   })
   .post('/sessions/:id/sign-out', async (c) => {
     const here = c.var.here;
     const id = c.req.param('id');
-    const ended = isUuid(id) && (await signOutSession(c.var.services, here.signedIn, id, { ip: c.var.ip, userAgent: c.var.userAgent }));
-    if (!ended) return errorPage(c, 404, 'Session not found', 'That session has already ended, or is not one of yours.');
+    const ended = isUuid(id) ? await signOutSession(c.var.services, here.signedIn, id, { ip: c.var.ip, userAgent: c.var.userAgent }) : undefined;
+    if (!ended?.ok) return errorPage(c, 404, 'Session not found', 'That session has already ended, or is not one of yours.');
     return c.redirect(`/${c.var.site.slug}/account?done=signed-out`, 303);
   });

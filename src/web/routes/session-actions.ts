@@ -23,9 +23,7 @@ export const sessionActionRoutes = new Hono<AppEnv>()
     const form = await readForm(c);
     if (form instanceof Response) return form;
     const result = await switchSite(c.var.services, signedIn, (form.site ?? '').slice(0, 100), { ip: c.var.ip, userAgent: c.var.userAgent });
-    if (result.outcome === 'refused') {
-      return errorPage(c, 403, 'Cannot switch school', 'You do not have access to that school. Choose one of your schools from the list.');
-    }
-    writeCookie(c, SESSION_COOKIE, result.token);
-    return c.redirect(sitePaths(result.site.slug).home, 303);
+    if (!result.ok) return errorPage(c, 403, 'Cannot switch school', result.message);
+    writeCookie(c, SESSION_COOKIE, result.value.token);
+    return c.redirect(sitePaths(result.value.site.slug).home, 303);
   });

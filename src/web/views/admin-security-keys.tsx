@@ -1,6 +1,6 @@
 // A user's profile > Security keys: their devices, and (for an admin key holder, an Identity
 // account) removing them all, after ticking that the notice was read. The reference's words.
-import type { ManagedUser } from '../../directory/site-user-admin.ts';
+import type { ManagedUser } from '../../directory/managed-users.ts';
 import { AdminUserProfileLayout, profileBase } from './admin-users-profile.tsx';
 import { formatDateTime } from './format.ts';
 import { type Chrome, CsrfField } from './layout.tsx';

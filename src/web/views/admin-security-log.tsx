@@ -1,6 +1,6 @@
 // A user's profile > Security log: their log as they see it in Account Settings, filterable
 // by event and exportable as CSV. For an SSO account, only what happened at this school.
-import type { ManagedUser } from '../../directory/site-user-admin.ts';
+import type { ManagedUser } from '../../directory/managed-users.ts';
 import { SECURITY_EVENTS, type SecurityLogPage } from '../../security-log/security-events.ts';
 import { SecurityLogTable } from './account-settings-page.tsx';
 import { AdminUserProfileLayout, profileBase } from './admin-users-profile.tsx';

@@ -2,7 +2,7 @@
 // Permissions, Security keys and Security log. AdminUserProfileLayout is the frame of every tab.
 import type { Child } from 'hono/jsx';
 import { isPermission, PERMISSIONS } from '../../directory/permissions.ts';
-import type { FieldErrors, ManagedUser, SiteGroupChoice } from '../../directory/site-user-admin.ts';
+import type { FieldErrors, ManagedUser, SiteGroupChoice } from '../../directory/managed-users.ts';
 import { AdminLayout } from './admin-layout.tsx';
 import { ErrorSummary, GroupSelect, TextField, type UserFormValues, usersBase } from './admin-users.tsx';
 import { formatDateTime } from './format.ts';

@@ -1,5 +1,5 @@
 // Admin > Users: the list with Quick User Search, and the Add user form.
-import type { FieldErrors, SiteGroupChoice } from '../../directory/site-user-admin.ts';
+import type { FieldErrors, SiteGroupChoice } from '../../directory/managed-users.ts';
 import type { UserListPage } from '../../directory/user-search.ts';
 import { MAX_SEARCH_LENGTH } from '../../directory/user-search.ts';
 import { AdminLayout } from './admin-layout.tsx';

@@ -3,12 +3,13 @@
 // itself does not: `gatehouse audit verify <site>` does the same from the command line).
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { type AuditPage, readAudit, recordAudit, verifyAuditChain } from '../../../audit/audit-log.ts';
+import { type AuditPage, readAudit, verifyAuditChain } from '../../../audit/audit-log.ts';
+import { auditExport } from '../../../auth/flows/school-admin/exports.ts';
 import { type Cell, toCsv } from '../../../lib/csv.ts';
 import type { AppEnv } from '../../env.ts';
 import { AdminAuditsPage, AuditCheckPage, describeDetail } from '../../views/admin-audits.tsx';
 import { render } from '../../views/render.ts';
-import { auditActor } from './audit-actor.ts';
+import { adminContext } from './admin-context.ts';
 
 /** A page number from the query string; anything else is the first page. */
 export function pageParam(c: Context<AppEnv>): number {
@@ -48,7 +49,7 @@ export const adminAuditRoutes = new Hono<AppEnv>()
       return render(c, <AdminAuditsPage chrome={chrome} timeZone={c.var.site.timeZone} audit={audit} />);
     }
     const rows = await allPages<AuditPage['rows'][number]>((page) => readAudit(db, signedIn.site.id, page, EXPORT_PAGE));
-    await recordAudit(db, c.var.services.keys.auditChain, { ...auditActor(c), action: 'audit_exported', detail: { entries: rows.length } });
+    await auditExport(c.var.services, adminContext(c), 'audit_exported', { entries: rows.length });
     return csvDownload(
       c,
       `audit-${signedIn.site.slug}`,

@@ -1,19 +1,20 @@
 // Admin > Groups and Admin > Settings.
 import { Hono, type Context } from 'hono';
-import { recordAudit } from '../../../audit/audit-log.ts';
-import { auditActor } from './audit-actor.ts';
-import { createGroup, findGroup, type GroupOutcome, groupName, listGroups, onlyPermissions, updateGroup } from '../../../directory/groups-admin.ts';
+import { createGroup, updateGroup } from '../../../auth/flows/school-admin/groups.ts';
+import { changeSettings } from '../../../auth/flows/school-admin/settings.ts';
+import { findGroup, groupName, listGroups, onlyPermissions } from '../../../directory/groups.ts';
 import type { Permission } from '../../../directory/permissions.ts';
-import { effectiveSettings, saveSiteSettings, siteSettingsForm } from '../../../directory/site-settings.ts';
+import { effectiveSettings } from '../../../directory/site-settings.ts';
+import type { Outcome } from '../../../lib/outcome.ts';
 import type { AppEnv } from '../../env.ts';
 import { readForm, readFormList } from '../../form.ts';
 import { errorPage } from '../../views/error-page.tsx';
 import { GroupsPage, SettingsPage } from '../../views/admin-groups-settings.tsx';
 import { render } from '../../views/render.ts';
-import { adminContext } from './user-profile.tsx';
+import { adminContext, statusOf } from './admin-context.ts';
 
 
-async function groupsPage(c: Context<AppEnv>, extra: { notice?: string; error?: string } = {}, status: 200 | 400 | 403 = 200) {
+async function groupsPage(c: Context<AppEnv>, extra: { notice?: string; error?: string } = {}, status: 200 | 400 | 403 | 404 = 200) {
   const groups = await listGroups(c.var.services.db, c.var.here.signedIn.site.id);
   return render(c, <GroupsPage chrome={c.var.here.chrome} groups={groups} {...extra} />, status);
 }
@@ -28,8 +29,8 @@ async function groupForm(c: Context<AppEnv>): Promise<{ name: string; permission
 }
 
 /** Saved, or the page again with why not (the rules on higher access decide in the directory). */
-function saved(c: Context<AppEnv>, outcome: GroupOutcome) {
-  if (!outcome.ok) return groupsPage(c, { error: outcome.message }, outcome.status);
+function saved(c: Context<AppEnv>, outcome: Outcome) {
+  if (!outcome.ok) return groupsPage(c, { error: outcome.message }, statusOf(outcome));
   return c.redirect(`/${c.var.site.slug}/admin/groups?done=saved`, 303);
 }
 
@@ -38,14 +39,14 @@ export const adminGroupRoutes = new Hono<AppEnv>()
   .post('/', async (c) => {
     const form = await groupForm(c);
     if (form instanceof Response) return form;
-    return saved(c, await createGroup(c.var.services.db, adminContext(c), form.name, form.permissions));
+    return saved(c, await createGroup(c.var.services, adminContext(c), form.name, form.permissions));
   })
   .post('/:id', async (c) => {
     const group = await findGroup(c.var.services.db, c.var.here.signedIn.site.id, c.req.param('id'));
     if (!group) return errorPage(c, 404, 'Group not found', 'There is no such group at this school.');
     const form = await groupForm(c);
     if (form instanceof Response) return form;
-    return saved(c, await updateGroup(c.var.services.db, adminContext(c), group.id, form.name, form.permissions));
+    return saved(c, await updateGroup(c.var.services, adminContext(c), group.id, form.name, form.permissions));
   });
 
 export const adminSettingsRoutes = new Hono<AppEnv>()
@@ -58,11 +59,7 @@ export const adminSettingsRoutes = new Hono<AppEnv>()
     const form = await readForm(c);
     if (form instanceof Response) return form;
     const before = effectiveSettings(c.var.site.settings, c.var.services.config.sessionDefaults);
-    const parsed = siteSettingsForm.safeParse(form);
-    if (!parsed.success) {
-      return render(c, <SettingsPage chrome={c.var.here.chrome} settings={before} error={parsed.error.issues[0]!.message} />, 400);
-    }
-    const changed = await saveSiteSettings(c.var.services.db, c.var.site.id, before, parsed.data);
-    if (Object.keys(changed).length > 0) await recordAudit(c.var.services.db, c.var.services.keys.auditChain, { ...auditActor(c), action: 'settings_changed', detail: changed });
+    const outcome = await changeSettings(c.var.services, adminContext(c), before, form);
+    if (!outcome.ok) return render(c, <SettingsPage chrome={c.var.here.chrome} settings={before} error={outcome.message} />, statusOf(outcome));
     return c.redirect(`/${c.var.site.slug}/admin/settings?done=saved`, 303);
   });

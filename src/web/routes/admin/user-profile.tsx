@@ -3,38 +3,15 @@
 // the admin's site: another school's user is a 404 page, exactly like no user at all.
 // (Security keys and Security log are in user-security*.tsx.)
 import { Hono, type Context } from 'hono';
-import { effectivePermissions } from '../../../auth/access.ts';
-import {
-  type AdminContext,
-  changeUserDetails,
-  changeUserGroup,
-  type FieldErrors,
-  findSiteUserForAdmin,
-  groupsOfSite,
-  type ManagedUser,
-  setUserStatus,
-} from '../../../directory/site-user-admin.ts';
-import { recordSecurityEvent } from '../../../security-log/security-events.ts';
+import { changeUserDetails, changeUserGroup, setUserStatus } from '../../../auth/flows/school-admin/staff.ts';
+import { type FieldErrors, findSiteUserForAdmin, groupsOfSite, type ManagedUser } from '../../../directory/managed-users.ts';
 import type { AppEnv } from '../../env.ts';
 import { type Form, readForm } from '../../form.ts';
 import { PermissionsPage, PersonalDetailsPage } from '../../views/admin-users-profile.tsx';
 import { type UserFormValues, typedUserFields } from '../../views/admin-users.tsx';
 import { errorPage } from '../../views/error-page.tsx';
 import { render } from '../../views/render.ts';
-
-/** The admin acting: whose site scopes every query, and who the audit names. */
-export function adminContext(c: Context<AppEnv>): AdminContext {
-  const { signedIn } = c.var.here;
-  return {
-    site: { id: signedIn.site.id, slug: signedIn.site.slug, name: signedIn.site.name, timeZone: signedIn.site.timeZone },
-    siteUserId: signedIn.siteUser.id,
-    name: signedIn.siteUser.fullName,
-    groupId: signedIn.group.id,
-    permissions: [...effectivePermissions(signedIn.group.permissions, signedIn.session.level)],
-    ip: c.var.ip,
-    auditKey: c.var.services.keys.auditChain,
-  };
-}
+import { adminContext, statusOf } from './admin-context.ts';
 
 /** The user of the admin's site named by the URL, or the 404 page to send instead. */
 export async function profileUser(c: Context<AppEnv>, id: string): Promise<ManagedUser | Response> {
@@ -80,7 +57,7 @@ function detailsPage(
   c: Context<AppEnv>,
   user: ManagedUser,
   extra: { values?: UserFormValues; errors?: FieldErrors; statusError?: string } = {},
-  status: 200 | 400 | 403 = 200,
+  status: 200 | 400 | 403 | 404 = 200,
 ) {
   const { chrome, signedIn } = c.var.here;
   return render(
@@ -90,26 +67,15 @@ function detailsPage(
   );
 }
 
-async function permissionsPage(c: Context<AppEnv>, user: ManagedUser, error?: string, status: 200 | 400 | 403 = error ? 400 : 200) {
+async function permissionsPage(c: Context<AppEnv>, user: ManagedUser, error?: string, status: 200 | 400 | 403 | 404 = error ? 400 : 200) {
   const groups = await groupsOfSite(c.var.services.db, c.var.here.signedIn.site.id);
   return render(c, <PermissionsPage chrome={c.var.here.chrome} user={user} groups={groups} error={error} notice={notice(c, user)} />, status);
 }
 
 /** Disable or enable: the same steps, the other way round. */
 async function changeStatus(c: Context<AppEnv>, user: ManagedUser, status: 'active' | 'disabled') {
-  const { db, log } = c.var.services;
-  const outcome = await setUserStatus(db, adminContext(c), user, status);
-  if (!outcome.ok) return detailsPage(c, user, { statusError: outcome.message }, 400);
-  if (outcome.changed) {
-    await recordSecurityEvent(db, log, {
-      accountId: user.accountId,
-      siteId: c.var.here.signedIn.site.id,
-      event: status === 'disabled' ? 'account_disabled' : 'account_enabled',
-      ip: null,
-      userAgent: null,
-      detail: status === 'disabled' ? { sessions_ended: outcome.sessionsEnded } : {},
-    });
-  }
+  const outcome = await setUserStatus(c.var.services, adminContext(c), user, status);
+  if (!outcome.ok) return detailsPage(c, user, { statusError: outcome.message }, statusOf(outcome));
   return c.redirect(`/${c.var.site.slug}/admin/users/${user.id}?done=${status === 'disabled' ? 'disabled' : 'enabled'}`, 303);
 }
 
@@ -118,19 +84,16 @@ export const adminUserProfileRoutes = new Hono<AppEnv>()
   .post('/:id', (c) =>
     forUserForm(c, async (user, form) => {
       // An SSO account's address cannot change here: its field is read-only, and refused if sent otherwise.
-      const { services } = c.var;
-      const mail = { key: services.keys.encryption, publicUrl: services.config.publicUrl };
-      const outcome = await changeUserDetails(services.db, adminContext(c), user, form, mail);
-      if (!outcome.ok) return detailsPage(c, user, { values: typedUserFields(form), errors: outcome.errors }, outcome.forbidden ? 403 : 400);
-      services.mail.kick();
+      const outcome = await changeUserDetails(c.var.services, adminContext(c), user, form);
+      if (!outcome.ok) return detailsPage(c, user, { values: typedUserFields(form), errors: outcome.fields ?? {} }, statusOf(outcome));
       return c.redirect(`/${c.var.site.slug}/admin/users/${user.id}?done=${outcome.value.changed.length > 0 ? 'saved' : 'unchanged'}`, 303);
     }),
   )
   .get('/:id/permissions', (c) => forUser(c, (user) => permissionsPage(c, user)))
   .post('/:id/permissions', (c) =>
     forUserForm(c, async (user, form) => {
-      const outcome = await changeUserGroup(c.var.services.db, adminContext(c), user, form.groupId ?? '');
-      if (!outcome.ok) return permissionsPage(c, user, outcome.errors.groupId, outcome.forbidden ? 403 : 400);
+      const outcome = await changeUserGroup(c.var.services, adminContext(c), user, form.groupId ?? '');
+      if (!outcome.ok) return permissionsPage(c, user, outcome.message, statusOf(outcome));
       return c.redirect(`/${c.var.site.slug}/admin/users/${user.id}/permissions${outcome.value.changed ? '?done=group' : ''}`, 303);
     }),
   )

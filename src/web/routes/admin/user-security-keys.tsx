@@ -9,13 +9,14 @@ import { listDevices } from '../../../auth/flows/manage-devices.ts';
 import { removeDevicesByAdmin } from '../../../auth/flows/remove-devices.ts';
 import { unlockSecondFactorsByAdmin } from '../../../auth/flows/unlock-second-factors.ts';
 import { secondFactorsLocked } from '../../../auth/throttle/index.ts';
-import type { ManagedUser } from '../../../directory/site-user-admin.ts';
+import type { ManagedUser } from '../../../directory/managed-users.ts';
 import { sitePaths } from '../../../lib/urls.ts';
 import type { AppEnv } from '../../env.ts';
 import { readForm } from '../../form.ts';
 import { requirePermission, requireRecentAuthentication } from '../../guards/index.ts';
 import { AdminSecurityKeysPage } from '../../views/admin-security-keys.tsx';
 import { render } from '../../views/render.ts';
+import { statusOf } from './admin-context.ts';
 import { profileUser } from './user-profile.tsx';
 
 export const REMOVED_NOTICE = "Successfully removed the user's two-factor devices";
@@ -23,7 +24,7 @@ export const UNLOCKED_NOTICE = "The user's two-factor sign-in has been unlocked.
 
 const NOTICES: Record<string, string> = { removed: REMOVED_NOTICE, unlocked: UNLOCKED_NOTICE };
 
-async function keysPage(c: Context<AppEnv>, user: ManagedUser, extra: { error?: string; notice?: string } = {}, status: 200 | 400 | 403 = 200) {
+async function keysPage(c: Context<AppEnv>, user: ManagedUser, extra: { error?: string; notice?: string } = {}, status: 200 | 400 | 403 | 404 = 200) {
   const { signedIn, chrome } = c.var.here;
   const { db } = c.var.services;
   const [devices, locked] = await Promise.all([listDevices(db, user.accountId), secondFactorsLocked(db, user.accountId)]);
@@ -65,25 +66,20 @@ export const adminUserSecurityKeyRoutes = new Hono<AppEnv>()
     asKeyHolder(c, async (user, here) => {
       const form = await readForm(c);
       if (form instanceof Response) return form;
-      if (user.accountKind === 'sso') {
-        return keysPage(c, user, { error: "A school's admins cannot remove a Single Sign-On account's devices: platform support removes them." }, 403);
-      }
-      if (form.confirm !== 'yes') {
+      if (form.confirm !== 'yes' && user.accountKind !== 'sso') {
         return keysPage(c, user, { error: 'Nothing was removed. Tick "I confirm that I have read and understand this notice" first.' }, 400);
       }
       const removal = await removeDevicesByAdmin(c.var.services, keyHolderAction(c, user));
-      if (removal.removed === 0) return keysPage(c, user, { notice: `${user.fullName} has no two-factor devices to remove.` });
+      if (!removal.ok) return keysPage(c, user, { error: removal.message }, statusOf(removal));
+      if (removal.value.removed === 0) return keysPage(c, user, { notice: `${user.fullName} has no two-factor devices to remove.` });
       return c.redirect(`${here}?done=removed`, 303);
     }),
   )
   .post('/:id/security-keys/unlock', ...keyHolderOnly("Only an Admin key holder at this school can unlock a user's two-factor sign-in."), (c) =>
     asKeyHolder(c, async (user, here) => {
-      if (user.accountKind === 'sso') {
-        return keysPage(c, user, { error: "A school's admins cannot unlock a Single Sign-On account: platform support unlocks it." }, 403);
-      }
-      if (!(await unlockSecondFactorsByAdmin(c.var.services, keyHolderAction(c, user)))) {
-        return keysPage(c, user, { notice: `${user.fullName}'s two-factor sign-in is not locked.` });
-      }
+      const unlocked = await unlockSecondFactorsByAdmin(c.var.services, keyHolderAction(c, user));
+      if (!unlocked.ok) return keysPage(c, user, { error: unlocked.message }, statusOf(unlocked));
+      if (!unlocked.value.unlocked) return keysPage(c, user, { notice: `${user.fullName}'s two-factor sign-in is not locked.` });
       return c.redirect(`${here}?done=unlocked`, 303);
     }),
   );

@@ -2,14 +2,14 @@
 // The user's own log as they see it; for an SSO account only what happened at this school (the
 // account's doings at its other schools are theirs). Exports are audited.
 import { Hono } from 'hono';
-import { recordAudit } from '../../../audit/audit-log.ts';
+import { auditExport } from '../../../auth/flows/school-admin/exports.ts';
 import { describeBrowser } from '../../../lib/describe-browser.ts';
 import { isSecurityEventName, readSecurityLog, type SecurityLogPage } from '../../../security-log/security-events.ts';
 import type { AppEnv } from '../../env.ts';
 import { AdminSecurityLogPage } from '../../views/admin-security-log.tsx';
 import { render } from '../../views/render.ts';
-import { auditActor } from './audit-actor.ts';
 import { allPages, csvDownload, pageParam } from './audits.tsx';
+import { adminContext } from './admin-context.ts';
 import { profileUser } from './user-profile.tsx';
 
 const PAGE_SIZE = 25;
@@ -30,12 +30,7 @@ export const adminUserSecurityLogRoutes = new Hono<AppEnv>().get('/:id/security-
     return render(c, <AdminSecurityLogPage chrome={chrome} timeZone={c.var.site.timeZone} user={user} log={log} event={event ?? ''} thisSiteOnly={thisSiteOnly} />);
   }
   const rows = await allPages<SecurityLogPage['rows'][number]>((page) => readSecurityLog(db, user.accountId, page, EXPORT_PAGE, filter));
-  await recordAudit(db, c.var.services.keys.auditChain, {
-    ...auditActor(c),
-    action: 'security_log_exported',
-    target: { siteUserId: user.id, name: user.fullName },
-    detail: { event: event ?? 'all', entries: rows.length },
-  });
+  await auditExport(c.var.services, adminContext(c), 'security_log_exported', { event: event ?? 'all', entries: rows.length }, user);
   return csvDownload(
     c,
     `security-log-${user.fullName}`,

@@ -1,13 +1,15 @@
 // Admin > Users: the site's users sorted by surname, a page at a time, Quick User Search, and
 // Add user. A user's profile (user-profile.tsx) is mounted here too, after them.
 import { Hono } from 'hono';
-import { addUserAtSite, groupsOfSite } from '../../../directory/site-user-admin.ts';
+import { addUserAtSite } from '../../../auth/flows/school-admin/staff.ts';
+import { groupsOfSite } from '../../../directory/managed-users.ts';
 import { listSiteUsers, quickSearchText } from '../../../directory/user-search.ts';
 import type { AppEnv } from '../../env.ts';
 import { readForm } from '../../form.ts';
 import { AddUserPage, AdminUsersPage, typedUserFields } from '../../views/admin-users.tsx';
 import { render } from '../../views/render.ts';
-import { adminContext, adminUserProfileRoutes } from './user-profile.tsx';
+import { adminContext, statusOf } from './admin-context.ts';
+import { adminUserProfileRoutes } from './user-profile.tsx';
 
 export const adminUserRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
@@ -33,10 +35,10 @@ export const adminUserRoutes = new Hono<AppEnv>()
     if (form instanceof Response) return form;
     const { db } = c.var.services;
     const admin = adminContext(c);
-    const added = await addUserAtSite(db, admin, form);
+    const added = await addUserAtSite(c.var.services, admin, form);
     if (!added.ok) {
       const groups = await groupsOfSite(db, admin.site.id);
-      return render(c, <AddUserPage chrome={c.var.here.chrome} groups={groups} values={typedUserFields(form)} errors={added.errors} />, added.forbidden ? 403 : 400);
+      return render(c, <AddUserPage chrome={c.var.here.chrome} groups={groups} values={typedUserFields(form)} errors={added.fields ?? {}} />, statusOf(added));
     }
     return c.redirect(`/${admin.site.slug}/admin/users/${added.value.id}?done=added`, 303);
   })
