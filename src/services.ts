@@ -2,7 +2,6 @@
 // here and passed down. The flows see them as AuthServices (auth/flows/deps.ts); the web layer
 // also has the door's admission (the event loop's lateness, the busy page, refusal counts).
 import type { Logger } from 'pino';
-import type { AuthServices } from './auth/flows/deps.ts';
 import { PasswordMethod, HashingGate } from './auth/methods/password/index.ts';
 import { ResetRequestThrottle, SecondFactorThrottle, SignInThrottle } from './auth/throttle/index.ts';
 import type { Config } from './config.ts';
@@ -11,14 +10,11 @@ import { CountedWarning } from './lib/counted-warning.ts';
 import { deriveKeys } from './lib/keys.ts';
 import { MailSender } from './mail/sender.ts';
 import { createMailTransport } from './mail/transport.ts';
-import { SignInAdmission } from './web/middleware/sign-in-admission.ts';
+import { SignInAdmission } from './web/admission.ts';
+import { renderBusyReply } from './web/middleware/sign-in-admission.ts';
+import type { WebServices } from './web/web-services.ts';
 
-export interface Services extends AuthServices {
-  /** Sends the outbox; after committing a transaction that enqueued mail, call mail.kick(). */
-  mail: MailSender;
-  /** Admission at the door under a flood (web/front-door.ts, middleware/sign-in-admission.ts). */
-  admission: SignInAdmission;
-}
+export type Services = WebServices;
 
 export async function createServices(config: Config, db: Db, log: Logger, secretKey: string): Promise<Services> {
   const gate = new HashingGate({ concurrency: config.hashConcurrency, queueLimit: config.hashQueueLimit });
@@ -43,6 +39,6 @@ export async function createServices(config: Config, db: Db, log: Logger, secret
       pollMs: config.mailPollMs,
       retry: config.mailRetry,
     }),
-    admission: await SignInAdmission.start(gate, log, config.secureCookies),
+    admission: new SignInAdmission(gate, await renderBusyReply(config.secureCookies), log),
   };
 }

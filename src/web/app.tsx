@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { Services } from '../services.ts';
+import type { WebServices } from './web-services.ts';
 import type { AppEnv } from './env.ts';
 import { requirePermission, requireSignedInHere } from './guards/index.ts';
 import { csrfProtection } from './middleware/csrf.ts';
@@ -32,7 +32,7 @@ const stylesheet = ['app.css', 'password.css'].map((f) => readFileSync(new URL(`
 /** Forms here are small: 64 KiB is far beyond any of them, and far below harm. */
 const MAX_BODY_BYTES = 64 * 1024;
 
-export function createApp(services: Services) {
+export function createApp(services: WebServices) {
   const app = new Hono<AppEnv>({ strict: false });
 
   app.use(requestContext(services));

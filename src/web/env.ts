@@ -3,13 +3,15 @@ import type { Logger } from 'pino';
 import type { AccessFacts } from '../auth/access.ts';
 import type { SignedIn } from '../auth/sessions.ts';
 import type { Site } from '../directory/sites.ts';
-import type { Services } from '../services.ts';
-import type { Form } from './form.ts';
+import type { WebServices } from './web-services.ts';
 import type { Chrome } from './views/layout.tsx';
+
+/** A submitted form's text fields (web/form.ts reads it). */
+export type Form = Record<string, string | undefined>;
 
 export interface AppEnv {
   Variables: {
-    services: Services;
+    services: WebServices;
     log: Logger;
     /** The client's address: the socket's, or the proxy's X-Forwarded-For with TRUST_PROXY. */
     ip: string;

@@ -1,10 +1,10 @@
 // Reading a submitted form: only urlencoded or multipart forms, only text fields, and a clear
 // 4xx for anything else (a JSON body, a broken multipart body), never a 500.
 import type { Context } from 'hono';
-import type { AppEnv } from './env.ts';
+import type { AppEnv, Form } from './env.ts';
 import { errorPage } from './views/error-page.tsx';
 
-export type Form = Record<string, string | undefined>;
+export type { Form };
 
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
 

@@ -12,7 +12,7 @@
 // email) and changes nothing (no cookie, no log line, no database).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { browserClaim } from '../auth/known-browsers.ts';
-import type { Services } from '../services.ts';
+import type { WebServices } from './web-services.ts';
 import { KNOWN_BROWSER_COOKIE, cookieName, cookieValue } from './cookies.ts';
 import { signInEmail } from './middleware/sign-in-admission.ts';
 
@@ -23,7 +23,7 @@ const SIGN_IN = /^\/[^/?#]+\/login\/?(?:\?|$)/;
 /** A sign-in form is well under this; a bigger one goes on to Hono (and its body limit). */
 const MAX_READ_BYTES = 16 * 1024;
 
-export function frontDoor(next: Listener, services: Services): Listener {
+export function frontDoor(next: Listener, services: WebServices): Listener {
   const { admission } = services;
   const knownBrowserCookie = cookieName(services.config.secureCookies, KNOWN_BROWSER_COOKIE);
   const key = services.keys.knownBrowser;

@@ -5,9 +5,9 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { MiddlewareHandler } from 'hono';
 import { clientAddressFor } from '../client-address.ts';
 import type { AppEnv } from '../env.ts';
-import type { Services } from '../../services.ts';
+import type { WebServices } from '../web-services.ts';
 
-export function requestContext(services: Services): MiddlewareHandler<AppEnv> {
+export function requestContext(services: WebServices): MiddlewareHandler<AppEnv> {
   const clientAddress = clientAddressFor(services.config.trustProxy);
   return async (c, next) => {
     const started = performance.now();

@@ -1,0 +1,12 @@
+// What the web layer is given by the composition root (services.ts): the flows' services, the
+// mail sender, and the door's admission. Declared here, so that nothing in web imports the root.
+import type { AuthServices } from '../auth/flows/deps.ts';
+import type { MailSender } from '../mail/sender.ts';
+import type { SignInAdmission } from './admission.ts';
+
+export interface WebServices extends AuthServices {
+  /** Sends the outbox; after committing a transaction that enqueued mail, call mail.kick(). */
+  mail: MailSender;
+  /** Admission at the door under a flood (front-door.ts, middleware/sign-in-admission.ts). */
+  admission: SignInAdmission;
+}
