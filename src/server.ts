@@ -5,7 +5,7 @@ import { startGatehouse } from './gatehouse.ts';
 import { createLogger } from './logger.ts';
 
 async function main() {
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
   } catch (err) {

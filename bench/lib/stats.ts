@@ -26,7 +26,7 @@ export function latency(samples: readonly number[]): Latency {
     p50: round(percentile(samples, 50), 2),
     p95: round(percentile(samples, 95), 2),
     p99: round(percentile(samples, 99), 2),
-    max: round(samples.length ? samples.reduce((m, s) => (s > m ? s : m), -Infinity) : Number.NaN, 2),
+    max: round(samples.length ? samples.reduce((m, s) => Math.max(m, s), -Infinity) : Number.NaN, 2),
   };
 }
 

@@ -59,7 +59,7 @@ type Options = Record<string, ParseArgsOptionDescriptor>;
  * any number more may follow. Unknown options and missing or extra arguments are usage errors.
  */
 export function parseCommandArgs<const O extends Options>(args: string[], options: O, positionals: { names: string[]; rest?: boolean }) {
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>>;
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {

@@ -120,7 +120,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     },
     keys() {
       const config = settings();
-      return (keys ??= deriveKeys(loadOrCreateSecretKey(config.secretKey, config.dataDir)));
+      keys ??= deriveKeys(loadOrCreateSecretKey(config.secretKey, config.dataDir));
+      return keys;
     },
     output(line) {
       wroteData = true;

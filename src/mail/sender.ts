@@ -86,7 +86,7 @@ export class MailSender {
   }
 
   private async sendOne(mail: ClaimedMail): Promise<void> {
-    const { db, key, transport, retry } = this.options;
+    const { db, transport, retry } = this.options;
     const about = { outboxId: mail.id, kind: mail.kind, attempt: mail.attempts };
     try {
       const message = this.open(mail);

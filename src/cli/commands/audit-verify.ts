@@ -54,7 +54,7 @@ const when = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')} U
 
 /** The site's newest checkpoint in the file; the file must be readable and every line in it signed. */
 async function checkpointOf(keys: Keys, file: string, target: { id: string; slug: string }): Promise<AuditCheckpoint> {
-  let found;
+  let found: Awaited<ReturnType<typeof newestCheckpoint>>;
   try {
     const handle = await open(file);
     try {

@@ -1,7 +1,7 @@
 // GET and POST /:site/login: the school's own sign-in page.
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { type Provider, signIn } from '../../auth/flows/sign-in/index.ts';
+import { type Provider, type SignInResult, signIn } from '../../auth/flows/sign-in/index.ts';
 import { HashingBusy } from '../../auth/methods/password/index.ts';
 import { MAX_EMAIL_LENGTH, normaliseEmail } from '../../directory/email-address.ts';
 import { MAX_PASSWORD_LENGTH } from '../../auth/methods/password/policy.ts';
@@ -62,7 +62,7 @@ export const loginRoutes = new Hono<AppEnv>()
     }
     const email = normaliseEmail(input.data.email);
 
-    let result;
+    let result: SignInResult;
     try {
       result = await signIn(services, {
         site,

@@ -1,7 +1,7 @@
 // /:site/password/…: asking for a link, and choosing a password with it.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { findUsableLink, policyContextFor, requestResetLink, setPasswordWithLink } from '../../auth/flows/reset-password/index.ts';
+import { findUsableLink, policyContextFor, requestResetLink, type SetPasswordResult, setPasswordWithLink } from '../../auth/flows/reset-password/index.ts';
 import { HashingBusy } from '../../auth/methods/password/index.ts';
 import { emailAddress } from '../../directory/email-address.ts';
 import type { AppEnv } from '../env.ts';
@@ -65,7 +65,7 @@ export const passwordResetRoutes = new Hono<AppEnv>()
     if (form instanceof Response) return form;
     const token = form.token ?? '';
     const password = form.password ?? '';
-    let result;
+    let result: SetPasswordResult;
     try {
       result = await setPasswordWithLink(services, {
         token,
