@@ -17,6 +17,11 @@ describe('settings', () => {
     expect(c.sessionDefaults).toEqual({ idleMinutes: 30, absoluteHours: 12 });
   });
 
+  it('runs housekeeping every 10 minutes, keeping ended sessions and sent mail 30 days and the security log six years', () => {
+    expect(loadConfig({}).maintenance).toEqual({ intervalMinutes: 10, retentionDays: { sessions: 30, mail: 30, securityLog: 2192 } });
+    expect(loadConfig({ MAINTENANCE_INTERVAL_MINUTES: '60' }).maintenance.intervalMinutes).toBe(60);
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).databaseUrl).toBeUndefined();
   });
@@ -36,6 +41,9 @@ describe('settings', () => {
     [{ SECRET_KEY: 'short' }, 'SECRET_KEY'],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
     [{ DEMO: 'perhaps' }, 'DEMO'],
+    [{ MAINTENANCE_INTERVAL_MINUTES: '0' }, 'MAINTENANCE_INTERVAL_MINUTES'],
+    [{ SESSION_RETENTION_DAYS: 'a month' }, 'SESSION_RETENTION_DAYS'],
+    [{ SECURITY_LOG_RETENTION_DAYS: '7' }, 'SECURITY_LOG_RETENTION_DAYS'],
     [{ NODE_ENV: 'production' }, 'SECRET_KEY is required'],
   ])('stops start-up with a message naming the bad setting: %o', (env, named) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
