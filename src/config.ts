@@ -78,6 +78,8 @@ const envSchema = z.object({
   MAIL_RETENTION_DAYS: int(1, 3650).default(30),
   // Six years (with their leap days): how long records that may be needed in a claim are kept.
   SECURITY_LOG_RETENTION_DAYS: int(30, 36_500).default(6 * 365 + 2),
+  // Unset: the audit is kept for ever. Never under a year, so a slip cannot empty a school's audit.
+  AUDIT_RETENTION_DAYS: int(365, 36_500).optional(),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -112,7 +114,7 @@ export interface Config {
   /** Housekeeping (maintenance/): how often a round runs, and how many days what it removes is kept first. */
   maintenance: {
     intervalMinutes: number;
-    retentionDays: { sessions: number; mail: number; securityLog: number };
+    retentionDays: { sessions: number; mail: number; securityLog: number; audit: number | undefined };
   };
 }
 
@@ -166,7 +168,7 @@ export function loadConfig(env: Env = process.env): Config {
     resetResponseMs: e.RESET_RESPONSE_MS,
     maintenance: {
       intervalMinutes: e.MAINTENANCE_INTERVAL_MINUTES,
-      retentionDays: { sessions: e.SESSION_RETENTION_DAYS, mail: e.MAIL_RETENTION_DAYS, securityLog: e.SECURITY_LOG_RETENTION_DAYS },
+      retentionDays: { sessions: e.SESSION_RETENTION_DAYS, mail: e.MAIL_RETENTION_DAYS, securityLog: e.SECURITY_LOG_RETENTION_DAYS, audit: e.AUDIT_RETENTION_DAYS },
     },
   };
 }

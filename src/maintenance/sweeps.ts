@@ -1,6 +1,7 @@
 // What each housekeeping round removes, one sweep a table: each deletes in bounded batches
 // (batches.ts) what is past its time at `now`, and says how many rows it removed.
 import { and, lt, not, sql } from 'drizzle-orm';
+import { sitesWithAuditBefore, pruneSiteAudit } from '../audit/audit-pruning.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { ceremony, knownBrowser, mailOutbox, pendingSignIn, rateLimit, resetToken, securityEvent, session, site } from '../db/schema.ts';
@@ -80,6 +81,19 @@ export function sweepSecurityLog({ db, budget, config, now }: SweepContext): Pro
   return deleteInBatches(db, budget, securityEvent, securityEvent.id, lt(securityEvent.at, ago(now, config.maintenance.retentionDays.securityLog * DAY)));
 }
 
+/** Audit entries older than AUDIT_RETENTION_DAYS, when it is set, site by site (audit-pruning.ts). */
+export async function sweepAudit({ db, budget, config, keys, now }: SweepContext): Promise<number> {
+  const days = config.maintenance.retentionDays.audit;
+  if (days === undefined) return 0;
+  const before = ago(now, days * DAY);
+  let removed = 0;
+  for (const siteId of await sitesWithAuditBefore(db, before)) {
+    removed += await inBatches(budget, (rows) => pruneSiteAudit(db, keys.auditChain, siteId, before, rows, now));
+    if (!budget.left()) break;
+  }
+  return removed;
+}
+
 /** Every sweep of a round, by the table it sweeps (the round's log line counts by these names). */
 export const SWEEPS: Readonly<Record<string, Sweep>> = {
   ceremony: sweepCeremonies,
@@ -91,4 +105,5 @@ export const SWEEPS: Readonly<Record<string, Sweep>> = {
   rate_limit: sweepThrottleCounters,
   known_browser: sweepKnownBrowsers,
   security_event: sweepSecurityLog,
+  audit_event: sweepAudit,
 };

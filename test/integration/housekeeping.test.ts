@@ -6,8 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { eq, isNotNull, sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordAudit, verifyAuditChain } from '../../src/audit/audit-log.ts';
 import type { Config } from '../../src/config.ts';
-import { ceremony, mailOutbox, site, siteUser } from '../../src/db/schema.ts';
+import { auditEvent, ceremony, mailOutbox, site, siteUser } from '../../src/db/schema.ts';
 import { MaintenanceLoop } from '../../src/maintenance/maintenance-loop.ts';
 import { type RoundOptions, runMaintenanceRound } from '../../src/maintenance/round.ts';
 import { sweepCeremonies } from '../../src/maintenance/sweeps.ts';
@@ -93,6 +94,22 @@ describe.each(await databaseKinds())('housekeeping (%s database)', (kind) => {
     const again = services(withSmtp);
     expect(await round(again, { now })).toEqual({ ran: true, removed: {}, failed: [] });
     expect(again.lines).toEqual([]);
+  });
+
+  it('keeps the audit for ever by default, and with AUDIT_RETENTION_DAYS removes older entries, accounted for in the chain', async () => {
+    const now = new Date();
+    const entry = (name: string) => ({ siteId: person.siteId, actor: { siteUserId: null, name: 'Platform support' }, action: 'managed_token_assigned' as const, target: { siteUserId: null, name } });
+    await recordAudit(db(), g.services.keys.auditChain, entry('old: 400 days ago'), new Date(now.getTime() - 400 * DAY));
+    await recordAudit(db(), g.services.keys.auditChain, entry('fresh: 300 days ago'), new Date(now.getTime() - 300 * DAY));
+    const names = async () => (await db().select({ name: auditEvent.targetName, action: auditEvent.action }).from(auditEvent).where(eq(auditEvent.siteId, person.siteId)).orderBy(auditEvent.id)).map((r) => r.name ?? r.action);
+
+    expect(await round(services(), { now })).toEqual({ ran: true, removed: {}, failed: [] });
+    expect(await names()).toEqual(['old: 400 days ago', 'fresh: 300 days ago']);
+
+    const retention = { ...g.services.config.maintenance, retentionDays: { ...g.services.config.maintenance.retentionDays, audit: 365 } };
+    expect(await round(services({ maintenance: retention }), { now })).toEqual({ ran: true, removed: { audit_event: 1 }, failed: [] });
+    expect(await names()).toEqual(['fresh: 300 days ago', 'audit_pruned']);
+    expect(await verifyAuditChain(db(), g.services.keys.auditChain, person.siteId)).toEqual({ ok: true, entries: 2, legacy: 0, removed: 1 });
   });
 
   it('deletes a backlog in batches, and leaves what its time budget did not reach to the next round', async () => {
