@@ -17,6 +17,11 @@ describe('settings', () => {
     expect(c.sessionDefaults).toEqual({ idleMinutes: 30, absoluteHours: 12 });
   });
 
+  it('runs housekeeping every 10 minutes, keeping ended sessions and sent mail 30 days, the security log six years and the audit for ever', () => {
+    expect(loadConfig({}).maintenance).toEqual({ intervalMinutes: 10, retentionDays: { sessions: 30, mail: 30, securityLog: 2192, audit: undefined } });
+    expect(loadConfig({ AUDIT_RETENTION_DAYS: '2192', MAINTENANCE_INTERVAL_MINUTES: '60' }).maintenance).toMatchObject({ intervalMinutes: 60, retentionDays: { audit: 2192 } });
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).databaseUrl).toBeUndefined();
   });
@@ -36,6 +41,10 @@ describe('settings', () => {
     [{ SECRET_KEY: 'short' }, 'SECRET_KEY'],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
     [{ DEMO: 'perhaps' }, 'DEMO'],
+    [{ MAINTENANCE_INTERVAL_MINUTES: '0' }, 'MAINTENANCE_INTERVAL_MINUTES'],
+    [{ SESSION_RETENTION_DAYS: 'a month' }, 'SESSION_RETENTION_DAYS'],
+    [{ SECURITY_LOG_RETENTION_DAYS: '7' }, 'SECURITY_LOG_RETENTION_DAYS'],
+    [{ AUDIT_RETENTION_DAYS: '30' }, 'AUDIT_RETENTION_DAYS'],
     [{ NODE_ENV: 'production' }, 'SECRET_KEY is required'],
   ])('stops start-up with a message naming the bad setting: %o', (env, named) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

@@ -73,6 +73,13 @@ const envSchema = z.object({
   SESSION_IDLE_MINUTES: int(1, 24 * 60).default(30),
   RESET_RESPONSE_MS: int(0, 10_000).default(250),
   SESSION_ABSOLUTE_HOURS: int(1, 7 * 24).default(12),
+  MAINTENANCE_INTERVAL_MINUTES: int(1, 24 * 60).default(10),
+  SESSION_RETENTION_DAYS: int(1, 3650).default(30),
+  MAIL_RETENTION_DAYS: int(1, 3650).default(30),
+  // Six years (with their leap days): how long records that may be needed in a claim are kept.
+  SECURITY_LOG_RETENTION_DAYS: int(30, 36_500).default(6 * 365 + 2),
+  // Unset: the audit is kept for ever. Never under a year, so a slip cannot empty a school's audit.
+  AUDIT_RETENTION_DAYS: int(365, 36_500).optional(),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -104,6 +111,11 @@ export interface Config {
   sessionDefaults: { idleMinutes: number; absoluteHours: number };
   /** Every reset-link request is answered after at least this long, known address or not. */
   resetResponseMs: number;
+  /** Housekeeping (maintenance/): how often a round runs, and how many days what it removes is kept first. */
+  maintenance: {
+    intervalMinutes: number;
+    retentionDays: { sessions: number; mail: number; securityLog: number; audit: number | undefined };
+  };
 }
 
 export class ConfigError extends Error {
@@ -154,5 +166,9 @@ export function loadConfig(env: Env = process.env): Config {
     hashQueueLimit: e.HASH_QUEUE_LIMIT,
     sessionDefaults: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS },
     resetResponseMs: e.RESET_RESPONSE_MS,
+    maintenance: {
+      intervalMinutes: e.MAINTENANCE_INTERVAL_MINUTES,
+      retentionDays: { sessions: e.SESSION_RETENTION_DAYS, mail: e.MAIL_RETENTION_DAYS, securityLog: e.SECURITY_LOG_RETENTION_DAYS, audit: e.AUDIT_RETENTION_DAYS },
+    },
   };
 }

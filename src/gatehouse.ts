@@ -2,14 +2,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
-import { lt } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { type Database, openPostgres } from './db/connect.ts';
 import { openEmbeddedAsOwner } from './db/embedded.ts';
-import { rateLimit } from './db/schema.ts';
 import { describeDemo, isEmpty, seedDemo } from './directory/demo.ts';
 import { loadOrCreateSecretKey } from './lib/secret-key.ts';
+import { MaintenanceLoop } from './maintenance/maintenance-loop.ts';
 import { createServices, type Services } from './services.ts';
 import { createApp } from './web/app.tsx';
 import { frontDoor } from './web/front-door.ts';
@@ -27,19 +26,11 @@ export function openDatabase(config: Config): Promise<Database> {
     : openEmbeddedAsOwner(config.dataDir, { serve: true });
 }
 
-/** Housekeeping every instance may do: drop throttle counters that expired over an hour ago. */
-function startMaintenance(services: Services): NodeJS.Timeout {
-  const timer = setInterval(() => {
-    services.db
-      .delete(rateLimit)
-      .where(lt(rateLimit.expire, new Date(Date.now() - 3_600_000)))
-      .catch((err: unknown) => services.log.warn({ err }, 'maintenance failed'));
-  }, 10 * 60_000);
-  timer.unref();
-  return timer;
-}
-
-export async function startGatehouse(config: Config, log: Logger, options: { database?: Database } = {}): Promise<Running> {
+/**
+ * `housekeeping: false` leaves the maintenance loop out (tests that count statements, and
+ * call a round themselves when they want one).
+ */
+export async function startGatehouse(config: Config, log: Logger, options: { database?: Database; housekeeping?: boolean } = {}): Promise<Running> {
   const database = options.database ?? (await openDatabase(config));
   const secretKey = loadOrCreateSecretKey(config.secretKey, config.dataDir);
   const services = await createServices(config, database.db, log, secretKey);
@@ -58,7 +49,8 @@ export async function startGatehouse(config: Config, log: Logger, options: { dat
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  const maintenance = startMaintenance(services);
+  const maintenance = new MaintenanceLoop(services);
+  if (options.housekeeping !== false) maintenance.start();
   services.mail.start();
 
   return {
@@ -66,7 +58,6 @@ export async function startGatehouse(config: Config, log: Logger, options: { dat
     services,
     database,
     async close() {
-      clearInterval(maintenance);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Idle keep-alive connections would hold close() open; in-flight requests get 5 s.
@@ -76,6 +67,7 @@ export async function startGatehouse(config: Config, log: Logger, options: { dat
       // After the server (its last requests may kick it), before the database it sends from.
       await services.mail.stop();
       services.admission.stop();
+      await maintenance.stop();
       await database.close();
     },
   };

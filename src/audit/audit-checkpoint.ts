@@ -1,21 +1,22 @@
 // A checkpoint of a site's audit: its head (how many entries, the newest one's hash) signed as
 // a compact JWS (HS256, jose) under a key derived from SECRET_KEY. Kept outside the database,
 // it makes truncation visible: a chain that still verifies but is shorter than a checkpoint
-// counted, or whose entry at that count has another hash, has lost or rewritten history.
+// counted, or whose entry at that count has another hash, has lost or rewritten history. The
+// count is from the site's first entry ever: entries the retention setting removed still count.
 import type { KeyObject } from 'node:crypto';
-import { count, desc, eq, sql } from 'drizzle-orm';
+import { and, count, desc, eq, sql } from 'drizzle-orm';
 import { SignJWT, jwtVerify } from 'jose';
 import { z } from 'zod';
 import type { Db } from '../db/connect.ts';
 import { auditEvent } from '../db/schema.ts';
-import { type ChainCheck, GENESIS_HASH } from './audit-log.ts';
+import { type ChainCheck, GENESIS_HASH, removedSoFar } from './audit-log.ts';
 
 const TYPE = 'gatehouse-audit-checkpoint';
 
 export interface AuditCheckpoint {
   siteId: string;
   slug: string;
-  /** How many entries the site's audit had. */
+  /** How many entries the site's audit had (with any removed by the retention setting before). */
   entries: number;
   /** The hash of the newest of them (the genesis hash when there were none). */
   head: string;
@@ -23,11 +24,21 @@ export interface AuditCheckpoint {
   at: Date;
 }
 
-/** The site's audit head as it is now, in one statement so that count and hash agree. */
+/** The site's audit head as it is now, in one statement so that count, removed entries and hash agree. */
 export async function auditHead(db: Db, siteId: string): Promise<{ entries: number; head: string }> {
   const newest = db.select({ hash: auditEvent.hash }).from(auditEvent).where(eq(auditEvent.siteId, siteId)).orderBy(desc(auditEvent.id)).limit(1);
-  const [row] = await db.select({ entries: count(), head: sql<string | null>`(${newest})` }).from(auditEvent).where(eq(auditEvent.siteId, siteId));
-  return { entries: row?.entries ?? 0, head: row?.head ?? GENESIS_HASH };
+  const pruned = db
+    .select({ detail: auditEvent.detail })
+    .from(auditEvent)
+    .where(and(eq(auditEvent.siteId, siteId), eq(auditEvent.action, 'audit_pruned')))
+    .orderBy(desc(auditEvent.id))
+    .limit(1);
+  const [row] = await db
+    .select({ entries: count(), head: sql<string | null>`(${newest})`, pruned: sql<Record<string, string | number | boolean | null> | null>`(${pruned})` })
+    .from(auditEvent)
+    .where(eq(auditEvent.siteId, siteId));
+  const removed = row?.pruned ? (removedSoFar(row.pruned)?.entries ?? 0) : 0;
+  return { entries: removed + (row?.entries ?? 0), head: row?.head ?? GENESIS_HASH };
 }
 
 export function signCheckpoint(key: KeyObject, checkpoint: AuditCheckpoint): Promise<string> {
@@ -75,10 +86,13 @@ export async function newestCheckpoint(key: KeyObject, lines: AsyncIterable<stri
   return { checkpoint: newest };
 }
 
-export type CheckpointMatch = 'matches' | 'cut-short' | 'changed';
+/** `removed-since`: the retention setting has since removed every entry the checkpoint counted, and more: nothing is left to compare. */
+export type CheckpointMatch = 'matches' | 'cut-short' | 'changed' | 'removed-since';
 
 /** A chain that verified, walked with `hashAt: checkpoint.entries`, against the checkpoint. */
 export function compareWithCheckpoint(check: ChainCheck & { ok: true }, checkpoint: AuditCheckpoint): CheckpointMatch {
-  if (check.entries < checkpoint.entries) return 'cut-short';
+  const removed = check.removed ?? 0;
+  if (removed + check.entries < checkpoint.entries) return 'cut-short';
+  if (checkpoint.entries < removed) return 'removed-since';
   return check.hashAt === checkpoint.head ? 'matches' : 'changed';
 }

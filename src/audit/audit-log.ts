@@ -4,7 +4,9 @@
 // to history breaks the chain from there on, even for the database's owner (who cannot
 // recompute the chain without the key). Rows written before the chain was keyed carry a bare
 // SHA-256 and cannot be rewritten (append-only): they are accepted only as the start of a
-// site's chain, before its first keyed row, which covers the last of them.
+// site's chain, before its first keyed row, which covers the last of them. When
+// AUDIT_RETENTION_DAYS has removed the oldest entries (audit-pruning.ts), the chain starts where
+// the newest keyed `audit_pruned` entry says the removed ones ended.
 import { type KeyObject, createHash, createHmac } from 'node:crypto';
 import { and, asc, count, desc, eq, gt } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
@@ -29,6 +31,7 @@ export const AUDIT_ACTIONS = {
   security_log_exported: "Exported a user's security log",
   audit_exported: 'Exported the audit',
   change_refused: 'Refused a change',
+  audit_pruned: 'Removed entries older than the retention setting',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
@@ -68,16 +71,20 @@ export function unkeyedAuditHash(previousHash: string, row: HashedRow): string {
   return createHash('sha256').update(hashedFields(previousHash, row)).digest('hex');
 }
 
+/** One writer of a site's audit at a time, until the transaction ends: two cannot chain to the same row. */
+export async function lockSiteAudit(tx: Db, siteId: string): Promise<void> {
+  await tx.select({ id: site.id }).from(site).where(eq(site.id, siteId)).for('update');
+}
+
 /** Appends an entry to the site's audit, its hash keyed with `key` (Keys.auditChain). */
-export async function recordAudit(db: Db, key: KeyObject, entry: AuditEntry): Promise<void> {
+export async function recordAudit(db: Db, key: KeyObject, entry: AuditEntry, now = new Date()): Promise<void> {
   await db.transaction(async (tx) => {
-    // One writer per site at a time, so two admins' actions cannot both chain to the same row.
-    await tx.select({ id: site.id }).from(site).where(eq(site.id, entry.siteId)).for('update');
+    await lockSiteAudit(tx, entry.siteId);
     const [last] = await tx.select({ hash: auditEvent.hash }).from(auditEvent).where(eq(auditEvent.siteId, entry.siteId)).orderBy(desc(auditEvent.id)).limit(1);
     const previousHash = last?.hash ?? GENESIS_HASH;
     const row = {
       siteId: entry.siteId,
-      at: new Date(),
+      at: now,
       actorSiteUserId: entry.actor.siteUserId,
       actorName: entry.actor.name,
       action: entry.action,
@@ -91,35 +98,74 @@ export async function recordAudit(db: Db, key: KeyObject, entry: AuditEntry): Pr
 }
 
 /**
- * `legacy`: how many entries, at the start, carry the unkeyed hash of before the chain was keyed.
- * `hashAt`: when asked for (a checkpoint's count), the hash of that entry (0: the genesis hash),
- * if the chain is that long.
+ * What an `audit_pruned` entry's detail records: how many of the site's oldest entries have been
+ * removed in all, and the hash of the last of them (which the oldest entry kept follows).
  */
-export type ChainCheck = { ok: true; entries: number; legacy: number; hashAt?: string } | { ok: false; entries: number; legacy: number; brokenAt: number };
+export function removedSoFar(detail: Detail): { entries: number; lastHash: string } | undefined {
+  const { removed_in_all: entries, last_removed_hash: lastHash } = detail;
+  if (typeof entries !== 'number' || !Number.isSafeInteger(entries) || entries < 1) return undefined;
+  return typeof lastHash === 'string' && /^[0-9a-f]{64}$/.test(lastHash) ? { entries, lastHash } : undefined;
+}
+
+/** Where the site's chain starts now: the genesis hash, or after the entries the newest `audit_pruned` entry says were removed. */
+async function chainStart(db: Db, siteId: string): Promise<{ prunedBy: number | null; removed: number; previousHash: string }> {
+  const [pruned] = await db
+    .select({ id: auditEvent.id, detail: auditEvent.detail })
+    .from(auditEvent)
+    .where(and(eq(auditEvent.siteId, siteId), eq(auditEvent.action, 'audit_pruned')))
+    .orderBy(desc(auditEvent.id))
+    .limit(1);
+  if (!pruned) return { prunedBy: null, removed: 0, previousHash: GENESIS_HASH };
+  const removed = removedSoFar(pruned.detail);
+  // A record that says nothing sensible is no keyed entry of ours: no entry can follow it.
+  return { prunedBy: pruned.id, removed: removed?.entries ?? 0, previousHash: removed?.lastHash ?? '' };
+}
 
 /**
- * Walks the site's chain from the start: the first row whose hash does not follow (under the
- * key, or unkeyed before any keyed row) is where history was changed.
+ * `legacy`: how many entries, at the start, carry the unkeyed hash of before the chain was keyed.
+ * `removed`: how many of the oldest entries the retention setting has removed (absent when none).
+ * `hashAt`: when asked for (a checkpoint's count, which counts removed entries too), the hash of
+ * that entry (0: the genesis hash), if the chain is that long and the entry is still there or
+ * was the last one removed.
+ */
+export type ChainCheck =
+  | { ok: true; entries: number; legacy: number; removed?: number; hashAt?: string }
+  | { ok: false; entries: number; legacy: number; removed?: number; brokenAt: number };
+
+/**
+ * Walks the site's chain from its start: the first row whose hash does not follow (under the
+ * key, or unkeyed before any keyed row) is where history was changed. `entries` counts those
+ * walked. Should entries be pruned during the walk, it walks again from the new start.
  */
 export async function verifyAuditChain(db: Db, key: KeyObject, siteId: string, options: { hashAt?: number } = {}): Promise<ChainCheck> {
-  let previousHash = GENESIS_HASH;
+  for (let walk = 1; ; walk++) {
+    const start = await chainStart(db, siteId);
+    const check = await walkChain(db, key, siteId, start, options.hashAt);
+    if (check.ok || walk === 3 || (await chainStart(db, siteId)).prunedBy === start.prunedBy) return check;
+  }
+}
+
+async function walkChain(db: Db, key: KeyObject, siteId: string, start: { removed: number; previousHash: string }, wantHashAt: number | undefined): Promise<ChainCheck> {
+  let previousHash = start.previousHash;
   let entries = 0;
   let legacy = 0;
   let keyed = false;
-  let hashAt = options.hashAt === 0 ? GENESIS_HASH : undefined;
+  let hashAt = wantHashAt === start.removed ? start.previousHash : undefined;
+  const removed = start.removed === 0 ? {} : { removed: start.removed };
   let after = 0;
   for (;;) {
     const rows = await db.select().from(auditEvent).where(and(eq(auditEvent.siteId, siteId), gt(auditEvent.id, after))).orderBy(asc(auditEvent.id)).limit(1000);
-    if (rows.length === 0) return { ok: true, entries, legacy, ...(hashAt === undefined ? {} : { hashAt }) };
+    if (rows.length === 0) return { ok: true, entries, legacy, ...removed, ...(hashAt === undefined ? {} : { hashAt }) };
     for (const row of rows) {
       const follows = row.previousHash === previousHash;
       // In constant time: the stored hash is the database owner's to choose, the right one is not theirs to learn.
       if (follows && sameText(auditHash(key, previousHash, row), row.hash)) keyed = true;
-      else if (follows && !keyed && unkeyedAuditHash(previousHash, row) === row.hash) legacy++;
-      else return { ok: false, entries, legacy, brokenAt: row.id };
+      // An unkeyed `audit_pruned` entry would let anyone say where the chain starts: only keyed ones count.
+      else if (follows && !keyed && row.action !== 'audit_pruned' && unkeyedAuditHash(previousHash, row) === row.hash) legacy++;
+      else return { ok: false, entries, legacy, ...removed, brokenAt: row.id };
       previousHash = row.hash;
       entries++;
-      if (entries === options.hashAt) hashAt = row.hash;
+      if (start.removed + entries === wantHashAt) hashAt = row.hash;
       after = row.id;
     }
   }

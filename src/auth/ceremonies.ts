@@ -1,6 +1,6 @@
 // State a ceremony needs between two requests (a WebAuthn challenge; the TOTP secret being
 // enrolled), kept server-side, sealed, one per owner and purpose, for minutes.
-import { and, eq, gt, lt } from 'drizzle-orm';
+import { and, eq, gt } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
 import { ceremony } from '../db/schema.ts';
 import { open, seal } from '../lib/secret-box.ts';
@@ -37,9 +37,4 @@ export async function takeCeremony(db: Db, key: Buffer, ownerId: string, purpose
 
 export async function endCeremony(db: Db, ownerId: string, purpose: CeremonyPurpose): Promise<void> {
   await db.delete(ceremony).where(and(eq(ceremony.ownerId, ownerId), eq(ceremony.purpose, purpose)));
-}
-
-/** Housekeeping: ceremonies nobody finished. */
-export async function sweepCeremonies(db: Db): Promise<void> {
-  await db.delete(ceremony).where(lt(ceremony.expiresAt, new Date()));
 }

@@ -148,6 +148,8 @@ export const session = pgTable(
   (t) => [
     check('session_level_valid', sql`${t.level} in ('basic', 'full')`),
     index('session_account_active').on(t.accountId).where(sql`${t.endedAt} is null`),
+    // Housekeeping finds sessions long over by when they began (maintenance/sweeps.ts).
+    index('session_created').on(t.createdAt),
   ],
 );
 
@@ -165,7 +167,11 @@ export const securityEvent = pgTable(
     /** Internal detail (a failure's reason, the other site of a switch): never a secret. */
     detail: jsonb('detail').$type<Record<string, string | number | boolean | null>>().notNull().default({}),
   },
-  (t) => [index('security_event_account_at').on(t.accountId, t.at.desc(), t.id.desc())],
+  (t) => [
+    index('security_event_account_at').on(t.accountId, t.at.desc(), t.id.desc()),
+    // Housekeeping removes rows past SECURITY_LOG_RETENTION_DAYS without reading years of them.
+    index('security_event_at').on(t.at),
+  ],
 );
 
 /** Counters for rate-limiter-flexible's Drizzle store, shared by every instance. */

@@ -1,6 +1,6 @@
 // The dev mailbox: with no SMTP_URL, mail "sent" stays sealed in the outbox and can be read at
 // /_dev/mail. Never in production, where SMTP_URL is required and the page does not exist.
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { mailOutbox } from '../db/schema.ts';
@@ -9,6 +9,12 @@ import { openMessage, type SealedPart } from './outbox.ts';
 export function devMailboxEnabled(config: Pick<Config, 'env' | 'smtpUrl'>): boolean {
   return config.env !== 'production' && !config.smtpUrl;
 }
+
+/** How many messages the mailbox lists, newest first. */
+export const DEV_MAILBOX_LISTS = 50;
+
+/** The messages the mailbox lists: housekeeping leaves them, text and all. */
+export const listedInDevMailbox = sql`${mailOutbox.id} >= (select min(listed.id) from (select id from ${mailOutbox} order by id desc limit ${DEV_MAILBOX_LISTS}) listed)`;
 
 export interface MailboxEntry {
   id: number;
@@ -34,7 +40,7 @@ function entry(key: Buffer, row: Row): MailboxEntry {
 }
 
 /** The newest mail first. */
-export async function recentMail(db: Db, key: Buffer, limit = 50): Promise<MailboxEntry[]> {
+export async function recentMail(db: Db, key: Buffer, limit = DEV_MAILBOX_LISTS): Promise<MailboxEntry[]> {
   const rows = await db.select().from(mailOutbox).orderBy(desc(mailOutbox.id)).limit(limit);
   return rows.map((row) => entry(key, row));
 }

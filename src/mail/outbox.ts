@@ -1,7 +1,7 @@
 // The outbox: mail is written here in the same transaction as whatever it tells of, and the
 // sender (sender.ts) takes it from here. Subject, text and HTML are sealed (they can hold a
 // one-time link); the recipient and kind stay readable for the sender's logs and the dev mailbox.
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
 import { mailOutbox } from '../db/schema.ts';
 import type { DbTransaction } from '../db/transaction.ts';
@@ -87,13 +87,27 @@ export async function claimDueMail(db: Db, limit: number, lockMs: number): Promi
  */
 const TYPED_ADDRESS_KINDS = ['no_account'];
 const forgetTypedAddress = sql`case when ${mailOutbox.kind} in (${sql.join(TYPED_ADDRESS_KINDS.map((k) => sql`${k}`), sql`, `)}) then '' else ${mailOutbox.recipient} end`;
+/** What a message sent or given up no longer keeps. */
+const forgotten = { sealedMessage: null, recipient: forgetTypedAddress };
 
 /** Sent: the message itself (and a typed address) is dropped unless the dev mailbox keeps it to show. */
 export async function markSent(db: Db, id: number, keepMessage: boolean): Promise<void> {
   await db
     .update(mailOutbox)
-    .set({ sentAt: sql`now()`, lockedUntil: null, ...(keepMessage ? {} : { sealedMessage: null, recipient: forgetTypedAddress }) })
+    .set({ sentAt: sql`now()`, lockedUntil: null, ...(keepMessage ? {} : forgotten) })
     .where(eq(mailOutbox.id, id));
+}
+
+/**
+ * Housekeeping: up to `limit` messages sent or given up before `before` that still hold their
+ * text (the dev mailbox keeps it) lose it, and a typed address, as markSent drops them without
+ * the dev mailbox; `unless` spares some (the ones it lists). Returns how many.
+ */
+export async function forgetFinishedMessages(db: Db, before: Date, limit: number, unless?: SQL): Promise<number> {
+  const finished = and(isNotNull(mailOutbox.sealedMessage), lt(sql`coalesce(${mailOutbox.sentAt}, ${mailOutbox.failedAt})`, sql`${before.toISOString()}::timestamptz`));
+  const due = db.select({ id: mailOutbox.id }).from(mailOutbox).where(and(finished, unless && sql`not (${unless})`)).limit(limit);
+  const changed = await db.update(mailOutbox).set(forgotten).where(inArray(mailOutbox.id, due)).returning({ id: mailOutbox.id });
+  return changed.length;
 }
 
 /**
@@ -106,7 +120,7 @@ export async function markNotSent(db: Db, id: number, error: string, delayMs: nu
     .set({
       lastError: error,
       lockedUntil: null,
-      ...(delayMs === null ? { failedAt: sql`now()`, sealedMessage: null, recipient: forgetTypedAddress } : { nextAttemptAt: inMs(delayMs) }),
+      ...(delayMs === null ? { failedAt: sql`now()`, ...forgotten } : { nextAttemptAt: inMs(delayMs) }),
     })
     .where(and(eq(mailOutbox.id, id), isNull(mailOutbox.sentAt)));
 }

@@ -32,6 +32,8 @@ export async function startTestGatehouse(
      * domain, never an IP address). The server still listens on 127.0.0.1; `url` stays that.
      */
     publicHost?: 'localhost';
+    /** The maintenance loop runs (off by default: a round would land in tests that count statements). */
+    housekeeping?: boolean;
   } = {},
 ): Promise<TestGatehouse> {
   const config = loadConfig({
@@ -48,7 +50,7 @@ export async function startTestGatehouse(
   });
   const database = options.database ?? (await freshDatabase(kind));
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const running = await startGatehouse(config, log, { database });
+  const running = await startGatehouse(config, log, { database, housekeeping: options.housekeeping ?? false });
   // Unless a test sets PUBLIC_URL, the public address is the one the server actually got.
   if (!options.env?.PUBLIC_URL) running.services.config.publicUrl = new URL(running.url);
   if (options.publicHost) {

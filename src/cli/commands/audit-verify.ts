@@ -14,7 +14,8 @@ export const auditVerify: Command = {
     "SECRET_KEY and covers the one before, so a changed or removed entry breaks the chain from",
     'there on (entries from before the chain was keyed are accepted only at its start). Exit',
     'code 0 when it holds, 1 when it is broken (naming the first entry that does not follow).',
-    'Removing the newest entries leaves a chain that holds: only a checkpoint shows it.',
+    'Removing the newest entries leaves a chain that holds: only a checkpoint shows it. Entries',
+    'removed by AUDIT_RETENTION_DAYS are accounted for by a keyed entry, from which the chain starts.',
     '  <site>               the site\'s slug',
     '  --checkpoint <file>  also check against the newest checkpoint of the site in this file',
     '                       (from gatehouse audit checkpoint): the audit must still have the',
@@ -32,13 +33,21 @@ export const auditVerify: Command = {
       const key = check.entries === check.legacy ? " (or this is not the server's SECRET_KEY)" : '';
       throw new Refusal(`The audit of ${target.slug} is broken at entry #${check.brokenAt}${key}.`);
     }
+    const removed = check.removed ? ` after the ${check.removed === 1 ? 'oldest was' : `${check.removed} oldest were`} removed as the retention setting asks` : '';
     const legacy = check.legacy === 0 ? '' : `, the first ${check.legacy === 1 ? '' : `${check.legacy} `}from before the chain was keyed`;
-    const holds = `The audit of ${target.slug} holds: ${countEntries(check.entries)}${legacy}`;
+    const holds = `The audit of ${target.slug} holds: ${countEntries(check.entries)}${removed}${legacy}`;
     if (!checkpoint) return `${holds}.`;
     const of = `the checkpoint of ${when(checkpoint.at)}`;
+    const now = check.entries + (check.removed ?? 0);
     switch (compareWithCheckpoint(check, checkpoint)) {
-      case 'cut-short':
-        throw new Refusal(`The audit of ${target.slug} has been cut short: ${of} counted ${countEntries(checkpoint.entries)}, there ${check.entries === 1 ? 'is' : 'are'} ${check.entries} now.`);
+      case 'cut-short': {
+        const counting = check.removed ? `, counting the ${check.removed} removed as the retention setting asks` : '';
+        throw new Refusal(`The audit of ${target.slug} has been cut short: ${of} counted ${countEntries(checkpoint.entries)}, there ${now === 1 ? 'is' : 'are'} ${now} now${counting}.`);
+      }
+      case 'removed-since':
+        throw new Refusal(
+          `${holds}, but ${of} cannot be checked: the ${countEntries(checkpoint.entries)} it counted have all been removed since. Check against a newer checkpoint.`,
+        );
       case 'changed':
         throw new Refusal(`The audit of ${target.slug} has been rewritten: entries before ${of} were changed (the last of the ${countEntries(checkpoint.entries)} it counted has another hash now).`);
       case 'matches':

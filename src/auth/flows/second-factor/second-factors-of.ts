@@ -1,5 +1,5 @@
 // Which second factors an account can use right now.
-import { and, count, eq, inArray, isNull } from 'drizzle-orm';
+import { and, count, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../../db/connect.ts';
 import { device, recoveryCode } from '../../../db/schema.ts';
 
@@ -25,10 +25,4 @@ export async function secondFactorsOf(db: Db, accountId: string): Promise<Second
 export async function hasDevice(db: Db, accountId: string): Promise<boolean> {
   const [row] = await db.select({ id: device.id }).from(device).where(eq(device.accountId, accountId)).limit(1);
   return row !== undefined;
-}
-
-/** Marks devices used to pass a second factor (used by WebAuthn and TOTP alike). */
-export async function markDevicesUsed(db: Db, deviceIds: string[], now = new Date()): Promise<void> {
-  if (deviceIds.length === 0) return;
-  await db.update(device).set({ lastUsedAt: now }).where(inArray(device.id, deviceIds));
 }

@@ -1,0 +1,109 @@
+// What each housekeeping round removes, one sweep a table: each deletes in bounded batches
+// (batches.ts) what is past its time at `now`, and says how many rows it removed.
+import { and, lt, not, sql } from 'drizzle-orm';
+import { sitesWithAuditBefore, pruneSiteAudit } from '../audit/audit-pruning.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/connect.ts';
+import { ceremony, knownBrowser, mailOutbox, pendingSignIn, rateLimit, resetToken, securityEvent, session, site } from '../db/schema.ts';
+import type { Keys } from '../lib/keys.ts';
+import { devMailboxEnabled, listedInDevMailbox } from '../mail/dev-mailbox.ts';
+import { forgetFinishedMessages } from '../mail/outbox.ts';
+import { type Budget, deleteInBatches, inBatches } from './batches.ts';
+
+export interface SweepContext {
+  db: Db;
+  config: Config;
+  keys: Keys;
+  now: Date;
+  budget: Budget;
+}
+
+/** Removes (or, for mail's text, empties) what is past its time; returns how many rows. */
+export type Sweep = (c: SweepContext) => Promise<number>;
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const ago = (now: Date, ms: number) => new Date(now.getTime() - ms);
+const timestamp = (at: Date) => sql`${at.toISOString()}::timestamptz`;
+
+/** Ceremonies nobody finished: a security key's challenge, an app's secret waiting for its code. */
+export function sweepCeremonies({ db, budget, now }: SweepContext): Promise<number> {
+  return deleteInBatches(db, budget, ceremony, ceremony.id, lt(ceremony.expiresAt, now));
+}
+
+/** Sign-ins that passed the password and never finished the second step. */
+export function sweepPendingSignIns({ db, budget, now }: SweepContext): Promise<number> {
+  return deleteInBatches(db, budget, pendingSignIn, pendingSignIn.id, lt(pendingSignIn.expiresAt, now));
+}
+
+/**
+ * Sessions over (ended, or past their absolute timeout: the site's setting or the service's, as
+ * in sessionLimits) more than SESSION_RETENTION_DAYS ago. The security log keeps their history.
+ */
+export function sweepSessions({ db, budget, config, now }: SweepContext): Promise<number> {
+  const before = ago(now, config.maintenance.retentionDays.sessions * DAY);
+  const siteHours = sql`(select case when jsonb_typeof(${site.settings}->'sessionAbsoluteHours') = 'number' then (${site.settings}->>'sessionAbsoluteHours')::numeric end from ${site} where ${site.id} = ${session.siteId})`;
+  const timedOutAt = sql`${session.createdAt} + coalesce(${siteHours}, ${config.sessionDefaults.absoluteHours}) * interval '1 hour'`;
+  // A session is over no later than it began plus its absolute timeout: created_at bounds the search (session_created).
+  return deleteInBatches(db, budget, session, session.id, and(lt(session.createdAt, before), lt(sql`least(${session.endedAt}, ${timedOutAt})`, timestamp(before))));
+}
+
+/** Reset links used, revoked or expired more than a day ago. */
+export function sweepResetLinks({ db, budget, now }: SweepContext): Promise<number> {
+  const over = sql`least(${resetToken.usedAt}, ${resetToken.revokedAt}, ${resetToken.expiresAt})`;
+  return deleteInBatches(db, budget, resetToken, resetToken.id, lt(over, timestamp(ago(now, DAY))));
+}
+
+/** Mail sent or given up more than MAIL_RETENTION_DAYS ago; never what the dev mailbox lists. */
+export function sweepMail({ db, budget, config, now }: SweepContext): Promise<number> {
+  const over = lt(sql`coalesce(${mailOutbox.sentAt}, ${mailOutbox.failedAt})`, timestamp(ago(now, config.maintenance.retentionDays.mail * DAY)));
+  return deleteInBatches(db, budget, mailOutbox, mailOutbox.id, devMailboxEnabled(config) ? and(over, not(listedInDevMailbox)) : over);
+}
+
+/** The text of mail sent more than a day ago, should any still be kept (the dev mailbox keeps it, for the messages it lists). */
+export function sweepMailText({ db, budget, config, now }: SweepContext): Promise<number> {
+  const listed = devMailboxEnabled(config) ? listedInDevMailbox : undefined;
+  return inBatches(budget, (rows) => forgetFinishedMessages(db, ago(now, DAY), rows, listed));
+}
+
+/** Throttle counters that expired over an hour ago. */
+export function sweepThrottleCounters({ db, budget, now }: SweepContext): Promise<number> {
+  return deleteInBatches(db, budget, rateLimit, rateLimit.key, lt(rateLimit.expire, ago(now, HOUR)));
+}
+
+/** Browsers no longer known: 90 days after their last sign-in to the account. */
+export function sweepKnownBrowsers({ db, budget, now }: SweepContext): Promise<number> {
+  return deleteInBatches(db, budget, knownBrowser, knownBrowser.id, lt(knownBrowser.expiresAt, now));
+}
+
+/** Security-log rows older than SECURITY_LOG_RETENTION_DAYS. */
+export function sweepSecurityLog({ db, budget, config, now }: SweepContext): Promise<number> {
+  return deleteInBatches(db, budget, securityEvent, securityEvent.id, lt(securityEvent.at, ago(now, config.maintenance.retentionDays.securityLog * DAY)));
+}
+
+/** Audit entries older than AUDIT_RETENTION_DAYS, when it is set, site by site (audit-pruning.ts). */
+export async function sweepAudit({ db, budget, config, keys, now }: SweepContext): Promise<number> {
+  const days = config.maintenance.retentionDays.audit;
+  if (days === undefined) return 0;
+  const before = ago(now, days * DAY);
+  let removed = 0;
+  for (const siteId of await sitesWithAuditBefore(db, before)) {
+    removed += await inBatches(budget, (rows) => pruneSiteAudit(db, keys.auditChain, siteId, before, rows, now));
+    if (!budget.left()) break;
+  }
+  return removed;
+}
+
+/** Every sweep of a round, by the table it sweeps (the round's log line counts by these names). */
+export const SWEEPS: Readonly<Record<string, Sweep>> = {
+  ceremony: sweepCeremonies,
+  pending_sign_in: sweepPendingSignIns,
+  session: sweepSessions,
+  reset_token: sweepResetLinks,
+  mail_outbox: sweepMail,
+  mail_outbox_text: sweepMailText,
+  rate_limit: sweepThrottleCounters,
+  known_browser: sweepKnownBrowsers,
+  security_event: sweepSecurityLog,
+  audit_event: sweepAudit,
+};
