@@ -5,7 +5,7 @@
 // except managed tokens (the vendor issued those), the recovery codes, and the account's
 // sessions drop to basic access (they keep working; the person registers new devices at their
 // next sign-in). One transaction: the removal, its email, its security log line and its audit.
-import { and, count, eq, isNull, ne } from 'drizzle-orm';
+import { and, count, eq, inArray, isNull } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { recordAudit } from '../../audit/audit-log.ts';
 import type { Db } from '../../db/connect.ts';
@@ -17,6 +17,7 @@ import type { Keys } from '../../lib/keys.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
 import { forgetKnownBrowsers } from '../known-browsers.ts';
+import { removableDeviceKinds } from '../second-factors/index.ts';
 import { unlockSecondFactors } from '../throttle/index.ts';
 import { endUnfinishedSteps } from '../unfinished-steps.ts';
 import { devicesRemovedByAdminEmail, devicesRemovedBySupportEmail } from './remove-devices-emails.ts';
@@ -47,7 +48,7 @@ async function stripDevices(tx: DbTransaction, accountId: string): Promise<Remov
   await tx.select({ id: account.id }).from(account).where(eq(account.id, accountId)).for('update');
   const removed = await tx
     .delete(device)
-    .where(and(eq(device.accountId, accountId), ne(device.kind, 'managed_totp')))
+    .where(and(eq(device.accountId, accountId), inArray(device.kind, removableDeviceKinds())))
     .returning({ id: device.id });
   const [kept] = await tx.select({ n: count() }).from(device).where(eq(device.accountId, accountId));
   if (removed.length === 0) return { removed: 0, kept: kept?.n ?? 0 };
