@@ -4,12 +4,12 @@
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
 import type { AuthServices } from './deps.ts';
 import { rotateSession, type SignedIn } from '../sessions.ts';
-import type { SecondFactorMethod } from './second-factor/verify-second-factor.ts';
 
 export async function elevateSession(
   services: AuthServices,
   signedIn: SignedIn,
-  method: SecondFactorMethod,
+  /** The second factor's id (auth/second-factors/), as the session's methods record it. */
+  method: string,
   client: { ip: string; userAgent: string },
 ): Promise<string> {
   const wasBasic = signedIn.session.level === 'basic';

@@ -1,6 +1,6 @@
 // The person's own devices: list, rename, remove; and new recovery codes. Removing and new
 // codes only when the device-change gate lets the session through (device-change-gate.ts).
-import { and, asc, eq, ne } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { device, recoveryCode } from '../../db/schema.ts';
 import type { Db } from '../../db/connect.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
@@ -8,11 +8,11 @@ import { recordSecurityEvent } from '../../security-log/security-events.ts';
 import type { AuthServices } from './deps.ts';
 import { replaceRecoveryCodes } from '../methods/recovery-codes/index.ts';
 import { deviceName } from '../methods/totp/index.ts';
+import { deviceTypeOf, removableDeviceKinds } from '../second-factors/index.ts';
 import { rotateSession, type SignedIn } from '../sessions.ts';
 import { beginDeviceChange, type DeviceChangeGate } from './device-change-gate.ts';
 import { forgetKnownBrowsers } from '../known-browsers.ts';
 import { endUnfinishedSteps } from '../unfinished-steps.ts';
-import { DEVICE_KIND_NAMES } from './enrol-device/after-device-added.ts';
 import { deviceRemovedEmail } from './second-factor/emails.ts';
 import { hasDevice } from './second-factor/second-factors-of.ts';
 import { signInUrl } from '../../lib/urls.ts';
@@ -60,14 +60,14 @@ export async function removeDevice(services: AuthServices, signedIn: SignedIn, d
     if (gate !== 'allowed') return { notNow: gate };
     const [gone] = await tx
       .delete(device)
-      .where(and(eq(device.id, deviceId), eq(device.accountId, signedIn.account.id), ne(device.kind, 'managed_totp')))
+      .where(and(eq(device.id, deviceId), eq(device.accountId, signedIn.account.id), inArray(device.kind, removableDeviceKinds())))
       .returning({ name: device.name, kind: device.kind });
     if (!gone) return { removed: false };
     await endUnfinishedSteps(tx, signedIn.account.id);
     await forgetKnownBrowsers(tx, signedIn.account.id);
     await recordSecurityEvent(tx, log, { accountId: signedIn.account.id, siteId: signedIn.site.id, event: 'device_removed', ...client, detail: { deviceId, name: gone.name } });
     const loginUrl = signInUrl(config.publicUrl, signedIn.site.slug);
-    const mail = deviceRemovedEmail({ siteName: signedIn.site.name, loginUrl, deviceName: gone.name, kind: DEVICE_KIND_NAMES[gone.kind] });
+    const mail = deviceRemovedEmail({ siteName: signedIn.site.name, loginUrl, deviceName: gone.name, kind: deviceTypeOf(gone.kind).names.inEmails });
     await enqueueMail(tx, keys.encryption, { to: signedIn.account.email, kind: 'device_removed', ...mail });
     if (await hasDevice(tx, signedIn.account.id)) return { removed: true };
     await tx.delete(recoveryCode).where(eq(recoveryCode.accountId, signedIn.account.id));

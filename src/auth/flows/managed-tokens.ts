@@ -12,6 +12,7 @@ import { requireSite } from '../../directory/sites.ts';
 import { seal } from '../../lib/secret-box.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
+import { managedToken } from '../second-factors/one-time-code/device-types.ts';
 import type { FlowDeps } from './deps.ts';
 import { PLATFORM_SUPPORT } from './remove-devices.ts';
 import { managedTokenAssignedEmail } from './remove-devices-emails.ts';
@@ -91,7 +92,7 @@ export async function importManagedTokens(deps: Pick<FlowDeps, 'db' | 'keys'>, r
       await tx.insert(device).values(
         rows.slice(i, i + 500).map((r) => ({
           accountId: null,
-          kind: 'managed_totp' as const,
+          kind: managedToken.kind,
           name: managedTokenName(r.serial),
           serial: r.serial,
           sealedSecret: seal(deps.keys.encryption, r.secret),
@@ -142,7 +143,7 @@ export async function findTokenOwner(db: Db, email: string, siteSlug?: string): 
 export async function assignManagedToken(deps: FlowDeps, serial: string, owner: TokenOwner): Promise<string> {
   const name = managedTokenName(serial);
   await deps.db.transaction(async (tx) => {
-    const [token] = await tx.select({ id: device.id, accountId: device.accountId }).from(device).where(and(eq(device.serial, serial), eq(device.kind, 'managed_totp'))).for('update');
+    const [token] = await tx.select({ id: device.id, accountId: device.accountId }).from(device).where(and(eq(device.serial, serial), eq(device.kind, managedToken.kind))).for('update');
     if (!token) throw new DirectoryError(`No managed token has the serial ${serial} (import it first: gatehouse token import)`);
     if (token.accountId !== null) throw new DirectoryError(`The managed token ${serial} is already assigned`);
     await tx.update(device).set({ accountId: owner.accountId, name }).where(and(eq(device.id, token.id), isNull(device.accountId)));
@@ -155,7 +156,7 @@ export async function assignManagedToken(deps: FlowDeps, serial: string, owner: 
       event: 'device_added',
       ip: null,
       userAgent: null,
-      detail: { deviceId: token.id, kind: 'managed_totp', name },
+      detail: { deviceId: token.id, kind: managedToken.kind, name },
     });
     for (const at of owner.sites) {
       await recordAudit(tx, deps.keys.auditChain, {

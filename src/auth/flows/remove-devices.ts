@@ -5,7 +5,7 @@
 // except managed tokens (the vendor issued those), the recovery codes, and the account's
 // sessions drop to basic access (they keep working; the person registers new devices at their
 // next sign-in). One transaction: the removal, its email, its security log line and its audit.
-import { and, count, eq, isNull, ne } from 'drizzle-orm';
+import { and, count, eq, inArray, isNull } from 'drizzle-orm';
 import { recordAudit } from '../../audit/audit-log.ts';
 import { account, device, recoveryCode, session, site, siteUser } from '../../db/schema.ts';
 import type { DbTransaction } from '../../db/transaction.ts';
@@ -15,6 +15,7 @@ import { enqueueMail } from '../../mail/outbox.ts';
 import type { FlowDeps } from './deps.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
 import { forgetKnownBrowsers } from '../known-browsers.ts';
+import { removableDeviceKinds } from '../second-factors/index.ts';
 import { unlockSecondFactors } from '../throttle/index.ts';
 import { endUnfinishedSteps } from '../unfinished-steps.ts';
 import { devicesRemovedByAdminEmail, devicesRemovedBySupportEmail } from './remove-devices-emails.ts';
@@ -36,7 +37,7 @@ async function stripDevices(tx: DbTransaction, accountId: string): Promise<Remov
   await tx.select({ id: account.id }).from(account).where(eq(account.id, accountId)).for('update');
   const removed = await tx
     .delete(device)
-    .where(and(eq(device.accountId, accountId), ne(device.kind, 'managed_totp')))
+    .where(and(eq(device.accountId, accountId), inArray(device.kind, removableDeviceKinds())))
     .returning({ id: device.id });
   const [kept] = await tx.select({ n: count() }).from(device).where(eq(device.accountId, accountId));
   if (removed.length === 0) return { removed: 0, kept: kept?.n ?? 0 };

@@ -3,15 +3,14 @@
 // school's two-factor rule; here: ready to elevate).
 import { Hono, type Context } from 'hono';
 import { elevateSession } from '../../auth/flows/elevate.ts';
-import { secondFactorsOf } from '../../auth/flows/second-factor/second-factors-of.ts';
 import { verifySecondFactor } from '../../auth/flows/second-factor/verify-second-factor.ts';
+import { type Refusal, secondFactorAnswer, secondFactorOffers } from '../../auth/second-factors/index.ts';
 import type { SignedIn } from '../../auth/sessions.ts';
-import { relyingParty, startKeyAuthentication } from '../../auth/methods/webauthn/index.ts';
 import { sitePaths } from '../../lib/urls.ts';
 import { SESSION_COOKIE, writeCookie } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
-import { readSecondFactorForm, refusalMessage, refusalStatus } from '../second-factor-input.ts';
+import { refusalMessage, refusalStatus } from '../second-factor-input.ts';
 import { type Chrome } from '../views/layout.tsx';
 import { requireReadyToElevate } from '../guards/index.ts';
 import { safeNext } from '../next-page.ts';
@@ -21,14 +20,17 @@ import { ElevatePage } from '../views/two-factor-pages.tsx';
 /** Where elevating returns to: the page it was asked from (a query on the page, a field on its form). */
 const nextOf = (c: Context<AppEnv>) => safeNext(c.var.site.slug, c.req.query('next') ?? c.var.form?.next);
 
-async function page(c: Context<AppEnv>, here: { signedIn: SignedIn; chrome: Chrome }, next: string, error?: string, showRecovery = false, status: 200 | 401 | 403 | 429 = 200) {
-  const { db, keys, config } = c.var.services;
+async function page(
+  c: Context<AppEnv>,
+  here: { signedIn: SignedIn; chrome: Chrome },
+  next: string,
+  refused?: { error: Refusal; answered: string },
+  status: 200 | 401 | 403 | 429 = 200,
+) {
   const { signedIn } = here;
-  const factors = await secondFactorsOf(db, signedIn.account.id);
-  if (!factors.any) return c.redirect(sitePaths(signedIn.site.slug).securityKeys, 303);
-  const webauthnOptions = factors.securityKey
-    ? JSON.stringify(await startKeyAuthentication(db, keys.encryption, { ownerId: signedIn.session.id, accountId: signedIn.account.id, rp: relyingParty(config.publicUrl) }))
-    : undefined;
+  const asking = { accountId: signedIn.account.id, site: signedIn.site, ceremonyOwnerId: signedIn.session.id, ip: c.var.ip, userAgent: c.var.userAgent };
+  const { anyDevice, offers } = await secondFactorOffers(c.var.services, asking);
+  if (!anyDevice) return c.redirect(sitePaths(signedIn.site.slug).securityKeys, 303);
   return render(
     c,
     <ElevatePage
@@ -36,11 +38,9 @@ async function page(c: Context<AppEnv>, here: { signedIn: SignedIn; chrome: Chro
       confirming={signedIn.session.level === 'full'}
       action={sitePaths(signedIn.site.slug).elevate()}
       csrfToken={c.var.csrfToken}
-      factors={factors}
-      webauthnOptions={webauthnOptions}
+      offers={offers}
       next={next}
-      error={error}
-      showRecovery={showRecovery}
+      {...refused}
     />,
     status,
   );
@@ -55,7 +55,7 @@ export const elevateRoutes = new Hono<AppEnv>()
     const form = await readForm(c);
     if (form instanceof Response) return form;
     const next = nextOf(c);
-    const input = readSecondFactorForm(form);
+    const input = secondFactorAnswer(form);
     const client = { ip: c.var.ip, userAgent: c.var.userAgent };
     const result = await verifySecondFactor(c.var.services, {
       accountId: signedIn.account.id,
@@ -67,7 +67,7 @@ export const elevateRoutes = new Hono<AppEnv>()
     });
     if (!result.ok) {
       if (result.reason === 'throttled') c.header('Retry-After', String(result.retryAfterSeconds));
-      return page(c, here, next, refusalMessage(input.method, result), input.method === 'recovery_code', refusalStatus(result));
+      return page(c, here, next, { error: refusalMessage(input.method, result), answered: input.method.id }, refusalStatus(result));
     }
     writeCookie(c, SESSION_COOKIE, await elevateSession(c.var.services, signedIn, result.method, client));
     return c.redirect(next, 303);

@@ -4,7 +4,7 @@ import { Hono, type Context } from 'hono';
 import { finishAppEnrolment, startAppEnrolment } from '../../auth/flows/enrol-device/authenticator-app.ts';
 import { finishKeyEnrolment, startKeyEnrolment } from '../../auth/flows/enrol-device/security-key.ts';
 import { listDevices, regenerateRecoveryCodes, removeDevice, renameDevice } from '../../auth/flows/manage-devices.ts';
-import { countUnusedRecoveryCodes } from '../../auth/methods/recovery-codes/index.ts';
+import { settingsSections } from '../../auth/second-factors/index.ts';
 import type { SignedIn } from '../../auth/sessions.ts';
 import { sitePaths } from '../../lib/urls.ts';
 import { SESSION_COOKIE, writeCookie } from '../cookies.ts';
@@ -44,14 +44,14 @@ async function keyPage(c: Context<AppEnv>, here: { signedIn: SignedIn; chrome: C
 export const securityKeyRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const here = c.var.here;
-    const { db } = c.var.services;
-    const devices = await listDevices(db, here.signedIn.account.id);
-    const unused = await countUnusedRecoveryCodes(db, here.signedIn.account.id);
+    const { services } = c.var;
+    const accountId = here.signedIn.account.id;
+    const sections = await settingsSections(services, accountId, await listDevices(services.db, accountId));
     const notice =
       c.req.query('required') === '1'
         ? `${here.signedIn.site.name} requires two-factor authentication for all staff: add a device to carry on.`
         : NOTICES[c.req.query('done') ?? ''];
-    return render(c, <SecurityKeysPage chrome={here.chrome} siteSlug={c.var.site.slug} devices={devices} unusedRecoveryCodes={unused} notice={notice} />);
+    return render(c, <SecurityKeysPage chrome={here.chrome} siteSlug={c.var.site.slug} sections={sections} notice={notice} />);
   })
   .get('/authenticator/new', requireDeviceChange(), async (c) => {
     const here = c.var.here;

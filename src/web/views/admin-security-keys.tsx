@@ -1,18 +1,17 @@
 // A user's profile > Security keys: their devices, and (for an admin key holder, an Identity
 // account) removing them all, after ticking that the notice was read. The reference's words.
+import { type DeviceKind, deviceTypeOf } from '../../auth/second-factors/index.ts';
 import type { ManagedUser } from '../../directory/managed-users.ts';
 import { AdminUserProfileLayout, profileBase } from './admin-users-profile.tsx';
 import { formatDateTime } from './format.ts';
 import { type Chrome, CsrfField } from './layout.tsx';
 
 export interface AdminDeviceRow {
-  kind: 'totp' | 'webauthn' | 'managed_totp';
+  kind: DeviceKind;
   name: string;
   createdAt: Date;
   lastUsedAt: Date | null;
 }
-
-export const DEVICE_TYPES: Record<AdminDeviceRow['kind'], string> = { totp: 'TOTP', webauthn: 'Security key', managed_totp: 'Managed token' };
 
 export const CONFIRM_LABEL = 'I confirm that I have read and understand this notice';
 
@@ -28,7 +27,7 @@ function DeviceTable({ devices, timeZone }: { devices: AdminDeviceRow[]; timeZon
           {devices.map((d) => (
             <tr>
               <td>{d.name}</td>
-              <td>{DEVICE_TYPES[d.kind]}</td>
+              <td>{deviceTypeOf(d.kind).names.adminType}</td>
               <td>{formatDateTime(d.createdAt, timeZone)}</td>
               <td>{formatDateTime(d.lastUsedAt, timeZone)}</td>
             </tr>
@@ -91,7 +90,7 @@ export function AdminSecurityKeysPage(p: {
   notice?: string | undefined;
 }) {
   const { user } = p;
-  const removable = p.devices.filter((d) => d.kind !== 'managed_totp').length;
+  const removable = p.devices.filter((d) => deviceTypeOf(d.kind).removable).length;
   const sso = user.accountKind === 'sso';
   return (
     <AdminUserProfileLayout chrome={p.chrome} user={user} current="security-keys" notice={p.notice}>

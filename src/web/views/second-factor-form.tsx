@@ -1,24 +1,18 @@
 // The second factor, asked for at sign-in, by "Elevate Your Access" and when confirming it's
-// you: a code from the authenticator app, a security key, or a recovery code — whichever the
-// account has. Each is its own small form posting `method` to the same address.
-import type { SecondFactors } from '../../auth/flows/second-factor/second-factors-of.ts';
+// you: each method's offer (auth/second-factors/) as its own small form posting `method` to the
+// same address, in the registry's order. The few kinds of node are rendered here, one way each.
+import type { OfferNode, Refusal, ShownOffer } from '../../auth/second-factors/index.ts';
 import { CsrfField } from './layout.tsx';
-
-export const INCORRECT_CODE = 'Incorrect or out of date code';
-export const CLOCK_ADVICE =
-  "If this keeps happening, the date and time on your phone may be slightly out: set them to update automatically (in your phone's settings, Date & time > Set automatically), then try the new code.";
 
 export interface SecondFactorFormProps {
   action: string;
   csrfToken: string;
-  factors: SecondFactors;
-  /** JSON options for the security key, when the account has one. */
-  webauthnOptions?: string | undefined;
-  error?: string | undefined;
+  offers: ShownOffer[];
+  error?: Refusal | undefined;
   /** Where to go afterwards (kept through the form). */
   next?: string | undefined;
-  /** Open the recovery-code form (after a wrong recovery code, say). */
-  showRecovery?: boolean;
+  /** The method just answered: its form opens if folded (after a wrong recovery code, say). */
+  answered?: string | undefined;
 }
 
 function Hidden({ method, next, csrfToken }: { method: string; next?: string | undefined; csrfToken: string }) {
@@ -31,44 +25,73 @@ function Hidden({ method, next, csrfToken }: { method: string; next?: string | u
   );
 }
 
+function Node({ n }: { n: OfferNode }) {
+  switch (n.node) {
+    case 'text-field':
+      return (
+        <>
+          <label for={n.id}>{n.label}</label>
+          {n.hint && <p class="hint" id={`${n.id}-hint`}>{n.hint}</p>}
+          <input
+            id={n.id}
+            name={n.name}
+            type="text"
+            inputmode={n.inputmode}
+            autocomplete={n.autocomplete}
+            spellcheck={n.spellcheck}
+            maxlength={n.maxlength}
+            aria-describedby={n.hint ? `${n.id}-hint` : undefined}
+            required
+          />
+        </>
+      );
+    case 'hidden':
+      return <input type="hidden" name={n.name} value={n.value} />;
+    case 'script-message':
+      return <p class="message error" {...{ [n.attribute]: true }} role="alert" hidden></p>;
+    case 'text':
+      return <p>{n.text}</p>;
+  }
+}
+
+function OfferForm({ offer, primary, p }: { offer: ShownOffer; primary: boolean; p: SecondFactorFormProps }) {
+  const typed = offer.nodes.some((n) => n.node === 'text-field');
+  return (
+    <form method="post" action={p.action} novalidate={typed} {...offer.script?.attributes}>
+      <Hidden method={offer.method} next={p.next} csrfToken={p.csrfToken} />
+      {offer.nodes.map((n) => (
+        <Node n={n} />
+      ))}
+      <button type="submit" class={offer.folded ? undefined : primary ? 'primary' : ''}>{offer.submit}</button>
+    </form>
+  );
+}
+
 export function SecondFactorForm(p: SecondFactorFormProps) {
+  // The first way in is the one to press; the others are plain, and the folded ways out plainer.
+  const first = p.offers.find((o) => !o.folded);
+  const scripts = [...new Set(p.offers.flatMap((o) => (o.script ? [o.script.src] : [])))];
   return (
     <div class="second-factor">
       {p.error && (
         <div class="message error" role="alert">
-          <p>{p.error}</p>
-          {p.error === INCORRECT_CODE && <p>{CLOCK_ADVICE}</p>}
+          <p>{p.error.message}</p>
+          {p.error.advice && <p>{p.error.advice}</p>}
         </div>
       )}
-      {p.factors.code && (
-        <form method="post" action={p.action} novalidate>
-          <Hidden method="totp" next={p.next} csrfToken={p.csrfToken} />
-          <label for="code">Code</label>
-          <p class="hint" id="code-hint">Open the authenticator app on your registered device and enter the 6-digit code it shows.</p>
-          <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength={12} aria-describedby="code-hint" required />
-          <button type="submit" class="primary">Authenticate</button>
-        </form>
+      {p.offers.map((offer) =>
+        offer.folded ? (
+          <details class="folded" open={p.answered === offer.method}>
+            <summary>{offer.folded}</summary>
+            <OfferForm offer={offer} primary={false} p={p} />
+          </details>
+        ) : (
+          <OfferForm offer={offer} primary={offer === first} p={p} />
+        ),
       )}
-      {p.factors.securityKey && p.webauthnOptions && (
-        <form method="post" action={p.action} data-webauthn="authenticate" data-webauthn-options={p.webauthnOptions}>
-          <Hidden method="webauthn" next={p.next} csrfToken={p.csrfToken} />
-          <input type="hidden" name="credential" value="" />
-          <p class="message error" data-webauthn-message role="alert" hidden></p>
-          <button type="submit" class={p.factors.code ? '' : 'primary'}>Use a security key</button>
-        </form>
-      )}
-      {p.factors.recoveryCodes > 0 && (
-        <details class="recovery" open={p.showRecovery}>
-          <summary>Use a recovery code</summary>
-          <form method="post" action={p.action} novalidate>
-            <Hidden method="recovery_code" next={p.next} csrfToken={p.csrfToken} />
-            <label for="recovery-code">Recovery code</label>
-            <input id="recovery-code" name="code" type="text" autocomplete="off" spellcheck={false} maxlength={40} required />
-            <button type="submit">Use recovery code</button>
-          </form>
-        </details>
-      )}
-      <script src="/static/js/webauthn.js" defer></script>
+      {scripts.map((src) => (
+        <script src={src} defer></script>
+      ))}
     </div>
   );
 }

@@ -1,21 +1,13 @@
 // Account Settings > Security keys: the person's own second factors.
 import type { Child } from 'hono/jsx';
 import { TOTP_QR_PIXELS } from '../../auth/methods/totp/index.ts';
+import { deviceTypeOf, type ListedDevice, type SettingsSection } from '../../auth/second-factors/index.ts';
 import { formatDate, formatDateTime } from './format.ts';
 import { AccountTabs } from './account-tabs.tsx';
 import { type Chrome, CsrfField, Layout } from './layout.tsx';
 import { sitePaths } from '../../lib/urls.ts';
 
-export interface DeviceRow {
-  id: string;
-  kind: 'totp' | 'webauthn' | 'managed_totp';
-  name: string;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  verifiedAt: Date | null;
-}
-
-function DeviceTable({ devices, base, csrfToken, caption }: { devices: DeviceRow[]; base: string; csrfToken: string; caption: string }) {
+function DeviceTable({ devices, base, csrfToken, caption }: { devices: ListedDevice[]; base: string; csrfToken: string; caption: string }) {
   if (devices.length === 0) return <p>None yet.</p>;
   return (
     <div class="table-scroll">
@@ -39,7 +31,7 @@ function DeviceTable({ devices, base, csrfToken, caption }: { devices: DeviceRow
                   <input id={`rename-${d.id}`} name="name" type="text" maxlength={60} required value={d.name} class="short" />
                   <button type="submit" aria-label={`Rename ${d.name}`}>Rename</button>
                 </form>
-                {d.kind !== 'managed_totp' && (
+                {deviceTypeOf(d.kind).removable && (
                   <form method="post" action={`${base}/${d.id}/remove`} class="inline">
                     <CsrfField token={csrfToken} />
                     <button type="submit" class="danger" aria-label={`Remove ${d.name}`}>Remove</button>
@@ -54,10 +46,26 @@ function DeviceTable({ devices, base, csrfToken, caption }: { devices: DeviceRow
   );
 }
 
-export function SecurityKeysPage(p: { chrome: Chrome; siteSlug: string; devices: DeviceRow[]; unusedRecoveryCodes: number; notice?: string | undefined }) {
+/** One method's section: its devices and a link to add one, or its one button (new recovery codes). */
+function Section({ section, base, csrfToken }: { section: SettingsSection; base: string; csrfToken: string }) {
+  return (
+    <section aria-labelledby={section.id}>
+      <h2 id={section.id}>{section.heading}</h2>
+      <p>{section.text}</p>
+      {section.devices && <DeviceTable devices={section.devices.rows} base={base} csrfToken={csrfToken} caption={section.devices.caption} />}
+      {section.add && <p><a href={`${base}/${section.add.path}`} class="button">{section.add.label}</a></p>}
+      {section.action && (
+        <form method="post" action={`${base}/${section.action.path}`}>
+          <CsrfField token={csrfToken} />
+          <button type="submit">{section.action.label}</button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+export function SecurityKeysPage(p: { chrome: Chrome; siteSlug: string; sections: SettingsSection[]; notice?: string | undefined }) {
   const base = sitePaths(p.siteSlug).securityKeys;
-  const apps = p.devices.filter((d) => d.kind !== 'webauthn');
-  const keys = p.devices.filter((d) => d.kind === 'webauthn');
   return (
     <Layout title="Security keys" {...p.chrome}>
       <h1>Account Settings</h1>
@@ -67,30 +75,9 @@ export function SecurityKeysPage(p: { chrome: Chrome; siteSlug: string; devices:
         Gatehouse encourages everyone to use two-factor authentication: something extra on top of your email address and
         password when you log in, to prove that you are the owner of the account. Without it you have basic access only.
       </p>
-      <section aria-labelledby="app-heading">
-        <h2 id="app-heading">Authenticator app</h2>
-        <p>This uses an authenticator app on your tablet or mobile (Google Authenticator, Microsoft Authenticator, 1Password, Aegis…) to make one-time codes for logging in.</p>
-        <DeviceTable devices={apps} base={base} csrfToken={p.chrome.csrfToken} caption="Authenticator apps" />
-        <p><a href={`${base}/authenticator/new`} class="button">Add new device</a></p>
-      </section>
-      <section aria-labelledby="keys-heading">
-        <h2 id="keys-heading">Security keys</h2>
-        <p>A USB or NFC security key (U2F or FIDO2), or a passkey on this computer or phone.</p>
-        <DeviceTable devices={keys} base={base} csrfToken={p.chrome.csrfToken} caption="Security keys" />
-        <p><a href={`${base}/key/new`} class="button">Register a new security key</a></p>
-      </section>
-      {p.devices.length > 0 && (
-        <section aria-labelledby="codes-heading">
-          <h2 id="codes-heading">Recovery codes</h2>
-          <p>
-            {p.unusedRecoveryCodes} of 10 recovery codes unused. Each lets you sign in once without your device.
-          </p>
-          <form method="post" action={`${base}/recovery-codes`}>
-            <CsrfField token={p.chrome.csrfToken} />
-            <button type="submit">Make new recovery codes</button>
-          </form>
-        </section>
-      )}
+      {p.sections.map((section) => (
+        <Section section={section} base={base} csrfToken={p.chrome.csrfToken} />
+      ))}
     </Layout>
   );
 }

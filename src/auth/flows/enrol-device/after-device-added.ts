@@ -7,16 +7,15 @@ import { enqueueMail } from '../../../mail/outbox.ts';
 import { recordSecurityEvent } from '../../../security-log/security-events.ts';
 import type { AuthServices } from '../deps.ts';
 import { countUnusedRecoveryCodes, replaceRecoveryCodes } from '../../methods/recovery-codes/index.ts';
+import { type DeviceKind, deviceTypeOf } from '../../second-factors/index.ts';
 import { endOtherSessions, type SignedIn } from '../../sessions.ts';
 import { deviceAddedEmail } from '../second-factor/emails.ts';
 import { signInUrl } from '../../../lib/urls.ts';
 
-export const DEVICE_KIND_NAMES = { totp: 'Authenticator app', webauthn: 'Security key', managed_totp: 'Managed token' } as const;
-
 export async function afterDeviceAdded(
   services: Pick<AuthServices, 'db' | 'keys' | 'log' | 'config'>,
   signedIn: SignedIn,
-  added: { deviceId: string; name: string; kind: 'totp' | 'webauthn'; first: boolean },
+  added: { deviceId: string; name: string; kind: DeviceKind; first: boolean },
   client: { ip: string; userAgent: string },
 ): Promise<{ recoveryCodes?: string[] }> {
   const { db, keys, log, config } = services;
@@ -26,7 +25,7 @@ export async function afterDeviceAdded(
   if (ended > 0) await recordSecurityEvent(db, log, { ...event, event: 'other_sessions_ended', detail: { reason: 'device_added', sessions_ended: ended } });
   const loginUrl = signInUrl(config.publicUrl, signedIn.site.slug);
   const first = added.first ? { first: { accountKind: signedIn.account.kind } } : {};
-  const mail = deviceAddedEmail({ siteName: signedIn.site.name, loginUrl, deviceName: added.name, kind: DEVICE_KIND_NAMES[added.kind], ...first });
+  const mail = deviceAddedEmail({ siteName: signedIn.site.name, loginUrl, deviceName: added.name, kind: deviceTypeOf(added.kind).names.inEmails, ...first });
   await enqueueMail(db, keys.encryption, { to: signedIn.account.email, kind: 'device_added', ...mail });
   if ((await countUnusedRecoveryCodes(db, signedIn.account.id)) > 0) return {};
   return { recoveryCodes: await replaceRecoveryCodes(db, keys.recoveryCodes, signedIn.account.id) };

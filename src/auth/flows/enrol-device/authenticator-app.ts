@@ -4,6 +4,7 @@
 import { endCeremony, readCeremony, saveCeremony } from '../../ceremonies.ts';
 import { deviceName, enrolTotpDevice, formatSecretForTyping, newTotpSecret, totpQrDataUrl, totpUri } from '../../methods/totp/index.ts';
 import type { AuthServices } from '../deps.ts';
+import { authenticatorApp } from '../../second-factors/one-time-code/device-types.ts';
 import type { SignedIn } from '../../sessions.ts';
 import { beginDeviceChange, type DeviceChangeGate } from '../device-change-gate.ts';
 import { afterDeviceAdded } from './after-device-added.ts';
@@ -45,7 +46,7 @@ export async function finishAppEnrolment(
     if (!saved.ok) return { outcome: 'wrong_code' };
     await endCeremony(tx, signedIn.session.id, 'totp_enrolment');
     if (!saved.created) return { outcome: 'added' }; // the same form sent twice: one device, one email
-    const added = { deviceId: saved.deviceId, name: name.data, kind: 'totp' as const, first: !change.hadDevice };
+    const added = { deviceId: saved.deviceId, name: name.data, kind: authenticatorApp.kind, first: !change.hadDevice };
     return { outcome: 'added', ...(await afterDeviceAdded({ ...services, db: tx }, signedIn, added, client)) };
   });
   if (result.outcome === 'added') services.mail.kick();

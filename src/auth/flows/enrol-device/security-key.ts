@@ -3,6 +3,7 @@
 import { deviceName } from '../../methods/totp/index.ts';
 import { finishKeyRegistration, relyingParty, startKeyRegistration } from '../../methods/webauthn/index.ts';
 import type { AuthServices } from '../deps.ts';
+import { securityKeyDevice } from '../../second-factors/security-key/index.ts';
 import type { SignedIn } from '../../sessions.ts';
 import { beginDeviceChange, type DeviceChangeGate } from '../device-change-gate.ts';
 import { afterDeviceAdded } from './after-device-added.ts';
@@ -53,7 +54,7 @@ export async function finishKeyEnrolment(
             : 'The security key could not be registered. Press Start Registration and try again.';
       return { outcome: 'refused', message };
     }
-    const added = { deviceId: saved.deviceId, name: name.data, kind: 'webauthn' as const, first: !change.hadDevice };
+    const added = { deviceId: saved.deviceId, name: name.data, kind: securityKeyDevice.kind, first: !change.hadDevice };
     return { outcome: 'added', ...(await afterDeviceAdded({ ...services, db: tx }, signedIn, added, client)) };
   });
   if (result.outcome === 'added') services.mail.kick();

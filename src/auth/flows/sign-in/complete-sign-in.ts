@@ -3,13 +3,13 @@
 import type { AuthServices } from '../deps.ts';
 import { type BrowserClaim, newBrowserToken } from '../../known-browsers.ts';
 import { endPendingSignIn, type PendingSignIn } from '../second-factor/pending-sign-in.ts';
-import type { SecondFactorMethod } from '../second-factor/verify-second-factor.ts';
 import { startSignedInSession } from './record-outcome.ts';
 
 export async function completeSignIn(
   services: AuthServices,
   pending: PendingSignIn,
-  method: SecondFactorMethod,
+  /** The second factor's id (auth/second-factors/), as the session's methods record it. */
+  method: string,
   client: { ip: string; userAgent: string; browser: BrowserClaim | undefined },
 ): Promise<{ token: string; sessionId: string; browserToken: string } | undefined> {
   // Used up first: of two simultaneous completions, one session at most.

@@ -1,0 +1,16 @@
+// The devices that make six-digit codes (RFC 6238): an authenticator app the person adds, and
+// a hardware token the vendor issued (auth/flows/managed-tokens.ts), which stays when devices
+// are removed.
+import type { DeviceType } from '../second-factor.ts';
+
+export const authenticatorApp: DeviceType = {
+  kind: 'totp',
+  names: { adminType: 'TOTP', inEmails: 'Authenticator app' },
+  removable: true,
+};
+
+export const managedToken: DeviceType = {
+  kind: 'managed_totp',
+  names: { adminType: 'Managed token', inEmails: 'Managed token' },
+  removable: false,
+};

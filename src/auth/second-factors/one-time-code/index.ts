@@ -1,0 +1,52 @@
+// A six-digit code from an authenticator app or a managed token: one Code field whichever the
+// account has, checked against all of them in one statement (verifyTotpForAccount), each code
+// once. amr `otp` (RFC 8176: RFC 6238 codes).
+import { verifyTotpForAccount } from '../../methods/totp/index.ts';
+import type { DeviceKind, SecondFactor } from '../second-factor.ts';
+import { authenticatorApp, managedToken } from './device-types.ts';
+
+export const INCORRECT_CODE = 'Incorrect or out of date code';
+export const CLOCK_ADVICE =
+  "If this keeps happening, the date and time on your phone may be slightly out: set them to update automatically (in your phone's settings, Date & time > Set automatically), then try the new code.";
+
+/** Where the code is read from, in the words of what the account has. */
+function hint(has: ReadonlySet<DeviceKind>): string {
+  const app = has.has(authenticatorApp.kind);
+  if (app && has.has(managedToken.kind)) return 'Open the authenticator app on your registered device, or look at your security token, and enter the 6-digit code it shows.';
+  if (app) return 'Open the authenticator app on your registered device and enter the 6-digit code it shows.';
+  return 'Enter the 6-digit code your security token shows.';
+}
+
+const DEVICES = [authenticatorApp, managedToken];
+
+export const oneTimeCode: SecondFactor = {
+  id: 'totp',
+  amr: ['otp'],
+  devices: DEVICES,
+  answer: [{ name: 'code', maxLength: 64 }],
+
+  async offer(_services, { has }) {
+    if (!DEVICES.some((d) => has.has(d.kind))) return undefined;
+    return {
+      nodes: [{ node: 'text-field', id: 'code', name: 'code', label: 'Code', hint: hint(has), inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: 12 }],
+      submit: 'Authenticate',
+    };
+  },
+
+  async verify({ db, keys }, attempt, answer) {
+    const r = await verifyTotpForAccount(db, keys.encryption, attempt.accountId, answer.code ?? '');
+    return r.ok ? { ok: true, deviceName: r.deviceName } : { ok: false, detail: r.reason };
+  },
+
+  refusal: { message: INCORRECT_CODE, advice: CLOCK_ADVICE },
+
+  async settings(_services, { devices }) {
+    return {
+      heading: 'Authenticator app',
+      id: 'app-heading',
+      text: 'This uses an authenticator app on your tablet or mobile (Google Authenticator, Microsoft Authenticator, 1Password, Aegis…) to make one-time codes for logging in.',
+      devices: { caption: 'Authenticator apps', rows: devices },
+      add: { path: 'authenticator/new', label: 'Add new device' },
+    };
+  },
+};
