@@ -45,6 +45,7 @@ export function useBrowserHarness(options: { env?: () => Record<string, string>;
   let users = 0;
   let screenshots = SCREENSHOT_DIR;
 
+  // biome-ignore lint/correctness/noEmptyPattern: vitest passes the suite second; its first argument (the fixtures) must be destructured
   beforeAll(async ({}, suite) => {
     // This file's screenshots only, and only this run's.
     screenshots = path.join(SCREENSHOT_DIR, path.basename(suite.file.filepath).replace(/\.test\.ts$/, ''));

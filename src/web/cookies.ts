@@ -10,7 +10,7 @@ import type { AppEnv } from './env.ts';
 export const SESSION_COOKIE = 'gatehouse_session';
 export const CSRF_COOKIE = 'gatehouse_csrf';
 export const KNOWN_BROWSER_COOKIE = 'gatehouse_known';
-/** A sign-in between its password and its second factor (see pending-sign-in.ts). */
+/** A sign-in between its password and its second factor (see auth/flows/sign-in/pending-sign-in.ts). */
 export const PENDING_SIGN_IN_COOKIE = 'gatehouse_signin';
 
 /** A cookie's name as the browser stores it: with the __Host- prefix whenever cookies are Secure. */

@@ -9,13 +9,13 @@ import { browserClaimOf } from '../known-browser.ts';
 import { safeNext } from '../next-page.ts';
 import { errorPage } from '../views/error-page.tsx';
 import { render } from '../views/render.ts';
-import { ConfirmPasswordPage } from '../views/two-factor-pages.tsx';
+import { ConfirmIdentityPage } from '../views/confirm-identity-page.tsx';
 
 export const confirmIdentityRoutes = new Hono<AppEnv>()
   .get('/', (c) => {
     const paths = sitePaths(c.var.site.slug);
     const next = safeNext(c.var.site.slug, c.req.query('next'), paths.securityKeys);
-    return render(c, <ConfirmPasswordPage chrome={c.var.here.chrome} action={paths.confirmIdentity()} next={next} />);
+    return render(c, <ConfirmIdentityPage chrome={c.var.here.chrome} action={paths.confirmIdentity()} next={next} />);
   })
   .post('/', async (c) => {
     const here = c.var.here;
@@ -35,7 +35,7 @@ export const confirmIdentityRoutes = new Hono<AppEnv>()
           'Retry-After': String(result.retryAfterSeconds),
         });
       case 'wrong_password':
-        return render(c, <ConfirmPasswordPage chrome={here.chrome} action={paths.confirmIdentity()} next={next} error="That password was not right." />, 401);
+        return render(c, <ConfirmIdentityPage chrome={here.chrome} action={paths.confirmIdentity()} next={next} error="That password was not right." />, 401);
       case 'second_factor_next':
         return c.redirect(paths.elevate(next), 303);
       case 'confirmed':

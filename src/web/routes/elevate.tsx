@@ -15,7 +15,7 @@ import { type Chrome } from '../views/layout.tsx';
 import { requireReadyToElevate } from '../guards/index.ts';
 import { safeNext } from '../next-page.ts';
 import { render } from '../views/render.ts';
-import { ElevatePage } from '../views/two-factor-pages.tsx';
+import { ElevatePage } from '../views/elevate-page.tsx';
 
 /** Where elevating returns to: the page it was asked from (a query on the page, a field on its form). */
 const nextOf = (c: Context<AppEnv>) => safeNext(c.var.site.slug, c.req.query('next') ?? c.var.form?.next);

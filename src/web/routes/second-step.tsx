@@ -1,8 +1,8 @@
 // /:site/login/second-step: the second factor after a right password.
 import { eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
-import { completeSignIn } from '../../auth/flows/sign-in/index.ts';
-import { findPendingSignIn, type PendingSignIn } from '../../auth/flows/second-factor/pending-sign-in.ts';
+import { completeSecondStep } from '../../auth/flows/sign-in/index.ts';
+import { findPendingSignIn, type PendingSignIn } from '../../auth/flows/sign-in/pending-sign-in.ts';
 import { verifySecondFactor } from '../../auth/flows/second-factor/verify-second-factor.ts';
 import { type Refusal, secondFactorAnswer, secondFactorOffers } from '../../auth/second-factors/index.ts';
 import { account } from '../../db/schema.ts';
@@ -12,7 +12,7 @@ import { readForm } from '../form.ts';
 import { browserClaimOf, rememberThisBrowser } from '../known-browser.ts';
 import { refusalMessage, refusalStatus } from '../second-factor-input.ts';
 import { render } from '../views/render.ts';
-import { SecondStepPage } from '../views/two-factor-pages.tsx';
+import { SecondStepPage } from '../views/second-step-page.tsx';
 import { sitePaths } from '../../lib/urls.ts';
 
 async function page(c: Context<AppEnv>, pending: PendingSignIn, refused?: { error: Refusal; answered: string }, status: 200 | 401 | 403 | 429 = 200) {
@@ -44,7 +44,7 @@ export const secondStepRoutes = new Hono<AppEnv>()
       if (result.reason === 'throttled') c.header('Retry-After', String(result.retryAfterSeconds));
       return page(c, pending, { error: refusalMessage(input.method, result), answered: input.method.id }, refusalStatus(result));
     }
-    const signedIn = await completeSignIn(services, pending, result.method, { ...client, browser: browserClaimOf(c, owner!.email) });
+    const signedIn = await completeSecondStep(services, pending, result.method, { ...client, browser: browserClaimOf(c, owner!.email) });
     clearCookie(c, PENDING_SIGN_IN_COOKIE);
     if (!signedIn) return c.redirect(sitePaths(site.slug).login, 303);
     rememberThisBrowser(c, signedIn.browserToken, owner!.email);

@@ -15,7 +15,7 @@ import { errorPage } from '../views/error-page.tsx';
 import type { Chrome } from '../views/layout.tsx';
 import { render } from '../views/render.ts';
 import { AddAuthenticatorPage, AddSecurityKeyPage, SecurityKeysPage } from '../views/security-keys-page.tsx';
-import { RecoveryCodesPage } from '../views/two-factor-pages.tsx';
+import { RecoveryCodesPage } from '../views/recovery-codes-page.tsx';
 import { isUuid } from '../../lib/is-uuid.ts';
 
 const NOTICES: Record<string, string> = {

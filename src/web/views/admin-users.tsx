@@ -94,13 +94,15 @@ export function AdminUsersPage(p: { chrome: Chrome; timeZone: string; list: User
   return (
     <AdminLayout chrome={p.chrome} current="users" title="Users" notice={p.notice}>
       <div class="users-toolbar">
-        <form method="get" action={base} role="search" class="quick-search">
+        <search>
+        <form method="get" action={base} class="quick-search">
           <label for="q">Quick User Search</label>
           {p.error && <p class="field-error" id="q-error">{p.error}</p>}
           <input id="q" name="q" type="text" enterkeyhint="search" value={p.q} maxlength={MAX_SEARCH_LENGTH} aria-describedby={p.error ? 'q-error' : undefined} aria-invalid={p.error ? 'true' : undefined} />
           <button type="submit">Search</button>
           {p.q && <> <a href={base}>Clear search</a></>}
         </form>
+        </search>
         <p><a href={`${base}/new`} class="button primary">Add user</a></p>
       </div>
       <h2 id="users-heading">Users at {site.name}</h2>

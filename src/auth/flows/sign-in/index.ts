@@ -8,13 +8,13 @@ import { findSiteAccount } from '../../../directory/accounts.ts';
 import { emailTag } from '../../../lib/email-tag.ts';
 import type { AuthServices } from '../deps.ts';
 import { newBrowserToken } from '../../known-browsers.ts';
-import { startPendingSignIn } from '../second-factor/pending-sign-in.ts';
+import { startPendingSignIn } from './pending-sign-in.ts';
 import type { SignInRequest, SignInResult } from './attempt.ts';
 import { checkPassword } from './check-password.ts';
 import { recordFailure, startSignedInSession } from './record-outcome.ts';
 
 export type { Provider, SignInRequest, SignInResult } from './attempt.ts';
-export { completeSignIn } from './complete-sign-in.ts';
+export { completeSecondStep } from './second-step.ts';
 
 export async function signIn(services: AuthServices, req: SignInRequest): Promise<SignInResult> {
   const attempt = { emailTag: emailTag(services.keys.emailTag, req.email), ip: req.ip, knownBrowser: req.browser !== undefined };

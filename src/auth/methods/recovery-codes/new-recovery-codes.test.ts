@@ -16,7 +16,9 @@ describe('newRecoveryCodes', () => {
     // Every character turns up, at every position, about as often as the others.
     const seen = Array.from({ length: RECOVERY_CODE_LENGTH }, () => new Map<string, number>());
     for (let i = 0; i < 300; i++) {
-      for (const code of newRecoveryCodes()) [...code.replace('-', '')].forEach((c, at) => seen[at]!.set(c, (seen[at]!.get(c) ?? 0) + 1));
+      for (const code of newRecoveryCodes()) {
+        for (const [at, c] of [...code.replace('-', '')].entries()) seen[at]!.set(c, (seen[at]!.get(c) ?? 0) + 1);
+      }
     }
     for (const counts of seen) {
       expect(counts.size).toBe(32);

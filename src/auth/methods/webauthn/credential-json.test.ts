@@ -16,15 +16,19 @@ const key = softwareAuthenticator();
 const registration = key.register(creation, ORIGIN, 'packed');
 const authentication = key.authenticate(request, ORIGIN);
 
+/** A response as JSON, to be mangled on purpose: any field, of any shape. */
+// biome-ignore lint/suspicious/noExplicitAny: the tests break the response's shape deliberately
+type Mangled = any;
+
 /** The registration response with `change` applied to a copy of it. */
-function registrationWith(change: (r: any) => void): string {
-  const copy = structuredClone(registration) as any;
+function registrationWith(change: (r: Mangled) => void): string {
+  const copy = structuredClone(registration) as Mangled;
   change(copy);
   return JSON.stringify(copy);
 }
 
-function authenticationWith(change: (r: any) => void): string {
-  const copy = structuredClone(authentication) as any;
+function authenticationWith(change: (r: Mangled) => void): string {
+  const copy = structuredClone(authentication) as Mangled;
   change(copy);
   return JSON.stringify(copy);
 }

@@ -2,10 +2,10 @@
 // becomes a full-access session with a new token, and the browser is known to the account.
 import type { AuthServices } from '../deps.ts';
 import { type BrowserClaim, newBrowserToken } from '../../known-browsers.ts';
-import { endPendingSignIn, type PendingSignIn } from '../second-factor/pending-sign-in.ts';
+import { endPendingSignIn, type PendingSignIn } from './pending-sign-in.ts';
 import { startSignedInSession } from './record-outcome.ts';
 
-export async function completeSignIn(
+export async function completeSecondStep(
   services: AuthServices,
   pending: PendingSignIn,
   /** The second factor's id (auth/second-factors/), as the session's methods record it. */
