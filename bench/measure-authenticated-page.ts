@@ -50,7 +50,9 @@ export async function measureAuthenticatedPage(
   const page: LoadResult[] = [];
   const bare: LoadResult[] = [];
   const oneRead: LoadResult[] = [];
-  const tokenHash = createHash('sha256').update(cookies.get(GATEHOUSE_SESSION_COOKIE) ?? '').digest('hex');
+  const tokenHash = createHash('sha256')
+    .update(cookies.get(GATEHOUSE_SESSION_COOKIE) ?? '')
+    .digest('hex');
   for (let r = 0; r < rounds; r++) {
     bare.push(await keepAliveLoad(server.info.bareUrl, '/', { ...common, ok: (reply) => reply.status === 200 }));
     oneRead.push(
@@ -80,8 +82,14 @@ export async function measureAuthenticatedPage(
     oneReadPerSecond: round(oneReadPerSecond),
     ratio: ratio(pagePerSecond, barePerSecond),
     ratioToOneRead: ratio(pagePerSecond, oneReadPerSecond),
-    pageServerCpuMs: round(mean(page, (r) => r.serverCpuMsPerRequest ?? Number.NaN), 3),
-    bareServerCpuMs: round(mean(bare, (r) => r.serverCpuMsPerRequest ?? Number.NaN), 3),
+    pageServerCpuMs: round(
+      mean(page, (r) => r.serverCpuMsPerRequest ?? Number.NaN),
+      3,
+    ),
+    bareServerCpuMs: round(
+      mean(bare, (r) => r.serverCpuMsPerRequest ?? Number.NaN),
+      3,
+    ),
     page,
     bare,
   };

@@ -12,13 +12,13 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
+import { type Argon2Params, hashPassword } from '../src/auth/methods/password/argon2.ts';
 import { DEMO_SITES } from '../src/directory/demo.ts';
+import { freePort } from '../test/support/free-port.ts';
 import { ROOT, track } from './lib/child.ts';
 import type { Context } from './lib/context.ts';
 import { formatSummary, summarise } from './lib/cpu-profile.ts';
 import { copyDataDir, embeddedDemoDataDir } from './lib/database.ts';
-import { type Argon2Params, hashPassword } from '../src/auth/methods/password/argon2.ts';
-import { freePort } from '../test/support/free-port.ts';
 import { median, round } from './lib/stats.ts';
 
 export interface ColdStart {

@@ -114,7 +114,11 @@ export async function measureFlood(ctx: Context, server: Started<GatehouseInfo>)
       closedLoop({ concurrency: FLOOD_CONNECTIONS, durationMs: seconds * 1000, maxTasks: 5_000_000 }, async () => {
         const body = new URLSearchParams({ _csrf: token, email: `staff${n++ % 100_000}@bench.example`, password: 'not the password', provider: 'identity' });
         try {
-          const reply = await send(pool, `/${site}/login`, { method: 'POST', headers: { ...headers, 'x-forwarded-for': floodAddress() }, body: body.toString() });
+          const reply = await send(pool, `/${site}/login`, {
+            method: 'POST',
+            headers: { ...headers, 'x-forwarded-for': floodAddress() },
+            body: body.toString(),
+          });
           statuses[reply.status] = (statuses[reply.status] ?? 0) + 1;
           if (reply.status >= 500 && (reply.status !== 503 || reply.headers['retry-after'] === undefined)) unexpected5xx++;
         } catch (err) {

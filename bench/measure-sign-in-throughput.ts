@@ -137,7 +137,9 @@ export async function measureSignInThroughput(
   const runs: SignInRun[] = [];
   for (const concurrency of levels) {
     const run = await ctx.profiled(server, `sign-in-${concurrency}`, () => signInRun(server, concurrency, ctx.seconds(4, 10)));
-    ctx.log(`  ${concurrency} at once: ${run.signInsPerSecond} sign-ins/s (${JSON.stringify(run.statuses)}), CPU per sign-in ${run.serverCpuMsPerSignIn} ms in the server, ${run.machineCpuMsPerSignIn} ms machine-wide`);
+    ctx.log(
+      `  ${concurrency} at once: ${run.signInsPerSecond} sign-ins/s (${JSON.stringify(run.statuses)}), CPU per sign-in ${run.serverCpuMsPerSignIn} ms in the server, ${run.machineCpuMsPerSignIn} ms machine-wide`,
+    );
     runs.push(run);
     await after(concurrency);
   }

@@ -18,7 +18,12 @@ async function personWithApp(email: string, fullName: string, groupName: string)
   const { db, passwords, keys } = h.gatehouse.services;
   const user = await addSiteUser(db, { site: 'north', email, fullName, groupName, passwordHash: await passwords.hash(PASSWORD) });
   const secret = newTotpSecret();
-  const enrolled = await enrolTotpDevice(db, keys.encryption, { accountId: user.accountId, name: `${fullName}'s phone`, secret, code: hotp(base32Decode(secret), step()) });
+  const enrolled = await enrolTotpDevice(db, keys.encryption, {
+    accountId: user.accountId,
+    name: `${fullName}'s phone`,
+    secret,
+    code: hotp(base32Decode(secret), step()),
+  });
   if (!enrolled.ok) throw new Error('could not enrol the test device');
   // The enrolment used this step's code; the next step's is within the window.
   return { nextCode: () => hotp(base32Decode(secret), step() + 1) };

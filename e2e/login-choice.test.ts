@@ -1,10 +1,10 @@
 // Which sign-in page a school shows: Identity by default, Single Sign-On once this browser chose
 // it at that school (a cookie scoped to /<site>/), and no choice at all where nobody uses SSO.
 import { describe, expect, it } from 'vitest';
-import { addSite } from '../src/directory/sites.ts';
 import { addSiteUser } from '../src/directory/site-users.ts';
+import { addSite } from '../src/directory/sites.ts';
 import { useBrowserHarness } from './support/harness.ts';
-import { SSO_LINK, expectHeading, heading } from './support/pages.ts';
+import { expectHeading, heading, SSO_LINK } from './support/pages.ts';
 
 const h = useBrowserHarness();
 
@@ -37,7 +37,13 @@ describe('the Identity or Single Sign-On choice', () => {
   it('a school with no SSO users shows the Identity page with no link to Single Sign-On', async () => {
     const { db, passwords } = h.gatehouse.services;
     await addSite(db, { slug: 'east', name: 'East Primary' });
-    await addSiteUser(db, { site: 'east', email: 'teacher@east.example', fullName: 'Eve Teacher', groupName: 'Teachers', passwordHash: await passwords.hash('unused password 123') });
+    await addSiteUser(db, {
+      site: 'east',
+      email: 'teacher@east.example',
+      fullName: 'Eve Teacher',
+      groupName: 'Teachers',
+      passwordHash: await passwords.hash('unused password 123'),
+    });
     const page = await h.newPage();
 
     await page.goto('/east/login');

@@ -10,7 +10,7 @@ import { jsx } from 'hono/jsx';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkNewPassword } from '../src/auth/methods/password/policy.ts';
-import { type PolicyContext, type PolicyFailure, checkPasswordConfirmation } from '../src/auth/methods/password/policy-rules.ts';
+import { checkPasswordConfirmation, type PolicyContext, type PolicyFailure } from '../src/auth/methods/password/policy-rules.ts';
 import { securityHeaders } from '../src/web/middleware/security-headers.ts';
 import { browserScriptRoutes } from '../src/web/routes/browser-scripts.ts';
 import { CONFIRM_PASSWORD_FIELD, NEW_PASSWORD_FIELD, NewPasswordFields } from '../src/web/views/password-fields.tsx';

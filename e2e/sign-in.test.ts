@@ -1,7 +1,7 @@
 // Signing in at a school's own address, with an Identity or an SSO account, in a real browser.
 import { describe, expect, it } from 'vitest';
 import { useBrowserHarness } from './support/harness.ts';
-import { RESPONSIBILITY_NOTICE, SSO_LINK, expectHeading, pathOf, signInWithSso, submitLogin } from './support/pages.ts';
+import { expectHeading, pathOf, RESPONSIBILITY_NOTICE, SSO_LINK, signInWithSso, submitLogin } from './support/pages.ts';
 
 const h = useBrowserHarness();
 

@@ -8,12 +8,12 @@ import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addSiteUser } from '../src/directory/site-users.ts';
-import { hotp, base32Decode } from '../test/support/rfc6238.ts';
+import { base32Decode, hotp } from '../test/support/rfc6238.ts';
 import { SmtpInbox } from '../test/support/smtp-inbox.ts';
 import { PASSWORD } from '../test/support/test-gatehouse.ts';
 import { useBrowserHarness } from './support/harness.ts';
 import { expectHeading, pathOf, signInWithIdentity, submitLogin, submitWith } from './support/pages.ts';
-import { type VirtualAuthenticatorMode, addVirtualAuthenticator } from './support/virtual-authenticator.ts';
+import { addVirtualAuthenticator, type VirtualAuthenticatorMode } from './support/virtual-authenticator.ts';
 
 // jsqr is a UMD bundle whose module.exports is the function itself; its types say `export default`.
 const jsQR = jsQRModule as unknown as typeof jsQRModule.default;
@@ -111,7 +111,15 @@ async function enrolAuthenticatorApp(page: Page, email: string, name: string, sc
 
   const uri = await readQrCode(page);
   const otpauth = parseOtpauth(uri);
-  expect(otpauth).toMatchObject({ protocol: 'otpauth:', type: 'totp', label: `Gatehouse:${email}`, issuer: 'Gatehouse', algorithm: 'SHA1', digits: '6', period: '30' });
+  expect(otpauth).toMatchObject({
+    protocol: 'otpauth:',
+    type: 'totp',
+    label: `Gatehouse:${email}`,
+    issuer: 'Gatehouse',
+    algorithm: 'SHA1',
+    digits: '6',
+    period: '30',
+  });
   expect(otpauth.secret).toMatch(/^[A-Z2-7]{16,}=*$/);
   // The same secret is shown as text, for typing into an app that cannot scan.
   const typed = await page.getByText('Cannot scan it? Type this key into the app instead:').locator('code').innerText();
@@ -135,7 +143,10 @@ async function personWithAuthenticatorApp(group: 'Teachers' | 'Admin' = 'Teacher
 
 /** The row of a device in the list (table "Authenticator apps" or "Security keys"). */
 function deviceRow(page: Page, table: 'Authenticator apps' | 'Security keys', name: string) {
-  return page.getByRole('table', { name: table }).getByRole('row').filter({ has: page.getByRole('cell', { name, exact: false }) });
+  return page
+    .getByRole('table', { name: table })
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell', { name, exact: false }) });
 }
 
 async function logout(page: Page): Promise<void> {
@@ -164,7 +175,12 @@ async function expectFullAccessDashboard(page: Page): Promise<void> {
   await page.waitForURL('/north/');
   await expectHeading(page, 'Dashboard');
   expect(await page.getByRole('banner').innerText()).toContain('Full access');
-  expect(await page.getByRole('definition').filter({ hasText: /^Full access$/ }).count()).toBe(1);
+  expect(
+    await page
+      .getByRole('definition')
+      .filter({ hasText: /^Full access$/ })
+      .count(),
+  ).toBe(1);
   expect(await page.getByText('Elevate Your Access').count()).toBe(0);
   expect(await page.getByText('Basic access').count()).toBe(0);
 }
@@ -314,7 +330,9 @@ describe('Elevate Your Access', () => {
     await page.getByRole('link', { name: 'Admin', exact: true }).click();
     await expectHeading(page, 'Admin');
     expect(await page.getByRole('heading', { name: 'Users at North School' }).isVisible()).toBe(true);
-    expect(await page.getByRole('table', { name: 'Users at North School' }).getByRole('cell', { name: 'Admin Person', exact: false }).count()).toBeGreaterThan(0);
+    expect(await page.getByRole('table', { name: 'Users at North School' }).getByRole('cell', { name: 'Admin Person', exact: false }).count()).toBeGreaterThan(
+      0,
+    );
   });
 
   it('Elevate Your Access at the top right of the Admin page comes back to the Admin page, now showing "Users at North School"', async () => {

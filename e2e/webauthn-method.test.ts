@@ -12,24 +12,24 @@ import { html } from 'hono/html';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type RelyingParty,
-  WEBAUTHN_CREDENTIAL_FIELD,
-  WEBAUTHN_MESSAGES,
-  WEBAUTHN_SCRIPT,
   finishKeyAuthentication,
   finishKeyRegistration,
+  type RelyingParty,
   relyingParty,
   startKeyAuthentication,
   startKeyRegistration,
+  WEBAUTHN_CREDENTIAL_FIELD,
+  WEBAUTHN_MESSAGES,
+  WEBAUTHN_SCRIPT,
 } from '../src/auth/methods/webauthn/index.ts';
 import { device } from '../src/db/schema.ts';
 import { addSiteUser } from '../src/directory/site-users.ts';
 import { addSite } from '../src/directory/sites.ts';
 import { securityHeaders } from '../src/web/middleware/security-headers.ts';
 import { browserScriptRoutes } from '../src/web/routes/browser-scripts.ts';
-import { type TestDatabase, freshDatabase } from '../test/support/databases.ts';
+import { freshDatabase, type TestDatabase } from '../test/support/databases.ts';
 import { launchChromium, newContext } from './support/browser.ts';
-import { type VirtualAuthenticatorMode, addVirtualAuthenticator } from './support/virtual-authenticator.ts';
+import { addVirtualAuthenticator, type VirtualAuthenticatorMode } from './support/virtual-authenticator.ts';
 
 const SECRET = Buffer.alloc(32, 7);
 

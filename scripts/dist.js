@@ -115,7 +115,10 @@ async function vendor(root, dist) {
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
     const rewritten = text.replace(vendoredImport, (_, before, quote, specifier) => {
-      const relative = path.relative(path.dirname(file), path.join(vendorDir, vendorFile(specifier))).split(path.sep).join('/');
+      const relative = path
+        .relative(path.dirname(file), path.join(vendorDir, vendorFile(specifier)))
+        .split(path.sep)
+        .join('/');
       return `${before}${quote}${relative.startsWith('.') ? relative : `./${relative}`}${quote}`;
     });
     if (rewritten !== text) writeFileSync(file, rewritten);

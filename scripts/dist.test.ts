@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { STAMP, distIsFresh, sourceFingerprint } from './dist.js';
+import { distIsFresh, STAMP, sourceFingerprint } from './dist.js';
 
 describe("dist/'s freshness", () => {
   let root: string;

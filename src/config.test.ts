@@ -19,7 +19,10 @@ describe('settings', () => {
 
   it('runs housekeeping every 10 minutes, keeping ended sessions and sent mail 30 days, the security log six years and the audit for ever', () => {
     expect(loadConfig({}).maintenance).toEqual({ intervalMinutes: 10, retentionDays: { sessions: 30, mail: 30, securityLog: 2192, audit: undefined } });
-    expect(loadConfig({ AUDIT_RETENTION_DAYS: '2192', MAINTENANCE_INTERVAL_MINUTES: '60' }).maintenance).toMatchObject({ intervalMinutes: 60, retentionDays: { audit: 2192 } });
+    expect(loadConfig({ AUDIT_RETENTION_DAYS: '2192', MAINTENANCE_INTERVAL_MINUTES: '60' }).maintenance).toMatchObject({
+      intervalMinutes: 60,
+      retentionDays: { audit: 2192 },
+    });
   });
 
   it('treats empty values as unset', () => {
@@ -72,7 +75,10 @@ describe('settings', () => {
   it.each(['10.0.0.0/33', '10.0.0.0/8,proxy.example', '300.1.2.3', '10.0.0.0/8,', '::1/129', '10.0.0.0/x'])(
     'stops start-up naming TRUST_PROXY and the bad entry in %j',
     (value) => {
-      const bad = value.split(',').map((e) => e.trim()).find((e) => !['10.0.0.0/8'].includes(e))!;
+      const bad = value
+        .split(',')
+        .map((e) => e.trim())
+        .find((e) => !['10.0.0.0/8'].includes(e))!;
       expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(ConfigError);
       expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(`TRUST_PROXY has "${bad}", which is not a proxy address or CIDR range`);
     },

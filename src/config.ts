@@ -3,9 +3,7 @@
 import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
-const bool = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
-  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+const bool = z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off']).transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -31,7 +29,11 @@ const trustProxy = z
     if (v === 'true' || v === 'false' || /^\d{1,2}$/.test(v)) return { hops: v === 'true' ? 1 : v === 'false' ? 0 : Number(v) };
     const proxies = v.split(',').map((entry) => entry.trim());
     const bad = proxies.filter((entry) => !isProxyEntry(entry));
-    if (bad.length) ctx.addIssue({ code: 'custom', message: `has ${bad.map((b) => `"${b}"`).join(', ')}, which is not a proxy address or CIDR range: it must be ${TRUST_PROXY_FORMS}` });
+    if (bad.length)
+      ctx.addIssue({
+        code: 'custom',
+        message: `has ${bad.map((b) => `"${b}"`).join(', ')}, which is not a proxy address or CIDR range: it must be ${TRUST_PROXY_FORMS}`,
+      });
     return { proxies };
   });
 
@@ -168,7 +170,12 @@ export function loadConfig(env: Env = process.env): Config {
     resetResponseMs: e.RESET_RESPONSE_MS,
     maintenance: {
       intervalMinutes: e.MAINTENANCE_INTERVAL_MINUTES,
-      retentionDays: { sessions: e.SESSION_RETENTION_DAYS, mail: e.MAIL_RETENTION_DAYS, securityLog: e.SECURITY_LOG_RETENTION_DAYS, audit: e.AUDIT_RETENTION_DAYS },
+      retentionDays: {
+        sessions: e.SESSION_RETENTION_DAYS,
+        mail: e.MAIL_RETENTION_DAYS,
+        securityLog: e.SECURITY_LOG_RETENTION_DAYS,
+        audit: e.AUDIT_RETENTION_DAYS,
+      },
     },
   };
 }

@@ -21,9 +21,7 @@ export interface Running {
 }
 
 export function openDatabase(config: Config): Promise<Database> {
-  return config.databaseUrl
-    ? openPostgres(config.databaseUrl, config.databasePoolSize)
-    : openEmbeddedAsOwner(config.dataDir, { serve: true });
+  return config.databaseUrl ? openPostgres(config.databaseUrl, config.databasePoolSize) : openEmbeddedAsOwner(config.dataDir, { serve: true });
 }
 
 /**

@@ -17,7 +17,10 @@ async function main() {
   }
   const log = createLogger(config.logLevel);
   if (/^[\d.]+$|^\[/.test(config.publicUrl.hostname)) {
-    log.warn({ publicUrl: config.publicUrl.origin }, 'PUBLIC_URL is an IP address: browsers refuse security keys there; use a host name (localhost in development)');
+    log.warn(
+      { publicUrl: config.publicUrl.origin },
+      'PUBLIC_URL is an IP address: browsers refuse security keys there; use a host name (localhost in development)',
+    );
   }
   const running = await startGatehouse(config, log);
   const where = config.databaseUrl ? 'PostgreSQL' : `the embedded database in ${config.dataDir}`;

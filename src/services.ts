@@ -2,7 +2,7 @@
 // here and passed down. The flows see them as AuthServices (auth/flows/deps.ts); the web layer
 // also has the door's admission (the event loop's lateness, the busy page, refusal counts).
 import type { Logger } from 'pino';
-import { PasswordMethod, HashingGate } from './auth/methods/password/index.ts';
+import { HashingGate, PasswordMethod } from './auth/methods/password/index.ts';
 import { ResetRequestThrottle, SecondFactorThrottle, SignInThrottle } from './auth/throttle/index.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/connect.ts';

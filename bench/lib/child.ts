@@ -2,9 +2,9 @@
 // CPU are their own (read from /proc), and a CPU profile can be taken of them alone.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -66,7 +66,10 @@ export async function startChild<Info>(script: string, options: SpawnOptions): P
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const info = await new Promise<Info>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not start within ${options.readyTimeoutMs ?? 60_000} ms: ${stderr.join('')}`)), options.readyTimeoutMs ?? 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${script} did not start within ${options.readyTimeoutMs ?? 60_000} ms: ${stderr.join('')}`)),
+      options.readyTimeoutMs ?? 60_000,
+    );
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       if (!line.startsWith(READY)) return;

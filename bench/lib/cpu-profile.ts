@@ -41,7 +41,7 @@ function moduleOf(url: string, functionName: string): string {
   if (url.startsWith('wasm://')) return 'wasm';
   if (url === '') return '(native/V8)';
   if (url.startsWith('node:internal/')) return url;
-  if (url.startsWith('node:')) return 'node:' + url.slice(5).split('/')[0];
+  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
   const nm = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
   if (nm) return nm[1]!;
   const own = url.match(/\/work\/[^/]+\/((?:src|bench|test)\/.*)$/) ?? url.match(/((?:src|bench)\/.*)$/);
@@ -106,7 +106,7 @@ export function formatSummary(s: ProfileSummary): string {
   for (const f of s.topModules) lines.push(`  ${String(f.share).padStart(5)}%  ${String(f.ms).padStart(6)} ms  ${f.name}`);
   lines.push('  --');
   for (const f of s.topFunctions) lines.push(`  ${String(f.share).padStart(5)}%  ${String(f.ms).padStart(6)} ms  ${f.name}`);
-  lines.push('  -- the project\'s functions, inclusive:');
+  lines.push("  -- the project's functions, inclusive:");
   for (const f of s.topProjectInclusive) lines.push(`  ${String(f.share).padStart(5)}%  ${String(f.ms).padStart(6)} ms  ${f.name}`);
   return lines.join('\n');
 }

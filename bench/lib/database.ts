@@ -99,7 +99,12 @@ export function copyDataDir(from: string, prefix: string): string {
 export async function disposableDatabase(kind: DatabaseKind): Promise<Disposable> {
   if (kind === 'postgres') return disposablePostgres();
   const dir = copyDataDir((await embeddedTemplate()).dir, 'data');
-  return { env: { DATA_DIR: dir }, async dispose() { rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    env: { DATA_DIR: dir },
+    async dispose() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function postgresVersion(url: string): Promise<string> {

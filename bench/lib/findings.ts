@@ -91,7 +91,7 @@ export function findings(t: Target, r: Results): string {
       return [
         `*Cause.* p50 ${l.postMs.p50} ms is one hash (${l.oneHashMs} ms) plus ${round(l.postMs.p50 - l.oneHashMs)} ms of the POST's other work (the middleware, four`,
         `statements${pg ? '' : ' on the event loop, in the embedded database'}, the redirect); p95 ${l.postMs.p95} ms. The limit, two hashes, is ${l.limitMs} ms, so the tail`,
-        `(p99 ${l.postMs.p99} ms) is a sign-in that waited for a hash slot behind a neighbour's${pg ? '' : ', or for a statement behind a neighbour\'s on the one thread'},`,
+        `(p99 ${l.postMs.p99} ms) is a sign-in that waited for a hash slot behind a neighbour's${pg ? '' : ", or for a statement behind a neighbour's on the one thread"},`,
         `or for a core the load generator${pg ? ' or PostgreSQL' : ''} had (they share both).`,
         `*What would close it:* ${pg ? 'cores not shared with the clients and the database, as in production.' : 'a PostgreSQL server: its figure, in the same kind of run, is the production one.'}`,
       ].join(' ');
@@ -103,7 +103,7 @@ export function findings(t: Target, r: Results): string {
         `statement (change B), the CSRF cookie's HMAC, the security headers, the request log line and the page's JSX. One database round trip costs`,
         `more than the whole bare request: the same bare handler after the one indexed read a checked session needs serves`,
         `${a.oneReadPerSecond ?? '?'}/s, and the Dashboard is ${a.ratioToOneRead === undefined ? '?' : `${Math.round(a.ratioToOneRead * 100)}%`} of that.`,
-        `${pg ? 'Profile: `writev` about a third of the main thread (a syscall per response and per statement), hono ~13%, pg ~5%, Drizzle ~3%.' : 'Embedded, the statement runs in PGlite on the same thread, and is planned afresh each time: EXPLAIN ANALYZE of it, planning 1.6 ms against 0.14 ms executing. On PostgreSQL it is a named prepared statement, planned once per connection; PGlite\'s API has no named statements (a plpgsql function would cache the plan, at the price of the query living in a migration).'}`,
+        `${pg ? 'Profile: `writev` about a third of the main thread (a syscall per response and per statement), hono ~13%, pg ~5%, Drizzle ~3%.' : "Embedded, the statement runs in PGlite on the same thread, and is planned afresh each time: EXPLAIN ANALYZE of it, planning 1.6 ms against 0.14 ms executing. On PostgreSQL it is a named prepared statement, planned once per connection; PGlite's API has no named statements (a plpgsql function would cache the plan, at the price of the query living in a migration)."}`,
         `≥ 50% of a handler that reads nothing is out of reach for any page that checks its session in the database, which Gatehouse must`,
         `(sign-out, a disabled account and timeouts take effect at once, on every instance); a cache in front of it would trade exactly that.`,
       ].join(' ');
@@ -154,8 +154,14 @@ export function findings(t: Target, r: Results): string {
         `little past Node's own HTTP handling: parsing the request, and the response's \`writev\` (on loopback the receiving side's TCP work runs inside it).`,
         `But ${fl.connections} connections that resend the moment they are answered (${fl.attemptsPerSecond} attempts/s) keep the event loop busy, and each of the`,
         `real person's steps${pg ? '' : ', every statement too (PGlite runs on the same thread),'} queues behind a round of them (p50 ${fl.real.ms.p50} ms;`,
-        `${Object.entries(fl.real.failures).map(([k, v]) => `${v} × ${k}`).join(', ') || 'no failures'}).`,
-        refused > 0 ? `${refused} of the real person's ${fl.real.attempted} attempts got the 503 although their browser had signed in to that account before.` : '',
+        `${
+          Object.entries(fl.real.failures)
+            .map(([k, v]) => `${v} × ${k}`)
+            .join(', ') || 'no failures'
+        }).`,
+        refused > 0
+          ? `${refused} of the real person's ${fl.real.attempted} attempts got the 503 although their browser had signed in to that account before.`
+          : '',
         `(While flooded the server used ${fl.cpu?.serverCores} cores and the load generator ${fl.cpu?.generatorCores}; on a machine other work keeps busy the`,
         `real person waits longer.) *What would close the rest:* stopping the flood before Node (C4: the proxy's per-address limits); inside Node a refusal`,
         `is already close to the cost of any HTTP response.`,

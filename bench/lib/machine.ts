@@ -20,7 +20,10 @@ export function loadAverage(): number {
 export function describeMachine(): Machine {
   let cpuModel = os.cpus()[0]?.model ?? 'unknown';
   try {
-    cpuModel = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.+)$/m)?.[1]?.trim() ?? cpuModel;
+    cpuModel =
+      readFileSync('/proc/cpuinfo', 'utf8')
+        .match(/^model name\s*:\s*(.+)$/m)?.[1]
+        ?.trim() ?? cpuModel;
   } catch {
     // not Linux
   }

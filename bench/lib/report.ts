@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './child.ts';
-import { findings, CHANGES } from './findings.ts';
+import { CHANGES, findings } from './findings.ts';
 import { type Results, type Target, targets } from './results.ts';
 import { round } from './stats.ts';
 
@@ -63,7 +63,9 @@ function details(r: Results): string[] {
   if (f.coldStart) lines.push(`cold start: ${f.coldStart.command}, DATA_DIR with the demo data; runs ${f.coldStart.runsMs.join(', ')} ms`);
   const noisy = Object.entries(r.phaseLoad).filter(([, l]) => l.backgroundCores > 0.25);
   if (noisy.length) {
-    lines.push(`the machine was already busy before: ${noisy.map(([p, l]) => `${p} (${l.backgroundCores} cores busy)`).join(', ')} (other processes, and this run's idle servers): those figures are pessimistic`);
+    lines.push(
+      `the machine was already busy before: ${noisy.map(([p, l]) => `${p} (${l.backgroundCores} cores busy)`).join(', ')} (other processes, and this run's idle servers): those figures are pessimistic`,
+    );
   }
   for (const [phase, why] of Object.entries(r.errors)) lines.push(`NOT MEASURED ${phase}: ${why.split('\n')[0]}`);
   return lines;
@@ -94,7 +96,9 @@ export function writeJson(r: Results): string {
   const day = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { runs: Results[] }) : { runs: [] };
   // Every full run is kept (repeats of the same code show how far one run can be trusted);
   // a partial, profiled or quick run replaces the day's last one of its kind.
-  const kept = (x: Results) => (x.mode === 'full' && !x.only && !x.profiled) || !(x.mode === r.mode && x.database.kind === r.database.kind && String(x.only) === String(r.only) && Boolean(x.profiled) === Boolean(r.profiled));
+  const kept = (x: Results) =>
+    (x.mode === 'full' && !x.only && !x.profiled) ||
+    !(x.mode === r.mode && x.database.kind === r.database.kind && String(x.only) === String(r.only) && Boolean(x.profiled) === Boolean(r.profiled));
   const runs = day.runs.filter(kept);
   runs.push(r);
   writeFileSync(file, `${JSON.stringify({ runs }, null, 2)}\n`);
@@ -134,7 +138,13 @@ export function latestRuns(): Results[] {
 function repeats(r: Results): string[] {
   if (!r.code) return [];
   const same = allRuns().filter(
-    (x) => shown(x) && x.code === r.code && x.mode === r.mode && x.database.kind === r.database.kind && x.machine.host === r.machine.host && x.machine.cpuModel === r.machine.cpuModel,
+    (x) =>
+      shown(x) &&
+      x.code === r.code &&
+      x.mode === r.mode &&
+      x.database.kind === r.database.kind &&
+      x.machine.host === r.machine.host &&
+      x.machine.cpuModel === r.machine.cpuModel,
   );
   if (same.length < 2) return [`Code measured: \`${r.code}\` (one ${r.mode} run of it on this machine and database).`, ''];
   const met = new Map<string, { name: string; figure: number; met: number; measured: number; values: string[] }>();
@@ -170,8 +180,8 @@ export function benchmarksMarkdown(runs: Results[]): string {
     '',
     'Written by `npm run bench` (`-- --quick` for a look in under 2 minutes; the full run takes under 15).',
     'Against the PostgreSQL server at `DATABASE_URL` when it is set, the embedded database otherwise; every',
-    'benchmark runs on a database of its own, created and thrown away (the developer\'s data is never touched).',
-    'All traffic is to 127.0.0.1; the load generator (undici, in the runner\'s process) shares the machine with the',
+    "benchmark runs on a database of its own, created and thrown away (the developer's data is never touched).",
+    "All traffic is to 127.0.0.1; the load generator (undici, in the runner's process) shares the machine with the",
     'servers, which run as child processes. Every comparison is a ratio of two figures measured in the same run,',
     'because these machines are shared and noisy: the load average at the start and end of each run is recorded.',
     'This file shows the latest run of each database kind; every run is kept in `bench/results/`.',
@@ -200,7 +210,12 @@ export function benchmarksMarkdown(runs: Results[]): string {
     if (r.profiles.length) {
       out.push('### Profiles (main thread, busy time by module)', '');
       for (const p of r.profiles) {
-        out.push(`- ${p.label}: ${p.topModules.slice(0, 6).map((x) => `${x.name} ${x.share}%`).join(', ')}`);
+        out.push(
+          `- ${p.label}: ${p.topModules
+            .slice(0, 6)
+            .map((x) => `${x.name} ${x.share}%`)
+            .join(', ')}`,
+        );
       }
       out.push('');
     }

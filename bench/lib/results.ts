@@ -52,7 +52,17 @@ export interface Results {
 }
 
 export interface Target {
-  id: 'sign-in-throughput' | 'sign-in-latency' | 'authenticated-page' | 'peer-sign-in' | 'peer-session' | 'search' | 'flood-rss' | 'flood-real-user' | 'flood-5xx' | 'cold-start';
+  id:
+    | 'sign-in-throughput'
+    | 'sign-in-latency'
+    | 'authenticated-page'
+    | 'peer-sign-in'
+    | 'peer-session'
+    | 'search'
+    | 'flood-rss'
+    | 'flood-real-user'
+    | 'flood-5xx'
+    | 'cold-start';
   figure: number;
   name: string;
   value: string;
@@ -134,7 +144,9 @@ export function targets(r: Results): Target[] {
       id: 'flood-real-user',
       figure: 6,
       name: 'Flood: the real sign-ins',
-      value: fl ? `${fl.real.succeeded}/${fl.real.attempted} succeeded, ${fl.real.within2s} within 2 s; p50 ${fmt(fl.real.ms.p50, 0)} ms, max ${fmt(fl.real.ms.max, 0)} ms` : 'n/a',
+      value: fl
+        ? `${fl.real.succeeded}/${fl.real.attempted} succeeded, ${fl.real.within2s} within 2 s; p50 ${fmt(fl.real.ms.p50, 0)} ms, max ${fmt(fl.real.ms.max, 0)} ms`
+        : 'n/a',
       target: 'every one, each ≤ 2 s',
       met: fl ? fl.real.attempted > 0 && fl.real.within2s === fl.real.attempted : undefined,
     },
@@ -143,7 +155,9 @@ export function targets(r: Results): Target[] {
       figure: 6,
       name: 'Flood: no 5xx but the deliberate 503',
       value: fl
-        ? `${fl.unexpected5xx} other 5xx; ${Object.entries(fl.statuses).map(([k, v]) => `${k}: ${v}`).join(', ')}; ${fl.abandoned} unanswered ${fl.drainSeconds} s after the flood`
+        ? `${fl.unexpected5xx} other 5xx; ${Object.entries(fl.statuses)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(', ')}; ${fl.abandoned} unanswered ${fl.drainSeconds} s after the flood`
         : 'n/a',
       target: '0',
       met: fl ? fl.unexpected5xx === 0 : undefined,

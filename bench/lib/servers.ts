@@ -73,11 +73,7 @@ async function startOnDisposableDatabase<Info>(
 }
 
 /** A Gatehouse server in a child process, with `users` bench users at the site "bench". */
-export function startGatehouseServer(
-  ctx: Context,
-  name: string,
-  options: { users: number; env?: Record<string, string> },
-): Promise<Started<GatehouseInfo>> {
+export function startGatehouseServer(ctx: Context, name: string, options: { users: number; env?: Record<string, string> }): Promise<Started<GatehouseInfo>> {
   return startOnDisposableDatabase<GatehouseInfo>(ctx, 'bench/servers/gatehouse.ts', `gatehouse-${name}`, (database) =>
     gatehouseEnv({
       ...database.env,

@@ -18,9 +18,9 @@ import { getMigrations } from 'better-auth/db/migration';
 import { Hono } from 'hono';
 import pg from 'pg';
 import { READY } from '../lib/child.ts';
-import { profileOnSignal } from './profiling.ts';
 import { benchEmail, benchName } from '../lib/people.ts';
 import { pgliteAsPool } from './pglite-pool.ts';
+import { profileOnSignal } from './profiling.ts';
 
 const argon2 = JSON.parse(process.env.BENCH_ARGON2!) as { memoryKiB: number; iterations: number; parallelism: number };
 const users = Number(process.env.BENCH_USERS ?? '0');
@@ -35,9 +35,7 @@ async function openPglite(): Promise<PGlite> {
   return db;
 }
 
-const database = process.env.DATABASE_URL
-  ? new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 })
-  : pgliteAsPool(await openPglite());
+const database = process.env.DATABASE_URL ? new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 }) : pgliteAsPool(await openPglite());
 
 const app = new Hono();
 const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -52,8 +50,7 @@ const options = {
   emailAndPassword: {
     enabled: true,
     password: {
-      hash: (plain: string) =>
-        hash(plain, { algorithm: ARGON2ID, memoryCost: argon2.memoryKiB, timeCost: argon2.iterations, parallelism: argon2.parallelism }),
+      hash: (plain: string) => hash(plain, { algorithm: ARGON2ID, memoryCost: argon2.memoryKiB, timeCost: argon2.iterations, parallelism: argon2.parallelism }),
       verify: ({ hash: stored, password: plain }: { hash: string; password: string }) => verify(stored, plain),
     },
   },
@@ -72,15 +69,29 @@ app.on(['POST', 'GET'], '/api/auth/*', (c) => auth.handler(c.req.raw));
 if (users > 0) {
   await auth.api.signUpEmail({ body: { email: benchEmail(1), password, name: benchName(1) } });
   const q = (text: string, params: unknown[] = []) =>
-    database instanceof pg.Pool ? database.query(text, params) : database.connect().then(async (c) => { try { return await c.query(text, params); } finally { c.release(); } });
-  await q(`
+    database instanceof pg.Pool
+      ? database.query(text, params)
+      : database.connect().then(async (c) => {
+          try {
+            return await c.query(text, params);
+          } finally {
+            c.release();
+          }
+        });
+  await q(
+    `
     insert into "user" (id, name, email, "emailVerified", image, "createdAt", "updatedAt")
     select 'bench-user-' || i, 'Bench User ' || i, 'user' || i || '@bench.example', false, null, now(), now()
-    from generate_series(2, $1::int) i`, [users]);
-  await q(`
+    from generate_series(2, $1::int) i`,
+    [users],
+  );
+  await q(
+    `
     insert into account (id, "accountId", "providerId", "userId", password, "createdAt", "updatedAt")
     select 'bench-account-' || i, 'bench-user-' || i, 'credential', 'bench-user-' || i, (select password from account limit 1), now(), now()
-    from generate_series(2, $1::int) i`, [users]);
+    from generate_series(2, $1::int) i`,
+    [users],
+  );
 }
 
 const pkg = JSON.parse(readFileSync(new URL('../../node_modules/better-auth/package.json', import.meta.url), 'utf8')) as { version: string };

@@ -12,8 +12,8 @@ import { siteGroup } from '../../src/db/schema.ts';
 import { addSite, findSiteBySlug } from '../../src/directory/sites.ts';
 import { startGatehouse } from '../../src/gatehouse.ts';
 import { READY } from '../lib/child.ts';
-import { profileOnSignal } from './profiling.ts';
 import { BENCH_SITE, benchEmail } from '../lib/people.ts';
+import { profileOnSignal } from './profiling.ts';
 
 const config = loadConfig(process.env);
 const log = pino(
@@ -35,7 +35,10 @@ if (!(await findSiteBySlug(db, BENCH_SITE))) {
   const site = await addSite(db, { slug: BENCH_SITE, name: 'Bench Academy', trustName: 'Bench Trust' });
   if (users > 0) {
     const hash = await running.services.passwords.hash(password);
-    const [group] = await db.select({ id: siteGroup.id }).from(siteGroup).where(and(eq(siteGroup.siteId, site.id), eq(siteGroup.name, 'Teachers')));
+    const [group] = await db
+      .select({ id: siteGroup.id })
+      .from(siteGroup)
+      .where(and(eq(siteGroup.siteId, site.id), eq(siteGroup.name, 'Teachers')));
     await db.execute(sql`
       insert into account (id, kind, email, password_hash, password_changed_at)
       select md5('bench-account-' || i)::uuid, 'identity', 'user' || i || '@bench.example', ${hash}, now()

@@ -1,7 +1,7 @@
 // CPU profiles of a window of a benchmark, not of the whole process: with BENCH_PROFILE_DIR
 // set, each SIGUSR2 starts the V8 profiler or, when it runs, stops it and writes
 // <dir>/<n>.cpuprofile (n = 1, 2, …). The same format as node --cpu-prof.
-import { writeFileSync, mkdirSync, renameSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { addSiteUser } from '../../src/directory/site-users.ts';
-import { PASSWORD, type TestGatehouse, seedSchools, startTestGatehouse } from '../../test/support/test-gatehouse.ts';
+import { PASSWORD, seedSchools, startTestGatehouse, type TestGatehouse } from '../../test/support/test-gatehouse.ts';
 import { launchChromium, newContext } from './browser.ts';
 
 export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../../test-results/e2e');
@@ -28,7 +28,11 @@ export interface BrowserHarness {
 }
 
 function fileName(text: string): string {
-  return text.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 100).toLowerCase();
+  return text
+    .replace(/[^A-Za-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 100)
+    .toLowerCase();
 }
 
 /** Registers the hooks of one e2e test file; the returned harness is usable inside tests. */

@@ -8,7 +8,13 @@ describe('audit checkpoints', () => {
   const key = deriveKeys(Buffer.alloc(32, 9).toString('base64')).auditCheckpoint;
   const otherKey = deriveKeys(Buffer.alloc(32, 8).toString('base64')).auditCheckpoint;
   const north = randomUUID();
-  const checkpoint = (entries: number, at: string, siteId = north): AuditCheckpoint => ({ siteId, slug: 'north', entries, head: String(entries % 10).repeat(64), at: new Date(at) });
+  const checkpoint = (entries: number, at: string, siteId = north): AuditCheckpoint => ({
+    siteId,
+    slug: 'north',
+    entries,
+    head: String(entries % 10).repeat(64),
+    at: new Date(at),
+  });
 
   it('reads back what was signed, as one compact JWS (HS256)', async () => {
     const signed = await signCheckpoint(key, checkpoint(12, '2026-12-01T09:00:00Z'));

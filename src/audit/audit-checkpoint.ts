@@ -5,7 +5,7 @@
 // count is from the site's first entry ever: entries the retention setting removed still count.
 import type { KeyObject } from 'node:crypto';
 import { and, count, desc, eq, sql } from 'drizzle-orm';
-import { SignJWT, jwtVerify } from 'jose';
+import { jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import type { Db } from '../db/connect.ts';
 import { auditEvent } from '../db/schema.ts';
@@ -73,7 +73,11 @@ export async function readCheckpoint(key: KeyObject, line: string): Promise<Audi
  * every site); a later line wins a tie. Every line must be a checkpoint signed with `key`:
  * otherwise the answer is the first line that is not.
  */
-export async function newestCheckpoint(key: KeyObject, lines: AsyncIterable<string> | Iterable<string>, siteId: string): Promise<{ checkpoint?: AuditCheckpoint } | { badLine: number }> {
+export async function newestCheckpoint(
+  key: KeyObject,
+  lines: AsyncIterable<string> | Iterable<string>,
+  siteId: string,
+): Promise<{ checkpoint?: AuditCheckpoint } | { badLine: number }> {
   let newest: AuditCheckpoint | undefined;
   let number = 0;
   for await (const line of lines) {

@@ -7,7 +7,7 @@
 // site's chain, before its first keyed row, which covers the last of them. When
 // AUDIT_RETENTION_DAYS has removed the oldest entries (audit-pruning.ts), the chain starts where
 // the newest keyed `audit_pruned` entry says the removed ones ended.
-import { type KeyObject, createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, type KeyObject } from 'node:crypto';
 import { and, asc, count, desc, eq, gt } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
 import { auditEvent, site } from '../db/schema.ts';
@@ -55,10 +55,31 @@ function canonical(detail: Detail): string {
   return JSON.stringify(Object.fromEntries(Object.entries(detail).sort(([a], [b]) => a.localeCompare(b))));
 }
 
-type HashedRow = { siteId: string; at: Date; actorSiteUserId: string | null; actorName: string; action: string; targetSiteUserId: string | null; targetName: string | null; detail: Detail; ip: string | null };
+type HashedRow = {
+  siteId: string;
+  at: Date;
+  actorSiteUserId: string | null;
+  actorName: string;
+  action: string;
+  targetSiteUserId: string | null;
+  targetName: string | null;
+  detail: Detail;
+  ip: string | null;
+};
 
 function hashedFields(previousHash: string, row: HashedRow): string {
-  return JSON.stringify([previousHash, row.siteId, row.at.toISOString(), row.actorSiteUserId, row.actorName, row.action, row.targetSiteUserId, row.targetName, canonical(row.detail), row.ip]);
+  return JSON.stringify([
+    previousHash,
+    row.siteId,
+    row.at.toISOString(),
+    row.actorSiteUserId,
+    row.actorName,
+    row.action,
+    row.targetSiteUserId,
+    row.targetName,
+    canonical(row.detail),
+    row.ip,
+  ]);
 }
 
 /** A row's hash: HMAC-SHA256 of its fields and the previous row's hash under the audit chain key. */
@@ -145,7 +166,13 @@ export async function verifyAuditChain(db: Db, key: KeyObject, siteId: string, o
   }
 }
 
-async function walkChain(db: Db, key: KeyObject, siteId: string, start: { removed: number; previousHash: string }, wantHashAt: number | undefined): Promise<ChainCheck> {
+async function walkChain(
+  db: Db,
+  key: KeyObject,
+  siteId: string,
+  start: { removed: number; previousHash: string },
+  wantHashAt: number | undefined,
+): Promise<ChainCheck> {
   let previousHash = start.previousHash;
   let entries = 0;
   let legacy = 0;
@@ -154,7 +181,12 @@ async function walkChain(db: Db, key: KeyObject, siteId: string, start: { remove
   const removed = start.removed === 0 ? {} : { removed: start.removed };
   let after = 0;
   for (;;) {
-    const rows = await db.select().from(auditEvent).where(and(eq(auditEvent.siteId, siteId), gt(auditEvent.id, after))).orderBy(asc(auditEvent.id)).limit(1000);
+    const rows = await db
+      .select()
+      .from(auditEvent)
+      .where(and(eq(auditEvent.siteId, siteId), gt(auditEvent.id, after)))
+      .orderBy(asc(auditEvent.id))
+      .limit(1000);
     if (rows.length === 0) return { ok: true, entries, legacy, ...removed, ...(hashAt === undefined ? {} : { hashAt }) };
     for (const row of rows) {
       const follows = row.previousHash === previousHash;
@@ -182,6 +214,12 @@ export async function readAudit(db: Db, siteId: string, page: number, pageSize =
   const [{ total } = { total: 0 }] = await db.select({ total: count() }).from(auditEvent).where(eq(auditEvent.siteId, siteId));
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const current = Math.min(Math.max(1, page), pages);
-  const rows = await db.select().from(auditEvent).where(eq(auditEvent.siteId, siteId)).orderBy(desc(auditEvent.id)).limit(pageSize).offset((current - 1) * pageSize);
+  const rows = await db
+    .select()
+    .from(auditEvent)
+    .where(eq(auditEvent.siteId, siteId))
+    .orderBy(desc(auditEvent.id))
+    .limit(pageSize)
+    .offset((current - 1) * pageSize);
   return { rows: rows.map((r) => ({ ...r, label: AUDIT_ACTIONS[r.action as AuditAction] ?? r.action })), page: current, pages, total };
 }

@@ -17,7 +17,10 @@ const HOUSEKEEPING = { siteUserId: null, name: 'Gatehouse housekeeping' };
 /** Sites whose oldest entry (other than a record of earlier pruning) is older than `before`. */
 export async function sitesWithAuditBefore(db: Db, before: Date): Promise<string[]> {
   const oldest = sql`(select ${auditEvent.at} from ${auditEvent} where ${auditEvent.siteId} = ${site.id} and ${auditEvent.action} <> 'audit_pruned' order by ${auditEvent.id} limit 1)`;
-  const rows = await db.select({ id: site.id }).from(site).where(lt(oldest, sql`${before.toISOString()}::timestamptz`));
+  const rows = await db
+    .select({ id: site.id })
+    .from(site)
+    .where(lt(oldest, sql`${before.toISOString()}::timestamptz`));
   return rows.map((r) => r.id);
 }
 

@@ -14,7 +14,7 @@
 // - An admin key holder's action on someone else's devices: a sign-in or elevation in the last
 //   15 minutes.
 // - "Elevate Your Access" in a full session is "Confirm it's you": the password typed first.
-import { BASIC_PERMISSIONS, type Permission, isPermission } from '../directory/permissions.ts';
+import { BASIC_PERMISSIONS, isPermission, type Permission } from '../directory/permissions.ts';
 import type { AccessLevel, SignedIn } from './sessions.ts';
 
 /** "A sign-in or elevation within the last 15 minutes": what changing devices needs. */

@@ -1,6 +1,6 @@
 import { createSecretKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { KNOWN_BROWSER_ENTRIES, browserClaim, cookieAfterSignIn, newBrowserToken } from './known-browsers.ts';
+import { browserClaim, cookieAfterSignIn, KNOWN_BROWSER_ENTRIES, newBrowserToken } from './known-browsers.ts';
 
 const key = createSecretKey(Buffer.alloc(32, 3));
 

@@ -10,7 +10,7 @@
 // strangers' (auth/throttle/sign-in-throttle.ts), its sign-ins take the hashing gate's priority
 // lane, and it passes the door under a flood (web/front-door.ts).
 import { createHash, type KeyObject, randomBytes } from 'node:crypto';
-import { and, desc, eq, gt, ne, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gt, ne, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
 import { knownBrowser } from '../db/schema.ts';
 import type { DbTransaction } from '../db/transaction.ts';
@@ -104,7 +104,14 @@ export interface KnownBrowserRow {
 /** The account's known browsers, the most recently signed in first. */
 export async function listKnownBrowsers(db: Db, accountId: string, current: BrowserClaim | undefined, now = new Date()): Promise<KnownBrowserRow[]> {
   const rows = await db
-    .select({ id: knownBrowser.id, tokenHash: knownBrowser.tokenHash, createdAt: knownBrowser.createdAt, lastSignedInAt: knownBrowser.lastSignedInAt, ip: knownBrowser.ip, userAgent: knownBrowser.userAgent })
+    .select({
+      id: knownBrowser.id,
+      tokenHash: knownBrowser.tokenHash,
+      createdAt: knownBrowser.createdAt,
+      lastSignedInAt: knownBrowser.lastSignedInAt,
+      ip: knownBrowser.ip,
+      userAgent: knownBrowser.userAgent,
+    })
     .from(knownBrowser)
     .where(and(eq(knownBrowser.accountId, accountId), gt(knownBrowser.expiresAt, now)))
     .orderBy(desc(knownBrowser.lastSignedInAt));
@@ -113,7 +120,10 @@ export async function listKnownBrowsers(db: Db, accountId: string, current: Brow
 
 /** Forgets one of the account's browsers; false when it is not theirs or already gone. */
 export async function forgetKnownBrowser(db: Db, accountId: string, id: string): Promise<boolean> {
-  const gone = await db.delete(knownBrowser).where(and(eq(knownBrowser.id, id), eq(knownBrowser.accountId, accountId))).returning({ id: knownBrowser.id });
+  const gone = await db
+    .delete(knownBrowser)
+    .where(and(eq(knownBrowser.id, id), eq(knownBrowser.accountId, accountId)))
+    .returning({ id: knownBrowser.id });
   return gone.length > 0;
 }
 
@@ -121,6 +131,9 @@ export async function forgetKnownBrowser(db: Db, accountId: string, id: string):
 export async function forgetKnownBrowsers(db: Db | DbTransaction, accountId: string, except?: BrowserClaim): Promise<number> {
   const conditions = [eq(knownBrowser.accountId, accountId)];
   if (except) conditions.push(ne(knownBrowser.tokenHash, except.tokenHash));
-  const gone = await db.delete(knownBrowser).where(and(...conditions)).returning({ id: knownBrowser.id });
+  const gone = await db
+    .delete(knownBrowser)
+    .where(and(...conditions))
+    .returning({ id: knownBrowser.id });
   return gone.length;
 }

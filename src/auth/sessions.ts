@@ -3,9 +3,9 @@
 import { and, desc, eq, getTableColumns, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
 import { preparedStatement } from '../db/prepared.ts';
+import type { SiteSettings } from '../db/schema.ts';
 import { account, device, session, site, siteGroup, siteUser } from '../db/schema.ts';
 import type { Site, SiteChoice } from '../directory/sites.ts';
-import type { SiteSettings } from '../db/schema.ts';
 import { hashSessionToken, newSessionToken } from './session-token.ts';
 
 export type AccessLevel = 'basic' | 'full';
@@ -137,7 +137,10 @@ export async function rotateSession(
 }
 
 export async function endSession(db: Db, sessionId: string, reason: string): Promise<void> {
-  await db.update(session).set({ endedAt: new Date(), endReason: reason }).where(and(eq(session.id, sessionId), isNull(session.endedAt)));
+  await db
+    .update(session)
+    .set({ endedAt: new Date(), endReason: reason })
+    .where(and(eq(session.id, sessionId), isNull(session.endedAt)));
 }
 
 /** Ends one of an account's sessions; false when it is not theirs or already ended. */

@@ -23,5 +23,8 @@ export async function endUnfinishedSteps(tx: Db, accountId: string, siteId?: str
       ),
     );
   await tx.delete(pendingSignIn).where(pendings);
-  await tx.update(session).set({ passwordConfirmedAt: null }).where(and(sessions, isNotNull(session.passwordConfirmedAt)));
+  await tx
+    .update(session)
+    .set({ passwordConfirmedAt: null })
+    .where(and(sessions, isNotNull(session.passwordConfirmedAt)));
 }

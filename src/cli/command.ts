@@ -4,8 +4,8 @@
 import { type ParseArgsOptionDescriptor, parseArgs } from 'node:util';
 import type { FlowDeps } from '../auth/flows/deps.ts';
 import type { Db } from '../db/connect.ts';
-import type { Outcome } from '../lib/outcome.ts';
 import type { Keys } from '../lib/keys.ts';
+import type { Outcome } from '../lib/outcome.ts';
 
 /** Bad arguments: the person typed something the command cannot take (exit code 2). */
 export class UsageError extends Error {

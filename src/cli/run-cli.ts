@@ -9,12 +9,12 @@ import { type Config, ConfigError, type Env, loadConfig } from '../config.ts';
 import type { Database } from '../db/connect.ts';
 import { EmbeddedDatabaseBusy } from '../db/embedded.ts';
 import { DirectoryError } from '../directory/directory-error.ts';
-import { type Keys, deriveKeys } from '../lib/keys.ts';
+import { deriveKeys, type Keys } from '../lib/keys.ts';
 import { loadOrCreateSecretKey } from '../lib/secret-key.ts';
-import { type Command, type CommandContext, Refusal, UsageError, helpText } from './command.ts';
+import { type Command, type CommandContext, helpText, Refusal, UsageError } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { openDatabaseForCommand } from './open-database.ts';
-import { type Stdin, readPasswordFromStdin } from './password-stdin.ts';
+import { readPasswordFromStdin, type Stdin } from './password-stdin.ts';
 
 export interface CliIo {
   stdin: Stdin;
@@ -45,7 +45,7 @@ function overview(commands: readonly Command[] = COMMANDS): string {
     'SECRET_KEY (unset: the key the server generated in DATA_DIR) seals two-factor secrets and',
     "keys the audit (the audit commands need the server's), and PUBLIC_URL makes the links in",
     'the emails that support and token commands send.',
-    'Run gatehouse <command> --help for a command\'s options.',
+    "Run gatehouse <command> --help for a command's options.",
     '',
   ].join('\n');
 }

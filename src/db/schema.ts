@@ -1,20 +1,7 @@
 // The one Postgres schema, shared by the embedded database and a PostgreSQL server.
 // Change it here, then `npm run db:generate` writes the SQL migration into drizzle/.
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  bigserial,
-  boolean,
-  check,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const createdAt = () => at('created_at').notNull().defaultNow();
@@ -42,7 +29,9 @@ export const site = pgTable(
     slug: text('slug').notNull().unique(),
     name: text('name').notNull(),
     postcode: text('postcode'),
-    kind: text('kind', { enum: ['safeguarding', 'staffsafe'] }).notNull().default('safeguarding'),
+    kind: text('kind', { enum: ['safeguarding', 'staffsafe'] })
+      .notNull()
+      .default('safeguarding'),
     trustId: uuid('trust_id').references(() => trust.id),
     timeZone: text('time_zone').notNull().default('Europe/London'),
     settings: jsonb('settings').$type<SiteSettings>().notNull().default({}),
@@ -57,7 +46,9 @@ export const siteGroup = pgTable(
   'site_group',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    siteId: uuid('site_id').notNull().references(() => site.id),
+    siteId: uuid('site_id')
+      .notNull()
+      .references(() => site.id),
     name: text('name').notNull(),
     permissions: text('permissions').array().notNull().default(sql`'{}'::text[]`),
     createdAt: createdAt(),
@@ -91,19 +82,25 @@ export const siteUser = pgTable(
   'site_user',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    siteId: uuid('site_id').notNull().references(() => site.id),
-    accountId: uuid('account_id').notNull().references(() => account.id),
-    groupId: uuid('group_id').notNull().references(() => siteGroup.id),
+    siteId: uuid('site_id')
+      .notNull()
+      .references(() => site.id),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => account.id),
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => siteGroup.id),
     fullName: text('full_name').notNull(),
     email: text('email').notNull(),
     jobTitle: text('job_title'),
-    status: text('status', { enum: ['active', 'disabled'] }).notNull().default('active'),
+    status: text('status', { enum: ['active', 'disabled'] })
+      .notNull()
+      .default('active'),
     lastLoginAt: at('last_login_at'),
     createdAt: createdAt(),
     /** "abbott wendy abbott": surname first, for the admin's list sorted by surname. */
-    sortName: text('sort_name')
-      .notNull()
-      .generatedAlwaysAs(sql`lower(regexp_replace(full_name, '^.*[[:space:]]', '')) || ' ' || lower(full_name)`),
+    sortName: text('sort_name').notNull().generatedAlwaysAs(sql`lower(regexp_replace(full_name, '^.*[[:space:]]', '')) || ' ' || lower(full_name)`),
   },
   (t) => [
     check('site_user_status_valid', sql`${t.status} in ('active', 'disabled')`),
@@ -129,10 +126,18 @@ export const session = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     /** SHA-256 of the cookie's token, hex. The token itself is never stored. */
     tokenHash: text('token_hash').notNull().unique(),
-    accountId: uuid('account_id').notNull().references(() => account.id),
-    siteUserId: uuid('site_user_id').notNull().references(() => siteUser.id),
-    siteId: uuid('site_id').notNull().references(() => site.id),
-    level: text('level', { enum: ['basic', 'full'] }).notNull().default('basic'),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => account.id),
+    siteUserId: uuid('site_user_id')
+      .notNull()
+      .references(() => siteUser.id),
+    siteId: uuid('site_id')
+      .notNull()
+      .references(() => site.id),
+    level: text('level', { enum: ['basic', 'full'] })
+      .notNull()
+      .default('basic'),
     methods: text('methods').array().notNull().default(sql`'{}'::text[]`),
     ip: text('ip'),
     userAgent: text('user_agent'),
@@ -196,7 +201,9 @@ export const knownBrowser = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     tokenHash: text('token_hash').notNull().unique(),
-    accountId: uuid('account_id').notNull().references(() => account.id),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => account.id),
     createdAt: createdAt(),
     lastSignedInAt: at('last_signed_in_at').notNull().defaultNow(),
     expiresAt: at('expires_at').notNull(),
@@ -212,9 +219,13 @@ export const resetToken = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     tokenHash: text('token_hash').notNull().unique(),
-    accountId: uuid('account_id').notNull().references(() => account.id),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => account.id),
     /** Where it was asked for: its time zone sets the expiry, and the person returns to its sign-in page. */
-    siteId: uuid('site_id').notNull().references(() => site.id),
+    siteId: uuid('site_id')
+      .notNull()
+      .references(() => site.id),
     createdAt: createdAt(),
     expiresAt: at('expires_at').notNull(),
     usedAt: at('used_at'),
@@ -230,7 +241,9 @@ export const passwordHistory = pgTable(
   'password_history',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    accountId: uuid('account_id').notNull().references(() => account.id),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => account.id),
     passwordHash: text('password_hash').notNull(),
     createdAt: createdAt(),
   },
@@ -293,10 +306,7 @@ export const device = pgTable(
     /** Managed tokens: the vendor's serial number. */
     serial: text('serial').unique(),
   },
-  (t) => [
-    check('device_kind_valid', sql`${t.kind} in ('totp', 'webauthn', 'managed_totp')`),
-    index('device_account').on(t.accountId),
-  ],
+  (t) => [check('device_kind_valid', sql`${t.kind} in ('totp', 'webauthn', 'managed_totp')`), index('device_account').on(t.accountId)],
 );
 
 /** Single-use codes for when no device is at hand; only a keyed hash (HMAC) is kept. */
@@ -304,7 +314,9 @@ export const recoveryCode = pgTable(
   'recovery_code',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    accountId: uuid('account_id').notNull().references(() => account.id),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => account.id),
     codeHash: text('code_hash').notNull(),
     createdAt: createdAt(),
     usedAt: at('used_at'),
@@ -319,9 +331,15 @@ export const recoveryCode = pgTable(
 export const pendingSignIn = pgTable('pending_sign_in', {
   id: uuid('id').primaryKey().defaultRandom(),
   tokenHash: text('token_hash').notNull().unique(),
-  accountId: uuid('account_id').notNull().references(() => account.id),
-  siteUserId: uuid('site_user_id').notNull().references(() => siteUser.id),
-  siteId: uuid('site_id').notNull().references(() => site.id),
+  accountId: uuid('account_id')
+    .notNull()
+    .references(() => account.id),
+  siteUserId: uuid('site_user_id')
+    .notNull()
+    .references(() => siteUser.id),
+  siteId: uuid('site_id')
+    .notNull()
+    .references(() => site.id),
   provider: text('provider').notNull(),
   ip: text('ip'),
   userAgent: text('user_agent'),
@@ -355,7 +373,9 @@ export const auditEvent = pgTable(
   'audit_event',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    siteId: uuid('site_id').notNull().references(() => site.id),
+    siteId: uuid('site_id')
+      .notNull()
+      .references(() => site.id),
     at: at('at').notNull(),
     /** Who: a site user of this site, or platform support (no site user). */
     actorSiteUserId: uuid('actor_site_user_id'),

@@ -10,7 +10,11 @@ export { MAX_EMAIL_LENGTH };
  * refused when accounts are made), and PostgreSQL text cannot hold a NUL at all.
  */
 export function normaliseEmail(email: string): string {
-  return email.normalize('NFKC').trim().toLowerCase().replace(/\p{Cc}/gu, '\uFFFD');
+  return email
+    .normalize('NFKC')
+    .trim()
+    .toLowerCase()
+    .replace(/\p{Cc}/gu, '\uFFFD');
 }
 
 /** A deliberately plain check: something@domain.tld, and exactly one mailbox (one-mailbox.ts). */

@@ -6,7 +6,7 @@ import { siteGroup } from '../db/schema.ts';
 import { isUuid } from '../lib/is-uuid.ts';
 import { plainText } from '../lib/plain-text.ts';
 import { DirectoryError } from './directory-error.ts';
-import { type Permission, isPermission } from './permissions.ts';
+import { isPermission, type Permission } from './permissions.ts';
 
 export const groupName = plainText({ label: 'group name', max: 60, empty: 'Enter a name for the group' });
 
@@ -16,7 +16,10 @@ export function listGroups(db: Db, siteId: string) {
 
 export async function findGroup(db: Db, siteId: string, groupId: string) {
   if (!isUuid(groupId)) return undefined;
-  const [group] = await db.select().from(siteGroup).where(and(eq(siteGroup.id, groupId), eq(siteGroup.siteId, siteId)));
+  const [group] = await db
+    .select()
+    .from(siteGroup)
+    .where(and(eq(siteGroup.id, groupId), eq(siteGroup.siteId, siteId)));
   return group;
 }
 
@@ -26,7 +29,10 @@ export const duplicateGroupName = (name: string) => `There is already a group ca
 export async function refuseDuplicateGroupName(db: Db, siteId: string, name: string, exceptId?: string) {
   const conditions = [eq(siteGroup.siteId, siteId), sql`lower(${siteGroup.name}) = lower(${name})`];
   if (exceptId) conditions.push(ne(siteGroup.id, exceptId));
-  const [clash] = await db.select({ id: siteGroup.id }).from(siteGroup).where(and(...conditions));
+  const [clash] = await db
+    .select({ id: siteGroup.id })
+    .from(siteGroup)
+    .where(and(...conditions));
   if (clash) throw new DirectoryError(duplicateGroupName(name));
 }
 

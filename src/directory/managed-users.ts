@@ -100,6 +100,9 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
 export async function emailTaken(db: Db, siteId: string, email: string, exceptId?: string): Promise<boolean> {
   const conditions = [eq(siteUser.siteId, siteId), eq(siteUser.email, email)];
   if (exceptId) conditions.push(ne(siteUser.id, exceptId));
-  const [clash] = await db.select({ id: siteUser.id }).from(siteUser).where(and(...conditions));
+  const [clash] = await db
+    .select({ id: siteUser.id })
+    .from(siteUser)
+    .where(and(...conditions));
   return clash !== undefined;
 }

@@ -3,7 +3,7 @@
 // it, or changes the email address (the way in) of someone in one; nobody changes their own
 // group's higher access, or moves themselves into a group with higher access than their own.
 // Each answer is the reason, in plain words, or undefined.
-import { PERMISSIONS, type Permission, isHigherAccess } from './permissions.ts';
+import { isHigherAccess, PERMISSIONS, type Permission } from './permissions.ts';
 
 export interface Actor {
   groupId: string;

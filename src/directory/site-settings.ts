@@ -2,18 +2,41 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/connect.ts';
-import { site, type SiteSettings } from '../db/schema.ts';
+import { type SiteSettings, site } from '../db/schema.ts';
 
 export const siteSettingsForm = z.object({
-  sessionIdleMinutes: z.coerce.number({ error: 'Enter a number of minutes' }).int('Enter a whole number of minutes').min(5, 'The idle timeout is at least 5 minutes').max(240, 'The idle timeout is at most 240 minutes'),
-  sessionAbsoluteHours: z.coerce.number({ error: 'Enter a number of hours' }).int('Enter a whole number of hours').min(1, 'The absolute timeout is at least 1 hour').max(24, 'The absolute timeout is at most 24 hours'),
-  minPasswordLength: z.coerce.number({ error: 'Enter a number of characters' }).int('Enter a whole number').min(8, 'Passwords are never allowed below 8 characters').max(64, 'At most 64 characters can be required'),
-  requireComposition: z.literal('on').optional().transform((v) => v === 'on'),
-  requireTwoFactor: z.literal('on').optional().transform((v) => v === 'on'),
-  showSsoSwitch: z.literal('on').optional().transform((v) => v === 'on'),
+  sessionIdleMinutes: z.coerce
+    .number({ error: 'Enter a number of minutes' })
+    .int('Enter a whole number of minutes')
+    .min(5, 'The idle timeout is at least 5 minutes')
+    .max(240, 'The idle timeout is at most 240 minutes'),
+  sessionAbsoluteHours: z.coerce
+    .number({ error: 'Enter a number of hours' })
+    .int('Enter a whole number of hours')
+    .min(1, 'The absolute timeout is at least 1 hour')
+    .max(24, 'The absolute timeout is at most 24 hours'),
+  minPasswordLength: z.coerce
+    .number({ error: 'Enter a number of characters' })
+    .int('Enter a whole number')
+    .min(8, 'Passwords are never allowed below 8 characters')
+    .max(64, 'At most 64 characters can be required'),
+  requireComposition: z
+    .literal('on')
+    .optional()
+    .transform((v) => v === 'on'),
+  requireTwoFactor: z
+    .literal('on')
+    .optional()
+    .transform((v) => v === 'on'),
+  showSsoSwitch: z
+    .literal('on')
+    .optional()
+    .transform((v) => v === 'on'),
 });
 
-export type EditableSettings = Required<Pick<SiteSettings, 'sessionIdleMinutes' | 'sessionAbsoluteHours' | 'minPasswordLength' | 'requireComposition' | 'requireTwoFactor' | 'showSsoSwitch'>>;
+export type EditableSettings = Required<
+  Pick<SiteSettings, 'sessionIdleMinutes' | 'sessionAbsoluteHours' | 'minPasswordLength' | 'requireComposition' | 'requireTwoFactor' | 'showSsoSwitch'>
+>;
 
 /** The settings in force: the site's own, or the service's defaults. */
 export function effectiveSettings(settings: SiteSettings, defaults: { idleMinutes: number; absoluteHours: number }): EditableSettings {

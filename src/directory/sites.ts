@@ -1,9 +1,9 @@
 // Trusts and sites (schools and staff-vetting sites), each with its own sign-in address.
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/connect.ts';
 import { preparedStatement } from '../db/prepared.ts';
-import { account, site, siteGroup, siteUser, trust } from '../db/schema.ts';
+import { site, siteGroup, trust } from '../db/schema.ts';
 import { plainText } from '../lib/plain-text.ts';
 import { DirectoryError } from './directory-error.ts';
 import { DEFAULT_GROUPS } from './permissions.ts';
@@ -51,7 +51,11 @@ export async function addSite(db: Db, input: z.input<typeof newSite>): Promise<S
 
 // Asked by every page that is not the signed-in person's own site (sign-in pages above all).
 const findSiteQuery = preparedStatement('find_site_by_slug', (db, name) =>
-  db.select().from(site).where(eq(site.slug, sql.placeholder('slug'))).prepare(name),
+  db
+    .select()
+    .from(site)
+    .where(eq(site.slug, sql.placeholder('slug')))
+    .prepare(name),
 );
 
 export async function findSiteBySlug(db: Db, slug: string): Promise<Site | undefined> {
@@ -71,4 +75,3 @@ export interface SiteChoice {
   name: string;
   kind: 'safeguarding' | 'staffsafe';
 }
-

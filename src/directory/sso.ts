@@ -12,10 +12,7 @@ export interface SsoLinkResult {
   linkedSites: string[];
 }
 
-export async function linkSso(
-  db: Db,
-  input: { email: string; sites: string[]; passwordHash?: string },
-): Promise<SsoLinkResult> {
+export async function linkSso(db: Db, input: { email: string; sites: string[]; passwordHash?: string }): Promise<SsoLinkResult> {
   const email = emailAddress.parse(input.email);
   if (input.sites.length === 0) throw new DirectoryError('Name at least one site to link');
   const linked = await db.transaction(async (tx) => {
@@ -55,9 +52,22 @@ export async function linkSso(
     await tx
       .update(siteUser)
       .set({ accountId: sso!.id })
-      .where(inArray(siteUser.id, found.map((f) => f.siteUserId!)));
+      .where(
+        inArray(
+          siteUser.id,
+          found.map((f) => f.siteUserId!),
+        ),
+      );
     // Their sign-in pages offer the Identity/SSO switch from the next view.
-    await tx.update(site).set({ hasSsoUsers: true }).where(inArray(site.id, found.map((f) => f.siteId)));
+    await tx
+      .update(site)
+      .set({ hasSsoUsers: true })
+      .where(
+        inArray(
+          site.id,
+          found.map((f) => f.siteId),
+        ),
+      );
     return { accountId: sso!.id, created, linkedSites: input.sites };
   });
   return linked;

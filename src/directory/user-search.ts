@@ -9,7 +9,7 @@
 //  - a search of 1 or 2 characters (the start of a word of the name, or of the email) matches
 //    so many people that a short walk in surname order usually fills the page (see walk);
 //    when it does not, the same banded probe carries on from where the walk stopped.
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/connect.ts';
 import { siteUser } from '../db/schema.ts';
@@ -69,7 +69,9 @@ export function matchCondition(q: string): SQL {
 export function searchCondition(q: string): SQL {
   const asIndexed = sql`translate(lower(${escapeLike(q)}::text), '''’', 'qq')`;
   const candidate =
-    [...q].length >= 3 ? sql`${indexed} like '%' || ${asIndexed} || '%'` : sql`(${indexed} like ${asIndexed} || '%' or ${indexed} like '% ' || ${asIndexed} || '%')`;
+    [...q].length >= 3
+      ? sql`${indexed} like '%' || ${asIndexed} || '%'`
+      : sql`(${indexed} like ${asIndexed} || '%' or ${indexed} like '% ' || ${asIndexed} || '%')`;
   return sql`(${candidate} and ${matchCondition(q)})`;
 }
 
@@ -108,7 +110,8 @@ export const WALK_WINDOW = 2000;
 export const CANDIDATES = 5000;
 
 const backwards = (position: ListPosition | undefined) => position?.direction === 'before';
-const order = (position: ListPosition | undefined, key: string) => sql.raw(backwards(position) ? `${key}.sort_name desc, ${key}.id desc` : `${key}.sort_name, ${key}.id`);
+const order = (position: ListPosition | undefined, key: string) =>
+  sql.raw(backwards(position) ? `${key}.sort_name desc, ${key}.id desc` : `${key}.sort_name, ${key}.id`);
 
 function from(position: ListPosition | undefined): SQL {
   if (!position) return sql``;
@@ -205,9 +208,15 @@ function foundRow(r: Raw): FoundRow {
 
 async function walk(db: Db, siteId: string, q: string, position: ListPosition | undefined, limit: number, window: number, edge?: SQL): Promise<Found> {
   const raw = rowsOf(await db.execute(walkQuery(siteId, q, position, limit, window, edge)));
-  const rows = raw.filter((r) => r.hit).slice(0, limit).map(foundRow);
+  const rows = raw
+    .filter((r) => r.hit)
+    .slice(0, limit)
+    .map(foundRow);
   const last = raw.at(-1);
-  const stoppedAt = rows.length < limit && last && Number(last.n) === window ? { direction: position?.direction ?? 'after', sortName: last.sort_name as string, id: last.id as string } : undefined;
+  const stoppedAt =
+    rows.length < limit && last && Number(last.n) === window
+      ? { direction: position?.direction ?? 'after', sortName: last.sort_name as string, id: last.id as string }
+      : undefined;
   return { rows, ...(stoppedAt ? { stoppedAt } : {}) };
 }
 
@@ -285,7 +294,9 @@ export async function listSiteUsers(
   // Nothing on that side of the cursor any more (names changed since): start from the top.
   if (position && found.length === 0) return listSiteUsers(db, siteId, { q, pageSize });
   const more = found.length > pageSize;
-  const shown: UserListRow[] = found.slice(0, pageSize).map((r) => ({ id: r.id, fullName: r.fullName, jobTitle: r.jobTitle, groupName: r.groupName, lastLoginAt: r.lastLoginAt, status: r.status }));
+  const shown: UserListRow[] = found
+    .slice(0, pageSize)
+    .map((r) => ({ id: r.id, fullName: r.fullName, jobTitle: r.jobTitle, groupName: r.groupName, lastLoginAt: r.lastLoginAt, status: r.status }));
   if (position?.direction === 'before') {
     shown.reverse();
     return { rows: shown, previous: more ? shown[0]!.id : null, next: shown.at(-1)?.id ?? null };

@@ -1,6 +1,6 @@
 // One SECRET_KEY, several purposes: each gets its own key derived with HKDF, so a key used
 // for one thing (CSRF tokens) can never be confused with another (encrypting secrets).
-import { type KeyObject, createHmac, createSecretKey, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, hkdfSync, type KeyObject, timingSafeEqual } from 'node:crypto';
 
 export interface Keys {
   /** HMAC keys are KeyObjects: made once, not on every call (a third of an HMAC's cost). */

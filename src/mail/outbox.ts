@@ -86,7 +86,10 @@ export async function claimDueMail(db: Db, limit: number, lockMs: number): Promi
  * typed: once it is sent or given up, that address is not kept either.
  */
 const TYPED_ADDRESS_KINDS = ['no_account'];
-const forgetTypedAddress = sql`case when ${mailOutbox.kind} in (${sql.join(TYPED_ADDRESS_KINDS.map((k) => sql`${k}`), sql`, `)}) then '' else ${mailOutbox.recipient} end`;
+const forgetTypedAddress = sql`case when ${mailOutbox.kind} in (${sql.join(
+  TYPED_ADDRESS_KINDS.map((k) => sql`${k}`),
+  sql`, `,
+)}) then '' else ${mailOutbox.recipient} end`;
 /** What a message sent or given up no longer keeps. */
 const forgotten = { sealedMessage: null, recipient: forgetTypedAddress };
 
@@ -104,8 +107,15 @@ export async function markSent(db: Db, id: number, keepMessage: boolean): Promis
  * the dev mailbox; `unless` spares some (the ones it lists). Returns how many.
  */
 export async function forgetFinishedMessages(db: Db, before: Date, limit: number, unless?: SQL): Promise<number> {
-  const finished = and(isNotNull(mailOutbox.sealedMessage), lt(sql`coalesce(${mailOutbox.sentAt}, ${mailOutbox.failedAt})`, sql`${before.toISOString()}::timestamptz`));
-  const due = db.select({ id: mailOutbox.id }).from(mailOutbox).where(and(finished, unless && sql`not (${unless})`)).limit(limit);
+  const finished = and(
+    isNotNull(mailOutbox.sealedMessage),
+    lt(sql`coalesce(${mailOutbox.sentAt}, ${mailOutbox.failedAt})`, sql`${before.toISOString()}::timestamptz`),
+  );
+  const due = db
+    .select({ id: mailOutbox.id })
+    .from(mailOutbox)
+    .where(and(finished, unless && sql`not (${unless})`))
+    .limit(limit);
   const changed = await db.update(mailOutbox).set(forgotten).where(inArray(mailOutbox.id, due)).returning({ id: mailOutbox.id });
   return changed.length;
 }

@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/connect.ts';
 import { NotOneMailbox } from './one-mailbox.ts';
-import { claimDueMail, type ClaimedMail, markNotSent, markSent, openMessage } from './outbox.ts';
+import { type ClaimedMail, claimDueMail, markNotSent, markSent, openMessage } from './outbox.ts';
 import { afterFailure, type RetryPolicy } from './retry.ts';
 import { describeSendError, type MailTransport } from './transport.ts';
 

@@ -7,7 +7,7 @@ import type { Db } from '../db/connect.ts';
 import type { Keys } from '../lib/keys.ts';
 import { timeBudget } from './batches.ts';
 import { withRoundLock } from './round-lock.ts';
-import { type Sweep, SWEEPS } from './sweeps.ts';
+import { SWEEPS, type Sweep } from './sweeps.ts';
 
 /** How long one sweep may go on in a round before it leaves the rest to the next. */
 const SWEEP_BUDGET_MS = 10_000;

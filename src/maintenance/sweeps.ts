@@ -1,7 +1,7 @@
 // What each housekeeping round removes, one sweep a table: each deletes in bounded batches
 // (batches.ts) what is past its time at `now`, and says how many rows it removed.
 import { and, lt, not, sql } from 'drizzle-orm';
-import { sitesWithAuditBefore, pruneSiteAudit } from '../audit/audit-pruning.ts';
+import { pruneSiteAudit, sitesWithAuditBefore } from '../audit/audit-pruning.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { ceremony, knownBrowser, mailOutbox, pendingSignIn, rateLimit, resetToken, securityEvent, session, site } from '../db/schema.ts';
@@ -45,7 +45,13 @@ export function sweepSessions({ db, budget, config, now }: SweepContext): Promis
   const siteHours = sql`(select case when jsonb_typeof(${site.settings}->'sessionAbsoluteHours') = 'number' then (${site.settings}->>'sessionAbsoluteHours')::numeric end from ${site} where ${site.id} = ${session.siteId})`;
   const timedOutAt = sql`${session.createdAt} + coalesce(${siteHours}, ${config.sessionDefaults.absoluteHours}) * interval '1 hour'`;
   // A session is over no later than it began plus its absolute timeout: created_at bounds the search (session_created).
-  return deleteInBatches(db, budget, session, session.id, and(lt(session.createdAt, before), lt(sql`least(${session.endedAt}, ${timedOutAt})`, timestamp(before))));
+  return deleteInBatches(
+    db,
+    budget,
+    session,
+    session.id,
+    and(lt(session.createdAt, before), lt(sql`least(${session.endedAt}, ${timedOutAt})`, timestamp(before))),
+  );
 }
 
 /** Reset links used, revoked or expired more than a day ago. */

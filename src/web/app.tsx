@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { WebServices } from './web-services.ts';
 import type { AppEnv } from './env.ts';
 import { requirePermission, requireSignedInHere } from './guards/index.ts';
 import { csrfProtection } from './middleware/csrf.ts';
@@ -14,18 +13,19 @@ import { loadSite } from './middleware/site.ts';
 import { accountSettingsRoutes } from './routes/account-settings.tsx';
 import { adminRoutes } from './routes/admin/index.ts';
 import { browserScriptRoutes } from './routes/browser-scripts.ts';
+import { confirmIdentityRoutes } from './routes/confirm-identity.tsx';
 import { dashboardRoutes } from './routes/dashboard.tsx';
 import { DEV_MAILBOX_PATH, devMailboxEnabled, devMailboxRoutes } from './routes/dev-mailbox.tsx';
-import { confirmIdentityRoutes } from './routes/confirm-identity.tsx';
 import { elevateRoutes } from './routes/elevate.tsx';
 import { loginRoutes } from './routes/login.tsx';
+import { passwordResetRoutes } from './routes/password-reset.tsx';
 import { secondStepRoutes } from './routes/second-step.tsx';
 import { securityKeyRoutes } from './routes/security-keys.tsx';
-import { passwordResetRoutes } from './routes/password-reset.tsx';
 import { sessionActionRoutes } from './routes/session-actions.ts';
 import { errorPage } from './views/error-page.tsx';
 import { LandingPage } from './views/landing-page.tsx';
 import { render } from './views/render.ts';
+import type { WebServices } from './web-services.ts';
 
 const stylesheet = ['app.css', 'password.css'].map((f) => readFileSync(new URL(`./static/${f}`, import.meta.url), 'utf8')).join('\n');
 

@@ -3,8 +3,9 @@
 // matches addresses and CIDR ranges; it walks from the socket's peer leftwards, believing each
 // entry only while the one nearer us is trusted, so a peer that is not a proxy is the client
 // whatever it writes in the header.
-import { isIP } from 'node:net';
+
 import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
 import proxyaddr from 'proxy-addr';
 import type { TrustProxy } from '../config.ts';
 

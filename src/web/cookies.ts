@@ -3,8 +3,8 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { CookieOptions } from 'hono/utils/cookie';
-import { endSession, findSession } from '../auth/sessions.ts';
 import { looksLikeSessionToken } from '../auth/session-token.ts';
+import { endSession, findSession } from '../auth/sessions.ts';
 import type { AppEnv } from './env.ts';
 
 export const SESSION_COOKIE = 'gatehouse_session';

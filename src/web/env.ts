@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import type { AccessFacts } from '../auth/access.ts';
 import type { SignedIn } from '../auth/sessions.ts';
 import type { Site } from '../directory/sites.ts';
-import type { WebServices } from './web-services.ts';
 import type { Chrome } from './views/layout.tsx';
+import type { WebServices } from './web-services.ts';
 
 /** A submitted form's text fields (web/form.ts reads it). */
 export type Form = Record<string, string | undefined>;

@@ -12,9 +12,9 @@
 // email) and changes nothing (no cookie, no log line, no database).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { browserClaim } from '../auth/known-browsers.ts';
-import type { WebServices } from './web-services.ts';
-import { KNOWN_BROWSER_COOKIE, cookieName, cookieValue } from './cookies.ts';
+import { cookieName, cookieValue, KNOWN_BROWSER_COOKIE } from './cookies.ts';
 import { signInEmail } from './middleware/sign-in-admission.ts';
+import type { WebServices } from './web-services.ts';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => unknown;
 

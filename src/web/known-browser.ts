@@ -3,7 +3,7 @@
 // the second step, the front door and the sign-in admission (front-door.ts,
 // middleware/sign-in-admission.ts).
 import type { Context } from 'hono';
-import { type BrowserClaim, KNOWN_BROWSER_DAYS, browserClaim, cookieAfterSignIn } from '../auth/known-browsers.ts';
+import { type BrowserClaim, browserClaim, cookieAfterSignIn, KNOWN_BROWSER_DAYS } from '../auth/known-browsers.ts';
 import { KNOWN_BROWSER_COOKIE, readCookie, writeCookie } from './cookies.ts';
 import type { AppEnv } from './env.ts';
 

@@ -4,8 +4,8 @@
 // its page.
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { account, auditEvent, device, site, siteGroup, siteUser } from '../../src/db/schema.ts';
 import { SECOND_FACTOR_FAILURE_CAP } from '../../src/auth/throttle/index.ts';
+import { account, auditEvent, device, site, siteGroup, siteUser } from '../../src/db/schema.ts';
 import { type AdminSession, enrolAuthenticatorApp, fullAccessSession, personWithPassword } from '../support/admin-session.ts';
 import { Client } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
@@ -18,7 +18,9 @@ describe.each(await databaseKinds())('an admin change whose audit row fails is n
     g = await startTestGatehouse(kind);
     await seedSchools(g);
     admin = await fullAccessSession(g, { fullName: 'Rollback Admin' });
-    await g.services.db.execute(sql`create function refuse_audit_rows() returns trigger language plpgsql as $$ begin raise exception 'the audit is unavailable (a test)'; end $$`);
+    await g.services.db.execute(
+      sql`create function refuse_audit_rows() returns trigger language plpgsql as $$ begin raise exception 'the audit is unavailable (a test)'; end $$`,
+    );
   });
   afterEach(async () => {
     await g.services.db.execute(sql`drop trigger if exists refuse_audit_rows on audit_event`);
@@ -26,7 +28,8 @@ describe.each(await databaseKinds())('an admin change whose audit row fails is n
   afterAll(() => g.close());
 
   /** From now on, every audit row fails. */
-  const auditFails = () => g.services.db.execute(sql`create trigger refuse_audit_rows before insert on audit_event for each row execute function refuse_audit_rows()`);
+  const auditFails = () =>
+    g.services.db.execute(sql`create trigger refuse_audit_rows before insert on audit_event for each row execute function refuse_audit_rows()`);
   const audits = async () => (await g.services.db.select().from(auditEvent)).length;
 
   async function teacher() {
@@ -43,7 +46,11 @@ describe.each(await databaseKinds())('an admin change whose audit row fails is n
   }
 
   it('adding a user', async () => {
-    const [teachers] = await g.services.db.select({ id: siteGroup.id }).from(siteGroup).innerJoin(site, eq(site.id, siteGroup.siteId)).where(and(eq(site.slug, 'north'), eq(siteGroup.name, 'Teachers')));
+    const [teachers] = await g.services.db
+      .select({ id: siteGroup.id })
+      .from(siteGroup)
+      .innerJoin(site, eq(site.id, siteGroup.siteId))
+      .where(and(eq(site.slug, 'north'), eq(siteGroup.name, 'Teachers')));
     await admin.client.get('/north/admin/users/new');
     await expectNothingChanged(
       () => admin.client.post('/north/admin/users/new', { fullName: 'Never Added', email: 'never.added@north.example', jobTitle: '', groupId: teachers!.id }),
@@ -56,7 +63,10 @@ describe.each(await databaseKinds())('an admin change whose audit row fails is n
     const row = async () => (await g.services.db.select().from(siteUser).where(eq(siteUser.id, user.id)))[0];
     await admin.client.get(`/north/admin/users/${user.id}`);
     await expectNothingChanged(() => admin.client.post(`/north/admin/users/${user.id}`, { fullName: 'Renamed Person', email: user.email, jobTitle: '' }), row);
-    const [dsl] = await g.services.db.select({ id: siteGroup.id }).from(siteGroup).where(and(eq(siteGroup.siteId, user.siteId), eq(siteGroup.name, 'DSL')));
+    const [dsl] = await g.services.db
+      .select({ id: siteGroup.id })
+      .from(siteGroup)
+      .where(and(eq(siteGroup.siteId, user.siteId), eq(siteGroup.name, 'DSL')));
     await g.services.db.execute(sql`drop trigger if exists refuse_audit_rows on audit_event`);
     await expectNothingChanged(() => admin.client.post(`/north/admin/users/${user.id}/permissions`, { groupId: dsl!.id }), row);
     await g.services.db.execute(sql`drop trigger if exists refuse_audit_rows on audit_event`);
@@ -67,7 +77,11 @@ describe.each(await databaseKinds())('an admin change whose audit row fails is n
     const groups = async () => g.services.db.select().from(siteGroup).orderBy(siteGroup.name);
     await admin.client.get('/north/admin/groups');
     await expectNothingChanged(() => admin.client.post('/north/admin/groups', { name: 'Never Made', permissions: 'record_concern' }), groups);
-    const [dsl] = await g.services.db.select({ id: siteGroup.id }).from(siteGroup).innerJoin(site, eq(site.id, siteGroup.siteId)).where(and(eq(site.slug, 'north'), eq(siteGroup.name, 'DSL')));
+    const [dsl] = await g.services.db
+      .select({ id: siteGroup.id })
+      .from(siteGroup)
+      .innerJoin(site, eq(site.id, siteGroup.siteId))
+      .where(and(eq(site.slug, 'north'), eq(siteGroup.name, 'DSL')));
     await g.services.db.execute(sql`drop trigger if exists refuse_audit_rows on audit_event`);
     await expectNothingChanged(() => admin.client.post(`/north/admin/groups/${dsl!.id}`, { name: 'Renamed DSL', permissions: 'record_concern' }), groups);
     const settings = async () => (await g.services.db.select({ settings: site.settings }).from(site).where(eq(site.slug, 'north')))[0];

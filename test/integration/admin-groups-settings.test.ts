@@ -49,7 +49,10 @@ describe.each(await databaseKinds())('Admin > Groups and Settings (%s database)'
   /** An admin in a group of their own with the Admin area but not the key-holder permission, in a full-access session. */
   async function officeAdmin() {
     const groupName = `Office Admin ${++groups}`;
-    const [group] = await g.services.db.insert(siteGroup).values({ siteId: await siteIdOf('north'), name: groupName, permissions: [...OFFICE] }).returning();
+    const [group] = await g.services.db
+      .insert(siteGroup)
+      .values({ siteId: await siteIdOf('north'), name: groupName, permissions: [...OFFICE] })
+      .returning();
     const person = await fullAccessSession(g, { group: groupName });
     return { ...person, groupId: group!.id, groupName };
   }
@@ -71,7 +74,12 @@ describe.each(await databaseKinds())('Admin > Groups and Settings (%s database)'
 
   it('creates a group and changes its permissions, which apply on the members’ next request, audited', async () => {
     const { client } = await fullAccessSession(g);
-    const created = await post(client, '/north/admin/groups', [['name', 'Pastoral'], ['permissions', 'record_concern'], ['permissions', 'own_account'], ['permissions', 'view_concerns']]);
+    const created = await post(client, '/north/admin/groups', [
+      ['name', 'Pastoral'],
+      ['permissions', 'record_concern'],
+      ['permissions', 'own_account'],
+      ['permissions', 'view_concerns'],
+    ]);
     expect(created.location).toBe('/north/admin/groups?done=saved');
     const id = await groupId('north', 'Pastoral');
     const [row] = await g.services.db.select().from(siteGroup).where(eq(siteGroup.id, id));
@@ -82,7 +90,11 @@ describe.each(await databaseKinds())('Admin > Groups and Settings (%s database)'
     const teacher = new Client(g.url);
     await teacher.signIn('north', 'teacher@north.example', PASSWORD);
     expect(text((await teacher.get('/north/')).html)).toContain('View concerns about students');
-    await post(client, `/north/admin/groups/${teachers}`, [['name', 'Teachers'], ['permissions', 'record_concern'], ['permissions', 'own_account']]);
+    await post(client, `/north/admin/groups/${teachers}`, [
+      ['name', 'Teachers'],
+      ['permissions', 'record_concern'],
+      ['permissions', 'own_account'],
+    ]);
     expect(text((await teacher.get('/north/')).html)).not.toContain('View concerns about students');
 
     const actions = (await g.services.db.select().from(auditEvent)).map((e) => e.action);
@@ -91,8 +103,13 @@ describe.each(await databaseKinds())('Admin > Groups and Settings (%s database)'
 
   it('gives two admins creating the same group name at the same moment one group and one clear refusal, never a 500', async () => {
     const [first, second] = await Promise.all([fullAccessSession(g), fullAccessSession(g)]);
-    const form: Array<[string, string]> = [['name', 'Racing Group'], ['permissions', 'record_concern']];
-    const statuses = (await Promise.all(Array.from({ length: 6 }, (_, i) => post(i % 2 ? first.client : second.client, '/north/admin/groups', form)))).map((r) => r.status);
+    const form: Array<[string, string]> = [
+      ['name', 'Racing Group'],
+      ['permissions', 'record_concern'],
+    ];
+    const statuses = (await Promise.all(Array.from({ length: 6 }, (_, i) => post(i % 2 ? first.client : second.client, '/north/admin/groups', form)))).map(
+      (r) => r.status,
+    );
     expect(statuses.filter((s) => s === 303)).toHaveLength(1);
     expect(statuses.filter((s) => s === 400)).toHaveLength(5);
     expect(await g.services.db.select().from(siteGroup).where(eq(siteGroup.name, 'Racing Group'))).toHaveLength(1);
@@ -111,14 +128,20 @@ describe.each(await databaseKinds())('Admin > Groups and Settings (%s database)'
 
   it('refuses an admin who is not a key holder the key-holder permission for their own group (403, audited), so they still cannot remove anyone’s devices', async () => {
     const office = await officeAdmin();
-    const res = await post(office.client, `/north/admin/groups/${office.groupId}`, [['name', office.groupName], ...permissionsOf([...OFFICE, 'admin_key_holder'])]);
+    const res = await post(office.client, `/north/admin/groups/${office.groupId}`, [
+      ['name', office.groupName],
+      ...permissionsOf([...OFFICE, 'admin_key_holder']),
+    ]);
     expect(res.status).toBe(403);
     expect(text(res.html)).toContain('Only an Admin key holder can grant or take away the Admin key holder permission');
     expect(await permissionsOfGroup(office.groupId)).toEqual([...OFFICE].sort());
     expect(await lastAudit()).toMatchObject({
       action: 'change_refused',
       actorSiteUserId: office.siteUserId,
-      detail: { refused: `Changing the permissions of ${office.groupName}`, why: 'Only an Admin key holder can grant or take away the Admin key holder permission.' },
+      detail: {
+        refused: `Changing the permissions of ${office.groupName}`,
+        why: 'Only an Admin key holder can grant or take away the Admin key holder permission.',
+      },
     });
     const teacher = await fullAccessSession(g, { group: 'Teachers' });
     await office.client.get(`/north/admin/users/${teacher.siteUserId}/security-keys`);
@@ -143,27 +166,40 @@ describe.each(await databaseKinds())('Admin > Groups and Settings (%s database)'
   it("refuses even a key holder a change to their own group's higher access, and allows its name and basic permissions", async () => {
     const north = await siteIdOf('north');
     const deputies = `Deputies ${++groups}`;
-    const [group] = await g.services.db.insert(siteGroup).values({ siteId: north, name: deputies, permissions: ALL_BUT('reporting') }).returning();
+    const [group] = await g.services.db
+      .insert(siteGroup)
+      .values({ siteId: north, name: deputies, permissions: ALL_BUT('reporting') })
+      .returning();
     const { client, siteUserId } = await fullAccessSession(g, { group: deputies });
     const res = await post(client, `/north/admin/groups/${group!.id}`, [['name', deputies], ...permissionsOf(ALL_BUT())]);
     expect(res.status).toBe(403);
     expect(text(res.html)).toContain("You cannot change your own group's higher access (Reporting)");
     expect(await permissionsOfGroup(group!.id)).toEqual(ALL_BUT('reporting'));
-    expect(await lastAudit()).toMatchObject({ action: 'change_refused', actorSiteUserId: siteUserId, detail: { refused: `Changing the permissions of ${deputies}` } });
+    expect(await lastAudit()).toMatchObject({
+      action: 'change_refused',
+      actorSiteUserId: siteUserId,
+      detail: { refused: `Changing the permissions of ${deputies}` },
+    });
 
-    const renamed = await post(client, `/north/admin/groups/${group!.id}`, [['name', `${deputies} renamed`], ...permissionsOf(ALL_BUT('reporting', 'record_concern'))]);
+    const renamed = await post(client, `/north/admin/groups/${group!.id}`, [
+      ['name', `${deputies} renamed`],
+      ...permissionsOf(ALL_BUT('reporting', 'record_concern')),
+    ]);
     expect(renamed.location).toBe('/north/admin/groups?done=saved');
     expect(await permissionsOfGroup(group!.id)).toEqual(ALL_BUT('reporting', 'record_concern'));
   });
 
-  it("lets a key holder give another group the key-holder permission and take it away, each audited with the change", async () => {
+  it('lets a key holder give another group the key-holder permission and take it away, each audited with the change', async () => {
     const { client } = await fullAccessSession(g);
     const dsl = await groupId('north', 'DSL');
     const before = await permissionsOfGroup(dsl);
     const given = await post(client, `/north/admin/groups/${dsl}`, [['name', 'DSL'], ...permissionsOf([...before, 'admin_key_holder'])]);
     expect(given.location).toBe('/north/admin/groups?done=saved');
     expect(await permissionsOfGroup(dsl)).toEqual([...before, 'admin_key_holder'].sort());
-    expect(await lastAudit()).toMatchObject({ action: 'group_permissions_changed', detail: { group: 'DSL', to: [...before, 'admin_key_holder'].sort().join(' ') } });
+    expect(await lastAudit()).toMatchObject({
+      action: 'group_permissions_changed',
+      detail: { group: 'DSL', to: [...before, 'admin_key_holder'].sort().join(' ') },
+    });
     const taken = await post(client, `/north/admin/groups/${dsl}`, [['name', 'DSL'], ...permissionsOf(before)]);
     expect(taken.location).toBe('/north/admin/groups?done=saved');
     expect(await permissionsOfGroup(dsl)).toEqual(before);
@@ -172,7 +208,10 @@ describe.each(await databaseKinds())('Admin > Groups and Settings (%s database)'
   it("cannot touch another school's group, whatever id is sent", async () => {
     const { client } = await fullAccessSession(g);
     const southTeachers = await groupId('south', 'Teachers');
-    const res = await post(client, `/north/admin/groups/${southTeachers}`, [['name', 'Hijacked'], ['permissions', 'admin']]);
+    const res = await post(client, `/north/admin/groups/${southTeachers}`, [
+      ['name', 'Hijacked'],
+      ['permissions', 'admin'],
+    ]);
     expect(res.status).toBe(404);
     const [row] = await g.services.db.select().from(siteGroup).where(eq(siteGroup.id, southTeachers));
     expect(row!.name).toBe('Teachers');
@@ -190,19 +229,44 @@ describe.each(await databaseKinds())('Admin > Groups and Settings (%s database)'
     ]);
     expect(saved.location).toBe('/south/admin/settings?done=saved');
     const [row] = await g.services.db.select().from(site).where(eq(site.slug, 'south'));
-    expect(row!.settings).toMatchObject({ sessionIdleMinutes: 20, sessionAbsoluteHours: 8, minPasswordLength: 14, requireComposition: false, requireTwoFactor: false, showSsoSwitch: true });
+    expect(row!.settings).toMatchObject({
+      sessionIdleMinutes: 20,
+      sessionAbsoluteHours: 8,
+      minPasswordLength: 14,
+      requireComposition: false,
+      requireTwoFactor: false,
+      showSsoSwitch: true,
+    });
     const [audit] = await g.services.db.select().from(auditEvent).where(eq(auditEvent.action, 'settings_changed'));
     expect(audit!.detail.sessionIdleMinutes).toBe('30 -> 20');
-    for (const [field, value] of [['minPasswordLength', '6'], ['sessionIdleMinutes', 'soon'], ['sessionAbsoluteHours', '99']] as const) {
-      const fields: Array<[string, string]> = [['sessionIdleMinutes', '20'], ['sessionAbsoluteHours', '8'], ['minPasswordLength', '14']];
-      const bad = await post(client, '/south/admin/settings', fields.map(([k, v]) => [k, k === field ? value : v]));
+    for (const [field, value] of [
+      ['minPasswordLength', '6'],
+      ['sessionIdleMinutes', 'soon'],
+      ['sessionAbsoluteHours', '99'],
+    ] as const) {
+      const fields: Array<[string, string]> = [
+        ['sessionIdleMinutes', '20'],
+        ['sessionAbsoluteHours', '8'],
+        ['minPasswordLength', '14'],
+      ];
+      const bad = await post(
+        client,
+        '/south/admin/settings',
+        fields.map(([k, v]) => [k, k === field ? value : v]),
+      );
       expect(bad.status).toBe(400);
     }
   });
 
   it('with "Require two-factor for all staff", a basic session is sent to add a device before anything else', async () => {
     const { client } = await fullAccessSession(g, { site: 'south' });
-    await post(client, '/south/admin/settings', [['sessionIdleMinutes', '30'], ['sessionAbsoluteHours', '12'], ['minPasswordLength', '12'], ['requireTwoFactor', 'on'], ['showSsoSwitch', 'on']]);
+    await post(client, '/south/admin/settings', [
+      ['sessionIdleMinutes', '30'],
+      ['sessionAbsoluteHours', '12'],
+      ['minPasswordLength', '12'],
+      ['requireTwoFactor', 'on'],
+      ['showSsoSwitch', 'on'],
+    ]);
     const teacher = new Client(g.url);
     await teacher.signIn('south', 'teacher@south.example', PASSWORD);
     const home = await teacher.get('/south/');
@@ -212,7 +276,10 @@ describe.each(await databaseKinds())('Admin > Groups and Settings (%s database)'
   });
 
   it('hides the Identity/SSO switch when the site turns it off', async () => {
-    await g.services.db.update(site).set({ settings: { showSsoSwitch: false } }).where(eq(site.slug, 'north'));
+    await g.services.db
+      .update(site)
+      .set({ settings: { showSsoSwitch: false } })
+      .where(eq(site.slug, 'north'));
     expect(text((await new Client(g.url).get('/north/login')).html)).not.toContain('Login using your SSO account');
     await g.services.db.update(site).set({ settings: {} }).where(eq(site.slug, 'north'));
   });

@@ -2,10 +2,10 @@
 // who may see and remove, the tick box, what removal does, and nothing across schools.
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newTotpSecret } from '../../src/auth/methods/totp/index.ts';
+import { hashSessionToken } from '../../src/auth/session-token.ts';
 import { auditEvent, device, recoveryCode, securityEvent, session, siteGroup, siteUser } from '../../src/db/schema.ts';
 import { findSiteBySlug } from '../../src/directory/sites.ts';
-import { hashSessionToken } from '../../src/auth/session-token.ts';
-import { newTotpSecret } from '../../src/auth/methods/totp/index.ts';
 import { seal } from '../../src/lib/secret-box.ts';
 import { fullAccessSession, siteUserId } from '../support/admin-session.ts';
 import { Client, text } from '../support/client.ts';
@@ -49,7 +49,9 @@ describe.each(await databaseKinds())('Admin > a user > Security keys and Securit
   }
 
   async function giveManagedToken(accountId: string, serial: string) {
-    await db().insert(device).values({ accountId, kind: 'managed_totp', name: `Managed token ${serial}`, serial, sealedSecret: seal(g.services.keys.encryption, newTotpSecret()) });
+    await db()
+      .insert(device)
+      .values({ accountId, kind: 'managed_totp', name: `Managed token ${serial}`, serial, sealedSecret: seal(g.services.keys.encryption, newTotpSecret()) });
   }
 
   const devicesOf = (accountId: string) => db().select().from(device).where(eq(device.accountId, accountId));
@@ -73,7 +75,9 @@ describe.each(await databaseKinds())('Admin > a user > Security keys and Securit
     expect(words).toContain('Name Type Date Registered Last Used');
     expect(words).toMatch(/My phone TOTP \d+ \w+ \d{4}, \d\d:\d\d \d+ \w+ \d{4}, \d\d:\d\d/);
     expect(words).toContain('Managed token SHOW-1 Managed token');
-    expect(page.html).toMatch(/<label><input type="checkbox" name="confirm" value="yes" required="" [^>]*\/> I confirm that I have read and understand this notice<\/label>/);
+    expect(page.html).toMatch(
+      /<label><input type="checkbox" name="confirm" value="yes" required="" [^>]*\/> I confirm that I have read and understand this notice<\/label>/,
+    );
     expect(page.html).toContain(`<button type="submit" class="danger-solid">${BUTTON.replace("'", '&#39;')}</button>`);
   });
 
@@ -106,10 +110,22 @@ describe.each(await databaseKinds())('Admin > a user > Security keys and Securit
     expect(mail.text).toContain('Nora Keyholder, an Admin key holder at North School, removed your two-factor device');
     expect(mail.text).toContain('managed token was not removed');
     const north = await findSiteBySlug(db(), 'north');
-    const [logged] = await db().select().from(securityEvent).where(and(eq(securityEvent.accountId, teacher.accountId), eq(securityEvent.event, 'devices_removed_by_admin')));
+    const [logged] = await db()
+      .select()
+      .from(securityEvent)
+      .where(and(eq(securityEvent.accountId, teacher.accountId), eq(securityEvent.event, 'devices_removed_by_admin')));
     expect(logged).toMatchObject({ siteId: north!.id, detail: { count: 1, managed_tokens_kept: 1, by: 'Nora Keyholder' } });
-    const [audited] = await db().select().from(auditEvent).where(and(eq(auditEvent.targetSiteUserId, teacher.siteUserId), eq(auditEvent.action, 'devices_removed')));
-    expect(audited).toMatchObject({ siteId: north!.id, actorSiteUserId: northAdmin.siteUserId, actorName: 'Nora Keyholder', targetName: 'Rita Remove', detail: { count: 1, managed_tokens_kept: 1 } });
+    const [audited] = await db()
+      .select()
+      .from(auditEvent)
+      .where(and(eq(auditEvent.targetSiteUserId, teacher.siteUserId), eq(auditEvent.action, 'devices_removed')));
+    expect(audited).toMatchObject({
+      siteId: north!.id,
+      actorSiteUserId: northAdmin.siteUserId,
+      actorName: 'Nora Keyholder',
+      targetName: 'Rita Remove',
+      detail: { count: 1, managed_tokens_kept: 1 },
+    });
     expect(audited!.ip).toBeTruthy();
   });
 
@@ -128,7 +144,10 @@ describe.each(await databaseKinds())('Admin > a user > Security keys and Securit
   it('asks the key holder to confirm it is them first when their last sign-in or elevation is over 15 minutes old', async () => {
     const keyHolder = await fullAccessSession(g, { site: 'north' });
     const teacher = await teacherWithApp();
-    await db().update(session).set({ authenticatedAt: new Date(Date.now() - 16 * 60_000) }).where(eq(session.tokenHash, hashSessionToken(keyHolder.client.sessionCookie()!)));
+    await db()
+      .update(session)
+      .set({ authenticatedAt: new Date(Date.now() - 16 * 60_000) })
+      .where(eq(session.tokenHash, hashSessionToken(keyHolder.client.sessionCookie()!)));
     const res = await removeAs(keyHolder.client, teacher.siteUserId);
     expect(res.status).toBe(303);
     expect(res.location).toBe(`/north/account/confirm?next=${encodeURIComponent(keysPath(teacher.siteUserId))}`);
@@ -149,7 +168,9 @@ describe.each(await databaseKinds())('Admin > a user > Security keys and Securit
 
   it('keeps managed tokens: a user with only a managed token has nothing to remove', async () => {
     const teacher = await teacherWithApp();
-    await db().delete(device).where(and(eq(device.accountId, teacher.accountId), eq(device.kind, 'totp')));
+    await db()
+      .delete(device)
+      .where(and(eq(device.accountId, teacher.accountId), eq(device.kind, 'totp')));
     await giveManagedToken(teacher.accountId, 'ONLY-1');
     const page = await northAdmin.client.get(keysPath(teacher.siteUserId));
     expect(page.html).not.toContain(BUTTON.replace("'", '&#39;'));
@@ -162,7 +183,9 @@ describe.each(await databaseKinds())('Admin > a user > Security keys and Securit
   it("shows an SSO account's devices with no button, explains that platform support removes them, and refuses the POST", async () => {
     const leadAtNorth = await siteUserId(g, 'north', 'lead@trust.example');
     const leadAccount = await accountOf(leadAtNorth);
-    await db().insert(device).values({ accountId: leadAccount, kind: 'totp', name: "Lee's phone", sealedSecret: seal(g.services.keys.encryption, newTotpSecret()) });
+    await db()
+      .insert(device)
+      .values({ accountId: leadAccount, kind: 'totp', name: "Lee's phone", sealedSecret: seal(g.services.keys.encryption, newTotpSecret()) });
     const page = await northAdmin.client.get(keysPath(leadAtNorth));
     expect(page.status).toBe(200);
     const words = text(page.html);
@@ -204,14 +227,19 @@ describe.each(await databaseKinds())('Admin > a user > Security keys and Securit
     }
     await teacher.client.get('/north/');
     expect((await teacher.client.post(keysPath(victim.siteUserId), { confirm: 'yes' })).status).toBe(403);
-    const refusals = await db().select().from(securityEvent).where(and(eq(securityEvent.accountId, teacherAccount), eq(securityEvent.event, 'admin_access_refused')));
+    const refusals = await db()
+      .select()
+      .from(securityEvent)
+      .where(and(eq(securityEvent.accountId, teacherAccount), eq(securityEvent.event, 'admin_access_refused')));
     expect(refusals).toHaveLength(4);
     expect(await devicesOf(victim.accountId)).toHaveLength(1);
   });
 
   it('refuses the removal to an admin who is not a key holder (403, logged), though they see the page', async () => {
     const north = await findSiteBySlug(db(), 'north');
-    await db().insert(siteGroup).values({ siteId: north!.id, name: 'Office Admin', permissions: ['record_concern', 'own_account', 'admin'] });
+    await db()
+      .insert(siteGroup)
+      .values({ siteId: north!.id, name: 'Office Admin', permissions: ['record_concern', 'own_account', 'admin'] });
     const officeAdmin = await fullAccessSession(g, { site: 'north', group: 'Office Admin' });
     const teacher = await teacherWithApp();
     const page = await officeAdmin.client.get(keysPath(teacher.siteUserId));
@@ -222,14 +250,27 @@ describe.each(await databaseKinds())('Admin > a user > Security keys and Securit
     expect(refused.status).toBe(403);
     expect(await devicesOf(teacher.accountId)).toHaveLength(1);
     const officeAccount = await accountOf(officeAdmin.siteUserId);
-    const [logged] = await db().select().from(securityEvent).where(and(eq(securityEvent.accountId, officeAccount), eq(securityEvent.event, 'admin_access_refused')));
+    const [logged] = await db()
+      .select()
+      .from(securityEvent)
+      .where(and(eq(securityEvent.accountId, officeAccount), eq(securityEvent.event, 'admin_access_refused')));
     expect(logged!.detail).toMatchObject({ permission: 'admin_key_holder' });
   });
 
   it("shows the user's security log as they see it, filtered by event and paged", async () => {
     const teacher = await teacherWithApp();
     const north = await findSiteBySlug(db(), 'north');
-    await db().insert(securityEvent).values(Array.from({ length: 30 }, () => ({ accountId: teacher.accountId, siteId: north!.id, event: 'sign_in_failed', ip: '192.0.2.7', userAgent: 'Mozilla/5.0 (Windows NT 10.0) Firefox/140.0' })));
+    await db()
+      .insert(securityEvent)
+      .values(
+        Array.from({ length: 30 }, () => ({
+          accountId: teacher.accountId,
+          siteId: north!.id,
+          event: 'sign_in_failed',
+          ip: '192.0.2.7',
+          userAgent: 'Mozilla/5.0 (Windows NT 10.0) Firefox/140.0',
+        })),
+      );
     const all = await northAdmin.client.get(logPath(teacher.siteUserId));
     expect(all.status).toBe(200);
     expect(text(all.html)).toContain('Time Event School IP address Browser');
@@ -258,7 +299,10 @@ describe.each(await databaseKinds())('Admin > a user > Security keys and Securit
     expect(lines[0]).toBe('Time,Event,School,IP address,Browser');
     expect(lines.slice(1)).toHaveLength(1);
     expect(lines[1]).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z,Elevated to full access,North School,/);
-    const [audited] = await db().select().from(auditEvent).where(and(eq(auditEvent.targetSiteUserId, teacher.siteUserId), eq(auditEvent.action, 'security_log_exported')));
+    const [audited] = await db()
+      .select()
+      .from(auditEvent)
+      .where(and(eq(auditEvent.targetSiteUserId, teacher.siteUserId), eq(auditEvent.action, 'security_log_exported')));
     expect(audited).toMatchObject({ actorName: 'Nora Keyholder', detail: { event: 'elevated', entries: 1 } });
   });
 
@@ -266,10 +310,12 @@ describe.each(await databaseKinds())('Admin > a user > Security keys and Securit
     const leadAtNorth = await siteUserId(g, 'north', 'lead@trust.example');
     const leadAccount = await accountOf(leadAtNorth);
     const [north, south] = [await findSiteBySlug(db(), 'north'), await findSiteBySlug(db(), 'south')];
-    await db().insert(securityEvent).values([
-      { accountId: leadAccount, siteId: north!.id, event: 'password_changed', ip: '198.51.100.1' },
-      { accountId: leadAccount, siteId: south!.id, event: 'password_changed', ip: '203.0.113.99' },
-    ]);
+    await db()
+      .insert(securityEvent)
+      .values([
+        { accountId: leadAccount, siteId: north!.id, event: 'password_changed', ip: '198.51.100.1' },
+        { accountId: leadAccount, siteId: south!.id, event: 'password_changed', ip: '203.0.113.99' },
+      ]);
     const page = await northAdmin.client.get(logPath(leadAtNorth));
     expect(text(page.html)).toContain('Single Sign-On account: this shows only what happened at North School');
     expect(page.html).toContain('198.51.100.1');

@@ -1,14 +1,14 @@
 // Admin > Users on a big site: 100,000 users at North and 3,000 at South, seeded with one
 // INSERT … SELECT generate_series each. Results must be right and scoped to the admin's site,
 // and every query must be served by an index. (How fast it is belongs to the benchmarks.)
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/connect.ts';
 import { siteUser } from '../../src/db/schema.ts';
 import { findSiteBySlug } from '../../src/directory/sites.ts';
-import { bandedProbeQuery, CANDIDATES, listSiteUsers, type ListPosition, WALK_WINDOW, walkQuery } from '../../src/directory/user-search.ts';
-import { type AdminSession, fullAccessSession, listedUsers, pagerLink, seededPerson, seedManyUsers, SURNAMES, FIRST_NAMES } from '../support/admin-session.ts';
+import { bandedProbeQuery, CANDIDATES, type ListPosition, listSiteUsers, WALK_WINDOW, walkQuery } from '../../src/directory/user-search.ts';
+import { type AdminSession, FIRST_NAMES, fullAccessSession, listedUsers, pagerLink, SURNAMES, seededPerson, seedManyUsers } from '../support/admin-session.ts';
 import { text } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { SmtpInbox } from '../support/smtp-inbox.ts';
@@ -161,7 +161,11 @@ describe.each(await databaseKinds())('Quick User Search on a site of 100,000 use
         if (q === '') continue;
         const probe = await planOf(bandedProbeQuery(northId, q, position, 51));
         // A search that matches every user may take them from the site's own index instead.
-        expect(probe, q).toMatch(q === 'example' ? /Index Scan on site_user_(site_search|site_sort)|Bitmap Index Scan on site_user_site_search/ : /Bitmap Index Scan on site_user_site_search/);
+        expect(probe, q).toMatch(
+          q === 'example'
+            ? /Index Scan on site_user_(site_search|site_sort)|Bitmap Index Scan on site_user_site_search/
+            : /Bitmap Index Scan on site_user_site_search/,
+        );
         expect(probe, q).not.toMatch(/Seq Scan on site_user /);
       }
     }
@@ -174,7 +178,10 @@ describe.each(await databaseKinds())('Quick User Search on a site of 100,000 use
     const page = await listSiteUsers(g.services.db, northId, { q: "O'N" });
     expect(page.rows).toHaveLength(50);
     expect(page.rows.every((r) => r.fullName.includes("O'N"))).toBe(true);
-    const runs = page.rows.map((r) => r.fullName).filter((n, i, all) => n !== all[i - 1]).map((n) => n.split(' ')[0]);
+    const runs = page.rows
+      .map((r) => r.fullName)
+      .filter((n, i, all) => n !== all[i - 1])
+      .map((n) => n.split(' ')[0]);
     expect(runs).toEqual([...runs].sort());
     expect(await allAtNorth(page.rows.map((r) => r.id))).toBe(true);
     // Made into letters for the index only: "oqn" is not "o'n".
@@ -188,11 +195,19 @@ describe.each(await databaseKinds())('Quick User Search on a site of 100,000 use
       const all = await g.services.db
         .select({ id: siteUser.id, fullName: siteUser.fullName, email: siteUser.email })
         .from(siteUser)
-        .where(and(eq(siteUser.siteId, northId), sql`(lower(${siteUser.fullName} || ' ' || ${siteUser.email}) like ${q.toLowerCase() + '%'} or lower(${siteUser.fullName} || ' ' || ${siteUser.email}) like ${'% ' + q.toLowerCase() + '%'})`))
+        .where(
+          and(
+            eq(siteUser.siteId, northId),
+            sql`(lower(${siteUser.fullName} || ' ' || ${siteUser.email}) like ${`${q.toLowerCase()}%`} or lower(${siteUser.fullName} || ' ' || ${siteUser.email}) like ${`% ${q.toLowerCase()}%`})`,
+          ),
+        )
         .orderBy(siteUser.sortName, siteUser.id)
         .limit(50);
       const page = await listSiteUsers(g.services.db, northId, { q });
-      expect(page.rows.map((r) => r.id), q).toEqual(all.map((r) => r.id));
+      expect(
+        page.rows.map((r) => r.id),
+        q,
+      ).toEqual(all.map((r) => r.id));
       expect(page.next === null, q).toBe(all.length < 50);
     }
   });
@@ -297,7 +312,12 @@ describe.each(await databaseKinds())('Quick User Search when one band has more m
   it('is seeded as meant: one band with more matches than a probe sorts, a few in the bands around it', () => {
     const perBand = new Map<number, number>();
     for (const row of expected) perBand.set(row.band, (perBand.get(row.band) ?? 0) + 1);
-    expect([...perBand]).toEqual([[0, 40], [1, CROWDED], [2, 40], [3, 40]]);
+    expect([...perBand]).toEqual([
+      [0, 40],
+      [1, CROWDED],
+      [2, 40],
+      [3, 40],
+    ]);
     expect(CROWDED).toBeGreaterThan(CANDIDATES);
     expect(expected.filter((r) => r.band === 1).every((r) => IN_BAND_1.includes(r.fullName.split(' ')[1]!))).toBe(true);
   });
@@ -362,7 +382,9 @@ describe.each(await databaseKinds())('Quick User Search when one band has more m
     expect(pathOf(statements)).toEqual({ probes: 1, walks: ['< e'] });
     // The walk is served by the surname index, from the band's edge.
     const explained = await g.services.db.execute(sql`explain ${statements.find((s) => s.sql.includes('row_number()'))!.query}`);
-    const plan = ((explained as { rows?: unknown[] }).rows ?? (explained as unknown as unknown[])).map((r) => Object.values(r as object)[0] as string).join('\n');
+    const plan = ((explained as { rows?: unknown[] }).rows ?? (explained as unknown as unknown[]))
+      .map((r) => Object.values(r as object)[0] as string)
+      .join('\n');
     expect(plan).toMatch(/Index Scan Backward using site_user_site_sort on site_user/);
     expect(plan).not.toMatch(/Seq Scan on site_user|Sort/);
   });

@@ -3,8 +3,8 @@
 import { and, asc, count, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { account, auditEvent, resetToken, securityEvent, session, site, siteGroup, siteUser } from '../../src/db/schema.ts';
-import { addSite } from '../../src/directory/sites.ts';
 import { addSiteUser } from '../../src/directory/site-users.ts';
+import { addSite } from '../../src/directory/sites.ts';
 import { type AdminSession, fullAccessSession, listedUsers, pagerLink, seedManyUsers, siteUserId } from '../support/admin-session.ts';
 import { Client, text } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
@@ -65,7 +65,14 @@ describe.each(await databaseKinds())('Admin > Users and profiles (%s database)',
   async function newPerson(options: { group?: string; site?: string } = {}) {
     const n = ++people;
     const email = `person${n}@north.example`;
-    const created = await addSiteUser(g.services.db, { site: options.site ?? 'north', email, fullName: `Pat Person${n}`, groupName: options.group ?? 'Teachers', jobTitle: 'Teacher', passwordHash: hash });
+    const created = await addSiteUser(g.services.db, {
+      site: options.site ?? 'north',
+      email,
+      fullName: `Pat Person${n}`,
+      groupName: options.group ?? 'Teachers',
+      jobTitle: 'Teacher',
+      passwordHash: hash,
+    });
     return { email, id: created.id, accountId: created.accountId, fullName: created.fullName };
   }
 
@@ -83,7 +90,11 @@ describe.each(await databaseKinds())('Admin > Users and profiles (%s database)',
   }
 
   async function auditsAt(slug: string) {
-    return g.services.db.select().from(auditEvent).where(eq(auditEvent.siteId, await siteIdOf(slug))).orderBy(asc(auditEvent.id));
+    return g.services.db
+      .select()
+      .from(auditEvent)
+      .where(eq(auditEvent.siteId, await siteIdOf(slug)))
+      .orderBy(asc(auditEvent.id));
   }
 
   async function lastAudit(slug: string) {
@@ -164,9 +175,17 @@ describe.each(await databaseKinds())('Admin > Users and profiles (%s database)',
     expect(form.status).toBe(200);
     for (const label of ['Name', 'Email address', 'Job Title', 'Group']) expect(form.html).toContain(`>${label}</label>`);
     expect(form.html).toContain('<option value="">Choose a group</option>');
-    const added = await admin.client.post('/north/admin/users/new', { fullName: '  Wendy Abbott ', email: 'Wendy.Abbott@North.example', jobTitle: 'Year 3 Teacher', groupId: await groupId('north', 'Teachers') });
+    const added = await admin.client.post('/north/admin/users/new', {
+      fullName: '  Wendy Abbott ',
+      email: 'Wendy.Abbott@North.example',
+      jobTitle: 'Year 3 Teacher',
+      groupId: await groupId('north', 'Teachers'),
+    });
     expect(added.status).toBe(303);
-    const [wendy] = await g.services.db.select().from(siteUser).where(and(eq(siteUser.siteId, await siteIdOf('north')), eq(siteUser.email, 'wendy.abbott@north.example')));
+    const [wendy] = await g.services.db
+      .select()
+      .from(siteUser)
+      .where(and(eq(siteUser.siteId, await siteIdOf('north')), eq(siteUser.email, 'wendy.abbott@north.example')));
     expect(wendy).toMatchObject({ fullName: 'Wendy Abbott', jobTitle: 'Year 3 Teacher', status: 'active' });
     expect(added.location).toBe(`/north/admin/users/${wendy!.id}?done=added`);
     const [acct] = await g.services.db.select().from(account).where(eq(account.id, wendy!.accountId));
@@ -175,7 +194,14 @@ describe.each(await databaseKinds())('Admin > Users and profiles (%s database)',
     expect(confirmation).toContain('Wendy Abbott has been added.');
     expect(confirmation).toContain('Forgotten your password or using Gatehouse for the first time?');
     const audit = await lastAudit('north');
-    expect(audit).toMatchObject({ action: 'user_added', actorSiteUserId: admin.siteUserId, actorName: 'Ann Adminton', targetSiteUserId: wendy!.id, targetName: 'Wendy Abbott', ip: '127.0.0.1' });
+    expect(audit).toMatchObject({
+      action: 'user_added',
+      actorSiteUserId: admin.siteUserId,
+      actorName: 'Ann Adminton',
+      targetSiteUserId: wendy!.id,
+      targetName: 'Wendy Abbott',
+      ip: '127.0.0.1',
+    });
     expect(audit.detail).toEqual({ email: 'wendy.abbott@north.example', group: 'Teachers', job_title: 'Year 3 Teacher' });
     // Wendy's first-time link works: she is a user here with no password yet.
     const first = new Client(g.url);
@@ -185,14 +211,20 @@ describe.each(await databaseKinds())('Admin > Users and profiles (%s database)',
     expect(mail.text).toMatch(/token=/);
   });
 
-  it('refuses a duplicate email, an invalid email, an empty name or another school\'s group with the form again, what was typed and a 400', async () => {
+  it("refuses a duplicate email, an invalid email, an empty name or another school's group with the form again, what was typed and a 400", async () => {
     const teachers = await groupId('north', 'Teachers');
     const before = (await g.services.db.select({ n: count() }).from(siteUser))[0]!.n;
     const cases = [
-      [{ fullName: 'Tess Again', email: 'TEACHER@north.example', jobTitle: 'Typed title', groupId: teachers }, 'teacher@north.example is already a user at North School.'],
+      [
+        { fullName: 'Tess Again', email: 'TEACHER@north.example', jobTitle: 'Typed title', groupId: teachers },
+        'teacher@north.example is already a user at North School.',
+      ],
       [{ fullName: 'Bad Email', email: 'not-an-email', jobTitle: '', groupId: teachers }, 'Enter an email address like name@school.org.uk'],
       [{ fullName: '   ', email: 'blank.name@north.example', jobTitle: '', groupId: teachers }, 'Enter a name'],
-      [{ fullName: 'Wrong Group', email: 'wrong.group@north.example', jobTitle: '', groupId: await groupId('south', 'Teachers') }, "Choose one of this school's groups"],
+      [
+        { fullName: 'Wrong Group', email: 'wrong.group@north.example', jobTitle: '', groupId: await groupId('south', 'Teachers') },
+        "Choose one of this school's groups",
+      ],
       [{ fullName: 'No Group', email: 'no.group@north.example', jobTitle: '', groupId: 'not-a-uuid' }, "Choose one of this school's groups"],
       [{ fullName: 'Ctrl\u0007Name', email: 'ctrl@north.example', jobTitle: '', groupId: teachers }, 'A name cannot contain control characters'],
     ] as const;
@@ -202,19 +234,29 @@ describe.each(await databaseKinds())('Admin > Users and profiles (%s database)',
       expect(text(res.html)).toContain(message);
       expect(res.html).toContain(`value="${fields.email}"`);
     }
-    const typed = await admin.client.post('/north/admin/users/new', { fullName: '<b>Bold</b> & Co', email: 'nope', jobTitle: 'Typed title', groupId: teachers });
+    const typed = await admin.client.post('/north/admin/users/new', {
+      fullName: '<b>Bold</b> & Co',
+      email: 'nope',
+      jobTitle: 'Typed title',
+      groupId: teachers,
+    });
     expect(typed.html).toContain('value="&lt;b&gt;Bold&lt;/b&gt; &amp; Co"');
     expect(typed.html).toContain('value="Typed title"');
     expect(typed.html).toMatch(new RegExp(`<option value="${teachers}" selected="">Teachers</option>`));
     expect((await g.services.db.select({ n: count() }).from(siteUser))[0]!.n).toBe(before);
   });
 
-  it("shows \"<Name>'s settings\" with the tabs Personal details, Permissions, Security keys and Security log", async () => {
+  it('shows "<Name>\'s settings" with the tabs Personal details, Permissions, Security keys and Security log', async () => {
     const tess = await siteUserId(g, 'north', 'teacher@north.example');
     const page = await admin.client.get(`/north/admin/users/${tess}`);
     expect(page.status).toBe(200);
-    expect(page.html).toContain("<h1 id=\"profile-heading\">Tess Teacher&#39;s settings</h1>");
-    for (const [label, path] of [['Personal details', ''], ['Permissions', '/permissions'], ['Security keys', '/security-keys'], ['Security log', '/security-log']]) {
+    expect(page.html).toContain('<h1 id="profile-heading">Tess Teacher&#39;s settings</h1>');
+    for (const [label, path] of [
+      ['Personal details', ''],
+      ['Permissions', '/permissions'],
+      ['Security keys', '/security-keys'],
+      ['Security log', '/security-log'],
+    ]) {
       expect(page.html).toMatch(new RegExp(`<a href="/north/admin/users/${tess}${path}"( aria-current="page")?>${label}</a>`));
     }
     for (const label of ['Name', 'Email address', 'Job Title']) expect(page.html).toContain(`>${label}</label>`);
@@ -223,9 +265,15 @@ describe.each(await databaseKinds())('Admin > Users and profiles (%s database)',
 
   it('changes name, email and job title of an Identity user: account and site user together, audited with only the changed fields, old and new', async () => {
     const person = await newPerson();
-    await g.services.db.insert(resetToken).values({ tokenHash: `unused-${person.id}`, accountId: person.accountId, siteId: await siteIdOf('north'), expiresAt: new Date(Date.now() + 3_600_000) });
+    await g.services.db
+      .insert(resetToken)
+      .values({ tokenHash: `unused-${person.id}`, accountId: person.accountId, siteId: await siteIdOf('north'), expiresAt: new Date(Date.now() + 3_600_000) });
     await admin.client.get(`/north/admin/users/${person.id}`);
-    const saved = await admin.client.post(`/north/admin/users/${person.id}`, { fullName: person.fullName, email: 'Pat.New@North.example', jobTitle: 'Head of Year 6' });
+    const saved = await admin.client.post(`/north/admin/users/${person.id}`, {
+      fullName: person.fullName,
+      email: 'Pat.New@North.example',
+      jobTitle: 'Head of Year 6',
+    });
     expect(saved.location).toBe(`/north/admin/users/${person.id}?done=saved`);
     const [row] = await g.services.db.select().from(siteUser).where(eq(siteUser.id, person.id));
     const [acct] = await g.services.db.select().from(account).where(eq(account.id, person.accountId));
@@ -241,18 +289,27 @@ describe.each(await databaseKinds())('Admin > Users and profiles (%s database)',
     expect((await new Client(g.url).signIn('north', 'pat.new@north.example', PASSWORD)).location).toBe('/north/');
     // Nothing changed: no audit.
     const audits = (await auditsAt('north')).length;
-    const same = await admin.client.post(`/north/admin/users/${person.id}`, { fullName: person.fullName, email: 'pat.new@north.example', jobTitle: 'Head of Year 6' });
+    const same = await admin.client.post(`/north/admin/users/${person.id}`, {
+      fullName: person.fullName,
+      email: 'pat.new@north.example',
+      jobTitle: 'Head of Year 6',
+    });
     expect(same.location).toBe(`/north/admin/users/${person.id}?done=unchanged`);
     expect((await auditsAt('north')).length).toBe(audits);
     const renamed = await admin.client.post(`/north/admin/users/${person.id}`, { fullName: 'Patricia Person', email: 'pat.new@north.example', jobTitle: '' });
     expect(renamed.status).toBe(303);
-    expect((await lastAudit('north')).detail).toEqual({ name_from: person.fullName, name_to: 'Patricia Person', job_title_from: 'Head of Year 6', job_title_to: null });
+    expect((await lastAudit('north')).detail).toEqual({
+      name_from: person.fullName,
+      name_to: 'Patricia Person',
+      job_title_from: 'Head of Year 6',
+      job_title_to: null,
+    });
     const after = text((await admin.client.get(renamed.location!)).html);
     expect(after).toContain("Patricia Person's settings");
     expect(after).toContain('Personal details saved.');
   });
 
-  it("refuses an email another user of this school has, or an invalid one, keeping what was typed (400)", async () => {
+  it('refuses an email another user of this school has, or an invalid one, keeping what was typed (400)', async () => {
     const person = await newPerson();
     await admin.client.get(`/north/admin/users/${person.id}`);
     const taken = await admin.client.post(`/north/admin/users/${person.id}`, { fullName: 'Typed Name', email: 'teacher@north.example', jobTitle: 'Typed' });
@@ -264,7 +321,11 @@ describe.each(await databaseKinds())('Admin > Users and profiles (%s database)',
     expect(text(invalid.html)).toContain('Enter a name');
     expect(text(invalid.html)).toContain('Enter an email address like name@school.org.uk');
     // The same address at another school is no clash.
-    const elsewhere = await admin.client.post(`/north/admin/users/${person.id}`, { fullName: person.fullName, email: 'teacher@south.example', jobTitle: 'Teacher' });
+    const elsewhere = await admin.client.post(`/north/admin/users/${person.id}`, {
+      fullName: person.fullName,
+      email: 'teacher@south.example',
+      jobTitle: 'Teacher',
+    });
     expect(elsewhere.status).toBe(303);
     const [row] = await g.services.db.select().from(siteUser).where(eq(siteUser.id, person.id));
     expect(row!.email).toBe('teacher@south.example');
@@ -278,7 +339,10 @@ describe.each(await databaseKinds())('Admin > Users and profiles (%s database)',
     const refused = await admin.client.post(`/north/admin/users/${lead}`, { fullName: 'Lee Lead', email: 'lee@trust.example', jobTitle: 'DSL' });
     expect(refused.status).toBe(400);
     expect(text(refused.html)).toContain('This is a Single Sign-On account');
-    const [acct] = await g.services.db.select().from(account).where(and(eq(account.email, 'lead@trust.example'), eq(account.kind, 'sso')));
+    const [acct] = await g.services.db
+      .select()
+      .from(account)
+      .where(and(eq(account.email, 'lead@trust.example'), eq(account.kind, 'sso')));
     expect((await g.services.db.select().from(siteUser).where(eq(siteUser.accountId, acct!.id))).every((u) => u.email === 'lead@trust.example')).toBe(true);
     const titled = await admin.client.post(`/north/admin/users/${lead}`, { fullName: 'Lee Lead', email: 'LEAD@trust.example', jobTitle: 'DSL' });
     expect(titled.status).toBe(303);
@@ -296,7 +360,11 @@ describe.each(await databaseKinds())('Admin > Users and profiles (%s database)',
     const moved = await admin.client.post(`/north/admin/users/${person.id}/permissions`, { groupId: await groupId('north', 'Admin') });
     expect(moved.location).toBe(`/north/admin/users/${person.id}/permissions?done=group`);
     expect(text((await admin.client.get(moved.location!)).html)).toContain(`${person.fullName} is now in Admin.`);
-    expect(await lastAudit('north')).toMatchObject({ action: 'user_group_changed', targetSiteUserId: person.id, detail: { group_from: 'Teachers', group_to: 'Admin' } });
+    expect(await lastAudit('north')).toMatchObject({
+      action: 'user_group_changed',
+      targetSiteUserId: person.id,
+      detail: { group_from: 'Teachers', group_to: 'Admin' },
+    });
     // Same session, next request: the Admin group's area, which wants a full-access session.
     const next = await client.get('/north/admin');
     expect(next.status).toBe(403);
@@ -306,7 +374,7 @@ describe.each(await databaseKinds())('Admin > Users and profiles (%s database)',
     expect(text(bad.html)).toContain("Choose one of this school's groups");
   });
 
-  it('disabling ends all the user\'s sessions here at once and stops sign-in until enabled, audited and in their security log', async () => {
+  it("disabling ends all the user's sessions here at once and stops sign-in until enabled, audited and in their security log", async () => {
     const person = await newPerson();
     const phone = new Client(g.url);
     const laptop = new Client(g.url);
@@ -315,7 +383,10 @@ describe.each(await databaseKinds())('Admin > Users and profiles (%s database)',
     await admin.client.get(`/north/admin/users/${person.id}`);
     const disabled = await admin.client.post(`/north/admin/users/${person.id}/disable`, {});
     expect(disabled.location).toBe(`/north/admin/users/${person.id}?done=disabled`);
-    const live = await g.services.db.select().from(session).where(and(eq(session.accountId, person.accountId), isNull(session.endedAt)));
+    const live = await g.services.db
+      .select()
+      .from(session)
+      .where(and(eq(session.accountId, person.accountId), isNull(session.endedAt)));
     expect(live).toHaveLength(0);
     expect((await phone.get('/north/')).location).toBe('/north/login');
     expect((await laptop.get('/north/account')).location).toBe('/north/login');
@@ -323,7 +394,10 @@ describe.each(await databaseKinds())('Admin > Users and profiles (%s database)',
     expect(refused.status).toBe(401);
     expect(text(refused.html)).toContain('Your email address or password was incorrect');
     expect(await lastAudit('north')).toMatchObject({ action: 'user_disabled', targetSiteUserId: person.id, detail: { sessions_ended: 2 } });
-    const events = await g.services.db.select().from(securityEvent).where(and(eq(securityEvent.accountId, person.accountId), eq(securityEvent.event, 'account_disabled')));
+    const events = await g.services.db
+      .select()
+      .from(securityEvent)
+      .where(and(eq(securityEvent.accountId, person.accountId), eq(securityEvent.event, 'account_disabled')));
     expect(events).toHaveLength(1);
     const profile = text((await admin.client.get(disabled.location!)).html);
     expect(profile).toContain(`${person.fullName} has been disabled`);
@@ -336,7 +410,7 @@ describe.each(await databaseKinds())('Admin > Users and profiles (%s database)',
     expect((await new Client(g.url).signIn('north', person.email, PASSWORD)).location).toBe('/north/');
   });
 
-  it("disabling an SSO user here ends their sessions here only: their session at another school goes on", async () => {
+  it('disabling an SSO user here ends their sessions here only: their session at another school goes on', async () => {
     const atNorth = new Client(g.url);
     const atSouth = new Client(g.url);
     expect((await atNorth.signIn('north', 'lead@trust.example', PASSWORD, 'sso')).location).toBe('/north/');
@@ -371,7 +445,11 @@ describe.each(await databaseKinds())('Admin > Users and profiles (%s database)',
   it('refuses an admin who is not a key holder moving anyone, themselves included, into or out of a group with the key-holder permission (403, audited)', async () => {
     const office = await officeAdmin();
     const admins = await groupId('north', 'Admin');
-    for (const [who, to] of [[office.siteUserId, admins], [(await newPerson()).id, admins], [(await newPerson({ group: 'Admin' })).id, await groupId('north', 'Teachers')]] as const) {
+    for (const [who, to] of [
+      [office.siteUserId, admins],
+      [(await newPerson()).id, admins],
+      [(await newPerson({ group: 'Admin' })).id, await groupId('north', 'Teachers')],
+    ] as const) {
       const [before] = await g.services.db.select({ groupId: siteUser.groupId }).from(siteUser).where(eq(siteUser.id, who));
       await office.client.get(`/north/admin/users/${who}/permissions`);
       const res = await office.client.post(`/north/admin/users/${who}/permissions`, { groupId: to });
@@ -388,29 +466,54 @@ describe.each(await databaseKinds())('Admin > Users and profiles (%s database)',
     }
   });
 
-  it("refuses an admin who is not a key holder adding a user to a group with the key-holder permission, or changing the email address of someone in one (403, audited)", async () => {
+  it('refuses an admin who is not a key holder adding a user to a group with the key-holder permission, or changing the email address of someone in one (403, audited)', async () => {
     const office = await officeAdmin();
     await office.client.get('/north/admin/users/new');
-    const added = await office.client.post('/north/admin/users/new', { fullName: 'Puppet Person', email: 'puppet@elsewhere.example', jobTitle: '', groupId: await groupId('north', 'Admin') });
+    const added = await office.client.post('/north/admin/users/new', {
+      fullName: 'Puppet Person',
+      email: 'puppet@elsewhere.example',
+      jobTitle: '',
+      groupId: await groupId('north', 'Admin'),
+    });
     expect(added.status).toBe(403);
     expect(text(added.html)).toContain('Only an Admin key holder can add someone to Admin: it has the Admin key holder permission.');
     expect(added.html).toContain('value="puppet@elsewhere.example"');
     expect(await g.services.db.select().from(siteUser).where(eq(siteUser.email, 'puppet@elsewhere.example'))).toHaveLength(0);
-    expect(await lastAudit('north')).toMatchObject({ action: 'change_refused', actorSiteUserId: office.siteUserId, detail: { refused: 'Adding Puppet Person to Admin' } });
+    expect(await lastAudit('north')).toMatchObject({
+      action: 'change_refused',
+      actorSiteUserId: office.siteUserId,
+      detail: { refused: 'Adding Puppet Person to Admin' },
+    });
 
     const keyHolder = await newPerson({ group: 'Admin' });
     await office.client.get(`/north/admin/users/${keyHolder.id}`);
-    const changed = await office.client.post(`/north/admin/users/${keyHolder.id}`, { fullName: keyHolder.fullName, email: 'mine@elsewhere.example', jobTitle: 'Teacher' });
+    const changed = await office.client.post(`/north/admin/users/${keyHolder.id}`, {
+      fullName: keyHolder.fullName,
+      email: 'mine@elsewhere.example',
+      jobTitle: 'Teacher',
+    });
     expect(changed.status).toBe(403);
     expect(text(changed.html)).toContain('Only an Admin key holder can change the email address of someone in Admin');
     const [still] = await g.services.db.select().from(account).where(eq(account.id, keyHolder.accountId));
     expect(still!.email).toBe(keyHolder.email);
-    expect(await lastAudit('north')).toMatchObject({ action: 'change_refused', targetSiteUserId: keyHolder.id, detail: { refused: `Changing the email address of ${keyHolder.fullName}` } });
+    expect(await lastAudit('north')).toMatchObject({
+      action: 'change_refused',
+      targetSiteUserId: keyHolder.id,
+      detail: { refused: `Changing the email address of ${keyHolder.fullName}` },
+    });
     // Their other details, and a teacher's email, are any admin's to change.
-    const renamed = await office.client.post(`/north/admin/users/${keyHolder.id}`, { fullName: 'Renamed Keyholder', email: keyHolder.email, jobTitle: 'Teacher' });
+    const renamed = await office.client.post(`/north/admin/users/${keyHolder.id}`, {
+      fullName: 'Renamed Keyholder',
+      email: keyHolder.email,
+      jobTitle: 'Teacher',
+    });
     expect(renamed.location).toBe(`/north/admin/users/${keyHolder.id}?done=saved`);
     const teacher = await newPerson();
-    const moved = await office.client.post(`/north/admin/users/${teacher.id}`, { fullName: teacher.fullName, email: `new.${teacher.email}`, jobTitle: 'Teacher' });
+    const moved = await office.client.post(`/north/admin/users/${teacher.id}`, {
+      fullName: teacher.fullName,
+      email: `new.${teacher.email}`,
+      jobTitle: 'Teacher',
+    });
     expect(moved.location).toBe(`/north/admin/users/${teacher.id}?done=saved`);
   });
 
@@ -420,10 +523,16 @@ describe.each(await databaseKinds())('Admin > Users and profiles (%s database)',
     await office.client.get(`/north/admin/users/${office.siteUserId}/permissions`);
     const res = await office.client.post(`/north/admin/users/${office.siteUserId}/permissions`, { groupId: richer.groupId });
     expect(res.status).toBe(403);
-    expect(text(res.html)).toContain(`${richer.groupName} has higher access than your own group (View concerns about students, Reporting), so you cannot move yourself there: ask another admin.`);
+    expect(text(res.html)).toContain(
+      `${richer.groupName} has higher access than your own group (View concerns about students, Reporting), so you cannot move yourself there: ask another admin.`,
+    );
     const [me] = await g.services.db.select().from(siteUser).where(eq(siteUser.id, office.siteUserId));
     expect(me!.groupId).toBe(office.groupId);
-    expect(await lastAudit('north')).toMatchObject({ action: 'change_refused', targetSiteUserId: office.siteUserId, detail: { refused: `Moving ${me!.fullName} from ${office.groupName} to ${richer.groupName}` } });
+    expect(await lastAudit('north')).toMatchObject({
+      action: 'change_refused',
+      targetSiteUserId: office.siteUserId,
+      detail: { refused: `Moving ${me!.fullName} from ${office.groupName} to ${richer.groupName}` },
+    });
 
     await richer.client.get(`/north/admin/users/${richer.siteUserId}/permissions`);
     const down = await richer.client.post(`/north/admin/users/${richer.siteUserId}/permissions`, { groupId: office.groupId });
@@ -441,7 +550,7 @@ describe.each(await databaseKinds())('Admin > Users and profiles (%s database)',
     expect((await admin.client.get('/north/admin/users')).status).toBe(200);
   });
 
-  it("gives an admin of another school a 404 for a North user on every route, and changes nothing", async () => {
+  it('gives an admin of another school a 404 for a North user on every route, and changes nothing', async () => {
     const southAdmin = await fullAccessSession(g, { site: 'south' });
     const person = await newPerson();
     const snapshot = async () => ({
@@ -477,9 +586,18 @@ describe.each(await databaseKinds())('Admin > Users and profiles (%s database)',
     const teacher = new Client(g.url);
     await teacher.signIn('north', 'teacher@north.example', PASSWORD);
     const person = await newPerson();
-    const [{ accountId } = { accountId: '' }] = await g.services.db.select({ accountId: siteUser.accountId }).from(siteUser).where(eq(siteUser.id, await siteUserId(g, 'north', 'teacher@north.example')));
+    const [{ accountId } = { accountId: '' }] = await g.services.db
+      .select({ accountId: siteUser.accountId })
+      .from(siteUser)
+      .where(eq(siteUser.id, await siteUserId(g, 'north', 'teacher@north.example')));
     const routes = allRoutes(person.id, await groupId('north', 'Admin'));
-    const logged = async () => (await g.services.db.select().from(securityEvent).where(and(eq(securityEvent.accountId, accountId), eq(securityEvent.event, 'admin_access_refused')))).length;
+    const logged = async () =>
+      (
+        await g.services.db
+          .select()
+          .from(securityEvent)
+          .where(and(eq(securityEvent.accountId, accountId), eq(securityEvent.event, 'admin_access_refused')))
+      ).length;
     const before = await logged();
     const audits = (await auditsAt('north')).length;
     for (const route of routes) {

@@ -43,14 +43,23 @@ describe.each(await databaseKinds())('The keyed audit chain, its unkeyed start a
   /** `count` more entries in the site's audit, written now. */
   async function recordKeyed(siteId: string, count: number) {
     for (let i = 1; i <= count; i++) {
-      await recordAudit(db(), g.services.keys.auditChain, { siteId, actor: { siteUserId: null, name: 'Platform support' }, action: 'managed_token_assigned', target: { siteUserId: null, name: `Later Person ${i}` } });
+      await recordAudit(db(), g.services.keys.auditChain, {
+        siteId,
+        actor: { siteUserId: null, name: 'Platform support' },
+        action: 'managed_token_assigned',
+        target: { siteUserId: null, name: `Later Person ${i}` },
+      });
     }
   }
 
   it('verifies a chain that starts with entries from before it was keyed, and says how many they are', async () => {
     const mixed = await schoolWithAudit(3, 2);
     expect(await verifyAuditChain(db(), g.services.keys.auditChain, mixed.id)).toEqual({ ok: true, entries: 5, legacy: 3 });
-    expect(await cli(['audit', 'verify', mixed.slug])).toEqual({ exitCode: 0, stdout: `The audit of ${mixed.slug} holds: 5 entries, the first 3 from before the chain was keyed.\n`, stderr: '' });
+    expect(await cli(['audit', 'verify', mixed.slug])).toEqual({
+      exitCode: 0,
+      stdout: `The audit of ${mixed.slug} holds: 5 entries, the first 3 from before the chain was keyed.\n`,
+      stderr: '',
+    });
     const untouchedSince = await schoolWithAudit(2, 0);
     expect(await verifyAuditChain(db(), g.services.keys.auditChain, untouchedSince.id)).toEqual({ ok: true, entries: 2, legacy: 2 });
   });
@@ -59,7 +68,11 @@ describe.each(await databaseKinds())('The keyed audit chain, its unkeyed start a
     const school = await schoolWithAudit(3, 2);
     const forged = await appendUnkeyed(db(), school.id, 'Forged Person');
     expect(await verifyAuditChain(db(), g.services.keys.auditChain, school.id)).toEqual({ ok: false, entries: 5, legacy: 3, brokenAt: forged.id });
-    expect(await cli(['audit', 'verify', school.slug])).toEqual({ exitCode: 1, stdout: '', stderr: `gatehouse: The audit of ${school.slug} is broken at entry #${forged.id}.\n` });
+    expect(await cli(['audit', 'verify', school.slug])).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: `gatehouse: The audit of ${school.slug} is broken at entry #${forged.id}.\n`,
+    });
   });
 
   it('finds an entry from before the chain was keyed rewritten, with the unkeyed chain recomputed up to the first keyed entry', async () => {
@@ -81,7 +94,13 @@ describe.each(await databaseKinds())('The keyed audit chain, its unkeyed start a
   });
 
   /** The checkpoints in a command's output or a file, read back with the server's key. */
-  const checkpoints = (lines: string) => Promise.all(lines.trimEnd().split('\n').map((line) => readCheckpoint(g.services.keys.auditCheckpoint, line)));
+  const checkpoints = (lines: string) =>
+    Promise.all(
+      lines
+        .trimEnd()
+        .split('\n')
+        .map((line) => readCheckpoint(g.services.keys.auditCheckpoint, line)),
+    );
 
   describe('audit checkpoint', () => {
     it("prints a signed checkpoint of every site's audit head, one a line, on stdout, and its summary on stderr, so a script captures only the checkpoints", async () => {
@@ -108,15 +127,27 @@ describe.each(await databaseKinds())('The keyed audit chain, its unkeyed start a
       const twice = await cli(['audit', 'checkpoint', school.slug, empty.slug, '--out', file]);
       expect(twice).toEqual({ exitCode: 0, stdout: `Checkpointed the audits of 2 sites (1 entry in all) to ${file}.\n`, stderr: '' });
       const read = await checkpoints(readFileSync(file, 'utf8'));
-      expect(read.map((c) => [c?.slug, c?.entries])).toEqual([[school.slug, 1], [school.slug, 1], [empty.slug, 0]]);
+      expect(read.map((c) => [c?.slug, c?.entries])).toEqual([
+        [school.slug, 1],
+        [school.slug, 1],
+        [empty.slug, 0],
+      ]);
       expect(read[2]!.head).toBe('0'.repeat(64));
     });
 
     it('refuses an unknown site, a file it cannot write and a mistyped option, writing no checkpoint', async () => {
       const school = await schoolWithAudit(0, 1);
-      expect(await cli(['audit', 'checkpoint', school.slug, 'atlantis'])).toEqual({ exitCode: 1, stdout: '', stderr: 'gatehouse: No site with the address "atlantis"\n' });
+      expect(await cli(['audit', 'checkpoint', school.slug, 'atlantis'])).toEqual({
+        exitCode: 1,
+        stdout: '',
+        stderr: 'gatehouse: No site with the address "atlantis"\n',
+      });
       const nowhere = path.join(dir, 'no-such-folder', 'checkpoints.jws');
-      expect(await cli(['audit', 'checkpoint', school.slug, '--out', nowhere])).toEqual({ exitCode: 1, stdout: '', stderr: `gatehouse: Cannot write to ${nowhere}: ENOENT: no such file or directory\n` });
+      expect(await cli(['audit', 'checkpoint', school.slug, '--out', nowhere])).toEqual({
+        exitCode: 1,
+        stdout: '',
+        stderr: `gatehouse: Cannot write to ${nowhere}: ENOENT: no such file or directory\n`,
+      });
       const mistyped = await cli(['audit', 'checkpoint', '--output', 'x']);
       expect(mistyped).toMatchObject({ exitCode: 2, stdout: '' });
       expect(mistyped.stderr).toMatch(/^gatehouse: unknown option '--output'/);
@@ -140,7 +171,9 @@ describe.each(await databaseKinds())('The keyed audit chain, its unkeyed start a
       expect(await cli(['audit', 'verify', school.slug])).toEqual({ exitCode: 0, stdout: `The audit of ${school.slug} holds: 3 entries.\n`, stderr: '' });
       const cut = await cli(['audit', 'verify', school.slug, '--checkpoint', file]);
       expect(cut).toMatchObject({ exitCode: 1, stdout: '' });
-      expect(cut.stderr).toMatch(new RegExp(`^gatehouse: The audit of ${school.slug} has been cut short: the checkpoint of ${MADE} counted 5 entries, there are 3 now\\.\n$`));
+      expect(cut.stderr).toMatch(
+        new RegExp(`^gatehouse: The audit of ${school.slug} has been cut short: the checkpoint of ${MADE} counted 5 entries, there are 3 now\\.\n$`),
+      );
     });
 
     it("holds with entries added since the site's newest checkpoint, in a file of many sites' checkpoints, and is cut short against that newest one", async () => {
@@ -152,10 +185,16 @@ describe.each(await databaseKinds())('The keyed audit chain, its unkeyed start a
       await recordKeyed(school.id, 1);
       const holds = await cli(['audit', 'verify', school.slug, '--checkpoint', file]);
       expect(holds).toMatchObject({ exitCode: 0, stderr: '' });
-      expect(holds.stdout).toMatch(new RegExp(`^The audit of ${school.slug} holds: 6 entries, the first from before the chain was keyed; the checkpoint of ${MADE} matches \\(5 entries then\\)\\.\n$`));
+      expect(holds.stdout).toMatch(
+        new RegExp(
+          `^The audit of ${school.slug} holds: 6 entries, the first from before the chain was keyed; the checkpoint of ${MADE} matches \\(5 entries then\\)\\.\n$`,
+        ),
+      );
       await deleteNewest(db(), school.id, 2);
       expect((await cli(['audit', 'verify', school.slug, '--checkpoint', file])).stderr).toMatch(/counted 5 entries, there are 4 now\.\n$/);
-      expect((await cli(['audit', 'verify', neighbour.slug, '--checkpoint', file])).stdout).toMatch(/holds: 7 entries; the checkpoint of .* matches \(7 entries then\)\.\n$/);
+      expect((await cli(['audit', 'verify', neighbour.slug, '--checkpoint', file])).stdout).toMatch(
+        /holds: 7 entries; the checkpoint of .* matches \(7 entries then\)\.\n$/,
+      );
     });
 
     it('finds a chain recomputed unkeyed from its first entry only with a checkpoint: without one, it reads as written before the chain was keyed', async () => {
@@ -163,11 +202,17 @@ describe.each(await databaseKinds())('The keyed audit chain, its unkeyed start a
       const file = await checkpointFile(school.slug);
       await rewriteUnkeyed(db(), school.id, 0, 'Someone Else');
       // Honestly: the whole chain now looks like one from before keying, and the chain alone cannot tell.
-      expect(await cli(['audit', 'verify', school.slug])).toEqual({ exitCode: 0, stdout: `The audit of ${school.slug} holds: 4 entries, the first 4 from before the chain was keyed.\n`, stderr: '' });
+      expect(await cli(['audit', 'verify', school.slug])).toEqual({
+        exitCode: 0,
+        stdout: `The audit of ${school.slug} holds: 4 entries, the first 4 from before the chain was keyed.\n`,
+        stderr: '',
+      });
       const rewritten = await cli(['audit', 'verify', school.slug, '--checkpoint', file]);
       expect(rewritten).toMatchObject({ exitCode: 1, stdout: '' });
       expect(rewritten.stderr).toMatch(
-        new RegExp(`^gatehouse: The audit of ${school.slug} has been rewritten: entries before the checkpoint of ${MADE} were changed \\(the last of the 4 entries it counted has another hash now\\)\\.\n$`),
+        new RegExp(
+          `^gatehouse: The audit of ${school.slug} has been rewritten: entries before the checkpoint of ${MADE} were changed \\(the last of the 4 entries it counted has another hash now\\)\\.\n$`,
+        ),
       );
     });
 
@@ -185,20 +230,34 @@ describe.each(await databaseKinds())('The keyed audit chain, its unkeyed start a
       });
       const foreign = path.join(dir, 'foreign.jws');
       expect((await cli(['audit', 'checkpoint', school.slug, '--out', foreign], Buffer.alloc(32, 8).toString('base64'))).exitCode).toBe(0);
-      expect((await cli(['audit', 'verify', school.slug, '--checkpoint', foreign])).stderr).toMatch(/^gatehouse: Line 1 of .* is not a checkpoint signed with this SECRET_KEY/);
+      expect((await cli(['audit', 'verify', school.slug, '--checkpoint', foreign])).stderr).toMatch(
+        /^gatehouse: Line 1 of .* is not a checkpoint signed with this SECRET_KEY/,
+      );
     });
 
     it('refuses a checkpoint file it cannot read, or that has no checkpoint of the site', async () => {
       const school = await schoolWithAudit(0, 1);
       const missing = path.join(dir, 'missing.jws');
-      expect(await cli(['audit', 'verify', school.slug, '--checkpoint', missing])).toEqual({ exitCode: 1, stdout: '', stderr: `gatehouse: Cannot read the checkpoint file ${missing}: ENOENT: no such file or directory\n` });
-      expect((await cli(['audit', 'verify', school.slug, '--checkpoint', dir])).stderr).toBe(`gatehouse: Cannot read the checkpoint file ${dir}: EISDIR: illegal operation on a directory\n`);
+      expect(await cli(['audit', 'verify', school.slug, '--checkpoint', missing])).toEqual({
+        exitCode: 1,
+        stdout: '',
+        stderr: `gatehouse: Cannot read the checkpoint file ${missing}: ENOENT: no such file or directory\n`,
+      });
+      expect((await cli(['audit', 'verify', school.slug, '--checkpoint', dir])).stderr).toBe(
+        `gatehouse: Cannot read the checkpoint file ${dir}: EISDIR: illegal operation on a directory\n`,
+      );
       const other = await schoolWithAudit(0, 1);
       const othersOnly = await checkpointFile(other.slug);
-      expect(await cli(['audit', 'verify', school.slug, '--checkpoint', othersOnly])).toEqual({ exitCode: 1, stdout: '', stderr: `gatehouse: ${othersOnly} has no checkpoint of the audit of ${school.slug}.\n` });
+      expect(await cli(['audit', 'verify', school.slug, '--checkpoint', othersOnly])).toEqual({
+        exitCode: 1,
+        stdout: '',
+        stderr: `gatehouse: ${othersOnly} has no checkpoint of the audit of ${school.slug}.\n`,
+      });
       const blank = path.join(dir, 'blank.jws');
       writeFileSync(blank, '\n\n');
-      expect((await cli(['audit', 'verify', school.slug, '--checkpoint', blank])).stderr).toBe(`gatehouse: ${blank} has no checkpoint of the audit of ${school.slug}.\n`);
+      expect((await cli(['audit', 'verify', school.slug, '--checkpoint', blank])).stderr).toBe(
+        `gatehouse: ${blank} has no checkpoint of the audit of ${school.slug}.\n`,
+      );
     });
   });
 });

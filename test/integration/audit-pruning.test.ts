@@ -43,7 +43,17 @@ describe.each(await databaseKinds())('pruning the audit after AUDIT_RETENTION_DA
     return school;
   }
   const write = (siteId: string, age: number) =>
-    recordAudit(db(), key(), { siteId, actor: { siteUserId: null, name: 'Platform support' }, action: 'managed_token_assigned', target: { siteUserId: null, name: `${age} days ago` } }, daysAgo(age));
+    recordAudit(
+      db(),
+      key(),
+      {
+        siteId,
+        actor: { siteUserId: null, name: 'Platform support' },
+        action: 'managed_token_assigned',
+        target: { siteUserId: null, name: `${age} days ago` },
+      },
+      daysAgo(age),
+    );
 
   /** One housekeeping round of the audit sweep alone, at `now`. */
   const prune = (now = new Date()) => runMaintenanceRound(g.services, { now, sweeps: { audit_event: sweepAudit } });
@@ -121,7 +131,11 @@ describe.each(await databaseKinds())('pruning the audit after AUDIT_RETENTION_DA
     await prune();
     await write(school.id, 1);
     const newest = (await auditRows(db(), school.id)).at(-1)!;
-    await behindTheTriggers(db(), () => db().delete(auditEvent).where(and(eq(auditEvent.siteId, school.id), lt(auditEvent.id, newest.id))));
+    await behindTheTriggers(db(), () =>
+      db()
+        .delete(auditEvent)
+        .where(and(eq(auditEvent.siteId, school.id), lt(auditEvent.id, newest.id))),
+    );
     expect(await verifyAuditChain(db(), key(), school.id)).toEqual({ ok: false, entries: 0, legacy: 0, brokenAt: newest.id });
   });
 
@@ -132,7 +146,16 @@ describe.each(await databaseKinds())('pruning the audit after AUDIT_RETENTION_DA
     const head = rows.at(-1)!.hash;
     // Remove it all, and claim that pruning removed exactly what the checkpoint counted.
     await behindTheTriggers(db(), () => db().delete(auditEvent).where(eq(auditEvent.siteId, school.id)));
-    const claim = { siteId: school.id, at: new Date(), actorSiteUserId: null, actorName: 'Gatehouse housekeeping', action: 'audit_pruned', targetSiteUserId: null, targetName: null, ip: null };
+    const claim = {
+      siteId: school.id,
+      at: new Date(),
+      actorSiteUserId: null,
+      actorName: 'Gatehouse housekeeping',
+      action: 'audit_pruned',
+      targetSiteUserId: null,
+      targetName: null,
+      ip: null,
+    };
     const detail = { removed: 3, older_than: '2020-01-01', removed_in_all: 3, last_removed_hash: head };
     const [forged] = await db()
       .insert(auditEvent)
@@ -151,7 +174,11 @@ describe.each(await databaseKinds())('pruning the audit after AUDIT_RETENTION_DA
       await prune();
       const holds = await cli(['audit', 'verify', school.slug, '--checkpoint', before]);
       expect(holds).toMatchObject({ exitCode: 0, stderr: '' });
-      expect(holds.stdout).toMatch(new RegExp(`holds: 3 entries after the 3 oldest were removed as the retention setting asks; the checkpoint of ${MADE} matches \\(5 entries then\\)\\.\n$`));
+      expect(holds.stdout).toMatch(
+        new RegExp(
+          `holds: 3 entries after the 3 oldest were removed as the retention setting asks; the checkpoint of ${MADE} matches \\(5 entries then\\)\\.\n$`,
+        ),
+      );
 
       await write(school.id, 1);
       const after = await checkpoint(school.slug);
@@ -173,7 +200,9 @@ describe.each(await databaseKinds())('pruning the audit after AUDIT_RETENTION_DA
       const gone = await cli(['audit', 'verify', school.slug, '--checkpoint', twoThen]);
       expect(gone).toMatchObject({ exitCode: 1, stdout: '' });
       expect(gone.stderr).toMatch(
-        new RegExp(`^gatehouse: The audit of ${school.slug} holds: 2 entries after the 3 oldest were removed as the retention setting asks, but the checkpoint of ${MADE} cannot be checked: the 2 entries it counted have all been removed since\\. Check against a newer checkpoint\\.\n$`),
+        new RegExp(
+          `^gatehouse: The audit of ${school.slug} holds: 2 entries after the 3 oldest were removed as the retention setting asks, but the checkpoint of ${MADE} cannot be checked: the 2 entries it counted have all been removed since\\. Check against a newer checkpoint\\.\n$`,
+        ),
       );
     });
   });

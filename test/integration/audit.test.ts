@@ -32,7 +32,13 @@ describe.each(await databaseKinds())('Admin > Audits and the audit chain (%s dat
   const db = () => g.services.db;
   const key = () => g.services.keys.auditChain;
   const support = (siteId: string, targetName: string, detail: Record<string, string | number> = {}) =>
-    recordAudit(db(), key(), { siteId, actor: { siteUserId: null, name: 'Platform support' }, action: 'managed_token_assigned', target: { siteUserId: null, name: targetName }, detail });
+    recordAudit(db(), key(), {
+      siteId,
+      actor: { siteUserId: null, name: 'Platform support' },
+      action: 'managed_token_assigned',
+      target: { siteUserId: null, name: targetName },
+      detail,
+    });
   const cli = (args: string[]) => gatehouse(args, { database: g.database, env: { SECRET_KEY: TEST_SECRET_KEY } });
 
   it("lists the site's admin actions newest first: When, Who, What, On whom, From", async () => {
@@ -98,7 +104,11 @@ describe.each(await databaseKinds())('Admin > Audits and the audit chain (%s dat
     const victim = (await auditRows(db(), siteIds.east!))[1]!;
     await behindTheTriggers(db(), () => db().execute(sql`update audit_event set target_name = 'Someone Else' where id = ${victim.id}`));
     expect(await verifyAuditChain(db(), key(), siteIds.east!)).toEqual({ ok: false, entries: 1, legacy: 0, brokenAt: victim.id });
-    expect(await cli(['audit', 'verify', 'east'])).toEqual({ exitCode: 1, stdout: '', stderr: `gatehouse: The audit of east is broken at entry #${victim.id}.\n` });
+    expect(await cli(['audit', 'verify', 'east'])).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: `gatehouse: The audit of east is broken at entry #${victim.id}.\n`,
+    });
     // Other schools' chains are their own, and still hold.
     expect((await verifyAuditChain(db(), key(), siteIds.north!)).ok).toBe(true);
 
@@ -137,7 +147,9 @@ describe.each(await databaseKinds())('Admin > Audits and the audit chain (%s dat
     const [kept] = await db().select().from(auditEvent).where(eq(auditEvent.targetName, 'Permanent Person'));
     expect(kept!.actorName).toBe('Platform support');
     // The error is the trigger's, not some other failure.
-    const error = await db().execute(sql`delete from audit_event where id = ${kept!.id}`).catch((err: unknown) => err);
+    const error = await db()
+      .execute(sql`delete from audit_event where id = ${kept!.id}`)
+      .catch((err: unknown) => err);
     expect(JSON.stringify(error, Object.getOwnPropertyNames(error)) + String((error as Error).cause)).toContain('audit_event is append-only');
   });
 
@@ -147,7 +159,10 @@ describe.each(await databaseKinds())('Admin > Audits and the audit chain (%s dat
       expect((await teacher.client.get(path)).status, path).toBe(403);
     }
     const [account] = await db().select({ id: siteUser.accountId }).from(siteUser).where(eq(siteUser.id, teacher.siteUserId));
-    const refusals = await db().select().from(securityEvent).where(and(eq(securityEvent.accountId, account!.id), eq(securityEvent.event, 'admin_access_refused')));
+    const refusals = await db()
+      .select()
+      .from(securityEvent)
+      .where(and(eq(securityEvent.accountId, account!.id), eq(securityEvent.event, 'admin_access_refused')));
     expect(refusals).toHaveLength(3);
     // A South admin reaching for North's audit is sent to North's sign-in page.
     const southAdmin = await fullAccessSession(g, { site: 'south' });
@@ -156,7 +171,10 @@ describe.each(await databaseKinds())('Admin > Audits and the audit chain (%s dat
       expect(res.status, path).toBe(303);
       expect(res.location).toBe('/north/login');
     }
-    const exports = await db().select().from(auditEvent).where(and(eq(auditEvent.siteId, siteIds.north!), eq(auditEvent.action, 'audit_exported')));
+    const exports = await db()
+      .select()
+      .from(auditEvent)
+      .where(and(eq(auditEvent.siteId, siteIds.north!), eq(auditEvent.action, 'audit_exported')));
     expect(exports.every((e) => e.actorName === 'Nora Auditor')).toBe(true);
   });
 });

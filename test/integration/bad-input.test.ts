@@ -45,7 +45,11 @@ describe.each(await databaseKinds())('bad input gets a clear 4xx, never a 500 (%
   it('refuses a JSON body with 415', async () => {
     client = new Client(g.url);
     await client.get('/north/login');
-    const res = await client.request('/north/login', { method: 'POST', body: JSON.stringify({ email: 'a', password: 'b' }), headers: { 'content-type': 'application/json', 'x-csrf-token': client.csrf } });
+    const res = await client.request('/north/login', {
+      method: 'POST',
+      body: JSON.stringify({ email: 'a', password: 'b' }),
+      headers: { 'content-type': 'application/json', 'x-csrf-token': client.csrf },
+    });
     expect(res.status).toBe(415);
     expect(text(res.html)).toContain('This address accepts only forms sent from its own pages.');
   });
@@ -90,7 +94,11 @@ describe.each(await databaseKinds())('bad input gets a clear 4xx, never a 500 (%
   it("accepts a browser's same-origin post that says Origin: null, as Chromium does under no-referrer", async () => {
     client = new Client(g.url);
     await client.get('/north/login');
-    const res = await client.post('/north/login', { email: 'teacher@north.example', password: PASSWORD, provider: 'identity' }, { origin: 'null', 'sec-fetch-site': 'same-origin' });
+    const res = await client.post(
+      '/north/login',
+      { email: 'teacher@north.example', password: PASSWORD, provider: 'identity' },
+      { origin: 'null', 'sec-fetch-site': 'same-origin' },
+    );
     expect(res.status).toBe(303);
   });
 
@@ -149,5 +157,4 @@ describe.each(await databaseKinds())('bad input gets a clear 4xx, never a 500 (%
     expect(res.status).toBe(413);
     expect(text(res.html)).toContain('Too much data');
   });
-
 });

@@ -33,10 +33,23 @@ describe('gatehouse support, token and audit help', () => {
   it('lists the commands with --help, and each explains itself', async () => {
     const { exitCode, stdout } = await gatehouse(['--help']);
     expect(exitCode).toBe(0);
-    for (const synopsis of ['gatehouse support remove-2fa <email>', 'gatehouse support unlock-2fa <email>', 'gatehouse token import <file.csv>', 'gatehouse token assign <serial> <email> [--site <slug>]', 'gatehouse audit checkpoint [<site> ...] [--out <file>]', 'gatehouse audit verify <site>']) {
+    for (const synopsis of [
+      'gatehouse support remove-2fa <email>',
+      'gatehouse support unlock-2fa <email>',
+      'gatehouse token import <file.csv>',
+      'gatehouse token assign <serial> <email> [--site <slug>]',
+      'gatehouse audit checkpoint [<site> ...] [--out <file>]',
+      'gatehouse audit verify <site>',
+    ]) {
       expect(stdout).toContain(synopsis);
     }
-    for (const words of [['support', 'remove-2fa'], ['token', 'import'], ['token', 'assign'], ['audit', 'checkpoint'], ['audit', 'verify']]) {
+    for (const words of [
+      ['support', 'remove-2fa'],
+      ['token', 'import'],
+      ['token', 'assign'],
+      ['audit', 'checkpoint'],
+      ['audit', 'verify'],
+    ]) {
       const help = await gatehouse([...words, '--help']);
       expect(help.exitCode).toBe(0);
       expect(help.stdout).toMatch(new RegExp(`^Usage: gatehouse ${words.join(' ')} `));
@@ -49,9 +62,17 @@ describe('gatehouse support, token and audit help', () => {
     expectRefusal(await gatehouse(['token', 'import'], { database: untouchable }), 2, 'missing argument <file.csv>');
     expectRefusal(await gatehouse(['token', 'assign', 'SN-1'], { database: untouchable }), 2, 'missing argument <email>');
     expectRefusal(await gatehouse(['audit', 'verify', 'north', 'south'], { database: untouchable }), 2, 'unexpected argument "south"');
-    expectRefusal(await gatehouse(['audit', 'verify', 'north', '--checkpoint'], { database: untouchable }), 2, /^gatehouse: option '--checkpoint <value>' argument missing/);
+    expectRefusal(
+      await gatehouse(['audit', 'verify', 'north', '--checkpoint'], { database: untouchable }),
+      2,
+      /^gatehouse: option '--checkpoint <value>' argument missing/,
+    );
     expectRefusal(await gatehouse(['audit', 'checkpoint', '--out'], { database: untouchable }), 2, /^gatehouse: option '--out <value>' argument missing/);
-    expectRefusal(await gatehouse(['token', 'assign', 'SN-1', 'a@b.example', '--school', 'x'], { database: untouchable }), 2, /^gatehouse: unknown option '--school'/);
+    expectRefusal(
+      await gatehouse(['token', 'assign', 'SN-1', 'a@b.example', '--school', 'x'], { database: untouchable }),
+      2,
+      /^gatehouse: unknown option '--school'/,
+    );
   });
 });
 
@@ -74,7 +95,8 @@ describe.each(await databaseKinds())('gatehouse support, token and audit command
 
   const db = () => g.services.db;
   /** The command with the server's settings: its database and its SECRET_KEY. */
-  const cli = (args: string[], env: Record<string, string> = { SECRET_KEY: TEST_SECRET_KEY }) => gatehouse(args, { database: g.database, env: { PUBLIC_URL: g.url, ...env } });
+  const cli = (args: string[], env: Record<string, string> = { SECRET_KEY: TEST_SECRET_KEY }) =>
+    gatehouse(args, { database: g.database, env: { PUBLIC_URL: g.url, ...env } });
 
   function csvFile(content: string): string {
     const file = path.join(dir, `tokens-${++files}.csv`);
@@ -95,7 +117,11 @@ describe.each(await databaseKinds())('gatehouse support, token and audit command
     it("unlocks an SSO account's second factors after 100 failures in a row: emailed, logged, audited at every site", async () => {
       const email = 'lead@trust.example';
       const accountId = await accountOfEmail(email);
-      expect(await cli(['support', 'unlock-2fa', email])).toEqual({ exitCode: 0, stdout: `Two-factor sign-in of ${email} is not locked: nothing to do\n`, stderr: '' });
+      expect(await cli(['support', 'unlock-2fa', email])).toEqual({
+        exitCode: 0,
+        stdout: `Two-factor sign-in of ${email} is not locked: nothing to do\n`,
+        stderr: '',
+      });
       await db().update(account).set({ secondFactorFailures: SECOND_FACTOR_FAILURE_CAP }).where(eq(account.id, accountId));
       const done = await cli(['support', 'unlock-2fa', email]);
       expect(done).toEqual({ exitCode: 0, stdout: `Unlocked two-factor sign-in of ${email}; audited at north, south, vetting\n`, stderr: '' });
@@ -114,11 +140,18 @@ describe.each(await databaseKinds())('gatehouse support, token and audit command
       const email = 'lead@trust.example';
       const accountId = await accountOfEmail(email);
       const secret = newTotpSecret();
-      await db().insert(device).values([
-        { accountId, kind: 'totp', name: "Lee's phone", sealedSecret: seal(g.services.keys.encryption, secret) },
-        { accountId, kind: 'managed_totp', name: 'Managed token LEAD-1', serial: 'LEAD-1', sealedSecret: seal(g.services.keys.encryption, newTotpSecret()) },
-      ]);
-      await db().insert(recoveryCode).values([{ accountId, codeHash: 'x' }, { accountId, codeHash: 'y' }]);
+      await db()
+        .insert(device)
+        .values([
+          { accountId, kind: 'totp', name: "Lee's phone", sealedSecret: seal(g.services.keys.encryption, secret) },
+          { accountId, kind: 'managed_totp', name: 'Managed token LEAD-1', serial: 'LEAD-1', sealedSecret: seal(g.services.keys.encryption, newTotpSecret()) },
+        ]);
+      await db()
+        .insert(recoveryCode)
+        .values([
+          { accountId, codeHash: 'x' },
+          { accountId, codeHash: 'y' },
+        ]);
       const lead = new Client(g.url);
       expect((await lead.signIn('north', email, PASSWORD, 'sso')).location).toBe('/north/login/second-step');
       await lead.get('/north/login/second-step');
@@ -127,11 +160,19 @@ describe.each(await databaseKinds())('gatehouse support, token and audit command
       expect(text((await lead.get('/north/')).html)).toContain('Full access');
 
       const done = await cli(['support', 'remove-2fa', 'Lead@Trust.example']);
-      expect(done).toEqual({ exitCode: 0, stdout: `Removed 1 two-factor device of ${email}; kept 1 managed token; audited at north, south, vetting\n`, stderr: '' });
+      expect(done).toEqual({
+        exitCode: 0,
+        stdout: `Removed 1 two-factor device of ${email}; kept 1 managed token; audited at north, south, vetting\n`,
+        stderr: '',
+      });
 
       expect((await db().select().from(device).where(eq(device.accountId, accountId))).map((d) => d.serial)).toEqual(['LEAD-1']);
       expect(await db().select().from(recoveryCode).where(eq(recoveryCode.accountId, accountId))).toHaveLength(0);
-      for (const s of await db().select().from(session).where(and(eq(session.accountId, accountId), isNull(session.endedAt)))) expect(s.level).toBe('basic');
+      for (const s of await db()
+        .select()
+        .from(session)
+        .where(and(eq(session.accountId, accountId), isNull(session.endedAt))))
+        expect(s.level).toBe('basic');
       expect(text((await lead.get('/north/')).html)).toContain('Basic access');
       expect(lead.sessionCookie()).toBe(cookie);
 
@@ -143,21 +184,38 @@ describe.each(await databaseKinds())('gatehouse support, token and audit command
         expect(a).toMatchObject({ actorSiteUserId: null, actorName: 'Platform support', targetName: 'Lee Lead', detail: { count: 1, managed_tokens_kept: 1 } });
         expect(leadUsers.find((u) => u.id === a.targetSiteUserId)?.siteId).toBe(a.siteId);
       }
-      const [logged] = await db().select().from(securityEvent).where(and(eq(securityEvent.accountId, accountId), eq(securityEvent.event, 'devices_removed_by_support')));
+      const [logged] = await db()
+        .select()
+        .from(securityEvent)
+        .where(and(eq(securityEvent.accountId, accountId), eq(securityEvent.event, 'devices_removed_by_support')));
       expect(logged).toMatchObject({ siteId: null, detail: { count: 1, managed_tokens_kept: 1 } });
       const mail = await inbox.waitFor((m) => m.to.includes(email) && m.subject === 'Your two-factor devices were removed from your Gatehouse account');
       expect(mail.text).toContain('Gatehouse platform support removed your two-factor device from your Single Sign-On account');
 
       // Again: nothing left to remove, nothing more audited.
-      expect(await cli(['support', 'remove-2fa', email])).toEqual({ exitCode: 0, stdout: `${email} has no two-factor devices to remove; kept 1 managed token\n`, stderr: '' });
+      expect(await cli(['support', 'remove-2fa', email])).toEqual({
+        exitCode: 0,
+        stdout: `${email} has no two-factor devices to remove; kept 1 managed token\n`,
+        stderr: '',
+      });
       expect(await db().select().from(auditEvent).where(eq(auditEvent.action, 'devices_removed_by_support'))).toHaveLength(3);
     });
 
     it("refuses an unknown email and an Identity account's email (exit 1, one line), changing nothing", async () => {
-      expectRefusal(await cli(['support', 'remove-2fa', 'nobody@nowhere.example']), 1, /^gatehouse: No Single Sign-On account has the email nobody@nowhere\.example/);
+      expectRefusal(
+        await cli(['support', 'remove-2fa', 'nobody@nowhere.example']),
+        1,
+        /^gatehouse: No Single Sign-On account has the email nobody@nowhere\.example/,
+      );
       const accountId = await accountOfEmail('teacher@north.example');
-      await db().insert(device).values({ accountId, kind: 'totp', name: 'Phone', sealedSecret: seal(g.services.keys.encryption, newTotpSecret()) });
-      expectRefusal(await cli(['support', 'remove-2fa', 'teacher@north.example']), 1, /^gatehouse: No Single Sign-On account has the email teacher@north\.example \(a school's admin key holders remove an Identity account's devices\)/);
+      await db()
+        .insert(device)
+        .values({ accountId, kind: 'totp', name: 'Phone', sealedSecret: seal(g.services.keys.encryption, newTotpSecret()) });
+      expectRefusal(
+        await cli(['support', 'remove-2fa', 'teacher@north.example']),
+        1,
+        /^gatehouse: No Single Sign-On account has the email teacher@north\.example \(a school's admin key holders remove an Identity account's devices\)/,
+      );
       expect(await db().select().from(device).where(eq(device.accountId, accountId))).toHaveLength(1);
     });
   });
@@ -165,11 +223,17 @@ describe.each(await databaseKinds())('gatehouse support, token and audit command
   describe('token import', () => {
     it('imports unassigned managed tokens with sealed secrets, printing how many and never a secret', async () => {
       const [a, b, c] = secrets() as [string, string, string];
-      const spaced = b.toLowerCase().replace(/(.{4})/g, '$1 ').trim();
+      const spaced = b
+        .toLowerCase()
+        .replace(/(.{4})/g, '$1 ')
+        .trim();
       const file = csvFile(`\uFEFFSerial,Secret\r\nIMP-1,${a}\r\n"IMP-2","${spaced}"\r\n\r\nIMP-3 , ${c}==\r\n`);
       const done = await cli(['token', 'import', file]);
       expect(done).toEqual({ exitCode: 0, stdout: 'Imported 3 managed tokens, unassigned\n', stderr: '' });
-      const rows = await db().select().from(device).where(inArray(device.serial, ['IMP-1', 'IMP-2', 'IMP-3']));
+      const rows = await db()
+        .select()
+        .from(device)
+        .where(inArray(device.serial, ['IMP-1', 'IMP-2', 'IMP-3']));
       expect(rows.map((r) => [r.serial, r.kind, r.accountId, r.name]).sort()).toEqual([
         ['IMP-1', 'managed_totp', null, 'Managed token IMP-1'],
         ['IMP-2', 'managed_totp', null, 'Managed token IMP-2'],
@@ -200,7 +264,12 @@ describe.each(await databaseKinds())('gatehouse support, token and audit command
         expect(outcome.stderr).not.toContain(b);
       }
       expectRefusal(await cli(['token', 'import', path.join(dir, 'missing.csv')]), 1, `cannot read ${path.join(dir, 'missing.csv')}: ENOENT`);
-      expect(await db().select().from(device).where(inArray(device.serial, ['BAD-1', 'BAD-2', 'BAD-3', 'BAD-4', 'BAD-5', 'BAD-6', 'BAD-7', 'BAD-8']))).toHaveLength(0);
+      expect(
+        await db()
+          .select()
+          .from(device)
+          .where(inArray(device.serial, ['BAD-1', 'BAD-2', 'BAD-3', 'BAD-4', 'BAD-5', 'BAD-6', 'BAD-7', 'BAD-8'])),
+      ).toHaveLength(0);
     });
   });
 
@@ -211,27 +280,51 @@ describe.each(await databaseKinds())('gatehouse support, token and audit command
       expect(done).toEqual({ exitCode: 0, stdout: 'Assigned Managed token SSO-1 to lead@trust.example (Single Sign-On account)\n', stderr: '' });
       const [token] = await db().select().from(device).where(eq(device.serial, 'SSO-1'));
       expect(token!.accountId).toBe(await accountOfEmail('lead@trust.example'));
-      const audits = await db().select().from(auditEvent).where(and(eq(auditEvent.action, 'managed_token_assigned'), eq(auditEvent.targetName, 'Lee Lead')));
+      const audits = await db()
+        .select()
+        .from(auditEvent)
+        .where(and(eq(auditEvent.action, 'managed_token_assigned'), eq(auditEvent.targetName, 'Lee Lead')));
       expect(audits).toHaveLength(3);
       for (const a of audits) expect(a).toMatchObject({ actorName: 'Platform support', actorSiteUserId: null, detail: { serial: 'SSO-1' } });
-      await inbox.waitFor((m) => m.to.includes('lead@trust.example') && m.subject === 'A managed token was added to your Gatehouse account' && m.text.includes('SSO-1'));
+      await inbox.waitFor(
+        (m) => m.to.includes('lead@trust.example') && m.subject === 'A managed token was added to your Gatehouse account' && m.text.includes('SSO-1'),
+      );
     });
 
     it('needs --site for an email with Identity accounts at several sites (exit 2), and refuses unknown or taken tokens (exit 1)', async () => {
       const hash = await g.services.passwords.hash(PASSWORD);
-      for (const site of ['north', 'south']) await addSiteUser(db(), { site, email: 'twice@both.example', fullName: 'Twice Person', groupName: 'Teachers', passwordHash: hash });
+      for (const site of ['north', 'south'])
+        await addSiteUser(db(), { site, email: 'twice@both.example', fullName: 'Twice Person', groupName: 'Teachers', passwordHash: hash });
       await cli(['token', 'import', csvFile(`serial,secret\nTWO-1,${newTotpSecret()}\n`)]);
-      expectRefusal(await cli(['token', 'assign', 'TWO-1', 'twice@both.example']), 2, 'twice@both.example has Identity accounts at north, south: choose one with --site');
-      expect(await cli(['token', 'assign', 'TWO-1', 'twice@both.example', '--site', 'south'])).toMatchObject({ exitCode: 0, stdout: 'Assigned Managed token TWO-1 to twice@both.example (Identity account at south)\n' });
+      expectRefusal(
+        await cli(['token', 'assign', 'TWO-1', 'twice@both.example']),
+        2,
+        'twice@both.example has Identity accounts at north, south: choose one with --site',
+      );
+      expect(await cli(['token', 'assign', 'TWO-1', 'twice@both.example', '--site', 'south'])).toMatchObject({
+        exitCode: 0,
+        stdout: 'Assigned Managed token TWO-1 to twice@both.example (Identity account at south)\n',
+      });
       const [token] = await db().select().from(device).where(eq(device.serial, 'TWO-1'));
       expect(token!.accountId).toBe(await accountOfEmail('twice@both.example', 'south'));
-      const [audit] = await db().select().from(auditEvent).where(and(eq(auditEvent.action, 'managed_token_assigned'), eq(auditEvent.targetName, 'Twice Person')));
+      const [audit] = await db()
+        .select()
+        .from(auditEvent)
+        .where(and(eq(auditEvent.action, 'managed_token_assigned'), eq(auditEvent.targetName, 'Twice Person')));
       expect(audit).toBeDefined();
 
       expectRefusal(await cli(['token', 'assign', 'TWO-1', 'teacher@north.example']), 1, 'The managed token TWO-1 is already assigned');
-      expectRefusal(await cli(['token', 'assign', 'NOPE-1', 'teacher@north.example']), 1, 'No managed token has the serial NOPE-1 (import it first: gatehouse token import)');
+      expectRefusal(
+        await cli(['token', 'assign', 'NOPE-1', 'teacher@north.example']),
+        1,
+        'No managed token has the serial NOPE-1 (import it first: gatehouse token import)',
+      );
       expectRefusal(await cli(['token', 'assign', 'TWO-1', 'nobody@nowhere.example']), 1, 'No account has the email nobody@nowhere.example');
-      expectRefusal(await cli(['token', 'assign', 'TWO-1', 'teacher@north.example', '--site', 'south']), 1, 'No account has the email teacher@north.example at south');
+      expectRefusal(
+        await cli(['token', 'assign', 'TWO-1', 'teacher@north.example', '--site', 'south']),
+        1,
+        'No account has the email teacher@north.example at south',
+      );
       expectRefusal(await cli(['token', 'assign', 'TWO-1', 'teacher@north.example', '--site', 'atlantis']), 1, 'No site with the address "atlantis"');
     });
 
@@ -241,9 +334,17 @@ describe.each(await databaseKinds())('gatehouse support, token and audit command
       writeFileSync(path.join(dataDir, 'secret-key'), `${TEST_SECRET_KEY}\n`);
       const secret = newTotpSecret();
       const email = 'tokenholder@north.example';
-      await addSiteUser(db(), { site: 'north', email, fullName: 'Token Holder', groupName: 'Teachers', passwordHash: await g.services.passwords.hash(PASSWORD) });
+      await addSiteUser(db(), {
+        site: 'north',
+        email,
+        fullName: 'Token Holder',
+        groupName: 'Teachers',
+        passwordHash: await g.services.passwords.hash(PASSWORD),
+      });
       expect((await cli(['token', 'import', csvFile(`serial,secret\nHW-42,${secret}\n`)], { DATA_DIR: dataDir })).exitCode).toBe(0);
-      expect((await cli(['token', 'assign', 'HW-42', email], { DATA_DIR: dataDir })).stdout).toBe(`Assigned Managed token HW-42 to ${email} (Identity account at north)\n`);
+      expect((await cli(['token', 'assign', 'HW-42', email], { DATA_DIR: dataDir })).stdout).toBe(
+        `Assigned Managed token HW-42 to ${email} (Identity account at north)\n`,
+      );
 
       const person = new Client(g.url);
       expect((await person.signIn('north', email, PASSWORD)).location).toBe('/north/login/second-step');

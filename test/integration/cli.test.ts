@@ -13,8 +13,8 @@ import type { Database } from '../../src/db/connect.ts';
 import { embeddedPaths, openEmbeddedAsOwner, openEmbeddedForCommand } from '../../src/db/embedded.ts';
 import { account, site, siteUser, trust } from '../../src/db/schema.ts';
 import { Client } from '../support/client.ts';
-import { freePort } from '../support/free-port.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../support/databases.ts';
+import { freePort } from '../support/free-port.ts';
 import { gatehouse, type Outcome } from '../support/gatehouse-cli.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -47,7 +47,10 @@ describe('gatehouse help and usage', () => {
   });
 
   it("prints a command's usage and options with <command> --help, wherever --help stands", async () => {
-    for (const args of [['user', 'add', '--help'], ['user', 'add', 'north', '-h']]) {
+    for (const args of [
+      ['user', 'add', '--help'],
+      ['user', 'add', 'north', '-h'],
+    ]) {
       const { exitCode, stdout } = await gatehouse(args);
       expect(exitCode).toBe(0);
       expect(stdout).toMatch(/^Usage: gatehouse user add <site> <email> --name/);
@@ -99,10 +102,9 @@ describe.each(await databaseKinds())('gatehouse commands (%s database)', (kind) 
   afterAll(() => database.close());
 
   it('site add creates the site with its trust and kind, and says so in one line', async () => {
-    const outcome = await gatehouse(
-      ['site', 'add', 'northfield-primary', '--name', 'Northfield Primary School', '--trust', 'Northfield Learning Trust'],
-      { database },
-    );
+    const outcome = await gatehouse(['site', 'add', 'northfield-primary', '--name', 'Northfield Primary School', '--trust', 'Northfield Learning Trust'], {
+      database,
+    });
     expect(outcome).toEqual({ exitCode: 0, stdout: 'Added site northfield-primary (Northfield Primary School)\n', stderr: '' });
     const vetting = await gatehouse(['site', 'add', 'northfield-staffsafe', '--name', 'Trust StaffSafe', '--kind', 'staffsafe'], { database });
     expect(vetting.exitCode).toBe(0);
@@ -153,7 +155,10 @@ describe.each(await databaseKinds())('gatehouse commands (%s database)', (kind) 
   });
 
   it('sso link makes one SSO account, with the piped password, for the site users with that email at two sites', async () => {
-    for (const [slug, group] of [['school', 'DSL'], ['other-school', 'SLT']] as const) {
+    for (const [slug, group] of [
+      ['school', 'DSL'],
+      ['other-school', 'SLT'],
+    ] as const) {
       const added = await gatehouse(['user', 'add', slug, 'sam.patel@trust.example', '--name', 'Sam Patel', '--group', group], { database });
       expect(added.exitCode).toBe(0);
     }
@@ -180,19 +185,59 @@ describe.each(await databaseKinds())('gatehouse commands (%s database)', (kind) 
   const name = ['--name', 'New Person'];
   const refusals: Array<[behaviour: string, args: string[], exitCode: number, message: string]> = [
     ['user add at an unknown site', ['user', 'add', 'nowhere', 'new@school.example', ...name, '--group', 'Teachers'], 1, 'No site with the address "nowhere"'],
-    ['user add of an email already at that site (in any case)', ['user', 'add', 'school', 'TAKEN@school.example', ...name, '--group', 'Teachers'], 1, 'taken@school.example is already a user at school'],
-    ['user add of an invalid email', ['user', 'add', 'school', 'not-an-email', ...name, '--group', 'Teachers'], 1, 'Enter an email address like name@school.org.uk'],
+    [
+      'user add of an email already at that site (in any case)',
+      ['user', 'add', 'school', 'TAKEN@school.example', ...name, '--group', 'Teachers'],
+      1,
+      'taken@school.example is already a user at school',
+    ],
+    [
+      'user add of an invalid email',
+      ['user', 'add', 'school', 'not-an-email', ...name, '--group', 'Teachers'],
+      1,
+      'Enter an email address like name@school.org.uk',
+    ],
     ['user add without --group', ['user', 'add', 'school', 'new@school.example', ...name], 2, 'missing option --group'],
-    ['user add to an unknown group, naming the groups there', ['user', 'add', 'school', 'new@school.example', ...name, '--group', 'Governors'], 1, 'No group "Governors" at school (groups: Teachers, Support Staff, SLT, DSL, Admin)'],
+    [
+      'user add to an unknown group, naming the groups there',
+      ['user', 'add', 'school', 'new@school.example', ...name, '--group', 'Governors'],
+      1,
+      'No group "Governors" at school (groups: Teachers, Support Staff, SLT, DSL, Admin)',
+    ],
     ['user add without its <email>', ['user', 'add', 'school', ...name, '--group', 'Teachers'], 2, 'missing argument <email>'],
-    ['user add with an unknown option', ['user', 'add', 'school', 'new@school.example', ...name, '--group', 'Teachers', '--colour', 'red'], 2, "unknown option '--colour'"],
-    ['user add with --name and no value', ['user', 'add', 'school', 'new@school.example', '--group', 'Teachers', '--name'], 2, "option '--name <value>' argument missing"],
-    ['sso link to a site where the email has no user', ['sso', 'link', 'taken@school.example', 'school', 'other-school'], 1, 'taken@school.example is not a user at other-school: add them there first'],
+    [
+      'user add with an unknown option',
+      ['user', 'add', 'school', 'new@school.example', ...name, '--group', 'Teachers', '--colour', 'red'],
+      2,
+      "unknown option '--colour'",
+    ],
+    [
+      'user add with --name and no value',
+      ['user', 'add', 'school', 'new@school.example', '--group', 'Teachers', '--name'],
+      2,
+      "option '--name <value>' argument missing",
+    ],
+    [
+      'sso link to a site where the email has no user',
+      ['sso', 'link', 'taken@school.example', 'school', 'other-school'],
+      1,
+      'taken@school.example is not a user at other-school: add them there first',
+    ],
     ['sso link to an unknown site', ['sso', 'link', 'taken@school.example', 'school', 'nowhere'], 1, 'No site with the address "nowhere"'],
     ['sso link without a site', ['sso', 'link', 'taken@school.example'], 2, 'missing argument <site>'],
     ['site add without --name', ['site', 'add', 'new-school'], 2, 'missing option --name'],
-    ['site add with a bad --kind', ['site', 'add', 'new-school', '--name', 'New School', '--kind', 'college'], 2, '--kind must be safeguarding or staffsafe, not "college"'],
-    ['site add with an address that is not a slug', ['site', 'add', 'New School', '--name', 'New School'], 1, 'A site address uses lower-case letters, digits and hyphens (for example northfield-primary)'],
+    [
+      'site add with a bad --kind',
+      ['site', 'add', 'new-school', '--name', 'New School', '--kind', 'college'],
+      2,
+      '--kind must be safeguarding or staffsafe, not "college"',
+    ],
+    [
+      'site add with an address that is not a slug',
+      ['site', 'add', 'New School', '--name', 'New School'],
+      1,
+      'A site address uses lower-case letters, digits and hyphens (for example northfield-primary)',
+    ],
     ['site add of an address already taken', ['site', 'add', 'school', '--name', 'Again'], 1, 'A site with the address "school" already exists'],
     ['site add with an extra argument', ['site', 'add', 'new-school', 'extra', '--name', 'New School'], 2, 'unexpected argument "extra"'],
   ];
@@ -250,7 +295,6 @@ describe('gatehouse through the socket of an embedded database that another owne
 });
 
 // ---- Real processes: the embedded database, owned by a running server or by nobody ----
-
 
 function exited(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);

@@ -85,7 +85,10 @@ describe.each(await databaseKinds())("a password-only session cannot take over a
     expect(text(home.html)).toContain('Basic access');
     const sessions = await db().select().from(session).where(eq(session.accountId, accountId));
     expect(sessions.filter((s) => s.endedAt !== null).map((s) => s.endReason)).toEqual(['device_added', 'device_added']);
-    const [logged] = await db().select().from(securityEvent).where(and(eq(securityEvent.accountId, accountId), eq(securityEvent.event, 'other_sessions_ended')));
+    const [logged] = await db()
+      .select()
+      .from(securityEvent)
+      .where(and(eq(securityEvent.accountId, accountId), eq(securityEvent.event, 'other_sessions_ended')));
     expect(logged!.detail).toMatchObject({ reason: 'device_added', sessions_ended: 2 });
   });
 

@@ -51,12 +51,18 @@ describe.each(await databaseKinds())('housekeeping (%s database)', (kind) => {
     g = await startTestGatehouse(kind);
     await seedSchools(g);
     const at = async (email: string) => {
-      const [row] = await g.services.db.select({ accountId: siteUser.accountId, siteUserId: siteUser.id, siteId: siteUser.siteId }).from(siteUser).where(eq(siteUser.email, email));
+      const [row] = await g.services.db
+        .select({ accountId: siteUser.accountId, siteUserId: siteUser.id, siteId: siteUser.siteId })
+        .from(siteUser)
+        .where(eq(siteUser.email, email));
       return row!;
     };
     person = await at('teacher@north.example');
     weekLong = await at('teacher@south.example');
-    await g.services.db.update(site).set({ settings: { sessionAbsoluteHours: 168 } }).where(eq(site.id, weekLong.siteId));
+    await g.services.db
+      .update(site)
+      .set({ settings: { sessionAbsoluteHours: 168 } })
+      .where(eq(site.id, weekLong.siteId));
   });
   afterAll(() => g.close());
 
@@ -80,11 +86,26 @@ describe.each(await databaseKinds())('housekeeping (%s database)', (kind) => {
     expect(await labelsLeft(db())).toEqual(onlyFresh(before));
     expect(outcome).toEqual({
       ran: true,
-      removed: { ceremony: 1, pending_sign_in: 1, session: 4, reset_token: 3, mail_outbox: 2, mail_outbox_text: 1, rate_limit: 1, known_browser: 1, security_event: 1 },
+      removed: {
+        ceremony: 1,
+        pending_sign_in: 1,
+        session: 4,
+        reset_token: 3,
+        mail_outbox: 2,
+        mail_outbox_text: 1,
+        rate_limit: 1,
+        known_browser: 1,
+        security_event: 1,
+      },
       failed: [],
     });
     expect(s.lines).toHaveLength(1);
-    expect(s.lines[0]).toMatchObject({ level: 30, component: 'housekeeping', msg: 'housekeeping: removed what had expired', removed: outcome.ran && outcome.removed });
+    expect(s.lines[0]).toMatchObject({
+      level: 30,
+      component: 'housekeeping',
+      msg: 'housekeeping: removed what had expired',
+      removed: outcome.ran && outcome.removed,
+    });
 
     // Mail keeps its row for 30 days, but not its text for more than a day.
     const texts = await db().select({ kind: mailOutbox.kind }).from(mailOutbox).where(isNotNull(mailOutbox.sealedMessage));
@@ -98,10 +119,22 @@ describe.each(await databaseKinds())('housekeeping (%s database)', (kind) => {
 
   it('keeps the audit for ever by default, and with AUDIT_RETENTION_DAYS removes older entries, accounted for in the chain', async () => {
     const now = new Date();
-    const entry = (name: string) => ({ siteId: person.siteId, actor: { siteUserId: null, name: 'Platform support' }, action: 'managed_token_assigned' as const, target: { siteUserId: null, name } });
+    const entry = (name: string) => ({
+      siteId: person.siteId,
+      actor: { siteUserId: null, name: 'Platform support' },
+      action: 'managed_token_assigned' as const,
+      target: { siteUserId: null, name },
+    });
     await recordAudit(db(), g.services.keys.auditChain, entry('old: 400 days ago'), new Date(now.getTime() - 400 * DAY));
     await recordAudit(db(), g.services.keys.auditChain, entry('fresh: 300 days ago'), new Date(now.getTime() - 300 * DAY));
-    const names = async () => (await db().select({ name: auditEvent.targetName, action: auditEvent.action }).from(auditEvent).where(eq(auditEvent.siteId, person.siteId)).orderBy(auditEvent.id)).map((r) => r.name ?? r.action);
+    const names = async () =>
+      (
+        await db()
+          .select({ name: auditEvent.targetName, action: auditEvent.action })
+          .from(auditEvent)
+          .where(eq(auditEvent.siteId, person.siteId))
+          .orderBy(auditEvent.id)
+      ).map((r) => r.name ?? r.action);
 
     expect(await round(services(), { now })).toEqual({ ran: true, removed: {}, failed: [] });
     expect(await names()).toEqual(['old: 400 days ago', 'fresh: 300 days ago']);
@@ -114,7 +147,11 @@ describe.each(await databaseKinds())('housekeeping (%s database)', (kind) => {
 
   it('deletes a backlog in batches, and leaves what its time budget did not reach to the next round', async () => {
     const now = new Date();
-    await db().insert(ceremony).values(Array.from({ length: 12 }, () => ({ ownerId: randomUUID(), purpose: 'backlog', sealedValue: 'sealed', expiresAt: new Date(now.getTime() - 1000) })));
+    await db()
+      .insert(ceremony)
+      .values(
+        Array.from({ length: 12 }, () => ({ ownerId: randomUUID(), purpose: 'backlog', sealedValue: 'sealed', expiresAt: new Date(now.getTime() - 1000) })),
+      );
     const left = async () => (await db().select().from(ceremony).where(eq(ceremony.purpose, 'backlog'))).length;
     const ceremoniesOnly = { sweeps: { ceremony: sweepCeremonies }, now, batchRows: 5 };
     // A budget spent at once: one batch, and the rest waits.
@@ -126,7 +163,9 @@ describe.each(await databaseKinds())('housekeeping (%s database)', (kind) => {
 
   it('logs a sweep that fails in one line, without its SQL or values, and runs the others', async () => {
     const now = new Date();
-    await db().insert(ceremony).values({ ownerId: randomUUID(), purpose: 'expired', sealedValue: 'sealed', expiresAt: new Date(now.getTime() - 1000) });
+    await db()
+      .insert(ceremony)
+      .values({ ownerId: randomUUID(), purpose: 'expired', sealedValue: 'sealed', expiresAt: new Date(now.getTime() - 1000) });
     const s = services();
     const outcome = await round(s, {
       now,
@@ -151,18 +190,33 @@ describe.each(await databaseKinds())('housekeeping (%s database)', (kind) => {
     await db().delete(mailOutbox);
     const now = new Date();
     const old = new Date(now.getTime() - 31 * DAY);
-    await db().insert(mailOutbox).values(Array.from({ length: 53 }, (_, i) => ({ recipient: 'someone@north.example', kind: `mail ${i + 1}`, createdAt: old, sentAt: old, sealedMessage: 'sealed' })));
+    await db()
+      .insert(mailOutbox)
+      .values(
+        Array.from({ length: 53 }, (_, i) => ({
+          recipient: 'someone@north.example',
+          kind: `mail ${i + 1}`,
+          createdAt: old,
+          sentAt: old,
+          sealedMessage: 'sealed',
+        })),
+      );
     expect(await round(services(), { now })).toMatchObject({ removed: { mail_outbox: 3 } });
     const kept = await db().select({ kind: mailOutbox.kind }).from(mailOutbox).where(isNotNull(mailOutbox.sealedMessage)).orderBy(mailOutbox.id);
     expect(kept.map((m) => m.kind)).toEqual(Array.from({ length: 50 }, (_, i) => `mail ${i + 4}`));
   });
 
   it('runs a round once started, and stops', async () => {
-    await db().insert(ceremony).values({ ownerId: randomUUID(), purpose: 'looped', sealedValue: 'sealed', expiresAt: new Date(Date.now() - 1000) });
+    await db()
+      .insert(ceremony)
+      .values({ ownerId: randomUUID(), purpose: 'looped', sealedValue: 'sealed', expiresAt: new Date(Date.now() - 1000) });
     const s = services();
     let roundLogged!: () => void;
     const logged = new Promise<void>((resolve) => (roundLogged = resolve));
-    const log = pino({ level: 'info' }, { write: (line: string) => (JSON.parse(line).msg === 'housekeeping: removed what had expired' ? roundLogged() : undefined) });
+    const log = pino(
+      { level: 'info' },
+      { write: (line: string) => (JSON.parse(line).msg === 'housekeeping: removed what had expired' ? roundLogged() : undefined) },
+    );
     const loop = new MaintenanceLoop({ ...s.services, log }, 0);
     loop.start();
     await logged;

@@ -39,10 +39,20 @@ describe.each(await databaseKinds())('names without invisible characters (%s dat
   it.each(INVISIBLE)('refuses a person’s name or job title holding %s, saying which field', async (_what, hidden) => {
     const before = await rows(siteUser);
     await admin.client.get('/north/admin/users/new');
-    const name = await admin.client.post('/north/admin/users/new', { fullName: `Ada${hidden}nimda`, email: `ada.${tag(hidden)}@north.example`, jobTitle: '', groupId: teachers });
+    const name = await admin.client.post('/north/admin/users/new', {
+      fullName: `Ada${hidden}nimda`,
+      email: `ada.${tag(hidden)}@north.example`,
+      jobTitle: '',
+      groupId: teachers,
+    });
     expect(name.status).toBe(400);
     expect(text(name.html)).toContain('A name cannot contain invisible characters');
-    const title = await admin.client.post('/north/admin/users/new', { fullName: 'Ada Visible', email: `ada.visible.${tag(hidden)}@north.example`, jobTitle: `Head${hidden}teacher`, groupId: teachers });
+    const title = await admin.client.post('/north/admin/users/new', {
+      fullName: 'Ada Visible',
+      email: `ada.visible.${tag(hidden)}@north.example`,
+      jobTitle: `Head${hidden}teacher`,
+      groupId: teachers,
+    });
     expect(title.status).toBe(400);
     expect(text(title.html)).toContain('A job title cannot contain invisible characters');
     expect(await rows(siteUser)).toBe(before);
@@ -82,7 +92,12 @@ describe.each(await databaseKinds())('names without invisible characters (%s dat
 
   it('still takes names in any script, with accents and apostrophes', async () => {
     await admin.client.get('/north/admin/users/new');
-    const added = await admin.client.post('/north/admin/users/new', { fullName: 'Siân O’Brien-Łukasiewicz', email: 'sian@north.example', jobTitle: 'Année 3 · 三年', groupId: teachers });
+    const added = await admin.client.post('/north/admin/users/new', {
+      fullName: 'Siân O’Brien-Łukasiewicz',
+      email: 'sian@north.example',
+      jobTitle: 'Année 3 · 三年',
+      groupId: teachers,
+    });
     expect(added.status).toBe(303);
   });
 });

@@ -5,15 +5,15 @@
 import { and, eq, like, sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
 import { knownBrowser, mailOutbox, rateLimit, securityEvent } from '../../src/db/schema.ts';
 import { addSiteUser } from '../../src/directory/site-users.ts';
 import { startGatehouse } from '../../src/gatehouse.ts';
-import { loadConfig } from '../../src/config.ts';
 import { Client, text } from '../support/client.ts';
 import { databaseKinds, freshDatabase } from '../support/databases.ts';
 import { resetPasswordByEmail } from '../support/reset-by-email.ts';
 import { SmtpInbox } from '../support/smtp-inbox.ts';
-import { PASSWORD, TEST_SECRET_KEY, seedSchools, startSeededWithInbox, type TestGatehouse } from '../support/test-gatehouse.ts';
+import { PASSWORD, seedSchools, startSeededWithInbox, TEST_SECRET_KEY, type TestGatehouse } from '../support/test-gatehouse.ts';
 
 let people = 0;
 let addresses = 0;
@@ -33,7 +33,13 @@ describe.each(await databaseKinds())('known browsers (%s database)', (kind) => {
   /** A new teacher at North, signed in once from `browser` (which is then known) and signed out. */
   async function knownTo(browser: Client): Promise<string> {
     const email = `known${++people}.${process.pid}@north.example`;
-    await addSiteUser(g.services.db, { site: 'north', email, fullName: `Known Person${people}`, groupName: 'Teachers', passwordHash: await g.services.passwords.hash(PASSWORD) });
+    await addSiteUser(g.services.db, {
+      site: 'north',
+      email,
+      fullName: `Known Person${people}`,
+      groupName: 'Teachers',
+      passwordHash: await g.services.passwords.hash(PASSWORD),
+    });
     expect((await browser.signIn('north', email, PASSWORD)).status).toBe(303);
     await browser.post('/north/logout', {});
     return email;
@@ -73,7 +79,11 @@ describe.each(await databaseKinds())('known browsers (%s database)', (kind) => {
     const page = text((await browser.get('/north/account')).html);
     expect(page).toContain('Browsers you have signed in with');
     expect(page).toContain('This browser');
-    const [row] = await g.services.db.select({ id: knownBrowser.id }).from(knownBrowser).innerJoin(sql`account a`, sql`a.id = ${knownBrowser.accountId}`).where(sql`a.email = ${email}`);
+    const [row] = await g.services.db
+      .select({ id: knownBrowser.id })
+      .from(knownBrowser)
+      .innerJoin(sql`account a`, sql`a.id = ${knownBrowser.accountId}`)
+      .where(sql`a.email = ${email}`);
     const forgotten = await browser.post(`/north/account/browsers/${row!.id}/forget`, {});
     expect(forgotten.location).toBe('/north/account?done=browser-forgotten');
     expect(text((await browser.get(forgotten.location!)).html)).toContain('That browser has been forgotten.');
@@ -100,7 +110,10 @@ describe.each(await databaseKinds())('known browsers (%s database)', (kind) => {
   it('stops being known when it expires', async () => {
     const browser = new Client(g.url, { 'x-forwarded-for': '198.51.100.34' });
     const email = await knownTo(browser);
-    await g.services.db.update(knownBrowser).set({ expiresAt: new Date(Date.now() - 1000) }).where(sql`${knownBrowser.accountId} = (select id from account where email = ${email})`);
+    await g.services.db
+      .update(knownBrowser)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(sql`${knownBrowser.accountId} = (select id from account where email = ${email})`);
     for (let i = 0; i < 10; i++) {
       const stranger = new Client(g.url, { 'x-forwarded-for': nextAddress() });
       expect((await stranger.signIn('north', email, `guess ${i}`)).status).toBe(401);
@@ -131,7 +144,10 @@ describe.each(await databaseKinds())('known browsers (%s database)', (kind) => {
     const email = `locked${++people}@north.example`;
     for (let i = 0; i < 10; i++) expect((await new Client(g.url, { 'x-forwarded-for': '203.0.113.90' }).signIn('north', email, `guess ${i}`)).status).toBe(401);
     for (let i = 0; i < 20; i++) expect((await new Client(g.url, { 'x-forwarded-for': '203.0.113.90' }).signIn('north', email, `guess ${i}`)).status).toBe(429);
-    const rows = await g.services.db.select().from(securityEvent).where(and(eq(securityEvent.event, 'sign_in_throttled'), eq(securityEvent.ip, '203.0.113.90')));
+    const rows = await g.services.db
+      .select()
+      .from(securityEvent)
+      .where(and(eq(securityEvent.event, 'sign_in_throttled'), eq(securityEvent.ip, '203.0.113.90')));
     expect(rows).toHaveLength(1);
     const [counted] = await g.services.db.select({ points: rateLimit.points }).from(rateLimit).where(like(rateLimit.key, 'signin:acct+ip:%'));
     expect(counted!.points).toBeGreaterThanOrEqual(20);
@@ -143,7 +159,17 @@ describe.each(await databaseKinds())('what is typed in the email box is never ke
     const lines: string[] = [];
     const log = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
     const inbox = await SmtpInbox.start();
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', SECRET_KEY: TEST_SECRET_KEY, DEMO: '0', RESET_RESPONSE_MS: '0', TRUST_PROXY: '1', DATA_DIR: '/tmp', SMTP_URL: inbox.url, MAIL_POLL_MS: '100' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      SECRET_KEY: TEST_SECRET_KEY,
+      DEMO: '0',
+      RESET_RESPONSE_MS: '0',
+      TRUST_PROXY: '1',
+      DATA_DIR: '/tmp',
+      SMTP_URL: inbox.url,
+      MAIL_POLL_MS: '100',
+    });
     const database = await freshDatabase(kind);
     const g = await startGatehouse(config, log, { database });
     try {

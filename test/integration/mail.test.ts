@@ -202,7 +202,14 @@ describe.each(await databaseKinds())('mail (%s database)', (kind) => {
         const g = await startTestGatehouse(kind, { env });
         instances.push(g);
         const { db, keys, config } = g.services;
-        const sender = new MailSender({ db, key: keys.encryption, transport: createMailTransport(config), log: pino({ level: 'silent' }), pollMs: 20, retry: config.mailRetry });
+        const sender = new MailSender({
+          db,
+          key: keys.encryption,
+          transport: createMailTransport(config),
+          log: pino({ level: 'silent' }),
+          pollMs: 20,
+          retry: config.mailRetry,
+        });
         sender.start();
         extraSenders.push(sender);
       }

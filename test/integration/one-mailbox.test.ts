@@ -66,7 +66,13 @@ describe.each(await databaseKinds())('mail to exactly one mailbox (%s database)'
 
   it('marks failed, and never sends, a mail already in the outbox whose recipient is not one mailbox', async () => {
     const id = await g.services.db.transaction((tx) =>
-      enqueueMail(tx, g.services.keys.encryption, { to: 'x@north.example;bcc11@evil.example', kind: 'test', subject: 'Hello', text: 'Hello', html: '<p>Hello</p>' }),
+      enqueueMail(tx, g.services.keys.encryption, {
+        to: 'x@north.example;bcc11@evil.example',
+        kind: 'test',
+        subject: 'Hello',
+        text: 'Hello',
+        html: '<p>Hello</p>',
+      }),
     );
     g.services.mail.kick();
     await mailAfterEverythingElse();

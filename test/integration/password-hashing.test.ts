@@ -1,5 +1,5 @@
-import { eq } from 'drizzle-orm';
 import { parseOptions } from '@node-rs/argon2';
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { account } from '../../src/db/schema.ts';
 import { Client } from '../support/client.ts';
@@ -39,7 +39,9 @@ describe('password hashing in service', () => {
           return c;
         }),
       );
-      const answers = await Promise.all(clients.map((c) => c.post('/north/login', { email: 'teacher@north.example', password: 'wrong', provider: 'identity' })));
+      const answers = await Promise.all(
+        clients.map((c) => c.post('/north/login', { email: 'teacher@north.example', password: 'wrong', provider: 'identity' })),
+      );
       const statuses = answers.map((a) => a.status);
       expect(statuses.filter((s) => s === 503).length).toBeGreaterThan(0);
       // Served: at least one, and never more than one hashing plus two waiting (a busy machine,

@@ -100,7 +100,10 @@ describe.each(await databaseKinds())('first passwords and resets by email (%s da
   it('shows the expired page for a link past midnight, and for a made-up one', async () => {
     const link = await linkFor('admin@north.example');
     const token = new URL(link).searchParams.get('token')!;
-    await g.services.db.update(resetToken).set({ expiresAt: new Date(Date.now() - 1000) }).where(isNull(resetToken.usedAt));
+    await g.services.db
+      .update(resetToken)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(isNull(resetToken.usedAt));
     expect((await client().get(`/north/password/reset?token=${token}`)).status).toBe(410);
     expect((await client().get(`/north/password/reset?token=${'x'.repeat(43)}`)).status).toBe(410);
     expect((await client().get('/north/password/reset?token=<script>')).status).toBe(410);
@@ -158,10 +161,16 @@ describe.each(await databaseKinds())('first passwords and resets by email (%s da
     expect((await client().get(new URL(older).pathname + new URL(older).search)).status).toBe(410);
     const changed = await inbox.waitFor((m) => m.to.includes('lead@trust.example') && m.subject === 'Your Gatehouse password was changed');
     expect(changed.text).toContain('Chrome on Linux');
-    const [sso] = await g.services.db.select().from(account).where(and(eq(account.email, 'lead@trust.example'), eq(account.kind, 'sso')));
+    const [sso] = await g.services.db
+      .select()
+      .from(account)
+      .where(and(eq(account.email, 'lead@trust.example'), eq(account.kind, 'sso')));
     const events = (await g.services.db.select().from(securityEvent).where(eq(securityEvent.accountId, sso!.id))).map((e) => e.event);
     expect(events).toEqual(expect.arrayContaining(['password_reset_requested', 'password_reset_link_used', 'password_changed']));
-    const [live] = await g.services.db.select({ n: count() }).from(session).where(and(eq(session.accountId, sso!.id), isNull(session.endedAt)));
+    const [live] = await g.services.db
+      .select({ n: count() })
+      .from(session)
+      .where(and(eq(session.accountId, sso!.id), isNull(session.endedAt)));
     expect(live!.n).toBe(0);
     // An SSO password works at every one of the account's schools.
     for (const site of ['north', 'south', 'vetting']) {

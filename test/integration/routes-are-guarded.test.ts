@@ -9,7 +9,7 @@ import { seedSchools, startTestGatehouse, type TestGatehouse } from '../support/
 
 /** Open to anyone: each says why. */
 const PUBLIC_ROUTES = new Map([
-  ['GET /', 'the service\'s own page: where to find your school\'s sign-in page'],
+  ['GET /', "the service's own page: where to find your school's sign-in page"],
   ['GET /static/app.css', 'the stylesheet'],
   ['GET /favicon.ico', 'an empty icon'],
   ['GET /static/js/:name', 'the few browser scripts (WebAuthn, the strength meter)'],

@@ -3,8 +3,8 @@
 // counted on the account row, each attempt reserving its place before it is checked.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { account, auditEvent, device, rateLimit } from '../../src/db/schema.ts';
 import { SECOND_FACTOR_FAILURE_CAP } from '../../src/auth/throttle/index.ts';
+import { account, auditEvent, device, rateLimit } from '../../src/db/schema.ts';
 import { fullAccessSession } from '../support/admin-session.ts';
 import { Client, text } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
@@ -49,7 +49,8 @@ describe.each(await databaseKinds())('the hard cap on failed second factors (%s 
     return browser;
   }
 
-  const run = async (accountId: string) => (await g.services.db.select({ n: account.secondFactorFailures }).from(account).where(eq(account.id, accountId)))[0]!.n;
+  const run = async (accountId: string) =>
+    (await g.services.db.select({ n: account.secondFactorFailures }).from(account).where(eq(account.id, accountId)))[0]!.n;
 
   it('locks every second factor at the 100th failure in a row, says how to unlock it, and emails the person', async () => {
     const person = await teacher(SECOND_FACTOR_FAILURE_CAP - 1);
@@ -70,7 +71,9 @@ describe.each(await databaseKinds())('the hard cap on failed second factors (%s 
 
   it('unlocks when the person sets a new password through the emailed link', async () => {
     const person = await teacher(SECOND_FACTOR_FAILURE_CAP);
-    expect((await resetPasswordByEmail(new Client(g.url, { 'x-forwarded-for': '198.51.100.71' }), g.inbox, 'north', person.email, NEW_PASSWORD)).status).toBe(303);
+    expect((await resetPasswordByEmail(new Client(g.url, { 'x-forwarded-for': '198.51.100.71' }), g.inbox, 'north', person.email, NEW_PASSWORD)).status).toBe(
+      303,
+    );
     expect(await run(person.accountId)).toBe(0);
     const browser = new Client(g.url, { 'x-forwarded-for': '198.51.100.72' });
     await browser.signIn('north', person.email, NEW_PASSWORD);

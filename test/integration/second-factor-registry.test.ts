@@ -37,7 +37,10 @@ describe.each(await databaseKinds())('a second-factor method added to the regist
   }
 
   const methodsOf = async (client: Client) => {
-    const [row] = await g.services.db.select({ methods: session.methods }).from(session).where(eq(session.tokenHash, hashSessionToken(client.sessionCookie()!)));
+    const [row] = await g.services.db
+      .select({ methods: session.methods })
+      .from(session)
+      .where(eq(session.tokenHash, hashSessionToken(client.sessionCookie()!)));
     return row?.methods;
   };
   const lastEvent = async (accountId: string, event: 'second_factor_passed' | 'second_factor_failed') => {
@@ -85,7 +88,10 @@ describe.each(await databaseKinds())('a second-factor method added to the regist
     const { client } = await personWithApp();
     await client.get('/north/elevate');
     await client.post('/north/elevate', { method: 'passphrase', phrase: PASSPHRASE, next: '/north/' });
-    await g.services.db.update(session).set({ authenticatedAt: new Date(Date.now() - 16 * 60_000) }).where(eq(session.tokenHash, hashSessionToken(client.sessionCookie()!)));
+    await g.services.db
+      .update(session)
+      .set({ authenticatedAt: new Date(Date.now() - 16 * 60_000) })
+      .where(eq(session.tokenHash, hashSessionToken(client.sessionCookie()!)));
     const next = '/north/account/security-keys/authenticator/new';
     await client.get(`/north/account/confirm?next=${encodeURIComponent(next)}`);
     const confirmed = await client.post('/north/account/confirm', { password: PASSWORD, next });

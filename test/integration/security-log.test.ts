@@ -15,7 +15,10 @@ describe.each(await databaseKinds())('the security log (%s database)', (kind) =>
   afterAll(() => g.close());
 
   async function eventsOf(email: string, kind: 'identity' | 'sso') {
-    const [a] = await g.services.db.select().from(account).where(and(eq(account.email, email), eq(account.kind, kind)));
+    const [a] = await g.services.db
+      .select()
+      .from(account)
+      .where(and(eq(account.email, email), eq(account.kind, kind)));
     return g.services.db.select().from(securityEvent).where(eq(securityEvent.accountId, a!.id)).orderBy(asc(securityEvent.id));
   }
 

@@ -7,7 +7,10 @@ import { databaseKinds } from '../support/databases.ts';
 import { PASSWORD, seedSchools, startTestGatehouse, type TestGatehouse } from '../support/test-gatehouse.ts';
 
 async function sessionRow(g: TestGatehouse, token: string) {
-  const [row] = await g.services.db.select().from(session).where(eq(session.tokenHash, hashSessionToken(token)));
+  const [row] = await g.services.db
+    .select()
+    .from(session)
+    .where(eq(session.tokenHash, hashSessionToken(token)));
   return row;
 }
 
@@ -72,7 +75,10 @@ describe.each(await databaseKinds())('sessions (%s database)', (kind) => {
     const client = new Client(g.url);
     await client.signIn('north', 'teacher@north.example', PASSWORD);
     const token = client.sessionCookie()!;
-    await g.services.db.update(session).set({ lastSeenAt: new Date(Date.now() - 31 * 60_000) }).where(eq(session.tokenHash, hashSessionToken(token)));
+    await g.services.db
+      .update(session)
+      .set({ lastSeenAt: new Date(Date.now() - 31 * 60_000) })
+      .where(eq(session.tokenHash, hashSessionToken(token)));
     expect((await client.get('/north/')).location).toBe('/north/login');
     expect((await sessionRow(g, token))!.endReason).toBe('idle_timeout');
   });
@@ -81,17 +87,26 @@ describe.each(await databaseKinds())('sessions (%s database)', (kind) => {
     const client = new Client(g.url);
     await client.signIn('north', 'teacher@north.example', PASSWORD);
     const token = client.sessionCookie()!;
-    await g.services.db.update(session).set({ createdAt: new Date(Date.now() - 12 * 3_600_000 - 1000) }).where(eq(session.tokenHash, hashSessionToken(token)));
+    await g.services.db
+      .update(session)
+      .set({ createdAt: new Date(Date.now() - 12 * 3_600_000 - 1000) })
+      .where(eq(session.tokenHash, hashSessionToken(token)));
     expect((await client.get('/north/')).location).toBe('/north/login');
     expect((await sessionRow(g, token))!.endReason).toBe('absolute_timeout');
   });
 
   it("applies a site's own idle timeout", async () => {
-    await g.services.db.update(site).set({ settings: { sessionIdleMinutes: 5 } }).where(eq(site.slug, 'south'));
+    await g.services.db
+      .update(site)
+      .set({ settings: { sessionIdleMinutes: 5 } })
+      .where(eq(site.slug, 'south'));
     const client = new Client(g.url);
     await client.signIn('south', 'lead@trust.example', PASSWORD, 'sso');
     const token = client.sessionCookie()!;
-    await g.services.db.update(session).set({ lastSeenAt: new Date(Date.now() - 6 * 60_000) }).where(eq(session.tokenHash, hashSessionToken(token)));
+    await g.services.db
+      .update(session)
+      .set({ lastSeenAt: new Date(Date.now() - 6 * 60_000) })
+      .where(eq(session.tokenHash, hashSessionToken(token)));
     expect((await client.get('/south/')).location).toBe('/south/login');
     await g.services.db.update(site).set({ settings: {} }).where(eq(site.slug, 'south'));
   });
@@ -163,7 +178,11 @@ describe('sessions behind HTTPS', () => {
       const page = await client.request('/north/login');
       expect(page.headers.getSetCookie().join('\n')).toMatch(/^__Host-gatehouse_csrf=.*; Path=\/; HttpOnly; Secure; SameSite=Lax$/m);
       expect(page.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
-      const res = await client.post('/north/login', { email: 'teacher@north.example', password: PASSWORD, provider: 'identity' }, { origin: 'https://gatehouse.example' });
+      const res = await client.post(
+        '/north/login',
+        { email: 'teacher@north.example', password: PASSWORD, provider: 'identity' },
+        { origin: 'https://gatehouse.example' },
+      );
       expect(res.status).toBe(303);
       const cookie = res.headers.getSetCookie().find((c) => c.startsWith('__Host-gatehouse_session='))!;
       expect(cookie).toMatch(/Secure/);

@@ -2,7 +2,7 @@
 // the busy page (503, Retry-After) before anything is read or written, whether or not its email
 // exists, and a browser that has signed in to that account before still gets in.
 import { count } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { rateLimit, securityEvent } from '../../src/db/schema.ts';
 import { BUSY_MESSAGE, BUSY_TITLE } from '../../src/web/middleware/sign-in-admission.ts';
 import { Client, text } from '../support/client.ts';

@@ -1,13 +1,13 @@
 // How many database statements a request costs, counted at the driver: every page a signed-in
 // person opens pays for its session check, so it is one statement, whatever the account.
 import { and, count, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { securityEvent } from '../../src/db/schema.ts';
 import { addSiteUser } from '../../src/directory/site-users.ts';
 import { addSite } from '../../src/directory/sites.ts';
 import { linkSso } from '../../src/directory/sso.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, text } from '../support/client.ts';
 import { enrolAuthenticatorApp } from '../support/admin-session.ts';
+import { Client, text } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { statementsDuring } from '../support/statements.ts';
 import { PASSWORD, seedSchools, startTestGatehouse, type TestGatehouse } from '../support/test-gatehouse.ts';

@@ -56,13 +56,19 @@ describe.each(await databaseKinds())('switching school (%s database)', (kind) =>
 
   it('re-checks membership on every switch: a user disabled at the target school cannot switch there', async () => {
     const [south] = await g.services.db.select().from(site).where(eq(site.slug, 'south'));
-    await g.services.db.update(siteUser).set({ status: 'disabled' }).where(and(eq(siteUser.siteId, south!.id), eq(siteUser.email, 'lead@trust.example')));
+    await g.services.db
+      .update(siteUser)
+      .set({ status: 'disabled' })
+      .where(and(eq(siteUser.siteId, south!.id), eq(siteUser.email, 'lead@trust.example')));
     try {
       const client = await signedInLead();
       expect(text((await client.get('/north/')).html)).not.toContain('South School');
       expect((await client.post('/north/switch', { site: 'south' })).status).toBe(403);
     } finally {
-      await g.services.db.update(siteUser).set({ status: 'active' }).where(and(eq(siteUser.siteId, south!.id), eq(siteUser.email, 'lead@trust.example')));
+      await g.services.db
+        .update(siteUser)
+        .set({ status: 'active' })
+        .where(and(eq(siteUser.siteId, south!.id), eq(siteUser.email, 'lead@trust.example')));
     }
   });
 
@@ -70,14 +76,23 @@ describe.each(await databaseKinds())('switching school (%s database)', (kind) =>
     const client = await signedInLead();
     await client.post('/north/switch', { site: 'vetting' });
     const [vetting] = await g.services.db.select().from(site).where(eq(site.slug, 'vetting'));
-    await g.services.db.update(siteUser).set({ status: 'disabled' }).where(and(eq(siteUser.siteId, vetting!.id), eq(siteUser.email, 'lead@trust.example')));
+    await g.services.db
+      .update(siteUser)
+      .set({ status: 'disabled' })
+      .where(and(eq(siteUser.siteId, vetting!.id), eq(siteUser.email, 'lead@trust.example')));
     try {
       const token = client.sessionCookie()!;
       expect((await client.get('/vetting/')).location).toBe('/vetting/login');
-      const [row] = await g.services.db.select().from(session).where(eq(session.tokenHash, hashSessionToken(token)));
+      const [row] = await g.services.db
+        .select()
+        .from(session)
+        .where(eq(session.tokenHash, hashSessionToken(token)));
       expect(row!.endReason).toBe('user_disabled');
     } finally {
-      await g.services.db.update(siteUser).set({ status: 'active' }).where(and(eq(siteUser.siteId, vetting!.id), eq(siteUser.email, 'lead@trust.example')));
+      await g.services.db
+        .update(siteUser)
+        .set({ status: 'active' })
+        .where(and(eq(siteUser.siteId, vetting!.id), eq(siteUser.email, 'lead@trust.example')));
     }
   });
 

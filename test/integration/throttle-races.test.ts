@@ -21,7 +21,13 @@ let people = 0;
 /** A new teacher at North with a password and an authenticator app, signed out again. */
 async function personWithApp(g: TestGatehouse): Promise<{ email: string; accountId: string }> {
   const email = `burst${++people}.${process.pid}@north.example`;
-  const created = await addSiteUser(g.services.db, { site: 'north', email, fullName: `Burst Person${people}`, groupName: 'Teachers', passwordHash: await g.services.passwords.hash(PASSWORD) });
+  const created = await addSiteUser(g.services.db, {
+    site: 'north',
+    email,
+    fullName: `Burst Person${people}`,
+    groupName: 'Teachers',
+    passwordHash: await g.services.passwords.hash(PASSWORD),
+  });
   const client = new Client(g.url, { 'x-forwarded-for': '198.51.100.200' });
   await client.signIn('north', email, PASSWORD);
   await enrolAuthenticatorApp(client, 'north');
@@ -104,31 +110,45 @@ describe.each(await databaseKinds())('throttles under concurrency (%s database)'
   });
 });
 
-describe.runIf((await postgresReachable()) || process.env.REQUIRE_POSTGRES === '1')('throttles under concurrency across two instances on one PostgreSQL', () => {
-  let instances: TwoInstances;
-  let a: TestGatehouse;
-  let b: TestGatehouse;
-  beforeAll(async () => {
-    instances = await startTwoInstances(ENV);
-    ({ a, b } = instances);
-  });
-  afterAll(() => instances.close());
+describe.runIf((await postgresReachable()) || process.env.REQUIRE_POSTGRES === '1')(
+  'throttles under concurrency across two instances on one PostgreSQL',
+  () => {
+    let instances: TwoInstances;
+    let a: TestGatehouse;
+    let b: TestGatehouse;
+    beforeAll(async () => {
+      instances = await startTwoInstances(ENV);
+      ({ a, b } = instances);
+    });
+    afterAll(() => instances.close());
 
-  it('checks at most 5 of 300 wrong codes sent at once through both instances', async () => {
-    const { email, accountId } = await personWithApp(a);
-    const browser = await atSecondStep(a, email);
-    const statuses = await burst(browser, 300, '/north/login/second-step', (i) => ({ method: 'totp', code: wrongCode(i) }), (i) => (i % 2 ? b.url : a.url));
-    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
-    expect(await codesChecked(a, accountId)).toBe(5);
-  });
+    it('checks at most 5 of 300 wrong codes sent at once through both instances', async () => {
+      const { email, accountId } = await personWithApp(a);
+      const browser = await atSecondStep(a, email);
+      const statuses = await burst(
+        browser,
+        300,
+        '/north/login/second-step',
+        (i) => ({ method: 'totp', code: wrongCode(i) }),
+        (i) => (i % 2 ? b.url : a.url),
+      );
+      expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+      expect(await codesChecked(a, accountId)).toBe(5);
+    });
 
-  it('hashes at most 10 of 60 wrong passwords sent at once through both instances', async () => {
-    const { email } = await personWithApp(a);
-    const browser = new Client(a.url, { 'x-forwarded-for': '203.0.113.161' });
-    await browser.get('/north/login');
-    const before = a.services.passwords.gate.completed + b.services.passwords.gate.completed;
-    const statuses = await burst(browser, 60, '/north/login', (i) => ({ email, password: `wrong guess ${i}`, provider: 'identity' }), (i) => (i % 2 ? b.url : a.url));
-    expectTenHashed(a.services.passwords.gate.completed + b.services.passwords.gate.completed - before, statuses);
-  });
-});
-
+    it('hashes at most 10 of 60 wrong passwords sent at once through both instances', async () => {
+      const { email } = await personWithApp(a);
+      const browser = new Client(a.url, { 'x-forwarded-for': '203.0.113.161' });
+      await browser.get('/north/login');
+      const before = a.services.passwords.gate.completed + b.services.passwords.gate.completed;
+      const statuses = await burst(
+        browser,
+        60,
+        '/north/login',
+        (i) => ({ email, password: `wrong guess ${i}`, provider: 'identity' }),
+        (i) => (i % 2 ? b.url : a.url),
+      );
+      expectTenHashed(a.services.passwords.gate.completed + b.services.passwords.gate.completed - before, statuses);
+    });
+  },
+);

@@ -51,7 +51,10 @@ describe.each(await databaseKinds())('sign-in throttling (%s database)', (kind) 
   it('doubles the wait with each further lockout', async () => {
     await failTimes(g, 'teacher@north.example', 10, () => '203.0.113.12');
     // The first lockout (60 s) passes…
-    await g.services.db.update(rateLimit).set({ expire: new Date(Date.now() - 1000) }).where(like(rateLimit.key, 'signin:acct%'));
+    await g.services.db
+      .update(rateLimit)
+      .set({ expire: new Date(Date.now() - 1000) })
+      .where(like(rateLimit.key, 'signin:acct%'));
     await failTimes(g, 'teacher@north.example', 10, () => '203.0.113.12');
     const res = await clientAt(g, '203.0.113.12').signIn('north', 'teacher@north.example', PASSWORD);
     expect(res.status).toBe(429);
@@ -106,7 +109,10 @@ describe.each(await databaseKinds())('sign-in throttling (%s database)', (kind) 
   it('records refused attempts in the security log without a password', async () => {
     await failTimes(g, 'teacher@north.example', 10, () => '203.0.113.70');
     await clientAt(g, '203.0.113.70').signIn('north', 'teacher@north.example', PASSWORD);
-    const rows = await g.services.db.select().from(securityEvent).where(sql`${securityEvent.event} = 'sign_in_throttled' and ${securityEvent.ip} = '203.0.113.70'`);
+    const rows = await g.services.db
+      .select()
+      .from(securityEvent)
+      .where(sql`${securityEvent.event} = 'sign_in_throttled' and ${securityEvent.ip} = '203.0.113.70'`);
     expect(rows).toHaveLength(1);
     expect(JSON.stringify(rows)).not.toContain(PASSWORD);
   });

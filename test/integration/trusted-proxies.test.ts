@@ -14,7 +14,10 @@ async function addressRecorded(g: TestGatehouse, forwardedFor: string): Promise<
   await client.get('/north/login');
   const res = await client.post('/north/login', { email: 'teacher@north.example', password: 'not the password', provider: 'identity' });
   expect(res.status).toBe(401);
-  const [teacher] = await g.services.db.select({ id: account.id }).from(account).where(and(eq(account.email, 'teacher@north.example'), eq(account.kind, 'identity')));
+  const [teacher] = await g.services.db
+    .select({ id: account.id })
+    .from(account)
+    .where(and(eq(account.email, 'teacher@north.example'), eq(account.kind, 'identity')));
   const [event] = await g.services.db
     .select({ ip: securityEvent.ip })
     .from(securityEvent)

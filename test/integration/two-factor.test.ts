@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { account, device, recoveryCode, securityEvent, session } from '../../src/db/schema.ts';
 import { hashSessionToken } from '../../src/auth/session-token.ts';
+import { account, device, recoveryCode, securityEvent, session } from '../../src/db/schema.ts';
 import { addSiteUser } from '../../src/directory/site-users.ts';
 import { Client, text } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
@@ -27,7 +27,13 @@ describe.each(await databaseKinds())('two-factor sign-in and elevation (%s datab
   /** A new admin at North with a password and no device, signed in (basic access). */
   async function newAdmin() {
     const email = `admin${++people}@north.example`;
-    await addSiteUser(g.services.db, { site: 'north', email, fullName: `Admin Person${people}`, groupName: 'Admin', passwordHash: await g.services.passwords.hash(PASSWORD) });
+    await addSiteUser(g.services.db, {
+      site: 'north',
+      email,
+      fullName: `Admin Person${people}`,
+      groupName: 'Admin',
+      passwordHash: await g.services.passwords.hash(PASSWORD),
+    });
     const client = new Client(g.url);
     await client.signIn('north', email, PASSWORD);
     return { email, client };
@@ -54,7 +60,10 @@ describe.each(await databaseKinds())('two-factor sign-in and elevation (%s datab
     const first = await client.get('/north/account/security-keys/authenticator/new');
     expect(first.html).toMatch(/<img src="data:image\/png;base64,[^"]+" alt="QR code to scan with your authenticator app"/);
     const secret = first.html.match(/<code class="secret">([A-Z2-7 ]+)<\/code>/)![1]!;
-    const wrong = await client.post('/north/account/security-keys/authenticator/new', { name: 'Phone', code: '000000' === totp(secret.replace(/ /g, '')) ? '111111' : '000000' });
+    const wrong = await client.post('/north/account/security-keys/authenticator/new', {
+      name: 'Phone',
+      code: '000000' === totp(secret.replace(/ /g, '')) ? '111111' : '000000',
+    });
     expect(wrong.status).toBe(400);
     expect(text(wrong.html)).toContain('Incorrect or out of date code');
     expect(text(wrong.html)).toMatch(/date and time on your phone/);
@@ -175,7 +184,10 @@ describe.each(await databaseKinds())('two-factor sign-in and elevation (%s datab
     const { secret, codes } = await enrolApp(client);
     await elevate(client, secret);
     const token = client.sessionCookie()!;
-    await g.services.db.update(session).set({ authenticatedAt: new Date(Date.now() - 16 * 60_000) }).where(eq(session.tokenHash, hashSessionToken(token)));
+    await g.services.db
+      .update(session)
+      .set({ authenticatedAt: new Date(Date.now() - 16 * 60_000) })
+      .where(eq(session.tokenHash, hashSessionToken(token)));
     const gate = await client.get('/north/account/security-keys/authenticator/new');
     expect(gate.location).toBe('/north/account/confirm?next=%2Fnorth%2Faccount%2Fsecurity-keys%2Fauthenticator%2Fnew');
     await client.get(gate.location!);
@@ -200,7 +212,12 @@ describe.each(await databaseKinds())('two-factor sign-in and elevation (%s datab
     await client.get('/north/account/security-keys');
     const removed = await client.post(`/north/account/security-keys/${phone!.id}/remove`, {});
     expect(removed.location).toBe('/north/account/security-keys?done=removed');
-    expect(await g.services.db.select().from(recoveryCode).where(and(eq(recoveryCode.accountId, acct!.id), isNull(recoveryCode.usedAt)))).toHaveLength(0);
+    expect(
+      await g.services.db
+        .select()
+        .from(recoveryCode)
+        .where(and(eq(recoveryCode.accountId, acct!.id), isNull(recoveryCode.usedAt))),
+    ).toHaveLength(0);
     expect(text((await client.get('/north/')).html)).toContain('Basic access');
     await inbox.waitFor((m) => m.to.includes(email) && m.subject === 'A two-factor device was removed from your Gatehouse account');
     await inbox.waitFor((m) => m.to.includes(email) && m.subject === 'A two-factor device was added to your Gatehouse account');
@@ -231,7 +248,11 @@ describe.each(await databaseKinds())('two-factor sign-in and elevation (%s datab
     const mail = await inbox.waitFor((m) => inbox.messages.indexOf(m) >= since && m.to.includes(email) && /token=/.test(m.text));
     const link = new URL(mail.text.match(/https?:\/\/\S+token=\S+/)![0]);
     await fresh.get(link.pathname + link.search);
-    await fresh.post(link.pathname, { token: link.searchParams.get('token')!, password: 'an entirely new passphrase', confirmation: 'an entirely new passphrase' });
+    await fresh.post(link.pathname, {
+      token: link.searchParams.get('token')!,
+      password: 'an entirely new passphrase',
+      confirmation: 'an entirely new passphrase',
+    });
     expect((await fresh.signIn('north', email, 'an entirely new passphrase')).location).toBe('/north/login/second-step');
   });
 });

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSessionToken } from '../../src/auth/session-token.ts';
 import { ceremony, device, pendingSignIn, session } from '../../src/db/schema.ts';
 import { enrolAuthenticatorApp, fullAccessSession, personWithPassword } from '../support/admin-session.ts';
-import { resetPasswordByEmail } from '../support/reset-by-email.ts';
 import { Client } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
+import { resetPasswordByEmail } from '../support/reset-by-email.ts';
 import { totp } from '../support/rfc6238.ts';
 import { PASSWORD, startSeededWithInbox } from '../support/test-gatehouse.ts';
 
@@ -56,9 +56,15 @@ describe.each(await databaseKinds())('unfinished second steps end with a reset, 
   async function unfinished(accountId: string) {
     const sessions = db().select({ id: session.id }).from(session).where(eq(session.accountId, accountId));
     const pendings = db().select({ id: pendingSignIn.id }).from(pendingSignIn).where(eq(pendingSignIn.accountId, accountId));
-    const [ceremonies] = await db().select({ n: count() }).from(ceremony).where(or(inArray(ceremony.ownerId, sessions), inArray(ceremony.ownerId, pendings)));
+    const [ceremonies] = await db()
+      .select({ n: count() })
+      .from(ceremony)
+      .where(or(inArray(ceremony.ownerId, sessions), inArray(ceremony.ownerId, pendings)));
     const [waiting] = await db().select({ n: count() }).from(pendingSignIn).where(eq(pendingSignIn.accountId, accountId));
-    const [confirming] = await db().select({ n: count() }).from(session).where(and(eq(session.accountId, accountId), isNotNull(session.passwordConfirmedAt)));
+    const [confirming] = await db()
+      .select({ n: count() })
+      .from(session)
+      .where(and(eq(session.accountId, accountId), isNotNull(session.passwordConfirmedAt)));
     return { ceremonies: ceremonies!.n, pendingSignIns: waiting!.n, halfConfirmed: confirming!.n };
   }
 
@@ -69,7 +75,10 @@ describe.each(await databaseKinds())('unfinished second steps end with a reset, 
     const completed = await secondStep(waiting, { method: 'totp', code: totp(teacher.secret, Date.now() + 30_000) });
     expect(completed.location).toBe('/north/login');
     expect(waiting.sessionCookie()).toBeUndefined();
-    const [live] = await db().select({ n: count() }).from(session).where(and(eq(session.accountId, teacher.accountId), isNull(session.endedAt)));
+    const [live] = await db()
+      .select({ n: count() })
+      .from(session)
+      .where(and(eq(session.accountId, teacher.accountId), isNull(session.endedAt)));
     expect(live!.n).toBe(0);
   });
 
@@ -81,16 +90,31 @@ describe.each(await databaseKinds())('unfinished second steps end with a reset, 
    */
   async function teacherHalfWay() {
     const teacher = await teacherWithApp();
-    await db().insert(device).values({ accountId: teacher.accountId, kind: 'webauthn', name: 'Desk key', credentialId: `desk-key-${teacher.accountId}`, publicKey: 'pQECAyYgASFYIA', signCount: 0, transports: ['usb'] });
+    await db()
+      .insert(device)
+      .values({
+        accountId: teacher.accountId,
+        kind: 'webauthn',
+        name: 'Desk key',
+        credentialId: `desk-key-${teacher.accountId}`,
+        publicKey: 'pQECAyYgASFYIA',
+        signCount: 0,
+        transports: ['usb'],
+      });
     expect((await teacher.owner.get('/north/elevate')).status).toBe(200);
     const waiting = await atSecondStep(teacher.email);
     const adding = new Client(g.url);
     await adding.signIn('north', teacher.email, PASSWORD);
     expect((await secondStep(adding, { method: 'totp', code: totp(teacher.secret, Date.now() + 30_000) })).location).toBe('/north/');
     expect((await adding.get('/north/account/security-keys/authenticator/new')).status).toBe(200);
-    await db().update(session).set({ authenticatedAt: new Date(Date.now() - 16 * 60_000) }).where(eq(session.tokenHash, hashSessionToken(adding.sessionCookie()!)));
+    await db()
+      .update(session)
+      .set({ authenticatedAt: new Date(Date.now() - 16 * 60_000) })
+      .where(eq(session.tokenHash, hashSessionToken(adding.sessionCookie()!)));
     await adding.get('/north/account/confirm');
-    expect((await adding.post('/north/account/confirm', { password: PASSWORD, next: '/north/account/security-keys' })).location).toBe('/north/elevate?next=%2Fnorth%2Faccount%2Fsecurity-keys');
+    expect((await adding.post('/north/account/confirm', { password: PASSWORD, next: '/north/account/security-keys' })).location).toBe(
+      '/north/elevate?next=%2Fnorth%2Faccount%2Fsecurity-keys',
+    );
     expect(await unfinished(teacher.accountId)).toEqual({ ceremonies: 3, pendingSignIns: 1, halfConfirmed: 1 });
     return { ...teacher, waiting };
   }
@@ -119,7 +143,10 @@ describe.each(await databaseKinds())('unfinished second steps end with a reset, 
         const remover = new Client(g.url);
         await remover.signIn('north', teacher.email, PASSWORD);
         expect((await secondStep(remover, { method: 'recovery_code', code: teacher.codes[0]! })).location).toBe('/north/');
-        const [key] = await db().select({ id: device.id }).from(device).where(and(eq(device.accountId, teacher.accountId), eq(device.kind, 'webauthn')));
+        const [key] = await db()
+          .select({ id: device.id })
+          .from(device)
+          .where(and(eq(device.accountId, teacher.accountId), eq(device.kind, 'webauthn')));
         await remover.get('/north/account/security-keys');
         expect((await remover.post(`/north/account/security-keys/${key!.id}/remove`, {})).location).toBe('/north/account/security-keys?done=removed');
       },

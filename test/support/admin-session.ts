@@ -71,7 +71,10 @@ export async function fullAccessSession(g: TestGatehouse, options: NewPerson = {
 /** The seeded person's site user id at a site (for tests that act on them). */
 export async function siteUserId(g: TestGatehouse, site: string, email: string): Promise<string> {
   const found = await findSiteBySlug(g.services.db, site);
-  const [row] = await g.services.db.select({ id: siteUser.id }).from(siteUser).where(and(eq(siteUser.siteId, found!.id), eq(siteUser.email, email)));
+  const [row] = await g.services.db
+    .select({ id: siteUser.id })
+    .from(siteUser)
+    .where(and(eq(siteUser.siteId, found!.id), eq(siteUser.email, email)));
   if (!row) throw new Error(`no ${email} at ${site}`);
   return row.id;
 }
@@ -79,8 +82,55 @@ export async function siteUserId(g: TestGatehouse, site: string, email: string):
 // ---- Many users at once, for the Users list and Quick User Search ----
 
 /** Seeded person n is FIRST_NAMES[n % 20] SURNAMES[floor(n / 20) % 25], so each name recurs. */
-export const FIRST_NAMES = ['Amelia', 'Oliver', 'Isla', 'George', 'Ava', 'Noah', 'Mia', 'Arthur', 'Ivy', 'Leo', 'Freya', 'Oscar', 'Lily', 'Harry', 'Grace', 'Jack', 'Zara', 'Theo', 'Lyla', 'Finn'];
-export const SURNAMES = ['Abbott', 'Bartlett', 'Benton', 'Best', 'Brammah', 'Campbell', 'Casser', 'Davies', 'Evans', 'Fletcher', 'Green', 'Hughes', 'Iqbal', 'Jones', 'Khan', 'Lewis', 'McCarthy', 'Nowak', "O'Neill", 'Patel', 'Quinn', 'Roberts', 'Smith', 'Turner', 'Walker'];
+export const FIRST_NAMES = [
+  'Amelia',
+  'Oliver',
+  'Isla',
+  'George',
+  'Ava',
+  'Noah',
+  'Mia',
+  'Arthur',
+  'Ivy',
+  'Leo',
+  'Freya',
+  'Oscar',
+  'Lily',
+  'Harry',
+  'Grace',
+  'Jack',
+  'Zara',
+  'Theo',
+  'Lyla',
+  'Finn',
+];
+export const SURNAMES = [
+  'Abbott',
+  'Bartlett',
+  'Benton',
+  'Best',
+  'Brammah',
+  'Campbell',
+  'Casser',
+  'Davies',
+  'Evans',
+  'Fletcher',
+  'Green',
+  'Hughes',
+  'Iqbal',
+  'Jones',
+  'Khan',
+  'Lewis',
+  'McCarthy',
+  'Nowak',
+  "O'Neill",
+  'Patel',
+  'Quinn',
+  'Roberts',
+  'Smith',
+  'Turner',
+  'Walker',
+];
 
 export function seededPerson(n: number, domain: string, surnames: readonly string[] = SURNAMES) {
   const first = FIRST_NAMES[n % FIRST_NAMES.length]!;
@@ -97,19 +147,27 @@ export function seededPerson(n: number, domain: string, surnames: readonly strin
  * after, from their own definitions, all in one transaction: building an index at once is
  * several times faster than growing it row by row.
  */
-export async function seedManyUsers(g: TestGatehouse, batches: Array<{ site: string; count: number; domain: string; surnames?: readonly string[] }>): Promise<void> {
-  const rows = <T>(result: unknown) => ((result as { rows?: T[] }).rows ?? (result as T[]));
+export async function seedManyUsers(
+  g: TestGatehouse,
+  batches: Array<{ site: string; count: number; domain: string; surnames?: readonly string[] }>,
+): Promise<void> {
+  const rows = <T>(result: unknown) => (result as { rows?: T[] }).rows ?? (result as T[]);
   const list = (values: readonly string[]) => sql.raw(`array[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')}]`);
   const first = sql`(${list(FIRST_NAMES)})[1 + n % ${FIRST_NAMES.length}]`;
   await g.services.db.transaction(async (tx) => {
     const indexes = rows<{ name: string; definition: string }>(
-      await tx.execute(sql`select indexrelid::regclass::text as name, pg_get_indexdef(indexrelid) as definition from pg_index where indrelid = 'site_user'::regclass and not indisprimary`),
+      await tx.execute(
+        sql`select indexrelid::regclass::text as name, pg_get_indexdef(indexrelid) as definition from pg_index where indrelid = 'site_user'::regclass and not indisprimary`,
+      ),
     );
     for (const index of indexes) await tx.execute(sql.raw(`drop index ${index.name}`));
     for (const { site, count, domain, surnames = SURNAMES } of batches) {
       const surname = sql`(${list(surnames)})[1 + (n / ${FIRST_NAMES.length}) % ${surnames.length}]`;
       const found = await findSiteBySlug(tx, site);
-      const [teachers] = await tx.select({ id: siteGroup.id }).from(siteGroup).where(and(eq(siteGroup.siteId, found!.id), eq(siteGroup.name, 'Teachers')));
+      const [teachers] = await tx
+        .select({ id: siteGroup.id })
+        .from(siteGroup)
+        .where(and(eq(siteGroup.siteId, found!.id), eq(siteGroup.name, 'Teachers')));
       const email = sql`lower(${first} || '.' || ${surname} || '.' || n || '@' || ${domain}::text)`;
       await tx.execute(sql`
         with people as materialized (select n, gen_random_uuid() as account_id from generate_series(1, ${count}::int) as n),

@@ -16,8 +16,21 @@ export function auditRows(db: Db, siteId: string): Promise<AuditRow[]> {
 export async function appendUnkeyed(db: Db, siteId: string, targetName: string): Promise<AuditRow> {
   const [last] = await db.select({ hash: auditEvent.hash }).from(auditEvent).where(eq(auditEvent.siteId, siteId)).orderBy(desc(auditEvent.id)).limit(1);
   const previousHash = last?.hash ?? GENESIS_HASH;
-  const row = { siteId, at: new Date(), actorSiteUserId: null, actorName: 'Platform support', action: 'managed_token_assigned', targetSiteUserId: null, targetName, detail: {}, ip: null };
-  const [written] = await db.insert(auditEvent).values({ ...row, previousHash, hash: unkeyedAuditHash(previousHash, row) }).returning();
+  const row = {
+    siteId,
+    at: new Date(),
+    actorSiteUserId: null,
+    actorName: 'Platform support',
+    action: 'managed_token_assigned',
+    targetSiteUserId: null,
+    targetName,
+    detail: {},
+    ip: null,
+  };
+  const [written] = await db
+    .insert(auditEvent)
+    .values({ ...row, previousHash, hash: unkeyedAuditHash(previousHash, row) })
+    .returning();
   return written!;
 }
 

@@ -41,7 +41,16 @@ export async function seedExpiringRows(db: Db, person: Person, weekLong: Person,
     [person, 'fresh: live', ago(HOUR), null],
   ];
   await db.insert(session).values(
-    sessions.map(([who, label, createdAt, endedAt]) => ({ tokenHash: token(), ...who, userAgent: label, createdAt, lastSeenAt: createdAt, authenticatedAt: createdAt, endedAt, endReason: endedAt && 'sign_out' })),
+    sessions.map(([who, label, createdAt, endedAt]) => ({
+      tokenHash: token(),
+      ...who,
+      userAgent: label,
+      createdAt,
+      lastSeenAt: createdAt,
+      authenticatedAt: createdAt,
+      endedAt,
+      endReason: endedAt && 'sign_out',
+    })),
   );
   const link = (ip: string, createdAt: Date, expiresAt: Date, ended: { usedAt?: Date; revokedAt?: Date } = {}) => ({
     tokenHash: token(),
@@ -52,14 +61,16 @@ export async function seedExpiringRows(db: Db, person: Person, weekLong: Person,
     expiresAt,
     ...ended,
   });
-  await db.insert(resetToken).values([
-    link('old: used 25 hours ago', ago(26 * HOUR), ago(20 * HOUR), { usedAt: ago(25 * HOUR) }),
-    link('old: revoked 25 hours ago', ago(26 * HOUR), ago(20 * HOUR), { revokedAt: ago(25 * HOUR) }),
-    link('old: expired 25 hours ago', ago(30 * HOUR), ago(25 * HOUR)),
-    link('fresh: used 23 hours ago', ago(23 * HOUR), at(HOUR), { usedAt: ago(23 * HOUR) }),
-    link('fresh: expired 23 hours ago', ago(30 * HOUR), ago(23 * HOUR)),
-    link('fresh: live', ago(HOUR), at(5 * HOUR)),
-  ]);
+  await db
+    .insert(resetToken)
+    .values([
+      link('old: used 25 hours ago', ago(26 * HOUR), ago(20 * HOUR), { usedAt: ago(25 * HOUR) }),
+      link('old: revoked 25 hours ago', ago(26 * HOUR), ago(20 * HOUR), { revokedAt: ago(25 * HOUR) }),
+      link('old: expired 25 hours ago', ago(30 * HOUR), ago(25 * HOUR)),
+      link('fresh: used 23 hours ago', ago(23 * HOUR), at(HOUR), { usedAt: ago(23 * HOUR) }),
+      link('fresh: expired 23 hours ago', ago(30 * HOUR), ago(23 * HOUR)),
+      link('fresh: live', ago(HOUR), at(5 * HOUR)),
+    ]);
   const mail = (kind: string, createdAt: Date, done: { sentAt?: Date; failedAt?: Date; sealedMessage?: string }) => ({
     recipient: 'someone@north.example',
     kind,
@@ -68,14 +79,16 @@ export async function seedExpiringRows(db: Db, person: Person, weekLong: Person,
     nextAttemptAt: at(DAY),
     ...done,
   });
-  await db.insert(mailOutbox).values([
-    mail('old: sent 31 days ago', ago(31 * DAY), { sentAt: ago(31 * DAY) }),
-    mail('old: given up 31 days ago', ago(32 * DAY), { failedAt: ago(31 * DAY) }),
-    mail('fresh: sent 29 days ago', ago(29 * DAY), { sentAt: ago(29 * DAY) }),
-    mail('fresh: waiting since 40 days ago', ago(40 * DAY), {}),
-    mail('fresh: sent 2 days ago, its text still kept', ago(2 * DAY), { sentAt: ago(2 * DAY), sealedMessage: 'sealed' }),
-    mail('fresh: sent 23 hours ago, its text still kept', ago(23 * HOUR), { sentAt: ago(23 * HOUR), sealedMessage: 'sealed' }),
-  ]);
+  await db
+    .insert(mailOutbox)
+    .values([
+      mail('old: sent 31 days ago', ago(31 * DAY), { sentAt: ago(31 * DAY) }),
+      mail('old: given up 31 days ago', ago(32 * DAY), { failedAt: ago(31 * DAY) }),
+      mail('fresh: sent 29 days ago', ago(29 * DAY), { sentAt: ago(29 * DAY) }),
+      mail('fresh: waiting since 40 days ago', ago(40 * DAY), {}),
+      mail('fresh: sent 2 days ago, its text still kept', ago(2 * DAY), { sentAt: ago(2 * DAY), sealedMessage: 'sealed' }),
+      mail('fresh: sent 23 hours ago, its text still kept', ago(23 * HOUR), { sentAt: ago(23 * HOUR), sealedMessage: 'sealed' }),
+    ]);
   await db.insert(rateLimit).values([
     { key: 'housekeeping:old: expired 2 hours ago', points: 3, expire: ago(2 * HOUR) },
     { key: 'housekeeping:fresh: expired 30 minutes ago', points: 3, expire: ago(30 * MINUTE) },
@@ -101,7 +114,9 @@ export async function labelsLeft(db: Db): Promise<Record<string, string[]>> {
     session: sorted((await db.select({ l: session.userAgent }).from(session)).map((r) => r.l)),
     reset_token: sorted((await db.select({ l: resetToken.ip }).from(resetToken)).map((r) => r.l)),
     mail_outbox: sorted((await db.select({ l: mailOutbox.kind }).from(mailOutbox).orderBy(asc(mailOutbox.id))).map((r) => r.l)),
-    rate_limit: sorted((await db.select({ l: rateLimit.key }).from(rateLimit).where(like(rateLimit.key, 'housekeeping:%'))).map((r) => r.l.slice('housekeeping:'.length))),
+    rate_limit: sorted(
+      (await db.select({ l: rateLimit.key }).from(rateLimit).where(like(rateLimit.key, 'housekeeping:%'))).map((r) => r.l.slice('housekeeping:'.length)),
+    ),
     known_browser: sorted((await db.select({ l: knownBrowser.userAgent }).from(knownBrowser)).map((r) => r.l)),
     security_event: sorted((await db.select({ l: securityEvent.userAgent }).from(securityEvent)).map((r) => r.l)),
   };

@@ -6,10 +6,10 @@ import path from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../src/config.ts';
 import type { Database } from '../../src/db/connect.ts';
-import { startGatehouse, type Running } from '../../src/gatehouse.ts';
 import { addSiteUser } from '../../src/directory/site-users.ts';
 import { addSite } from '../../src/directory/sites.ts';
 import { linkSso } from '../../src/directory/sso.ts';
+import { type Running, startGatehouse } from '../../src/gatehouse.ts';
 import { type DatabaseKind, freshDatabase } from './databases.ts';
 import { SmtpInbox } from './smtp-inbox.ts';
 
@@ -71,7 +71,11 @@ export async function seedSchools(g: Running) {
   await addSiteUser(db, { site: 'north', email: 'teacher@north.example', fullName: 'Tess Teacher', groupName: 'Teachers', passwordHash: hash });
   await addSiteUser(db, { site: 'north', email: 'admin@north.example', fullName: 'Ada Admin', groupName: 'Admin', passwordHash: hash });
   await addSiteUser(db, { site: 'south', email: 'teacher@south.example', fullName: 'Sol Teacher', groupName: 'Teachers', passwordHash: hash });
-  for (const [site, group] of [['north', 'DSL'], ['south', 'SLT'], ['vetting', 'Admin']] as const) {
+  for (const [site, group] of [
+    ['north', 'DSL'],
+    ['south', 'SLT'],
+    ['vetting', 'Admin'],
+  ] as const) {
     await addSiteUser(db, { site, email: 'lead@trust.example', fullName: 'Lee Lead', groupName: group });
   }
   await linkSso(db, { email: 'lead@trust.example', sites: ['north', 'south', 'vetting'], passwordHash: hash });

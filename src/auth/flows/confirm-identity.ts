@@ -3,11 +3,11 @@
 // second factor through the elevate step.
 import { eq } from 'drizzle-orm';
 import { account } from '../../db/schema.ts';
-import { recordSecurityEvent } from '../../security-log/security-events.ts';
 import { emailTag } from '../../lib/email-tag.ts';
-import type { AuthServices } from './deps.ts';
+import { recordSecurityEvent } from '../../security-log/security-events.ts';
 import { type BrowserClaim, isKnownBrowser } from '../known-browsers.ts';
 import { notePasswordConfirmed, rotateSession, type SignedIn } from '../sessions.ts';
+import type { AuthServices } from './deps.ts';
 import { hasDevice } from './second-factor/second-factors-of.ts';
 import { recordWrongPassword } from './sign-in/record-outcome.ts';
 

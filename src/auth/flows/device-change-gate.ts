@@ -20,6 +20,9 @@ export type { DeviceChangeGate };
 export async function beginDeviceChange(tx: Db, signedIn: SignedIn): Promise<{ gate: DeviceChangeGate; hadDevice: boolean }> {
   await tx.select({ id: account.id }).from(account).where(eq(account.id, signedIn.account.id)).for('update');
   const hadDevice = await hasDevice(tx, signedIn.account.id);
-  const [live] = await tx.select({ id: session.id }).from(session).where(and(eq(session.id, signedIn.session.id), isNull(session.endedAt)));
+  const [live] = await tx
+    .select({ id: session.id })
+    .from(session)
+    .where(and(eq(session.id, signedIn.session.id), isNull(session.endedAt)));
   return { gate: live ? deviceChangeGate(signedIn, hadDevice) : 'confirm', hadDevice };
 }

@@ -2,8 +2,8 @@
 // session with a new token. The same step, in a full session, confirms it's still them
 // (after the password was typed again): either way it counts as a recent authentication.
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
-import type { AuthServices } from './deps.ts';
 import { rotateSession, type SignedIn } from '../sessions.ts';
+import type { AuthServices } from './deps.ts';
 
 export async function elevateSession(
   services: AuthServices,

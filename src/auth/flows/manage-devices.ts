@@ -1,21 +1,21 @@
 // The person's own devices: list, rename, remove; and new recovery codes. Removing and new
 // codes only when the device-change gate lets the session through (device-change-gate.ts).
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { device, recoveryCode } from '../../db/schema.ts';
 import type { Db } from '../../db/connect.ts';
+import { device, recoveryCode } from '../../db/schema.ts';
+import { signInUrl } from '../../lib/urls.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
-import type { AuthServices } from './deps.ts';
+import { forgetKnownBrowsers } from '../known-browsers.ts';
 import { replaceRecoveryCodes } from '../methods/recovery-codes/index.ts';
 import { deviceName } from '../methods/totp/index.ts';
 import { deviceTypeOf, removableDeviceKinds } from '../second-factors/index.ts';
 import { rotateSession, type SignedIn } from '../sessions.ts';
-import { beginDeviceChange, type DeviceChangeGate } from './device-change-gate.ts';
-import { forgetKnownBrowsers } from '../known-browsers.ts';
 import { endUnfinishedSteps } from '../unfinished-steps.ts';
+import type { AuthServices } from './deps.ts';
+import { beginDeviceChange, type DeviceChangeGate } from './device-change-gate.ts';
 import { deviceRemovedEmail } from './second-factor/emails.ts';
 import { hasDevice } from './second-factor/second-factors-of.ts';
-import { signInUrl } from '../../lib/urls.ts';
 
 interface Client {
   ip: string;
@@ -42,7 +42,13 @@ export async function renameDevice(services: AuthServices, signedIn: SignedIn, d
     .where(and(eq(device.id, deviceId), eq(device.accountId, signedIn.account.id)))
     .returning({ id: device.id });
   if (renamed.length === 0) return { ok: false as const, message: 'That device is not one of yours.' };
-  await recordSecurityEvent(services.db, services.log, { accountId: signedIn.account.id, siteId: signedIn.site.id, event: 'device_renamed', ...client, detail: { deviceId, name: name.data } });
+  await recordSecurityEvent(services.db, services.log, {
+    accountId: signedIn.account.id,
+    siteId: signedIn.site.id,
+    event: 'device_renamed',
+    ...client,
+    detail: { deviceId, name: name.data },
+  });
   return { ok: true as const };
 }
 
@@ -53,7 +59,12 @@ export async function renameDevice(services: AuthServices, signedIn: SignedIn, d
  * session drops to basic access and the recovery codes go too: they stand in for a device,
  * and there is none.
  */
-export async function removeDevice(services: AuthServices, signedIn: SignedIn, deviceId: string, client: Client): Promise<{ removed: boolean; newToken?: string } | NotNow> {
+export async function removeDevice(
+  services: AuthServices,
+  signedIn: SignedIn,
+  deviceId: string,
+  client: Client,
+): Promise<{ removed: boolean; newToken?: string } | NotNow> {
   const { db, log, keys, config } = services;
   const result = await db.transaction(async (tx): Promise<{ removed: boolean; newToken?: string } | NotNow> => {
     const { gate } = await beginDeviceChange(tx, signedIn);
@@ -65,7 +76,13 @@ export async function removeDevice(services: AuthServices, signedIn: SignedIn, d
     if (!gone) return { removed: false };
     await endUnfinishedSteps(tx, signedIn.account.id);
     await forgetKnownBrowsers(tx, signedIn.account.id);
-    await recordSecurityEvent(tx, log, { accountId: signedIn.account.id, siteId: signedIn.site.id, event: 'device_removed', ...client, detail: { deviceId, name: gone.name } });
+    await recordSecurityEvent(tx, log, {
+      accountId: signedIn.account.id,
+      siteId: signedIn.site.id,
+      event: 'device_removed',
+      ...client,
+      detail: { deviceId, name: gone.name },
+    });
     const loginUrl = signInUrl(config.publicUrl, signedIn.site.slug);
     const mail = deviceRemovedEmail({ siteName: signedIn.site.name, loginUrl, deviceName: gone.name, kind: deviceTypeOf(gone.kind).names.inEmails });
     await enqueueMail(tx, keys.encryption, { to: signedIn.account.email, kind: 'device_removed', ...mail });

@@ -10,13 +10,13 @@ import { DirectoryError } from '../../directory/directory-error.ts';
 import { normaliseEmail } from '../../directory/email-address.ts';
 import { requireSite } from '../../directory/sites.ts';
 import { seal } from '../../lib/secret-box.ts';
+import { signInUrl } from '../../lib/urls.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
 import { managedToken } from '../second-factors/one-time-code/device-types.ts';
 import type { FlowDeps } from './deps.ts';
 import { PLATFORM_SUPPORT } from './remove-devices.ts';
 import { managedTokenAssignedEmail } from './remove-devices-emails.ts';
-import { signInUrl } from '../../lib/urls.ts';
 
 export interface ManagedTokenRow {
   /** The line of the file it came from, for messages. */
@@ -66,8 +66,10 @@ export function parseManagedTokenCsv(text: string): ManagedTokenRow[] {
     const secret = fields[secretAt]!.replace(/[\s=-]/g, '').toUpperCase();
     if (!SERIAL.test(serial)) throw new DirectoryError(`line ${line}: a serial is 1 to 64 letters, digits, dots, hyphens or underscores`);
     if (!/^[A-Z2-7]+$/.test(secret)) throw new DirectoryError(`line ${line}: the secret of ${serial} is not base32 (letters A to Z and digits 2 to 7)`);
-    if (secret.length < MIN_SECRET_CHARS) throw new DirectoryError(`line ${line}: the secret of ${serial} is too short (at least ${MIN_SECRET_CHARS} base32 characters, 128 bits)`);
-    if (secret.length > MAX_SECRET_CHARS) throw new DirectoryError(`line ${line}: the secret of ${serial} is too long (at most ${MAX_SECRET_CHARS} base32 characters)`);
+    if (secret.length < MIN_SECRET_CHARS)
+      throw new DirectoryError(`line ${line}: the secret of ${serial} is too short (at least ${MIN_SECRET_CHARS} base32 characters, 128 bits)`);
+    if (secret.length > MAX_SECRET_CHARS)
+      throw new DirectoryError(`line ${line}: the secret of ${serial} is too long (at most ${MAX_SECRET_CHARS} base32 characters)`);
     const again = serials.get(serial);
     if (again !== undefined) throw new DirectoryError(`line ${line}: serial ${serial} is already on line ${again}`);
     const twin = secrets.get(secret);
@@ -85,7 +87,11 @@ export async function importManagedTokens(deps: Pick<FlowDeps, 'db' | 'keys'>, r
   return deps.db.transaction(async (tx) => {
     const serials = rows.map((r) => r.serial);
     for (let i = 0; i < serials.length; i += 500) {
-      const known = await tx.select({ serial: device.serial }).from(device).where(inArray(device.serial, serials.slice(i, i + 500))).limit(1);
+      const known = await tx
+        .select({ serial: device.serial })
+        .from(device)
+        .where(inArray(device.serial, serials.slice(i, i + 500)))
+        .limit(1);
       if (known[0]) throw new DirectoryError(`serial ${known[0].serial} is already imported: nothing was imported`);
     }
     for (let i = 0; i < rows.length; i += 500) {
@@ -121,7 +127,15 @@ export async function findTokenOwner(db: Db, email: string, siteSlug?: string): 
   const address = normaliseEmail(email);
   const atSite = siteSlug === undefined ? undefined : await requireSite(db, siteSlug);
   const rows = await db
-    .select({ accountId: account.id, kind: account.kind, email: account.email, siteId: site.id, slug: site.slug, siteUserId: siteUser.id, fullName: siteUser.fullName })
+    .select({
+      accountId: account.id,
+      kind: account.kind,
+      email: account.email,
+      siteId: site.id,
+      slug: site.slug,
+      siteUserId: siteUser.id,
+      fullName: siteUser.fullName,
+    })
     .from(account)
     .innerJoin(siteUser, eq(siteUser.accountId, account.id))
     .innerJoin(site, eq(site.id, siteUser.siteId))
@@ -129,24 +143,42 @@ export async function findTokenOwner(db: Db, email: string, siteSlug?: string): 
     .orderBy(site.slug);
   const sso = rows.filter((r) => r.kind === 'sso');
   if (sso.length > 0) {
-    if (atSite && !sso.some((r) => r.siteId === atSite.id)) throw new DirectoryError(`${address} has a Single Sign-On account, which is not linked to ${atSite.slug}`);
-    return { kind: 'sso', accountId: sso[0]!.accountId, email: address, sites: sso.map(({ siteId, slug, siteUserId, fullName }) => ({ siteId, slug, siteUserId, fullName })) };
+    if (atSite && !sso.some((r) => r.siteId === atSite.id))
+      throw new DirectoryError(`${address} has a Single Sign-On account, which is not linked to ${atSite.slug}`);
+    return {
+      kind: 'sso',
+      accountId: sso[0]!.accountId,
+      email: address,
+      sites: sso.map(({ siteId, slug, siteUserId, fullName }) => ({ siteId, slug, siteUserId, fullName })),
+    };
   }
   const identity = rows.filter((r) => r.kind === 'identity' && (!atSite || r.siteId === atSite.id));
   if (identity.length === 0) throw new DirectoryError(`No account has the email ${address}${atSite ? ` at ${atSite.slug}` : ''}`);
   if (identity.length > 1) return { ambiguous: identity.map((r) => r.slug) };
   const [one] = identity;
-  return { kind: 'identity', accountId: one!.accountId, email: address, sites: [{ siteId: one!.siteId, slug: one!.slug, siteUserId: one!.siteUserId, fullName: one!.fullName }] };
+  return {
+    kind: 'identity',
+    accountId: one!.accountId,
+    email: address,
+    sites: [{ siteId: one!.siteId, slug: one!.slug, siteUserId: one!.siteUserId, fullName: one!.fullName }],
+  };
 }
 
 /** Gives an unassigned token to the account: security log, email, and the audit of each of its sites. */
 export async function assignManagedToken(deps: FlowDeps, serial: string, owner: TokenOwner): Promise<string> {
   const name = managedTokenName(serial);
   await deps.db.transaction(async (tx) => {
-    const [token] = await tx.select({ id: device.id, accountId: device.accountId }).from(device).where(and(eq(device.serial, serial), eq(device.kind, managedToken.kind))).for('update');
+    const [token] = await tx
+      .select({ id: device.id, accountId: device.accountId })
+      .from(device)
+      .where(and(eq(device.serial, serial), eq(device.kind, managedToken.kind)))
+      .for('update');
     if (!token) throw new DirectoryError(`No managed token has the serial ${serial} (import it first: gatehouse token import)`);
     if (token.accountId !== null) throw new DirectoryError(`The managed token ${serial} is already assigned`);
-    await tx.update(device).set({ accountId: owner.accountId, name }).where(and(eq(device.id, token.id), isNull(device.accountId)));
+    await tx
+      .update(device)
+      .set({ accountId: owner.accountId, name })
+      .where(and(eq(device.id, token.id), isNull(device.accountId)));
     const first = owner.sites[0]!;
     const mail = managedTokenAssignedEmail({ loginUrl: signInUrl(deps.config.publicUrl, first.slug), serial });
     await enqueueMail(tx, deps.keys.encryption, { to: owner.email, kind: 'managed_token_assigned', ...mail });

@@ -3,7 +3,7 @@
 // hears of it at once, so a change they did not ask for is noticed.
 import { type ComposedMail, simpleMail } from '../../mail/email-page.ts';
 
-const NOT_ASKED = 'If you did not ask for this, tell your school\'s safeguarding lead straight away.';
+const NOT_ASKED = "If you did not ask for this, tell your school's safeguarding lead straight away.";
 
 const devices = (n: number) => (n === 1 ? 'two-factor device' : `${n} two-factor devices`);
 

@@ -10,16 +10,16 @@ import { recordAudit } from '../../audit/audit-log.ts';
 import { account, device, recoveryCode, session, site, siteUser } from '../../db/schema.ts';
 import type { DbTransaction } from '../../db/transaction.ts';
 import { normaliseEmail } from '../../directory/email-address.ts';
-import { type Outcome, done, refused } from '../../lib/outcome.ts';
+import { done, type Outcome, refused } from '../../lib/outcome.ts';
+import { signInUrl } from '../../lib/urls.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
-import type { FlowDeps } from './deps.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
 import { forgetKnownBrowsers } from '../known-browsers.ts';
 import { removableDeviceKinds } from '../second-factors/index.ts';
 import { unlockSecondFactors } from '../throttle/index.ts';
 import { endUnfinishedSteps } from '../unfinished-steps.ts';
+import type { FlowDeps } from './deps.ts';
 import { devicesRemovedByAdminEmail, devicesRemovedBySupportEmail } from './remove-devices-emails.ts';
-import { signInUrl } from '../../lib/urls.ts';
 
 /** The name platform support goes by in every audit. */
 export const PLATFORM_SUPPORT = 'Platform support';
@@ -48,7 +48,10 @@ async function stripDevices(tx: DbTransaction, accountId: string): Promise<Remov
   await forgetKnownBrowsers(tx, accountId);
   await unlockSecondFactors(tx, accountId);
   // No new token: the sessions carry on, at basic access, from their next request.
-  await tx.update(session).set({ level: 'basic', methods: ['password'] }).where(and(eq(session.accountId, accountId), isNull(session.endedAt)));
+  await tx
+    .update(session)
+    .set({ level: 'basic', methods: ['password'] })
+    .where(and(eq(session.accountId, accountId), isNull(session.endedAt)));
   return { removed: removed.length, kept: kept?.n ?? 0 };
 }
 
@@ -72,7 +75,12 @@ export async function removeDevicesByAdmin(deps: FlowDeps, r: AdminRemoval): Pro
     if (owner.kind === 'sso') return refused('forbidden', "A school's admins cannot remove a Single Sign-On account's devices: platform support removes them.");
     const removal = await stripDevices(tx, r.target.accountId);
     if (removal.removed === 0) return done(removal);
-    const mail = devicesRemovedByAdminEmail({ siteName: r.site.name, loginUrl: signInUrl(deps.config.publicUrl, r.site.slug), adminName: r.admin.fullName, ...removal });
+    const mail = devicesRemovedByAdminEmail({
+      siteName: r.site.name,
+      loginUrl: signInUrl(deps.config.publicUrl, r.site.slug),
+      adminName: r.admin.fullName,
+      ...removal,
+    });
     await enqueueMail(tx, deps.keys.encryption, { to: owner.email, kind: 'devices_removed_by_admin', ...mail });
     const detail = { count: removal.removed, managed_tokens_kept: removal.kept };
     await recordSecurityEvent(tx, deps.log, {
@@ -108,8 +116,12 @@ export interface SupportRemoval extends Removal {
  */
 export async function removeDevicesBySupport(deps: FlowDeps, email: string): Promise<Outcome<SupportRemoval>> {
   const address = normaliseEmail(email);
-  const [sso] = await deps.db.select({ id: account.id, email: account.email }).from(account).where(and(eq(account.kind, 'sso'), eq(account.email, address)));
-  if (!sso) return refused('not_found', `No Single Sign-On account has the email ${address} (a school's admin key holders remove an Identity account's devices)`);
+  const [sso] = await deps.db
+    .select({ id: account.id, email: account.email })
+    .from(account)
+    .where(and(eq(account.kind, 'sso'), eq(account.email, address)));
+  if (!sso)
+    return refused('not_found', `No Single Sign-On account has the email ${address} (a school's admin key holders remove an Identity account's devices)`);
   const linked = await deps.db
     .select({ siteId: site.id, slug: site.slug, name: site.name, siteUserId: siteUser.id, fullName: siteUser.fullName })
     .from(siteUser)

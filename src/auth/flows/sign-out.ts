@@ -1,6 +1,6 @@
 // Signing out, of this session or of others: ended on the server, so a copied cookie dies too.
 // Each ending and its security-log line are one transaction.
-import { type Outcome, done, refused } from '../../lib/outcome.ts';
+import { done, type Outcome, refused } from '../../lib/outcome.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
 import { endAccountSession, endOtherSessions, endSession, type SignedIn } from '../sessions.ts';
 import type { FlowDeps } from './deps.ts';
@@ -34,7 +34,13 @@ export function signOutSession(deps: Deps, signedIn: SignedIn, sessionId: string
 export function signOutOtherSessions(deps: Deps, signedIn: SignedIn, client: Client): Promise<Outcome<{ count: number }>> {
   return deps.db.transaction(async (tx) => {
     const count = await endOtherSessions(tx, signedIn.account.id, signedIn.session.id, 'revoked_by_user');
-    await recordSecurityEvent(tx, deps.log, { accountId: signedIn.account.id, siteId: signedIn.site.id, event: 'sessions_revoked_others', ...client, detail: { count } });
+    await recordSecurityEvent(tx, deps.log, {
+      accountId: signedIn.account.id,
+      siteId: signedIn.site.id,
+      event: 'sessions_revoked_others',
+      ...client,
+      detail: { count },
+    });
     return done({ count });
   });
 }

@@ -3,11 +3,11 @@
 // token: the person's permissions change with the site's group.
 import { and, eq } from 'drizzle-orm';
 import { siteUser } from '../../db/schema.ts';
-import { findSiteBySlug, siteSlug, type Site } from '../../directory/sites.ts';
-import { type Outcome, done, refused } from '../../lib/outcome.ts';
+import { findSiteBySlug, type Site, siteSlug } from '../../directory/sites.ts';
+import { done, type Outcome, refused } from '../../lib/outcome.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
-import type { AuthServices } from './deps.ts';
 import { rotateSession, type SignedIn } from '../sessions.ts';
+import type { AuthServices } from './deps.ts';
 
 export async function switchSite(
   services: Pick<AuthServices, 'db' | 'log'>,

@@ -8,14 +8,14 @@ import { recordAudit } from '../../audit/audit-log.ts';
 import { account, site, siteUser } from '../../db/schema.ts';
 import type { DbTransaction } from '../../db/transaction.ts';
 import { normaliseEmail } from '../../directory/email-address.ts';
-import { type Outcome, done, refused } from '../../lib/outcome.ts';
+import { done, type Outcome, refused } from '../../lib/outcome.ts';
+import { signInUrl } from '../../lib/urls.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
 import { SECOND_FACTOR_FAILURE_CAP } from '../throttle/index.ts';
 import type { FlowDeps } from './deps.ts';
 import { PLATFORM_SUPPORT } from './remove-devices.ts';
 import { secondFactorsUnlockedEmail } from './second-factor/emails.ts';
-import { signInUrl } from '../../lib/urls.ts';
 
 /** Unlocks the account if it is locked; false when it was not. */
 async function unlock(tx: DbTransaction, accountId: string): Promise<boolean> {
@@ -43,8 +43,18 @@ export async function unlockSecondFactorsByAdmin(deps: FlowDeps, r: AdminUnlock)
     if (owner.kind === 'sso') return refused('forbidden', "A school's admins cannot unlock a Single Sign-On account: platform support unlocks it.");
     if (!(await unlock(tx, r.target.accountId))) return done({ unlocked: false });
     const loginUrl = signInUrl(deps.config.publicUrl, r.site.slug);
-    await enqueueMail(tx, deps.keys.encryption, { to: owner.email, kind: 'second_factors_unlocked', ...secondFactorsUnlockedEmail(`${r.admin.fullName}, an admin at ${r.site.name},`, loginUrl) });
-    await recordSecurityEvent(tx, deps.log, { accountId: r.target.accountId, siteId: r.site.id, event: 'second_factors_unlocked', ...r.client, detail: { by: r.admin.fullName } });
+    await enqueueMail(tx, deps.keys.encryption, {
+      to: owner.email,
+      kind: 'second_factors_unlocked',
+      ...secondFactorsUnlockedEmail(`${r.admin.fullName}, an admin at ${r.site.name},`, loginUrl),
+    });
+    await recordSecurityEvent(tx, deps.log, {
+      accountId: r.target.accountId,
+      siteId: r.site.id,
+      event: 'second_factors_unlocked',
+      ...r.client,
+      detail: { by: r.admin.fullName },
+    });
     await recordAudit(tx, deps.keys.auditChain, {
       siteId: r.site.id,
       actor: { siteUserId: r.admin.siteUserId, name: r.admin.fullName },
@@ -61,7 +71,10 @@ export async function unlockSecondFactorsByAdmin(deps: FlowDeps, r: AdminUnlock)
 /** Platform support unlocks an SSO account: audited at every site it is linked to. */
 export async function unlockSecondFactorsBySupport(deps: FlowDeps, email: string): Promise<Outcome<{ email: string; unlocked: boolean; sites: string[] }>> {
   const address = normaliseEmail(email);
-  const [sso] = await deps.db.select({ id: account.id, email: account.email }).from(account).where(and(eq(account.kind, 'sso'), eq(account.email, address)));
+  const [sso] = await deps.db
+    .select({ id: account.id, email: account.email })
+    .from(account)
+    .where(and(eq(account.kind, 'sso'), eq(account.email, address)));
   if (!sso) return refused('not_found', `No Single Sign-On account has the email ${address} (a school's admin key holders unlock an Identity account)`);
   const linked = await deps.db
     .select({ siteId: site.id, slug: site.slug, siteUserId: siteUser.id, fullName: siteUser.fullName })
@@ -72,10 +85,26 @@ export async function unlockSecondFactorsBySupport(deps: FlowDeps, email: string
   const unlocked = await deps.db.transaction(async (tx) => {
     if (!(await unlock(tx, sso.id))) return false;
     const loginUrl = linked[0] ? signInUrl(deps.config.publicUrl, linked[0].slug) : deps.config.publicUrl.origin;
-    await enqueueMail(tx, deps.keys.encryption, { to: sso.email, kind: 'second_factors_unlocked', ...secondFactorsUnlockedEmail('Gatehouse platform support', loginUrl) });
-    await recordSecurityEvent(tx, deps.log, { accountId: sso.id, siteId: null, event: 'second_factors_unlocked', ip: null, userAgent: null, detail: { by: PLATFORM_SUPPORT } });
+    await enqueueMail(tx, deps.keys.encryption, {
+      to: sso.email,
+      kind: 'second_factors_unlocked',
+      ...secondFactorsUnlockedEmail('Gatehouse platform support', loginUrl),
+    });
+    await recordSecurityEvent(tx, deps.log, {
+      accountId: sso.id,
+      siteId: null,
+      event: 'second_factors_unlocked',
+      ip: null,
+      userAgent: null,
+      detail: { by: PLATFORM_SUPPORT },
+    });
     for (const at of linked) {
-      await recordAudit(tx, deps.keys.auditChain, { siteId: at.siteId, actor: { siteUserId: null, name: PLATFORM_SUPPORT }, action: 'second_factors_unlocked_by_support', target: { siteUserId: at.siteUserId, name: at.fullName } });
+      await recordAudit(tx, deps.keys.auditChain, {
+        siteId: at.siteId,
+        actor: { siteUserId: null, name: PLATFORM_SUPPORT },
+        action: 'second_factors_unlocked_by_support',
+        target: { siteUserId: at.siteUserId, name: at.fullName },
+      });
     }
     return true;
   });

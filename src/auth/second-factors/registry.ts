@@ -5,8 +5,4 @@ import { recoveryCode } from './recovery-code/index.ts';
 import type { SecondFactor } from './second-factor.ts';
 import { securityKey } from './security-key/index.ts';
 
-export const SECOND_FACTORS: readonly SecondFactor[] = [
-  oneTimeCode,
-  securityKey,
-  recoveryCode,
-];
+export const SECOND_FACTORS: readonly SecondFactor[] = [oneTimeCode, securityKey, recoveryCode];

@@ -14,8 +14,27 @@ export type DeviceKind = (typeof device.kind.enumValues)[number];
  * will put in a token's `amr` for each method used.
  */
 export type AmrValue =
-  | 'face' | 'fpt' | 'geo' | 'hwk' | 'iris' | 'kba' | 'mca' | 'mfa' | 'otp' | 'pin' | 'pop'
-  | 'pwd' | 'rba' | 'retina' | 'sc' | 'sms' | 'swk' | 'tel' | 'user' | 'vbm' | 'wia';
+  | 'face'
+  | 'fpt'
+  | 'geo'
+  | 'hwk'
+  | 'iris'
+  | 'kba'
+  | 'mca'
+  | 'mfa'
+  | 'otp'
+  | 'pin'
+  | 'pop'
+  | 'pwd'
+  | 'rba'
+  | 'retina'
+  | 'sc'
+  | 'sms'
+  | 'swk'
+  | 'tel'
+  | 'user'
+  | 'vbm'
+  | 'wia';
 
 /** One kind of device a method owns (rows of `device` with this `kind`). */
 export interface DeviceType {

@@ -13,7 +13,10 @@ export const RESET_REQUEST_RULES = {
 export class ResetRequestThrottle {
   private readonly throttle: Throttle;
 
-  constructor(db: Db, private readonly rules = RESET_REQUEST_RULES) {
+  constructor(
+    db: Db,
+    private readonly rules = RESET_REQUEST_RULES,
+  ) {
     this.throttle = new Throttle(db, rules);
   }
 

@@ -35,7 +35,10 @@ export type { Lockout, Reservation };
 export class SignInThrottle {
   private readonly throttle: Throttle;
 
-  constructor(db: Db, private readonly rules = SIGN_IN_RULES) {
+  constructor(
+    db: Db,
+    private readonly rules = SIGN_IN_RULES,
+  ) {
     this.throttle = new Throttle(db, rules);
   }
 

@@ -9,7 +9,7 @@
 // Rows are rate-limiter-flexible's (RateLimiterDrizzle: key "<rule>:<key>", points, expire), and
 // the lockouts use its block() and penalty(). The reservation is its atomic upsert (_upsert)
 // written for several keys in one statement: the sign-in asks it on every attempt.
-import { type SQL, inArray, sql } from 'drizzle-orm';
+import { inArray, type SQL, sql } from 'drizzle-orm';
 import { RateLimiterDrizzle } from 'rate-limiter-flexible';
 import type { Db } from '../../db/connect.ts';
 import { oneStatement } from '../../db/one-statement.ts';
@@ -132,7 +132,14 @@ export class Throttle {
     const back = reservation.counted.filter((c) => !clear.includes(c.rule)).map((c) => storedKey(c.rule, c.key));
     const writes: SQL[] = [];
     if (gone.length) writes.push(this.db.delete(rateLimit).where(inArray(rateLimit.key, gone)).getSQL());
-    if (back.length) writes.push(this.db.update(rateLimit).set({ points: sql`greatest(${rateLimit.points} - 1, 0)` }).where(inArray(rateLimit.key, back)).getSQL());
+    if (back.length)
+      writes.push(
+        this.db
+          .update(rateLimit)
+          .set({ points: sql`greatest(${rateLimit.points} - 1, 0)` })
+          .where(inArray(rateLimit.key, back))
+          .getSQL(),
+      );
     return writes;
   }
 

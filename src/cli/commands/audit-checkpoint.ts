@@ -4,7 +4,7 @@ import { asc } from 'drizzle-orm';
 import { auditHead, signCheckpoint } from '../../audit/audit-checkpoint.ts';
 import { site } from '../../db/schema.ts';
 import { requireSite } from '../../directory/sites.ts';
-import { type Command, Refusal, parseCommandArgs } from '../command.ts';
+import { type Command, parseCommandArgs, Refusal } from '../command.ts';
 import { countEntries } from './audit-verify.ts';
 
 export const auditCheckpoint: Command = {
@@ -16,13 +16,16 @@ export const auditCheckpoint: Command = {
     'database host: gatehouse audit verify <site> --checkpoint <file> then finds entries that',
     'were removed since, which the hash chain alone cannot. Run it regularly, e.g. from cron.',
     'The checkpoints go to stdout (and the one-line summary to stderr), or are appended to a file.',
-    '  <site> ...     the sites\' slugs (default: every site)',
+    "  <site> ...     the sites' slugs (default: every site)",
     '  --out <file>   append the checkpoints to this file instead of printing them',
   ].join('\n'),
   async run(args, ctx) {
     const { positionals, values } = parseCommandArgs(args, { out: { type: 'string' } }, { names: [], rest: true });
     const db = await ctx.db();
-    const sites = positionals.length > 0 ? await Promise.all([...new Set(positionals)].map((slug) => requireSite(db, slug))) : await db.select().from(site).orderBy(asc(site.slug));
+    const sites =
+      positionals.length > 0
+        ? await Promise.all([...new Set(positionals)].map((slug) => requireSite(db, slug)))
+        : await db.select().from(site).orderBy(asc(site.slug));
     if (sites.length === 0) return 'There are no sites: nothing to checkpoint.';
     const key = ctx.keys().auditCheckpoint;
     const at = new Date();

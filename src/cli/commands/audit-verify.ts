@@ -4,19 +4,19 @@ import { type AuditCheckpoint, compareWithCheckpoint, newestCheckpoint } from '.
 import { verifyAuditChain } from '../../audit/audit-log.ts';
 import { requireSite } from '../../directory/sites.ts';
 import type { Keys } from '../../lib/keys.ts';
-import { type Command, Refusal, parseCommandArgs } from '../command.ts';
+import { type Command, parseCommandArgs, Refusal } from '../command.ts';
 
 export const auditVerify: Command = {
   words: ['audit', 'verify'],
   synopsis: '<site> [--checkpoint <file>]',
   details: [
     "Checks that the site's audit is as it was written: each entry's hash is keyed with",
-    "SECRET_KEY and covers the one before, so a changed or removed entry breaks the chain from",
+    'SECRET_KEY and covers the one before, so a changed or removed entry breaks the chain from',
     'there on (entries from before the chain was keyed are accepted only at its start). Exit',
     'code 0 when it holds, 1 when it is broken (naming the first entry that does not follow).',
     'Removing the newest entries leaves a chain that holds: only a checkpoint shows it. Entries',
     'removed by AUDIT_RETENTION_DAYS are accounted for by a keyed entry, from which the chain starts.',
-    '  <site>               the site\'s slug',
+    "  <site>               the site's slug",
     '  --checkpoint <file>  also check against the newest checkpoint of the site in this file',
     '                       (from gatehouse audit checkpoint): the audit must still have the',
     '                       entries it counted, the last of them with the hash it recorded',
@@ -33,7 +33,9 @@ export const auditVerify: Command = {
       const key = check.entries === check.legacy ? " (or this is not the server's SECRET_KEY)" : '';
       throw new Refusal(`The audit of ${target.slug} is broken at entry #${check.brokenAt}${key}.`);
     }
-    const removed = check.removed ? ` after the ${check.removed === 1 ? 'oldest was' : `${check.removed} oldest were`} removed as the retention setting asks` : '';
+    const removed = check.removed
+      ? ` after the ${check.removed === 1 ? 'oldest was' : `${check.removed} oldest were`} removed as the retention setting asks`
+      : '';
     const legacy = check.legacy === 0 ? '' : `, the first ${check.legacy === 1 ? '' : `${check.legacy} `}from before the chain was keyed`;
     const holds = `The audit of ${target.slug} holds: ${countEntries(check.entries)}${removed}${legacy}`;
     if (!checkpoint) return `${holds}.`;
@@ -42,14 +44,18 @@ export const auditVerify: Command = {
     switch (compareWithCheckpoint(check, checkpoint)) {
       case 'cut-short': {
         const counting = check.removed ? `, counting the ${check.removed} removed as the retention setting asks` : '';
-        throw new Refusal(`The audit of ${target.slug} has been cut short: ${of} counted ${countEntries(checkpoint.entries)}, there ${now === 1 ? 'is' : 'are'} ${now} now${counting}.`);
+        throw new Refusal(
+          `The audit of ${target.slug} has been cut short: ${of} counted ${countEntries(checkpoint.entries)}, there ${now === 1 ? 'is' : 'are'} ${now} now${counting}.`,
+        );
       }
       case 'removed-since':
         throw new Refusal(
           `${holds}, but ${of} cannot be checked: the ${countEntries(checkpoint.entries)} it counted have all been removed since. Check against a newer checkpoint.`,
         );
       case 'changed':
-        throw new Refusal(`The audit of ${target.slug} has been rewritten: entries before ${of} were changed (the last of the ${countEntries(checkpoint.entries)} it counted has another hash now).`);
+        throw new Refusal(
+          `The audit of ${target.slug} has been rewritten: entries before ${of} were changed (the last of the ${countEntries(checkpoint.entries)} it counted has another hash now).`,
+        );
       case 'matches':
         return `${holds}; ${of} matches (${countEntries(checkpoint.entries)} then).`;
     }
@@ -75,7 +81,9 @@ async function checkpointOf(keys: Keys, file: string, target: { id: string; slug
     throw new Refusal(`Cannot read the checkpoint file ${file}: ${(err as Error).message.split(',')[0]}`);
   }
   if ('badLine' in found) {
-    throw new Refusal(`Line ${found.badLine} of ${file} is not a checkpoint signed with this SECRET_KEY: its signature does not verify, so the file cannot be trusted.`);
+    throw new Refusal(
+      `Line ${found.badLine} of ${file} is not a checkpoint signed with this SECRET_KEY: its signature does not verify, so the file cannot be trusted.`,
+    );
   }
   if (!found.checkpoint) throw new Refusal(`${file} has no checkpoint of the audit of ${target.slug}.`);
   return found.checkpoint;

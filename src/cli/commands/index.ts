@@ -9,4 +9,14 @@ import { tokenAssign } from './token-assign.ts';
 import { tokenImport } from './token-import.ts';
 import { userAdd } from './user-add.ts';
 
-export const COMMANDS: readonly Command[] = [siteAdd, userAdd, ssoLink, supportRemove2fa, supportUnlock2fa, tokenImport, tokenAssign, auditCheckpoint, auditVerify];
+export const COMMANDS: readonly Command[] = [
+  siteAdd,
+  userAdd,
+  ssoLink,
+  supportRemove2fa,
+  supportUnlock2fa,
+  tokenImport,
+  tokenAssign,
+  auditCheckpoint,
+  auditVerify,
+];

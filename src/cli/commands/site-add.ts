@@ -1,6 +1,6 @@
 // gatehouse site add <slug> --name "<name>" [--trust "<trust name>"] [--kind safeguarding|staffsafe]
 import { addSite, newSite } from '../../directory/sites.ts';
-import { type Command, UsageError, parseCommandArgs, requiredOption } from '../command.ts';
+import { type Command, parseCommandArgs, requiredOption, UsageError } from '../command.ts';
 
 const KINDS = newSite.shape.kind.unwrap().options;
 type SiteKind = (typeof KINDS)[number];
@@ -10,7 +10,7 @@ export const siteAdd: Command = {
   words: ['site', 'add'],
   synopsis: '<slug> --name "<name>" [--trust "<trust name>"] [--kind safeguarding|staffsafe]',
   details: [
-    'Adds a site (a school, or a trust\'s staff-vetting site) with the default groups.',
+    "Adds a site (a school, or a trust's staff-vetting site) with the default groups.",
     '  <slug>      its address: https://…/<slug>/login (lower-case letters, digits, hyphens)',
     '  --name      the name people see',
     '  --trust     the trust it belongs to (created if new)',

@@ -9,7 +9,7 @@ export const ssoLink: Command = {
   details: [
     'Makes one SSO account (one email, password and set of devices) for the site users with that',
     'email at those sites; each must already be a user there (gatehouse user add).',
-    '  --password-stdin   read the SSO account\'s password from stdin (one trailing newline is dropped)',
+    "  --password-stdin   read the SSO account's password from stdin (one trailing newline is dropped)",
   ].join('\n'),
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs(args, { 'password-stdin': { type: 'boolean' } }, { names: ['email', 'site'], rest: true });

@@ -1,6 +1,6 @@
 // gatehouse support remove-2fa <email>
 import { removeDevicesBySupport } from '../../auth/flows/remove-devices.ts';
-import { type Command, accepted, parseCommandArgs } from '../command.ts';
+import { accepted, type Command, parseCommandArgs } from '../command.ts';
 
 export const supportRemove2fa: Command = {
   words: ['support', 'remove-2fa'],
@@ -11,7 +11,7 @@ export const supportRemove2fa: Command = {
     'The person registers new devices at their next sign-in. They are emailed; the removal goes',
     'in their security log and in the audit of every site the account is linked to.',
     "(An Identity account's devices are removed by its school's admin key holders, in Admin.)",
-    '  <email>   the SSO account\'s email address',
+    "  <email>   the SSO account's email address",
   ].join('\n'),
   async run(args, ctx) {
     const { positionals } = parseCommandArgs(args, {}, { names: ['email'] });

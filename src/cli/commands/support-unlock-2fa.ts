@@ -1,6 +1,6 @@
 // gatehouse support unlock-2fa <email>
 import { unlockSecondFactorsBySupport } from '../../auth/flows/unlock-second-factors.ts';
-import { type Command, accepted, parseCommandArgs } from '../command.ts';
+import { accepted, type Command, parseCommandArgs } from '../command.ts';
 
 export const supportUnlock2fa: Command = {
   words: ['support', 'unlock-2fa'],

@@ -1,6 +1,6 @@
 // gatehouse token assign <serial> <email> [--site <slug>]
 import { assignManagedToken, findTokenOwner } from '../../auth/flows/managed-tokens.ts';
-import { type Command, UsageError, parseCommandArgs } from '../command.ts';
+import { type Command, parseCommandArgs, UsageError } from '../command.ts';
 
 export const tokenAssign: Command = {
   words: ['token', 'assign'],
@@ -9,9 +9,9 @@ export const tokenAssign: Command = {
     'Platform support: gives an imported managed token to a person, who then types its code at',
     'the second step of signing in. It goes to the Single Sign-On account with that email if',
     'there is one, otherwise to the Identity account at --site. The person is emailed; the audit',
-    'of each of the account\'s sites records it. School admins cannot remove it.',
-    '  <serial>   the token\'s serial number (gatehouse token import)',
-    '  <email>    the person\'s email address',
+    "of each of the account's sites records it. School admins cannot remove it.",
+    "  <serial>   the token's serial number (gatehouse token import)",
+    "  <email>    the person's email address",
     '  --site     the site of their Identity account (needed when they have one at several sites)',
   ].join('\n'),
   async run(args, ctx) {

@@ -1,7 +1,7 @@
 // gatehouse token import <file.csv>
 import { readFile } from 'node:fs/promises';
 import { importManagedTokens, parseManagedTokenCsv } from '../../auth/flows/managed-tokens.ts';
-import { type Command, Refusal, parseCommandArgs } from '../command.ts';
+import { type Command, parseCommandArgs, Refusal } from '../command.ts';
 
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
@@ -13,8 +13,8 @@ export const tokenImport: Command = {
     'The file is CSV with the header serial,secret and one token a line: its serial number and',
     'its base32 secret (SHA-1, 6 digits, 30 seconds). Every line is checked first: a bad line or',
     'a serial already imported refuses the whole file. Secrets are sealed with the key derived',
-    'from SECRET_KEY (use the server\'s) and never printed. Then: gatehouse token assign.',
-    '  <file.csv>   the vendor\'s file',
+    "from SECRET_KEY (use the server's) and never printed. Then: gatehouse token assign.",
+    "  <file.csv>   the vendor's file",
   ].join('\n'),
   async run(args, ctx) {
     const { positionals } = parseCommandArgs(args, {}, { names: ['file.csv'] });

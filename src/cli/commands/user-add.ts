@@ -7,7 +7,7 @@ export const userAdd: Command = {
   synopsis: '<site> <email> --name "<full name>" --group "<group>" [--job-title "<title>"] [--password-stdin]',
   details: [
     'Adds a person to a site, with an Identity account of their own.',
-    '  <site>             the site\'s slug',
+    "  <site>             the site's slug",
     '  <email>            their email address (one user per address at a site)',
     '  --name             their full name',
     '  --group            the group they join (Teachers, Support Staff, SLT, DSL, Admin…)',

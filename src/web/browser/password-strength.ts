@@ -10,12 +10,12 @@ import firstnamesEn from '@zxcvbn-ts/language-en/dist/firstnames.json.mjs';
 import translations from '@zxcvbn-ts/language-en/dist/translations.mjs';
 import wordSequencesEn from '@zxcvbn-ts/language-en/dist/wordSequences.json.mjs';
 import {
-  type PolicyContext,
-  type WordList,
   checkPasswordRules,
   foldForComparison,
+  type PolicyContext,
   passwordsMatch,
   personalWords,
+  type WordList,
 } from '../../auth/methods/password/policy-rules.ts';
 import { PASSWORD_FIELD_IDS as IDS, POLICY_WRAPPER_ATTRIBUTE, RULE_STATE_TEXT, type RuleState, ruleItemId } from './password-fields-dom.ts';
 

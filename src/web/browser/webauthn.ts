@@ -6,12 +6,12 @@
 // browser has no WebAuthn, it says so in the form's [data-webauthn-message] (role="alert") and
 // gives the button back. No inline script anywhere: served by routes/browser-scripts.ts as
 // /static/js/webauthn.js (bundled, minified).
-import { WebAuthnError, browserSupportsWebAuthn, startAuthentication, startRegistration } from '@simplewebauthn/browser';
+import { browserSupportsWebAuthn, startAuthentication, startRegistration, WebAuthnError } from '@simplewebauthn/browser';
 import {
   WEBAUTHN_CREDENTIAL_FIELD,
   WEBAUTHN_FORM_ATTRIBUTE,
-  WEBAUTHN_MESSAGES,
   WEBAUTHN_MESSAGE_ATTRIBUTE,
+  WEBAUTHN_MESSAGES,
   WEBAUTHN_OPTIONS_ATTRIBUTE,
   WEBAUTHN_READY_ATTRIBUTE,
   type WebAuthnFormMode,

@@ -14,6 +14,7 @@ declare module '@zxcvbn-ts/language-en/dist/wordSequences.json.mjs' {
 }
 declare module '@zxcvbn-ts/language-en/dist/translations.mjs' {
   import type { TranslationKeys } from '@zxcvbn-ts/core';
+
   const translations: TranslationKeys;
   export default translations;
 }

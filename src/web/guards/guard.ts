@@ -4,7 +4,7 @@
 // none (test/integration/routes-are-guarded.test.ts).
 import { and, eq } from 'drizzle-orm';
 import type { Context, MiddlewareHandler } from 'hono';
-import { type AccessFacts, type Requirement, decideAccess } from '../../auth/access.ts';
+import { type AccessFacts, decideAccess, type Requirement } from '../../auth/access.ts';
 import { siteUser } from '../../db/schema.ts';
 import { accountHasDevice, chrome } from '../chrome.ts';
 import type { AppEnv } from '../env.ts';

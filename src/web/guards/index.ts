@@ -6,7 +6,7 @@ import type { Permission } from '../../directory/permissions.ts';
 import type { AppEnv } from '../env.ts';
 import { type Guard, guard } from './guard.ts';
 
-export { GUARD, isGuard, type Guard } from './guard.ts';
+export { GUARD, type Guard, isGuard } from './guard.ts';
 export { deviceChangeStepFirst } from './refusal.tsx';
 
 type ReturnTo = (c: Context<AppEnv>) => string;

@@ -29,8 +29,7 @@ export function csrfProtection(): MiddlewareHandler<AppEnv> {
     // With Referrer-Policy: no-referrer, Chromium sends `Origin: null` even on same-origin
     // posts; Sec-Fetch-Site then says whether it really was this site's own page.
     const foreign =
-      fetchSite === 'cross-site' ||
-      (origin === 'null' ? fetchSite !== 'same-origin' : origin !== undefined && origin !== config.publicUrl.origin);
+      fetchSite === 'cross-site' || (origin === 'null' ? fetchSite !== 'same-origin' : origin !== undefined && origin !== config.publicUrl.origin);
     const form = await readForm(c);
     if (form instanceof Response) return form;
     const sent = form._csrf ?? c.req.header('x-csrf-token') ?? '';

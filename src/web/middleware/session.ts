@@ -1,10 +1,10 @@
 // Reads the session cookie: a live session becomes c.var.signedIn; an expired one is ended,
 // logged and its cookie cleared.
 import type { MiddlewareHandler } from 'hono';
-import { findSession } from '../../auth/sessions.ts';
 import { looksLikeSessionToken } from '../../auth/session-token.ts';
+import { findSession } from '../../auth/sessions.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
-import { SESSION_COOKIE, clearCookie, readCookie } from '../cookies.ts';
+import { clearCookie, readCookie, SESSION_COOKIE } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
 
 export function loadSession(): MiddlewareHandler<AppEnv> {

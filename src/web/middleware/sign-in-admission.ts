@@ -8,11 +8,11 @@
 // A refusal is the same page for every email, existing or not, and changes nothing.
 import { Hono, type MiddlewareHandler } from 'hono';
 import { normaliseEmail } from '../../directory/email-address.ts';
-import { browserClaimOf } from '../known-browser.ts';
+import type { BusyReply } from '../admission.ts';
 import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
+import { browserClaimOf } from '../known-browser.ts';
 import { errorPage } from '../views/error-page.tsx';
-import type { BusyReply } from '../admission.ts';
 import { securityHeaders } from './security-headers.ts';
 
 export const BUSY_TITLE = 'Gatehouse is very busy';
@@ -25,9 +25,7 @@ export function signInEmail(raw: string | undefined): string {
 
 /** The busy page, with the security headers of every other page (https: with HSTS), rendered once at start. */
 export async function renderBusyReply(https: boolean): Promise<BusyReply> {
-  const page = new Hono<AppEnv>()
-    .use(securityHeaders(https))
-    .get('/', (c) => errorPage(c, 503, BUSY_TITLE, BUSY_MESSAGE, { 'Retry-After': '1' }));
+  const page = new Hono<AppEnv>().use(securityHeaders(https)).get('/', (c) => errorPage(c, 503, BUSY_TITLE, BUSY_MESSAGE, { 'Retry-After': '1' }));
   const res = await page.request('/');
   const headers: Record<string, string> = {};
   res.headers.forEach((value, name) => {

@@ -1,16 +1,16 @@
 // /:site/account: the person's own account, their sessions and their security log.
 import { Hono } from 'hono';
-import { signOutOtherSessions, signOutSession } from '../../auth/flows/sign-out.ts';
 import { forgetBrowser, forgetOtherBrowsers } from '../../auth/flows/forget-browsers.ts';
+import { signOutOtherSessions, signOutSession } from '../../auth/flows/sign-out.ts';
 import { listKnownBrowsers } from '../../auth/known-browsers.ts';
 import { listActiveSessions } from '../../auth/sessions.ts';
+import { isUuid } from '../../lib/is-uuid.ts';
 import { readSecurityLog } from '../../security-log/security-events.ts';
 import type { AppEnv } from '../env.ts';
 import { browserClaimOf } from '../known-browser.ts';
 import { AccountPage, SecurityLogView } from '../views/account-settings-page.tsx';
 import { errorPage } from '../views/error-page.tsx';
 import { render } from '../views/render.ts';
-import { isUuid } from '../../lib/is-uuid.ts';
 
 const NOTICES: Record<string, string> = {
   'signed-out': 'That session has been signed out.',

@@ -21,14 +21,14 @@ const EXT = import.meta.url.endsWith('.js') ? '.js' : '.ts';
 const SCRIPTS: Readonly<Record<string, { entry: URL; banner: string }>> = {
   'password-strength.js': {
     entry: new URL(`../browser/password-strength${EXT}`, import.meta.url),
-    banner: '/*! Gatehouse. Includes zxcvbn-ts (https://github.com/zxcvbn-ts/zxcvbn), MIT licence, Copyright (c) 2012-2016 Dan Wheeler and Dropbox, Inc., Copyright (c) 2021 @zxcvbn-ts */',
+    banner:
+      '/*! Gatehouse. Includes zxcvbn-ts (https://github.com/zxcvbn-ts/zxcvbn), MIT licence, Copyright (c) 2012-2016 Dan Wheeler and Dropbox, Inc., Copyright (c) 2021 @zxcvbn-ts */',
   },
   'webauthn.js': {
     entry: new URL(`../browser/webauthn${EXT}`, import.meta.url),
     banner: '/*! Gatehouse. Includes @simplewebauthn/browser (https://github.com/MasterKale/SimpleWebAuthn), MIT licence, Copyright (c) 2020 Matthew Miller */',
   },
 };
-
 
 export interface BrowserScript {
   /** The minified script. */

@@ -7,9 +7,9 @@ import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
 import { browserClaimOf } from '../known-browser.ts';
 import { safeNext } from '../next-page.ts';
+import { ConfirmIdentityPage } from '../views/confirm-identity-page.tsx';
 import { errorPage } from '../views/error-page.tsx';
 import { render } from '../views/render.ts';
-import { ConfirmIdentityPage } from '../views/confirm-identity-page.tsx';
 
 export const confirmIdentityRoutes = new Hono<AppEnv>()
   .get('/', (c) => {

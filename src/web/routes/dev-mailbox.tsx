@@ -35,14 +35,22 @@ function MailboxPage({ csrfToken, mail }: { csrfToken: string; mail: MailboxEntr
         <div class="table-scroll">
           <table>
             <thead>
-              <tr><th>Written</th><th>To</th><th>Subject</th><th>Kind</th><th>Status</th></tr>
+              <tr>
+                <th>Written</th>
+                <th>To</th>
+                <th>Subject</th>
+                <th>Kind</th>
+                <th>Status</th>
+              </tr>
             </thead>
             <tbody>
               {mail.map((m) => (
                 <tr>
                   <td>{formatDateTime(m.createdAt)}</td>
                   <td>{m.to}</td>
-                  <td><a href={`${DEV_MAILBOX_PATH}/${m.id}`}>{subjectOf(m)}</a></td>
+                  <td>
+                    <a href={`${DEV_MAILBOX_PATH}/${m.id}`}>{subjectOf(m)}</a>
+                  </td>
                   <td>{m.kind}</td>
                   <td>{m.status}</td>
                 </tr>
@@ -58,19 +66,29 @@ function MailboxPage({ csrfToken, mail }: { csrfToken: string; mail: MailboxEntr
 function MailPage({ csrfToken, mail }: { csrfToken: string; mail: MailboxEntry }) {
   return (
     <Layout title={subjectOf(mail)} csrfToken={csrfToken}>
-      <p><a href={DEV_MAILBOX_PATH}>All mail</a></p>
+      <p>
+        <a href={DEV_MAILBOX_PATH}>All mail</a>
+      </p>
       <h1>{subjectOf(mail)}</h1>
       <dl class="summary">
-        <dt>To</dt><dd>{mail.to}</dd>
-        <dt>Kind</dt><dd>{mail.kind}</dd>
-        <dt>Written</dt><dd>{formatDateTime(mail.createdAt)}</dd>
-        <dt>Status</dt><dd>{mail.status}</dd>
+        <dt>To</dt>
+        <dd>{mail.to}</dd>
+        <dt>Kind</dt>
+        <dd>{mail.kind}</dd>
+        <dt>Written</dt>
+        <dd>{formatDateTime(mail.createdAt)}</dd>
+        <dt>Status</dt>
+        <dd>{mail.status}</dd>
       </dl>
       {mail.message && (
         <>
-          <p><a href={`${DEV_MAILBOX_PATH}/${mail.id}/html`}>The HTML version</a></p>
+          <p>
+            <a href={`${DEV_MAILBOX_PATH}/${mail.id}/html`}>The HTML version</a>
+          </p>
           <h2>Plain text version</h2>
-          <pre class="card table-scroll"><LinkedText text={mail.message.text} /></pre>
+          <pre class="card table-scroll">
+            <LinkedText text={mail.message.text} />
+          </pre>
         </>
       )}
     </Layout>

@@ -1,7 +1,7 @@
 // /:site/elevate: "Elevate Your Access" (a basic session passes its second factor), and the
 // second half of "Confirm it's you" in a full session (app.tsx: signed in here, before the
 // school's two-factor rule; here: ready to elevate).
-import { Hono, type Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import { elevateSession } from '../../auth/flows/elevate.ts';
 import { verifySecondFactor } from '../../auth/flows/second-factor/verify-second-factor.ts';
 import { type Refusal, secondFactorAnswer, secondFactorOffers } from '../../auth/second-factors/index.ts';
@@ -10,12 +10,12 @@ import { sitePaths } from '../../lib/urls.ts';
 import { SESSION_COOKIE, writeCookie } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
-import { refusalMessage, refusalStatus } from '../second-factor-input.ts';
-import { type Chrome } from '../views/layout.tsx';
 import { requireReadyToElevate } from '../guards/index.ts';
 import { safeNext } from '../next-page.ts';
-import { render } from '../views/render.ts';
+import { refusalMessage, refusalStatus } from '../second-factor-input.ts';
 import { ElevatePage } from '../views/elevate-page.tsx';
+import type { Chrome } from '../views/layout.tsx';
+import { render } from '../views/render.ts';
 
 /** Where elevating returns to: the page it was asked from (a query on the page, a field on its form). */
 const nextOf = (c: Context<AppEnv>) => safeNext(c.var.site.slug, c.req.query('next') ?? c.var.form?.next);

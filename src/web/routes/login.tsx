@@ -1,10 +1,11 @@
 // GET and POST /:site/login: the school's own sign-in page.
-import { Hono, type Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { type Provider, type SignInResult, signIn } from '../../auth/flows/sign-in/index.ts';
 import { HashingBusy } from '../../auth/methods/password/index.ts';
-import { MAX_EMAIL_LENGTH, normaliseEmail } from '../../directory/email-address.ts';
 import { MAX_PASSWORD_LENGTH } from '../../auth/methods/password/policy.ts';
+import { MAX_EMAIL_LENGTH, normaliseEmail } from '../../directory/email-address.ts';
+import { sitePaths } from '../../lib/urls.ts';
 import { PENDING_SIGN_IN_COOKIE, readSitePreference, replaceSession, writeCookie, writeSitePreference } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
@@ -12,7 +13,6 @@ import { browserClaimOf, rememberThisBrowser } from '../known-browser.ts';
 import { errorPage } from '../views/error-page.tsx';
 import { LoginPage, type LoginPageProps, SIGN_IN_FAILED } from '../views/login-page.tsx';
 import { render } from '../views/render.ts';
-import { sitePaths } from '../../lib/urls.ts';
 
 const PROVIDER_COOKIE = 'gatehouse_provider';
 

@@ -4,12 +4,12 @@ import { z } from 'zod';
 import { findUsableLink, policyContextFor, requestResetLink, type SetPasswordResult, setPasswordWithLink } from '../../auth/flows/reset-password/index.ts';
 import { HashingBusy } from '../../auth/methods/password/index.ts';
 import { emailAddress } from '../../directory/email-address.ts';
+import { sitePaths } from '../../lib/urls.ts';
 import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
 import { errorPage } from '../views/error-page.tsx';
 import { ChoosePasswordPage, ForgottenPasswordPage, LinkExpiredPage, LinkSentPage } from '../views/password-pages.tsx';
 import { render } from '../views/render.ts';
-import { sitePaths } from '../../lib/urls.ts';
 
 const provider = z.enum(['identity', 'sso']);
 

@@ -1,26 +1,30 @@
 // /:site/login/second-step: the second factor after a right password.
 import { eq } from 'drizzle-orm';
-import { Hono, type Context } from 'hono';
+import { type Context, Hono } from 'hono';
+import { verifySecondFactor } from '../../auth/flows/second-factor/verify-second-factor.ts';
 import { completeSecondStep } from '../../auth/flows/sign-in/index.ts';
 import { findPendingSignIn, type PendingSignIn } from '../../auth/flows/sign-in/pending-sign-in.ts';
-import { verifySecondFactor } from '../../auth/flows/second-factor/verify-second-factor.ts';
 import { type Refusal, secondFactorAnswer, secondFactorOffers } from '../../auth/second-factors/index.ts';
 import { account } from '../../db/schema.ts';
-import { PENDING_SIGN_IN_COOKIE, clearCookie, readCookie, replaceSession } from '../cookies.ts';
+import { sitePaths } from '../../lib/urls.ts';
+import { clearCookie, PENDING_SIGN_IN_COOKIE, readCookie, replaceSession } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
 import { browserClaimOf, rememberThisBrowser } from '../known-browser.ts';
 import { refusalMessage, refusalStatus } from '../second-factor-input.ts';
 import { render } from '../views/render.ts';
 import { SecondStepPage } from '../views/second-step-page.tsx';
-import { sitePaths } from '../../lib/urls.ts';
 
 async function page(c: Context<AppEnv>, pending: PendingSignIn, refused?: { error: Refusal; answered: string }, status: 200 | 401 | 403 | 429 = 200) {
   const site = c.var.site;
   const asking = { accountId: pending.accountId, site, ceremonyOwnerId: pending.id, ip: c.var.ip, userAgent: c.var.userAgent };
   const { offers } = await secondFactorOffers(c.var.services, asking);
   const action = `/${site.slug}/login/second-step`;
-  return render(c, <SecondStepPage siteName={site.name} siteSlug={site.slug} action={action} csrfToken={c.var.csrfToken} offers={offers} {...refused} />, status);
+  return render(
+    c,
+    <SecondStepPage siteName={site.name} siteSlug={site.slug} action={action} csrfToken={c.var.csrfToken} offers={offers} {...refused} />,
+    status,
+  );
 }
 
 export const secondStepRoutes = new Hono<AppEnv>()
@@ -39,7 +43,14 @@ export const secondStepRoutes = new Hono<AppEnv>()
     const input = secondFactorAnswer(form);
     const [owner] = await services.db.select({ email: account.email }).from(account).where(eq(account.id, pending.accountId));
     const client = { ip: c.var.ip, userAgent: c.var.userAgent };
-    const result = await verifySecondFactor(services, { accountId: pending.accountId, email: owner!.email, site, ceremonyOwnerId: pending.id, ...input, ...client });
+    const result = await verifySecondFactor(services, {
+      accountId: pending.accountId,
+      email: owner!.email,
+      site,
+      ceremonyOwnerId: pending.id,
+      ...input,
+      ...client,
+    });
     if (!result.ok) {
       if (result.reason === 'throttled') c.header('Retry-After', String(result.retryAfterSeconds));
       return page(c, pending, { error: refusalMessage(input.method, result), answered: input.method.id }, refusalStatus(result));

@@ -1,11 +1,12 @@
 // /:site/account/security-keys: the person's authenticator apps, security keys and recovery codes
 // (app.tsx: signed in here, before the school's two-factor rule; changes: requireDeviceChange).
-import { Hono, type Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import { finishAppEnrolment, startAppEnrolment } from '../../auth/flows/enrol-device/authenticator-app.ts';
 import { finishKeyEnrolment, startKeyEnrolment } from '../../auth/flows/enrol-device/security-key.ts';
 import { listDevices, regenerateRecoveryCodes, removeDevice, renameDevice } from '../../auth/flows/manage-devices.ts';
 import { settingsSections } from '../../auth/second-factors/index.ts';
 import type { SignedIn } from '../../auth/sessions.ts';
+import { isUuid } from '../../lib/is-uuid.ts';
 import { sitePaths } from '../../lib/urls.ts';
 import { SESSION_COOKIE, writeCookie } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
@@ -13,10 +14,9 @@ import { readForm } from '../form.ts';
 import { deviceChangeStepFirst, requireDeviceChange } from '../guards/index.ts';
 import { errorPage } from '../views/error-page.tsx';
 import type { Chrome } from '../views/layout.tsx';
+import { RecoveryCodesPage } from '../views/recovery-codes-page.tsx';
 import { render } from '../views/render.ts';
 import { AddAuthenticatorPage, AddSecurityKeyPage, SecurityKeysPage } from '../views/security-keys-page.tsx';
-import { RecoveryCodesPage } from '../views/recovery-codes-page.tsx';
-import { isUuid } from '../../lib/is-uuid.ts';
 
 const NOTICES: Record<string, string> = {
   'app-added': 'Successfully added new two-factor authentication method.',
@@ -38,7 +38,11 @@ function added(c: Context<AppEnv>, here: { signedIn: SignedIn; chrome: Chrome },
 
 async function keyPage(c: Context<AppEnv>, here: { signedIn: SignedIn; chrome: Chrome }, name = '', error?: string, status: 200 | 400 = 200) {
   const optionsJson = await startKeyEnrolment(c.var.services, here.signedIn);
-  return render(c, <AddSecurityKeyPage chrome={here.chrome} action={`${base(here.signedIn)}/key/new`} optionsJson={optionsJson} name={name} error={error} />, status);
+  return render(
+    c,
+    <AddSecurityKeyPage chrome={here.chrome} action={`${base(here.signedIn)}/key/new`} optionsJson={optionsJson} name={name} error={error} />,
+    status,
+  );
 }
 
 export const securityKeyRoutes = new Hono<AppEnv>()
@@ -88,7 +92,10 @@ export const securityKeyRoutes = new Hono<AppEnv>()
     const codes = await regenerateRecoveryCodes(c.var.services, here.signedIn, client(c));
     if (!codes) return errorPage(c, 400, 'No device yet', 'Recovery codes stand in for a two-factor device: add a device first.');
     if ('notNow' in codes) return deviceChangeStepFirst(c, codes.notNow, base(here.signedIn));
-    return render(c, <RecoveryCodesPage chrome={here.chrome} codes={codes} notice="Your old recovery codes no longer work." continueTo={base(here.signedIn)} />);
+    return render(
+      c,
+      <RecoveryCodesPage chrome={here.chrome} codes={codes} notice="Your old recovery codes no longer work." continueTo={base(here.signedIn)} />,
+    );
   })
   .post('/:id/rename', async (c) => {
     const here = c.var.here;

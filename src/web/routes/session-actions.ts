@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { signOut } from '../../auth/flows/sign-out.ts';
 import { switchSite } from '../../auth/flows/switch-site.ts';
 import { sitePaths } from '../../lib/urls.ts';
-import { SESSION_COOKIE, clearCookie, writeCookie } from '../cookies.ts';
+import { clearCookie, SESSION_COOKIE, writeCookie } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
 import { requireSignedIn } from '../guards/index.ts';

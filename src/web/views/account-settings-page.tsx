@@ -13,7 +13,11 @@ export function AccountPage(p: { chrome: Chrome; signedIn: SignedIn; sessions: A
     <Layout title="Account Settings" {...p.chrome}>
       <h1>Account Settings</h1>
       <AccountTabs base={base} current="account" />
-      {p.notice && <div class="message notice" role="status">{p.notice}</div>}
+      {p.notice && (
+        <div class="message notice" role="status">
+          {p.notice}
+        </div>
+      )}
       <h2>Account</h2>
       <dl class="summary">
         <dt>Email address</dt>
@@ -23,32 +27,46 @@ export function AccountPage(p: { chrome: Chrome; signedIn: SignedIn; sessions: A
       </dl>
       <h2 id="sessions-heading">Active sessions</h2>
       <div class="table-scroll">
-      <table aria-labelledby="sessions-heading">
-        <thead>
-          <tr><th scope="col">Browser</th><th scope="col">IP address</th><th scope="col">School</th><th scope="col">Signed in</th><th scope="col">Last seen</th><th scope="col"><span class="visually-hidden">Action</span></th></tr>
-        </thead>
-        <tbody>
-          {p.sessions.map((s) => (
+        <table aria-labelledby="sessions-heading">
+          <thead>
             <tr>
-              <td>{describeBrowser(s.userAgent)}</td>
-              <td>{s.ip ?? ''}</td>
-              <td>{s.siteName}</td>
-              <td>{formatDateTime(s.createdAt, tz)}</td>
-              <td>{formatDateTime(s.lastSeenAt, tz)}</td>
-              <td>
-                {s.id === p.signedIn.session.id ? (
-                  <strong>This session</strong>
-                ) : (
-                  <form method="post" action={`${base}/account/sessions/${s.id}/sign-out`} class="inline">
-                    <CsrfField token={p.chrome.csrfToken} />
-                    <button type="submit" aria-label={`Sign out ${describeBrowser(s.userAgent)} from ${s.ip ?? 'unknown address'}, signed in ${formatDateTime(s.createdAt, tz)}`}>Sign out</button>
-                  </form>
-                )}
-              </td>
+              <th scope="col">Browser</th>
+              <th scope="col">IP address</th>
+              <th scope="col">School</th>
+              <th scope="col">Signed in</th>
+              <th scope="col">Last seen</th>
+              <th scope="col">
+                <span class="visually-hidden">Action</span>
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {p.sessions.map((s) => (
+              <tr>
+                <td>{describeBrowser(s.userAgent)}</td>
+                <td>{s.ip ?? ''}</td>
+                <td>{s.siteName}</td>
+                <td>{formatDateTime(s.createdAt, tz)}</td>
+                <td>{formatDateTime(s.lastSeenAt, tz)}</td>
+                <td>
+                  {s.id === p.signedIn.session.id ? (
+                    <strong>This session</strong>
+                  ) : (
+                    <form method="post" action={`${base}/account/sessions/${s.id}/sign-out`} class="inline">
+                      <CsrfField token={p.chrome.csrfToken} />
+                      <button
+                        type="submit"
+                        aria-label={`Sign out ${describeBrowser(s.userAgent)} from ${s.ip ?? 'unknown address'}, signed in ${formatDateTime(s.createdAt, tz)}`}
+                      >
+                        Sign out
+                      </button>
+                    </form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </div>
       {p.sessions.length > 1 && (
         <form method="post" action={`${base}/account/sessions/sign-out-others`}>
@@ -70,8 +88,8 @@ function KnownBrowsers(p: { base: string; csrfToken: string; browsers: KnownBrow
     <>
       <h2 id="browsers-heading">Browsers you have signed in with</h2>
       <p>
-        Gatehouse remembers these browsers for {KNOWN_BROWSER_DAYS} days after you last signed in with them, so that someone else's
-        wrong guesses at your password never stop you signing in there. Forget any you do not recognise, or that others use.
+        Gatehouse remembers these browsers for {KNOWN_BROWSER_DAYS} days after you last signed in with them, so that someone else's wrong guesses at your
+        password never stop you signing in there. Forget any you do not recognise, or that others use.
       </p>
       {p.browsers.length === 0 ? (
         <p>None yet.</p>
@@ -79,7 +97,15 @@ function KnownBrowsers(p: { base: string; csrfToken: string; browsers: KnownBrow
         <div class="table-scroll">
           <table aria-labelledby="browsers-heading">
             <thead>
-              <tr><th scope="col">Browser</th><th scope="col">IP address</th><th scope="col">First signed in</th><th scope="col">Last signed in</th><th scope="col"><span class="visually-hidden">Action</span></th></tr>
+              <tr>
+                <th scope="col">Browser</th>
+                <th scope="col">IP address</th>
+                <th scope="col">First signed in</th>
+                <th scope="col">Last signed in</th>
+                <th scope="col">
+                  <span class="visually-hidden">Action</span>
+                </th>
+              </tr>
             </thead>
             <tbody>
               {p.browsers.map((b) => (
@@ -92,7 +118,12 @@ function KnownBrowsers(p: { base: string; csrfToken: string; browsers: KnownBrow
                     {b.current && <strong>This browser </strong>}
                     <form method="post" action={`${p.base}/account/browsers/${b.id}/forget`} class="inline">
                       <CsrfField token={p.csrfToken} />
-                      <button type="submit" aria-label={`Forget ${describeBrowser(b.userAgent)} from ${b.ip ?? 'unknown address'}, last signed in ${formatDateTime(b.lastSignedInAt, p.timeZone)}`}>Forget</button>
+                      <button
+                        type="submit"
+                        aria-label={`Forget ${describeBrowser(b.userAgent)} from ${b.ip ?? 'unknown address'}, last signed in ${formatDateTime(b.lastSignedInAt, p.timeZone)}`}
+                      >
+                        Forget
+                      </button>
                     </form>
                   </td>
                 </tr>
@@ -117,7 +148,13 @@ export function SecurityLogTable(p: { rows: SecurityLogPage['rows']; labelledBy:
     <div class="table-scroll">
       <table aria-labelledby={p.labelledBy}>
         <thead>
-          <tr><th scope="col">Time</th><th scope="col">Event</th><th scope="col">School</th><th scope="col">IP address</th><th scope="col">Browser</th></tr>
+          <tr>
+            <th scope="col">Time</th>
+            <th scope="col">Event</th>
+            <th scope="col">School</th>
+            <th scope="col">IP address</th>
+            <th scope="col">Browser</th>
+          </tr>
         </thead>
         <tbody>
           {p.rows.map((r) => (
@@ -144,11 +181,19 @@ export function SecurityLogView(p: { chrome: Chrome; signedIn: SignedIn; log: Se
       <h2 id="log-heading">Security log</h2>
       <SecurityLogTable rows={p.log.rows} labelledBy="log-heading" />
       <nav aria-label="Pages" class="pager">
-        {p.log.page > 1 && <a href={`${base}/account/security-log?page=${p.log.page - 1}`} rel="prev">Newer</a>}
+        {p.log.page > 1 && (
+          <a href={`${base}/account/security-log?page=${p.log.page - 1}`} rel="prev">
+            Newer
+          </a>
+        )}
         <span>
           Page {p.log.page} of {p.log.pages}
         </span>
-        {p.log.page < p.log.pages && <a href={`${base}/account/security-log?page=${p.log.page + 1}`} rel="next">Older</a>}
+        {p.log.page < p.log.pages && (
+          <a href={`${base}/account/security-log?page=${p.log.page + 1}`} rel="next">
+            Older
+          </a>
+        )}
       </nav>
     </Layout>
   );

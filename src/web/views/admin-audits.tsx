@@ -18,11 +18,14 @@ export function AdminAuditsPage(p: { chrome: Chrome; timeZone: string; audit: Au
     <AdminLayout chrome={p.chrome} current="audits" title="Audits">
       <h2 id="audit-heading">Audits</h2>
       <p>
-        Every admin action at {p.chrome.signedIn!.site.name}, newest first. Entries cannot be changed or removed, and each is
-        chained to the one before it, so a change to history shows.
+        Every admin action at {p.chrome.signedIn!.site.name}, newest first. Entries cannot be changed or removed, and each is chained to the one before it, so a
+        change to history shows.
       </p>
       <p>
-        <a href={`${base}?format=csv`} class="button" download>Export as CSV</a> <a href={`${base}/verify`}>Check that the audit is intact</a>
+        <a href={`${base}?format=csv`} class="button" download>
+          Export as CSV
+        </a>{' '}
+        <a href={`${base}/verify`}>Check that the audit is intact</a>
       </p>
       {p.audit.total === 0 ? (
         <p>No admin actions yet.</p>
@@ -30,7 +33,13 @@ export function AdminAuditsPage(p: { chrome: Chrome; timeZone: string; audit: Au
         <div class="table-scroll">
           <table aria-labelledby="audit-heading">
             <thead>
-              <tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">On whom</th><th scope="col">From</th></tr>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Who</th>
+                <th scope="col">What</th>
+                <th scope="col">On whom</th>
+                <th scope="col">From</th>
+              </tr>
             </thead>
             <tbody>
               {p.audit.rows.map((r) => (
@@ -65,12 +74,13 @@ export function AuditCheckPage(p: { chrome: Chrome; check: ChainCheck }) {
         </div>
       ) : (
         <div class="message error" role="alert">
-          The audit is broken at entry #{p.check.brokenAt}: that entry, or one before it, was changed or removed after it was
-          written. The {p.check.entries} {p.check.entries === 1 ? 'entry' : 'entries'} before it hold. Tell Gatehouse platform
-          support.
+          The audit is broken at entry #{p.check.brokenAt}: that entry, or one before it, was changed or removed after it was written. The {p.check.entries}{' '}
+          {p.check.entries === 1 ? 'entry' : 'entries'} before it hold. Tell Gatehouse platform support.
         </div>
       )}
-      <p><a href={base}>Back to Audits</a></p>
+      <p>
+        <a href={base}>Back to Audits</a>
+      </p>
     </AdminLayout>
   );
 }

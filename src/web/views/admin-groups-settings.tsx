@@ -1,5 +1,5 @@
+import { isHigherAccess, PERMISSIONS, type Permission } from '../../directory/permissions.ts';
 import type { EditableSettings } from '../../directory/site-settings.ts';
-import { PERMISSIONS, type Permission, isHigherAccess } from '../../directory/permissions.ts';
 import { AdminLayout } from './admin-layout.tsx';
 import { type Chrome, CsrfField } from './layout.tsx';
 
@@ -28,10 +28,14 @@ export function GroupsPage(p: { chrome: Chrome; groups: Group[]; notice?: string
   return (
     <AdminLayout chrome={p.chrome} current="groups" title="Groups" notice={p.notice}>
       <p>
-        A group's permissions apply to every member on their next request. Permissions marked higher access apply only in a
-        full-access session (password and a second factor).
+        A group's permissions apply to every member on their next request. Permissions marked higher access apply only in a full-access session (password and a
+        second factor).
       </p>
-      {p.error && <div class="message error" role="alert">{p.error}</div>}
+      {p.error && (
+        <div class="message error" role="alert">
+          {p.error}
+        </div>
+      )}
       {p.groups.map((g) => (
         <section class="card group" aria-labelledby={`group-${g.id}`}>
           <h2 id={`group-${g.id}`}>{g.name}</h2>
@@ -40,7 +44,9 @@ export function GroupsPage(p: { chrome: Chrome; groups: Group[]; notice?: string
             <label for={`name-${g.id}`}>Group name</label>
             <input id={`name-${g.id}`} name="name" type="text" maxlength={60} required value={g.name} />
             <PermissionChoices idPrefix={g.id} chosen={g.permissions} />
-            <button type="submit" aria-label={`Save ${g.name}`}>Save</button>
+            <button type="submit" aria-label={`Save ${g.name}`}>
+              Save
+            </button>
           </form>
         </section>
       ))}
@@ -51,7 +57,9 @@ export function GroupsPage(p: { chrome: Chrome; groups: Group[]; notice?: string
           <label for="name-new">Group name</label>
           <input id="name-new" name="name" type="text" maxlength={60} required />
           <PermissionChoices idPrefix="new" chosen={['record_concern', 'own_account']} />
-          <button type="submit" class="primary">Create group</button>
+          <button type="submit" class="primary">
+            Create group
+          </button>
         </form>
       </section>
     </AdminLayout>
@@ -63,7 +71,11 @@ export function SettingsPage(p: { chrome: Chrome; settings: EditableSettings; no
   return (
     <AdminLayout chrome={p.chrome} current="settings" title="Settings" notice={p.notice}>
       <h2>Security settings</h2>
-      {p.error && <div class="message error" role="alert">{p.error}</div>}
+      {p.error && (
+        <div class="message error" role="alert">
+          {p.error}
+        </div>
+      )}
       <form method="post" action={`/${p.chrome.signedIn!.site.slug}/admin/settings`}>
         <CsrfField token={p.chrome.csrfToken} />
         <label for="idle">Sign out after this many minutes of inactivity</label>
@@ -75,7 +87,8 @@ export function SettingsPage(p: { chrome: Chrome; settings: EditableSettings; no
         <fieldset class="choice">
           <legend>Rules</legend>
           <label>
-            <input type="checkbox" name="requireComposition" checked={s.requireComposition} /> Passwords must include a capital letter, a number and a special character
+            <input type="checkbox" name="requireComposition" checked={s.requireComposition} /> Passwords must include a capital letter, a number and a special
+            character
             <span class="hint"> (not recommended: length and the common-password check protect better)</span>
           </label>
           <label>
@@ -85,7 +98,9 @@ export function SettingsPage(p: { chrome: Chrome; settings: EditableSettings; no
             <input type="checkbox" name="showSsoSwitch" checked={s.showSsoSwitch} /> Show the Identity / Single Sign-On switch on the sign-in page
           </label>
         </fieldset>
-        <button type="submit" class="primary">Save settings</button>
+        <button type="submit" class="primary">
+          Save settings
+        </button>
       </form>
     </AdminLayout>
   );

@@ -23,7 +23,11 @@ export function AdminLayout(p: { chrome: Chrome; current: AdminTab; title: strin
           </a>
         ))}
       </nav>
-      {p.notice && <div class="message notice" role="status">{p.notice}</div>}
+      {p.notice && (
+        <div class="message notice" role="status">
+          {p.notice}
+        </div>
+      )}
       {p.children}
     </Layout>
   );

@@ -21,7 +21,12 @@ function DeviceTable({ devices, timeZone }: { devices: AdminDeviceRow[]; timeZon
     <div class="table-scroll">
       <table aria-labelledby="devices-heading">
         <thead>
-          <tr><th scope="col">Name</th><th scope="col">Type</th><th scope="col">Date Registered</th><th scope="col">Last Used</th></tr>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Type</th>
+            <th scope="col">Date Registered</th>
+            <th scope="col">Last Used</th>
+          </tr>
         </thead>
         <tbody>
           {devices.map((d) => (
@@ -43,12 +48,12 @@ function SsoExplanation({ user }: { user: ManagedUser }) {
   return (
     <div class="message warning">
       <p>
-        {user.fullName} signs in with a Single Sign-On account, which they use at more than one school or staff-vetting site. A
-        school's admins cannot remove its two-factor devices: Gatehouse platform support removes them for every site at once.
+        {user.fullName} signs in with a Single Sign-On account, which they use at more than one school or staff-vetting site. A school's admins cannot remove
+        its two-factor devices: Gatehouse platform support removes them for every site at once.
       </p>
       <p>
-        If {user.fullName} has lost their devices, they (or you) should email platform support from the school's email address.
-        Platform support runs <code>gatehouse support remove-2fa {user.email}</code>, which is recorded in this school's audit.
+        If {user.fullName} has lost their devices, they (or you) should email platform support from the school's email address. Platform support runs{' '}
+        <code>gatehouse support remove-2fa {user.email}</code>, which is recorded in this school's audit.
       </p>
     </div>
   );
@@ -60,11 +65,13 @@ function LockedNotice({ user, keyHolder, chrome }: { user: ManagedUser; keyHolde
   return (
     <div class="message warning">
       <p>
-        {user.fullName}'s two-factor sign-in is locked: their second factors were refused 100 times in a row, each time after a
-        right password. Setting a new password with the emailed link unlocks it, and tells them that someone may know it.
+        {user.fullName}'s two-factor sign-in is locked: their second factors were refused 100 times in a row, each time after a right password. Setting a new
+        password with the emailed link unlocks it, and tells them that someone may know it.
       </p>
       {sso ? (
-        <p>This is a Single Sign-On account: platform support unlocks it (<code>gatehouse support unlock-2fa {user.email}</code>).</p>
+        <p>
+          This is a Single Sign-On account: platform support unlocks it (<code>gatehouse support unlock-2fa {user.email}</code>).
+        </p>
       ) : keyHolder ? (
         <form method="post" action={`${profileBase(chrome, user.id)}/security-keys/unlock`}>
           <CsrfField token={chrome.csrfToken} />
@@ -99,13 +106,16 @@ export function AdminSecurityKeysPage(p: {
         <SsoExplanation user={user} />
       ) : (
         <p id="removal-notice">
-          In the case that {user.fullName} loses or no longer has access to all of their registered two-factor authentication devices
-          listed below, you can remove them, enabling them to register new devices when they next log in. In the time between
-          removing the devices and registering new ones, the user account will not be able to access areas of the system restricted
-          to two-factor users only. Please note, managed tokens will not be removed.
+          In the case that {user.fullName} loses or no longer has access to all of their registered two-factor authentication devices listed below, you can
+          remove them, enabling them to register new devices when they next log in. In the time between removing the devices and registering new ones, the user
+          account will not be able to access areas of the system restricted to two-factor users only. Please note, managed tokens will not be removed.
         </p>
       )}
-      {p.error && <div class="message error" role="alert">{p.error}</div>}
+      {p.error && (
+        <div class="message error" role="alert">
+          {p.error}
+        </div>
+      )}
       {p.locked && <LockedNotice user={user} keyHolder={p.keyHolder} chrome={p.chrome} />}
       <DeviceTable devices={p.devices} timeZone={p.timeZone} />
       {!sso && removable > 0 && !p.keyHolder && <p>Only an Admin key holder at this school can remove these devices.</p>}
@@ -116,7 +126,11 @@ export function AdminSecurityKeysPage(p: {
           <label>
             <input type="checkbox" name="confirm" value="yes" required aria-describedby="removal-notice" /> {CONFIRM_LABEL}
           </label>
-          <p><button type="submit" class="danger-solid">Remove this user's 2FA devices</button></p>
+          <p>
+            <button type="submit" class="danger-solid">
+              Remove this user's 2FA devices
+            </button>
+          </p>
         </form>
       )}
     </AdminUserProfileLayout>

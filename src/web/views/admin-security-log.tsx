@@ -12,11 +12,19 @@ export function PageLinks(p: { base: string; query: Record<string, string>; page
   const to = (page: number) => `${p.base}?${new URLSearchParams({ ...p.query, page: String(page) })}`;
   return (
     <nav aria-label={p.label} class="pager">
-      {p.page > 1 && <a href={to(p.page - 1)} rel="prev">Newer</a>}
+      {p.page > 1 && (
+        <a href={to(p.page - 1)} rel="prev">
+          Newer
+        </a>
+      )}
       <span>
         Page {p.page} of {p.pages}
       </span>
-      {p.page < p.pages && <a href={to(p.page + 1)} rel="next">Older</a>}
+      {p.page < p.pages && (
+        <a href={to(p.page + 1)} rel="next">
+          Older
+        </a>
+      )}
     </nav>
   );
 }
@@ -51,14 +59,20 @@ export function AdminSecurityLogPage(p: {
             </option>
           ))}
         </select>
-        <p><button type="submit">Show</button></p>
+        <p>
+          <button type="submit">Show</button>
+        </p>
       </form>
       <p>
         <a href={`${base}?${new URLSearchParams({ ...query, format: 'csv' })}`} class="button" download>
           Export as CSV
         </a>
       </p>
-      {p.log.total === 0 ? <p>No events{p.event ? ' of this kind' : ''}.</p> : <SecurityLogTable rows={p.log.rows} labelledBy="log-heading" timeZone={p.timeZone} />}
+      {p.log.total === 0 ? (
+        <p>No events{p.event ? ' of this kind' : ''}.</p>
+      ) : (
+        <SecurityLogTable rows={p.log.rows} labelledBy="log-heading" timeZone={p.timeZone} />
+      )}
       <PageLinks base={base} query={query} page={p.log.page} pages={p.log.pages} label="Pages of the security log" />
     </AdminUserProfileLayout>
   );

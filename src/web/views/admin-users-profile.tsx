@@ -1,8 +1,8 @@
 // A user's profile in Admin > Users: "<Name>'s settings" with the tabs Personal details,
 // Permissions, Security keys and Security log. AdminUserProfileLayout is the frame of every tab.
 import type { Child } from 'hono/jsx';
-import { isPermission, PERMISSIONS } from '../../directory/permissions.ts';
 import type { FieldErrors, ManagedUser, SiteGroupChoice } from '../../directory/managed-users.ts';
+import { isPermission, PERMISSIONS } from '../../directory/permissions.ts';
 import { AdminLayout } from './admin-layout.tsx';
 import { ErrorSummary, GroupSelect, TextField, type UserFormValues, usersBase } from './admin-users.tsx';
 import { formatDateTime } from './format.ts';
@@ -31,7 +31,9 @@ export function AdminUserProfileLayout(p: {
   const heading = `${p.user.fullName}'s settings`;
   return (
     <AdminLayout chrome={p.chrome} current="users" title={heading}>
-      <p><a href={usersBase(p.chrome)}>All users</a></p>
+      <p>
+        <a href={usersBase(p.chrome)}>All users</a>
+      </p>
       {/* The page's own heading, as the reference shows it under the Admin tabs. */}
       <h1 id="profile-heading">{heading}</h1>
       <nav aria-labelledby="profile-heading" class="tabs">
@@ -41,7 +43,11 @@ export function AdminUserProfileLayout(p: {
           </a>
         ))}
       </nav>
-      {p.notice && <div class="message notice" role="status">{p.notice}</div>}
+      {p.notice && (
+        <div class="message notice" role="status">
+          {p.notice}
+        </div>
+      )}
       {p.user.status === 'disabled' && (
         <div class="message warning">
           {p.user.fullName} is disabled: they cannot sign in at {p.chrome.signedIn!.site.name} until enabled.
@@ -57,7 +63,11 @@ function AccountStatus({ chrome, user, self, error }: { chrome: Chrome; user: Ma
   return (
     <section aria-labelledby="status-heading">
       <h2 id="status-heading">Account</h2>
-      {error && <div class="message error" role="alert">{error}</div>}
+      {error && (
+        <div class="message error" role="alert">
+          {error}
+        </div>
+      )}
       {user.status === 'disabled' ? (
         <form method="post" action={`${base}/enable`}>
           <CsrfField token={chrome.csrfToken} />
@@ -70,7 +80,9 @@ function AccountStatus({ chrome, user, self, error }: { chrome: Chrome; user: Ma
         <form method="post" action={`${base}/disable`}>
           <CsrfField token={chrome.csrfToken} />
           <p>Disabling {user.fullName} signs them out here at once, and they cannot sign in here until enabled again.</p>
-          <button type="submit" class="danger">Disable user</button>
+          <button type="submit" class="danger">
+            Disable user
+          </button>
         </form>
       )}
     </section>
@@ -117,7 +129,11 @@ export function PersonalDetailsPage(p: {
           {...(sso ? { hint: 'A Single Sign-On account signs in with this address at every school it belongs to: only platform support can change it.' } : {})}
         />
         <TextField name="jobTitle" label="Job Title" value={values.jobTitle} error={errors.jobTitle} maxlength={200} />
-        <p><button type="submit" class="primary">Save changes</button></p>
+        <p>
+          <button type="submit" class="primary">
+            Save changes
+          </button>
+        </p>
       </form>
       <AccountStatus chrome={p.chrome} user={user} self={p.self} error={p.statusError} />
     </AdminUserProfileLayout>
@@ -130,14 +146,18 @@ export function PermissionsPage(p: { chrome: Chrome; user: ManagedUser; groups: 
   return (
     <AdminUserProfileLayout chrome={p.chrome} user={user} current="permissions" notice={p.notice}>
       <p>
-        What {user.fullName} may do at {p.chrome.signedIn!.site.name} comes from their group. A change applies from their next
-        page; higher access still needs a two-factor sign-in.
+        What {user.fullName} may do at {p.chrome.signedIn!.site.name} comes from their group. A change applies from their next page; higher access still needs a
+        two-factor sign-in.
       </p>
       <ErrorSummary errors={{ groupId: p.error }} />
       <form method="post" action={`${profileBase(p.chrome, user.id)}/permissions`}>
         <CsrfField token={p.chrome.csrfToken} />
         <GroupSelect groups={p.groups} selected={user.groupId} error={p.error} />
-        <p><button type="submit" class="primary">Save group</button></p>
+        <p>
+          <button type="submit" class="primary">
+            Save group
+          </button>
+        </p>
       </form>
       {current && (
         <section aria-labelledby="group-permissions">

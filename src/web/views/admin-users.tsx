@@ -48,8 +48,16 @@ export function TextField(p: {
   return (
     <>
       <label for={id}>{p.label}</label>
-      {p.hint && <p class="hint" id={`${id}-hint`}>{p.hint}</p>}
-      {p.error && <p class="field-error" id={`${id}-error`}>{p.error}</p>}
+      {p.hint && (
+        <p class="hint" id={`${id}-hint`}>
+          {p.hint}
+        </p>
+      )}
+      {p.error && (
+        <p class="field-error" id={`${id}-error`}>
+          {p.error}
+        </p>
+      )}
       <input
         id={id}
         name={p.name}
@@ -70,8 +78,18 @@ export function GroupSelect(p: { groups: SiteGroupChoice[]; selected: string | u
   return (
     <>
       <label for="field-groupId">Group</label>
-      {p.error && <p class="field-error" id="field-groupId-error">{p.error}</p>}
-      <select id="field-groupId" name="groupId" required aria-invalid={p.error ? 'true' : undefined} aria-describedby={p.error ? 'field-groupId-error' : undefined}>
+      {p.error && (
+        <p class="field-error" id="field-groupId-error">
+          {p.error}
+        </p>
+      )}
+      <select
+        id="field-groupId"
+        name="groupId"
+        required
+        aria-invalid={p.error ? 'true' : undefined}
+        aria-describedby={p.error ? 'field-groupId-error' : undefined}
+      >
         {p.placeholder && <option value="">Choose a group</option>}
         {p.groups.map((g) => (
           <option value={g.id} selected={g.id === p.selected}>
@@ -88,27 +106,58 @@ function pageLink(base: string, q: string, cursor: Record<string, string>): stri
   return `${base}?${params}`;
 }
 
-export function AdminUsersPage(p: { chrome: Chrome; timeZone: string; list: UserListPage; q: string; error?: string | undefined; notice?: string | undefined }) {
+export function AdminUsersPage(p: {
+  chrome: Chrome;
+  timeZone: string;
+  list: UserListPage;
+  q: string;
+  error?: string | undefined;
+  notice?: string | undefined;
+}) {
   const base = usersBase(p.chrome);
   const site = p.chrome.signedIn!.site;
   return (
     <AdminLayout chrome={p.chrome} current="users" title="Users" notice={p.notice}>
       <div class="users-toolbar">
         <search>
-        <form method="get" action={base} class="quick-search">
-          <label for="q">Quick User Search</label>
-          {p.error && <p class="field-error" id="q-error">{p.error}</p>}
-          <input id="q" name="q" type="text" enterkeyhint="search" value={p.q} maxlength={MAX_SEARCH_LENGTH} aria-describedby={p.error ? 'q-error' : undefined} aria-invalid={p.error ? 'true' : undefined} />
-          <button type="submit">Search</button>
-          {p.q && <> <a href={base}>Clear search</a></>}
-        </form>
+          <form method="get" action={base} class="quick-search">
+            <label for="q">Quick User Search</label>
+            {p.error && (
+              <p class="field-error" id="q-error">
+                {p.error}
+              </p>
+            )}
+            <input
+              id="q"
+              name="q"
+              type="text"
+              enterkeyhint="search"
+              value={p.q}
+              maxlength={MAX_SEARCH_LENGTH}
+              aria-describedby={p.error ? 'q-error' : undefined}
+              aria-invalid={p.error ? 'true' : undefined}
+            />
+            <button type="submit">Search</button>
+            {p.q && (
+              <>
+                {' '}
+                <a href={base}>Clear search</a>
+              </>
+            )}
+          </form>
         </search>
-        <p><a href={`${base}/new`} class="button primary">Add user</a></p>
+        <p>
+          <a href={`${base}/new`} class="button primary">
+            Add user
+          </a>
+        </p>
       </div>
       <h2 id="users-heading">Users at {site.name}</h2>
       {p.q && (
         <p role="status">
-          {[...p.q].length < 3 ? `Users with a word of their name, or their email address, starting “${p.q}”.` : `Users whose name or email address contains “${p.q}”.`}
+          {[...p.q].length < 3
+            ? `Users with a word of their name, or their email address, starting “${p.q}”.`
+            : `Users whose name or email address contains “${p.q}”.`}
         </p>
       )}
       {p.list.rows.length === 0 ? (
@@ -117,14 +166,24 @@ export function AdminUsersPage(p: { chrome: Chrome; timeZone: string; list: User
         <div class="table-scroll">
           <table aria-labelledby="users-heading">
             <thead>
-              <tr><th scope="col">Name</th><th scope="col">Job Title</th><th scope="col">Group</th><th scope="col">Last Login</th></tr>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Job Title</th>
+                <th scope="col">Group</th>
+                <th scope="col">Last Login</th>
+              </tr>
             </thead>
             <tbody>
               {p.list.rows.map((u) => (
                 <tr>
                   <td>
                     <a href={`${base}/${u.id}`}>{u.fullName}</a>
-                    {u.status === 'disabled' && <> <span class="badge">Disabled</span></>}
+                    {u.status === 'disabled' && (
+                      <>
+                        {' '}
+                        <span class="badge">Disabled</span>
+                      </>
+                    )}
                   </td>
                   <td>{u.jobTitle ?? ''}</td>
                   <td>{u.groupName}</td>
@@ -137,8 +196,16 @@ export function AdminUsersPage(p: { chrome: Chrome; timeZone: string; list: User
       )}
       {(p.list.previous || p.list.next) && (
         <nav aria-label="Pages of users" class="pager">
-          {p.list.previous && <a href={pageLink(base, p.q, { before: p.list.previous })} rel="prev">Previous page</a>}
-          {p.list.next && <a href={pageLink(base, p.q, { after: p.list.next })} rel="next">Next page</a>}
+          {p.list.previous && (
+            <a href={pageLink(base, p.q, { before: p.list.previous })} rel="prev">
+              Previous page
+            </a>
+          )}
+          {p.list.next && (
+            <a href={pageLink(base, p.q, { after: p.list.next })} rel="next">
+              Next page
+            </a>
+          )}
         </nav>
       )}
     </AdminLayout>
@@ -153,8 +220,8 @@ export function AddUserPage(p: { chrome: Chrome; groups: SiteGroupChoice[]; valu
     <AdminLayout chrome={p.chrome} current="users" title="Add user">
       <h2>Add user</h2>
       <p>
-        The new user has no password yet. They get in through “Forgotten your password or using Gatehouse for the first time?” on{' '}
-        {p.chrome.signedIn!.site.name}'s sign-in page, which emails them a link to set one.
+        The new user has no password yet. They get in through “Forgotten your password or using Gatehouse for the first time?” on {p.chrome.signedIn!.site.name}
+        's sign-in page, which emails them a link to set one.
       </p>
       <ErrorSummary errors={errors} />
       <form method="post" action={`${base}/new`} novalidate>
@@ -163,7 +230,12 @@ export function AddUserPage(p: { chrome: Chrome; groups: SiteGroupChoice[]; valu
         <TextField name="email" label="Email address" type="email" value={values.email} error={errors.email} maxlength={254} required />
         <TextField name="jobTitle" label="Job Title" value={values.jobTitle} error={errors.jobTitle} maxlength={200} />
         <GroupSelect groups={p.groups} selected={values.groupId} error={errors.groupId} placeholder />
-        <p><button type="submit" class="primary">Add user</button> <a href={base}>Cancel</a></p>
+        <p>
+          <button type="submit" class="primary">
+            Add user
+          </button>{' '}
+          <a href={base}>Cancel</a>
+        </p>
       </form>
     </AdminLayout>
   );

@@ -1,8 +1,8 @@
 import { accessLabel, effectivePermissions, hasHigherAccess } from '../../auth/access.ts';
 import type { SignedIn } from '../../auth/sessions.ts';
-import { PERMISSIONS, isPermission } from '../../directory/permissions.ts';
-import { type Chrome, Layout } from './layout.tsx';
+import { isPermission, PERMISSIONS } from '../../directory/permissions.ts';
 import { sitePaths } from '../../lib/urls.ts';
+import { type Chrome, Layout } from './layout.tsx';
 
 export function DashboardPage({ chrome, signedIn }: { chrome: Chrome; signedIn: SignedIn }) {
   const now = effectivePermissions(signedIn.group.permissions, signedIn.session.level);
@@ -14,14 +14,13 @@ export function DashboardPage({ chrome, signedIn }: { chrome: Chrome; signedIn: 
         <div class="message warning" role="status">
           {chrome.canElevate ? (
             <>
-              You have basic access. <a href={sitePaths(signedIn.site.slug).elevate()}>Elevate Your Access</a> with your second factor to use your
-              group's full permissions.
+              You have basic access. <a href={sitePaths(signedIn.site.slug).elevate()}>Elevate Your Access</a> with your second factor to use your group's full
+              permissions.
             </>
           ) : (
             <>
-              You have basic access only until the remaining steps are complete: your group's higher access needs a second factor
-              (an authenticator app or a security key) as well as your password.{' '}
-              <a href={sitePaths(signedIn.site.slug).securityKeys}>Add a two-factor device</a>
+              You have basic access only until the remaining steps are complete: your group's higher access needs a second factor (an authenticator app or a
+              security key) as well as your password. <a href={sitePaths(signedIn.site.slug).securityKeys}>Add a two-factor device</a>
             </>
           )}
         </div>

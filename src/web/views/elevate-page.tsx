@@ -1,6 +1,6 @@
 // "Elevate Your Access": a basic session passes its second factor; in a full session, the
 // second half of "Confirm it's you".
-import { type Chrome, CsrfField, Layout } from './layout.tsx';
+import { type Chrome, Layout } from './layout.tsx';
 import { SecondFactorForm, type SecondFactorFormProps } from './second-factor-form.tsx';
 
 /** "Elevate Your Access", and the second half of confirming it's you. */

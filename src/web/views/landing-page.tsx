@@ -5,7 +5,9 @@ export function LandingPage({ csrfToken }: { csrfToken: string }) {
   return (
     <Layout title="Sign in" csrfToken={csrfToken}>
       <h1>Gatehouse</h1>
-      <p>Each school has its own sign-in address, such as <code>/your-school/login</code>. Ask your school's Gatehouse administrator for yours.</p>
+      <p>
+        Each school has its own sign-in address, such as <code>/your-school/login</code>. Ask your school's Gatehouse administrator for yours.
+      </p>
     </Layout>
   );
 }

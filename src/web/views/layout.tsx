@@ -1,7 +1,7 @@
 import type { Child } from 'hono/jsx';
+import { accessLabel } from '../../auth/access.ts';
 import type { SignedIn } from '../../auth/sessions.ts';
 import type { SiteChoice } from '../../directory/sites.ts';
-import { accessLabel } from '../../auth/access.ts';
 import { sitePaths } from '../../lib/urls.ts';
 
 export interface Chrome {
@@ -51,13 +51,23 @@ function Navigation({ signedIn, csrfToken }: { signedIn: SignedIn; csrfToken: st
   return (
     <nav aria-label="Main">
       <ul>
-        <li><a href={`${base}/`}>Dashboard</a></li>
-        <li><a href={`${base}/account`}>Account Settings</a></li>
-        {showAdmin && <li><a href={`${base}/admin`}>Admin</a></li>}
+        <li>
+          <a href={`${base}/`}>Dashboard</a>
+        </li>
+        <li>
+          <a href={`${base}/account`}>Account Settings</a>
+        </li>
+        {showAdmin && (
+          <li>
+            <a href={`${base}/admin`}>Admin</a>
+          </li>
+        )}
         <li>
           <form method="post" action={`${base}/logout`} class="inline">
             <CsrfField token={csrfToken} />
-            <button type="submit" class="link-button">Logout</button>
+            <button type="submit" class="link-button">
+              Logout
+            </button>
           </form>
         </li>
       </ul>
@@ -69,35 +79,35 @@ export function Layout(props: Chrome & { title: string; children?: Child }) {
   const { signedIn, title } = props;
   const place = signedIn?.site.name ?? props.siteName;
   return (
-      <html lang="en-GB">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <title>{[title, place, 'Gatehouse'].filter(Boolean).join(' · ')}</title>
-          <link rel="stylesheet" href="/static/app.css" />
-        </head>
-        <body>
-          <header class="topbar">
-            {signedIn ? (
-              <>
-                <SchoolSwitcher signedIn={signedIn} sites={props.sites ?? []} csrfToken={props.csrfToken} />
-                <Navigation signedIn={signedIn} csrfToken={props.csrfToken} />
-                <span class="access">
-                  {accessLabel(signedIn.session.level)}
-                  {props.canElevate && (
-                    <a href={sitePaths(signedIn.site.slug).elevate(props.path)} class="elevate">
-                      Elevate Your Access
-                    </a>
-                  )}
-                </span>
-              </>
-            ) : (
-              <span class="brand">Gatehouse</span>
-            )}
-          </header>
-          {signedIn && <p class="responsibility">It is your responsibility to log out and protect the security of student information.</p>}
-          <main>{props.children}</main>
-        </body>
-      </html>
+    <html lang="en-GB">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{[title, place, 'Gatehouse'].filter(Boolean).join(' · ')}</title>
+        <link rel="stylesheet" href="/static/app.css" />
+      </head>
+      <body>
+        <header class="topbar">
+          {signedIn ? (
+            <>
+              <SchoolSwitcher signedIn={signedIn} sites={props.sites ?? []} csrfToken={props.csrfToken} />
+              <Navigation signedIn={signedIn} csrfToken={props.csrfToken} />
+              <span class="access">
+                {accessLabel(signedIn.session.level)}
+                {props.canElevate && (
+                  <a href={sitePaths(signedIn.site.slug).elevate(props.path)} class="elevate">
+                    Elevate Your Access
+                  </a>
+                )}
+              </span>
+            </>
+          ) : (
+            <span class="brand">Gatehouse</span>
+          )}
+        </header>
+        {signedIn && <p class="responsibility">It is your responsibility to log out and protect the security of student information.</p>}
+        <main>{props.children}</main>
+      </body>
+    </html>
   );
 }

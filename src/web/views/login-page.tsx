@@ -42,16 +42,16 @@ export function LoginPage(p: LoginPageProps) {
           <input id="email" name="email" type="email" autocomplete="username" required maxlength={254} value={p.email ?? ''} />
           <label for="password">Password</label>
           <input id="password" name="password" type="password" autocomplete="current-password" required maxlength={1024} />
-          <button type="submit" class="primary">Login</button>
+          <button type="submit" class="primary">
+            Login
+          </button>
         </form>
         <p class="forgotten">
           <a href={`${base}/password/forgotten?provider=${p.provider}`}>{FORGOTTEN_LINK_TEXT}</a>
         </p>
         {p.showSwitch && (
           <p class="switch-provider">
-            <a href={`${base}/login?provider=${other}`}>
-              {other === 'sso' ? 'Login using your SSO account' : 'Login using your Identity account'}
-            </a>
+            <a href={`${base}/login?provider=${other}`}>{other === 'sso' ? 'Login using your SSO account' : 'Login using your Identity account'}</a>
           </p>
         )}
         <section class="guidance" aria-labelledby="guidance-heading">
@@ -63,8 +63,8 @@ export function LoginPage(p: LoginPageProps) {
             <li>Check your email address and password for typos, and that your browser has not filled in an old saved password.</li>
             {p.showSwitch && (
               <li>
-                Make sure you are on the right login page for your account: <strong>Identity</strong> if you use Gatehouse at one
-                school, <strong>Single Sign-On</strong> if you use it at more than one school or StaffSafe.
+                Make sure you are on the right login page for your account: <strong>Identity</strong> if you use Gatehouse at one school,{' '}
+                <strong>Single Sign-On</strong> if you use it at more than one school or StaffSafe.
               </li>
             )}
           </ul>

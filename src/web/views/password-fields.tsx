@@ -2,11 +2,11 @@
 // refused last time, and a strength meter that /static/js/password-strength.js brings to life.
 // Everything works without the script: the server checks every rule again.
 import {
+  describePasswordRules,
+  effectiveMinLength,
   MAX_PASSWORD_LENGTH,
   type PolicyContext,
   type PolicyFailure,
-  describePasswordRules,
-  effectiveMinLength,
 } from '../../auth/methods/password/policy-rules.ts';
 import { PASSWORD_FIELD_IDS as IDS, PASSWORD_STRENGTH_SCRIPT, RULE_STATE_TEXT, ruleItemId } from '../browser/password-fields-dom.ts';
 
@@ -64,25 +64,10 @@ export function NewPasswordFields({ context, errors = [], includeReuseRule = tru
       )}
 
       <label for={IDS.newPassword}>New password</label>
-      <PasswordInput
-        id={IDS.newPassword}
-        name={NEW_PASSWORD_FIELD}
-        describedBy={describedBy(IDS.rules, IDS.strengthLabel)}
-        invalid={hasErrors}
-      />
+      <PasswordInput id={IDS.newPassword} name={NEW_PASSWORD_FIELD} describedBy={describedBy(IDS.rules, IDS.strengthLabel)} invalid={hasErrors} />
 
       <div id={IDS.strength} class="password-strength" hidden>
-        <meter
-          id={IDS.meter}
-          min={0}
-          max={4}
-          low={2}
-          high={3}
-          optimum={4}
-          value={0}
-          aria-label="Password strength"
-          aria-valuetext="No password entered yet"
-        />
+        <meter id={IDS.meter} min={0} max={4} low={2} high={3} optimum={4} value={0} aria-label="Password strength" aria-valuetext="No password entered yet" />
         <span id={IDS.strengthLabel} aria-live="polite">
           Strength: no password entered yet
         </span>
@@ -100,8 +85,8 @@ export function NewPasswordFields({ context, errors = [], includeReuseRule = tru
           ))}
         </ul>
         <p class="hint">
-          Spaces, accents, emoji and any symbols are allowed, up to {MAX_PASSWORD_LENGTH.toLocaleString('en-GB')} characters. A
-          few unrelated words you will remember make a strong password.
+          Spaces, accents, emoji and any symbols are allowed, up to {MAX_PASSWORD_LENGTH.toLocaleString('en-GB')} characters. A few unrelated words you will
+          remember make a strong password.
         </p>
       </div>
 

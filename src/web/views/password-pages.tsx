@@ -1,8 +1,8 @@
 import type { Provider } from '../../auth/flows/sign-in/index.ts';
 import type { PolicyContext, PolicyFailure } from '../../auth/methods/password/policy.ts';
+import { sitePaths } from '../../lib/urls.ts';
 import { CsrfField, Layout } from './layout.tsx';
 import { NewPasswordFields } from './password-fields.tsx';
-import { sitePaths } from '../../lib/urls.ts';
 
 export const FORGOTTEN_LINK_TEXT = 'Forgotten your password or using Gatehouse for the first time?';
 
@@ -19,10 +19,14 @@ export function ForgottenPasswordPage(p: SitePage & { showProvider: boolean; pro
         <p class="school">{p.siteName}</p>
         <h1>{FORGOTTEN_LINK_TEXT}</h1>
         <p>
-          Enter the email address your school has for you, and we will email a link to set your password. You can ask for a
-          colleague too: the link only ever goes to their own address.
+          Enter the email address your school has for you, and we will email a link to set your password. You can ask for a colleague too: the link only ever
+          goes to their own address.
         </p>
-        {p.error && <div class="message error" role="alert">{p.error}</div>}
+        {p.error && (
+          <div class="message error" role="alert">
+            {p.error}
+          </div>
+        )}
         <form method="post" action={sitePaths(p.siteSlug).forgottenPassword} novalidate>
           <CsrfField token={p.csrfToken} />
           <label for="email">Email address</label>
@@ -42,9 +46,13 @@ export function ForgottenPasswordPage(p: SitePage & { showProvider: boolean; pro
           ) : (
             <input type="hidden" name="provider" value="identity" />
           )}
-          <button type="submit" class="primary">Reset Password</button>
+          <button type="submit" class="primary">
+            Reset Password
+          </button>
         </form>
-        <p><a href={sitePaths(p.siteSlug).login}>Back to login</a></p>
+        <p>
+          <a href={sitePaths(p.siteSlug).login}>Back to login</a>
+        </p>
       </div>
     </Layout>
   );
@@ -57,14 +65,16 @@ export function LinkSentPage(p: SitePage & { email: string; sender: string }) {
         <p class="school">{p.siteName}</p>
         <h1>Check your email</h1>
         <p role="status">
-          If <strong>{p.email}</strong> belongs to an account at {p.siteName}, a link to set the password has been sent to it.
-          The link expires at midnight tonight.
+          If <strong>{p.email}</strong> belongs to an account at {p.siteName}, a link to set the password has been sent to it. The link expires at midnight
+          tonight.
         </p>
         <p>
-          If it has not arrived within a few minutes, check your junk, clutter and "Other" folders. If it is not there either,
-          ask someone in IT at school to allow email from <strong>{p.sender}</strong>.
+          If it has not arrived within a few minutes, check your junk, clutter and "Other" folders. If it is not there either, ask someone in IT at school to
+          allow email from <strong>{p.sender}</strong>.
         </p>
-        <p><a href={sitePaths(p.siteSlug).login}>Back to login</a></p>
+        <p>
+          <a href={sitePaths(p.siteSlug).login}>Back to login</a>
+        </p>
       </div>
     </Layout>
   );
@@ -80,7 +90,9 @@ export function ChoosePasswordPage(p: SitePage & { token: string; context: Polic
           <CsrfField token={p.csrfToken} />
           <input type="hidden" name="token" value={p.token} />
           <NewPasswordFields context={p.context} errors={p.problems ?? []} includeReuseRule />
-          <button type="submit" class="primary">Set password</button>
+          <button type="submit" class="primary">
+            Set password
+          </button>
         </form>
       </div>
     </Layout>
@@ -93,12 +105,11 @@ export function LinkExpiredPage(p: SitePage) {
       <div class="card login">
         <p class="school">{p.siteName}</p>
         <h1>This link has expired</h1>
-        <p>
-          Links to set a password work once, and expire at midnight on the day they were sent. Ask for a new one: it only takes
-          a moment.
-        </p>
+        <p>Links to set a password work once, and expire at midnight on the day they were sent. Ask for a new one: it only takes a moment.</p>
         <form method="get" action={sitePaths(p.siteSlug).forgottenPassword}>
-          <button type="submit" class="primary">Request a new link</button>
+          <button type="submit" class="primary">
+            Request a new link
+          </button>
         </form>
       </div>
     </Layout>

@@ -31,7 +31,11 @@ function Node({ n }: { n: OfferNode }) {
       return (
         <>
           <label for={n.id}>{n.label}</label>
-          {n.hint && <p class="hint" id={`${n.id}-hint`}>{n.hint}</p>}
+          {n.hint && (
+            <p class="hint" id={`${n.id}-hint`}>
+              {n.hint}
+            </p>
+          )}
           <input
             id={n.id}
             name={n.name}
@@ -62,7 +66,9 @@ function OfferForm({ offer, primary, p }: { offer: ShownOffer; primary: boolean;
       {offer.nodes.map((n) => (
         <Node n={n} />
       ))}
-      <button type="submit" class={offer.folded ? undefined : primary ? 'primary' : ''}>{offer.submit}</button>
+      <button type="submit" class={offer.folded ? undefined : primary ? 'primary' : ''}>
+        {offer.submit}
+      </button>
     </form>
   );
 }

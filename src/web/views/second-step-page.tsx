@@ -1,7 +1,8 @@
 // The second step of signing in: the password was right; now the second factor.
-import { type Chrome, CsrfField, Layout } from './layout.tsx';
-import { SecondFactorForm, type SecondFactorFormProps } from './second-factor-form.tsx';
+
 import { sitePaths } from '../../lib/urls.ts';
+import { Layout } from './layout.tsx';
+import { SecondFactorForm, type SecondFactorFormProps } from './second-factor-form.tsx';
 
 /** The second step of signing in. */
 export function SecondStepPage(p: SecondFactorFormProps & { siteName: string; siteSlug: string }) {
@@ -12,7 +13,9 @@ export function SecondStepPage(p: SecondFactorFormProps & { siteName: string; si
         <h1>Two Factor Authentication</h1>
         <p>Your password was right. Now show it's you with your second factor.</p>
         <SecondFactorForm {...p} />
-        <p><a href={sitePaths(p.siteSlug).login}>Cancel and go back to login</a></p>
+        <p>
+          <a href={sitePaths(p.siteSlug).login}>Cancel and go back to login</a>
+        </p>
       </div>
     </Layout>
   );

@@ -2,10 +2,10 @@
 import type { Child } from 'hono/jsx';
 import { TOTP_QR_PIXELS } from '../../auth/methods/totp/index.ts';
 import { deviceTypeOf, type ListedDevice, type SettingsSection } from '../../auth/second-factors/index.ts';
-import { formatDate, formatDateTime } from './format.ts';
-import { AccountTabs } from './account-tabs.tsx';
-import { type Chrome, CsrfField, Layout } from './layout.tsx';
 import { sitePaths } from '../../lib/urls.ts';
+import { AccountTabs } from './account-tabs.tsx';
+import { formatDate, formatDateTime } from './format.ts';
+import { type Chrome, CsrfField, Layout } from './layout.tsx';
 
 function DeviceTable({ devices, base, csrfToken, caption }: { devices: ListedDevice[]; base: string; csrfToken: string; caption: string }) {
   if (devices.length === 0) return <p>None yet.</p>;
@@ -14,7 +14,14 @@ function DeviceTable({ devices, base, csrfToken, caption }: { devices: ListedDev
       <table>
         <caption class="visually-hidden">{caption}</caption>
         <thead>
-          <tr><th scope="col">Name</th><th scope="col">Registered</th><th scope="col">Last used</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Registered</th>
+            <th scope="col">Last used</th>
+            <th scope="col">
+              <span class="visually-hidden">Actions</span>
+            </th>
+          </tr>
         </thead>
         <tbody>
           {devices.map((d) => (
@@ -27,14 +34,20 @@ function DeviceTable({ devices, base, csrfToken, caption }: { devices: ListedDev
               <td class="actions">
                 <form method="post" action={`${base}/${d.id}/rename`} class="inline">
                   <CsrfField token={csrfToken} />
-                  <label class="visually-hidden" for={`rename-${d.id}`}>New name for {d.name}</label>
+                  <label class="visually-hidden" for={`rename-${d.id}`}>
+                    New name for {d.name}
+                  </label>
                   <input id={`rename-${d.id}`} name="name" type="text" maxlength={60} required value={d.name} class="short" />
-                  <button type="submit" aria-label={`Rename ${d.name}`}>Rename</button>
+                  <button type="submit" aria-label={`Rename ${d.name}`}>
+                    Rename
+                  </button>
                 </form>
                 {deviceTypeOf(d.kind).removable && (
                   <form method="post" action={`${base}/${d.id}/remove`} class="inline">
                     <CsrfField token={csrfToken} />
-                    <button type="submit" class="danger" aria-label={`Remove ${d.name}`}>Remove</button>
+                    <button type="submit" class="danger" aria-label={`Remove ${d.name}`}>
+                      Remove
+                    </button>
                   </form>
                 )}
               </td>
@@ -53,7 +66,13 @@ function Section({ section, base, csrfToken }: { section: SettingsSection; base:
       <h2 id={section.id}>{section.heading}</h2>
       <p>{section.text}</p>
       {section.devices && <DeviceTable devices={section.devices.rows} base={base} csrfToken={csrfToken} caption={section.devices.caption} />}
-      {section.add && <p><a href={`${base}/${section.add.path}`} class="button">{section.add.label}</a></p>}
+      {section.add && (
+        <p>
+          <a href={`${base}/${section.add.path}`} class="button">
+            {section.add.label}
+          </a>
+        </p>
+      )}
       {section.action && (
         <form method="post" action={`${base}/${section.action.path}`}>
           <CsrfField token={csrfToken} />
@@ -70,10 +89,14 @@ export function SecurityKeysPage(p: { chrome: Chrome; siteSlug: string; sections
     <Layout title="Security keys" {...p.chrome}>
       <h1>Account Settings</h1>
       <AccountTabs base={`/${p.siteSlug}`} current="security-keys" />
-      {p.notice && <div class="message notice" role="status">{p.notice}</div>}
+      {p.notice && (
+        <div class="message notice" role="status">
+          {p.notice}
+        </div>
+      )}
       <p>
-        Gatehouse encourages everyone to use two-factor authentication: something extra on top of your email address and
-        password when you log in, to prove that you are the owner of the account. Without it you have basic access only.
+        Gatehouse encourages everyone to use two-factor authentication: something extra on top of your email address and password when you log in, to prove that
+        you are the owner of the account. Without it you have basic access only.
       </p>
       {p.sections.map((section) => (
         <Section section={section} base={base} csrfToken={p.chrome.csrfToken} />
@@ -82,7 +105,15 @@ export function SecurityKeysPage(p: { chrome: Chrome; siteSlug: string; sections
   );
 }
 
-export function AddAuthenticatorPage(p: { chrome: Chrome; action: string; qrDataUrl: string; typedSecret: string; name?: string; error?: string | undefined; nameError?: string | undefined }) {
+export function AddAuthenticatorPage(p: {
+  chrome: Chrome;
+  action: string;
+  qrDataUrl: string;
+  typedSecret: string;
+  name?: string;
+  error?: string | undefined;
+  nameError?: string | undefined;
+}) {
   return (
     <Layout title="Add new device" {...p.chrome}>
       <div class="card">
@@ -95,21 +126,36 @@ export function AddAuthenticatorPage(p: { chrome: Chrome; action: string; qrData
         {p.error && (
           <div class="message error" role="alert">
             <p>{p.error}</p>
-            <p>Check the code is the one showing now. If it still fails, set the date and time on your phone to update automatically, then try again: you do not need to scan again.</p>
+            <p>
+              Check the code is the one showing now. If it still fails, set the date and time on your phone to update automatically, then try again: you do not
+              need to scan again.
+            </p>
           </div>
         )}
         <form method="post" action={p.action} novalidate>
           <CsrfField token={p.chrome.csrfToken} />
           <label for="device-name">Name</label>
-          <p class="hint" id="name-hint">Choose a name for the device, for example "My phone".</p>
-          {p.nameError && <p class="field-error" role="alert">{p.nameError}</p>}
+          <p class="hint" id="name-hint">
+            Choose a name for the device, for example "My phone".
+          </p>
+          {p.nameError && (
+            <p class="field-error" role="alert">
+              {p.nameError}
+            </p>
+          )}
           <input id="device-name" name="name" type="text" maxlength={60} required aria-describedby="name-hint" value={p.name ?? ''} />
           <label for="code">Code</label>
-          <p class="hint" id="code-hint">Code displayed on your device.</p>
+          <p class="hint" id="code-hint">
+            Code displayed on your device.
+          </p>
           <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength={12} required aria-describedby="code-hint" />
-          <button type="submit" class="primary">Save this device</button>
+          <button type="submit" class="primary">
+            Save this device
+          </button>
         </form>
-        <p><a href={p.action.replace(/\/authenticator\/new$/, '')}>Cancel</a></p>
+        <p>
+          <a href={p.action.replace(/\/authenticator\/new$/, '')}>Cancel</a>
+        </p>
       </div>
     </Layout>
   );
@@ -121,16 +167,24 @@ export function AddSecurityKeyPage(p: { chrome: Chrome; action: string; optionsJ
       <div class="card">
         <h1>Register a new security key</h1>
         <p>Choose a name, press Start Registration, then insert or touch your security key when your browser asks.</p>
-        {p.error && <div class="message error" role="alert">{p.error}</div>}
+        {p.error && (
+          <div class="message error" role="alert">
+            {p.error}
+          </div>
+        )}
         <form method="post" action={p.action} data-webauthn="register" data-webauthn-options={p.optionsJson} novalidate>
           <CsrfField token={p.chrome.csrfToken} />
           <input type="hidden" name="credential" value="" />
           <label for="device-name">Device Name</label>
           <input id="device-name" name="name" type="text" maxlength={60} required value={p.name ?? ''} />
           <p class="message error" data-webauthn-message role="alert" hidden></p>
-          <button type="submit" class="primary">Start Registration</button>
+          <button type="submit" class="primary">
+            Start Registration
+          </button>
         </form>
-        <p><a href={p.action.replace(/\/key\/new$/, '')}>Cancel</a></p>
+        <p>
+          <a href={p.action.replace(/\/key\/new$/, '')}>Cancel</a>
+        </p>
         <script src="/static/js/webauthn.js" defer></script>
       </div>
     </Layout>

@@ -12,9 +12,13 @@ export function SwitchPrompt({ chrome, signedIn, target }: { chrome: Chrome; sig
       </p>
       <form method="post" action={`/${signedIn.site.slug}/switch`}>
         <CsrfField token={chrome.csrfToken} />
-        <button type="submit" name="site" value={target.slug} class="primary">Switch to {target.name}</button>
+        <button type="submit" name="site" value={target.slug} class="primary">
+          Switch to {target.name}
+        </button>
       </form>
-      <p><a href={`/${signedIn.site.slug}/`}>Stay at {signedIn.site.name}</a></p>
+      <p>
+        <a href={`/${signedIn.site.slug}/`}>Stay at {signedIn.site.name}</a>
+      </p>
     </Layout>
   );
 }

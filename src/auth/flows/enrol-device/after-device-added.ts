@@ -3,14 +3,15 @@
 // on beside the new second factor), the security log, an email to the account (for its first
 // device, saying how to undo it), and for the first device its recovery codes (shown once).
 // The caller kicks the mail sender after the commit.
+
+import { signInUrl } from '../../../lib/urls.ts';
 import { enqueueMail } from '../../../mail/outbox.ts';
 import { recordSecurityEvent } from '../../../security-log/security-events.ts';
-import type { AuthServices } from '../deps.ts';
 import { countUnusedRecoveryCodes, replaceRecoveryCodes } from '../../methods/recovery-codes/index.ts';
 import { type DeviceKind, deviceTypeOf } from '../../second-factors/index.ts';
 import { endOtherSessions, type SignedIn } from '../../sessions.ts';
+import type { AuthServices } from '../deps.ts';
 import { deviceAddedEmail } from '../second-factor/emails.ts';
-import { signInUrl } from '../../../lib/urls.ts';
 
 export async function afterDeviceAdded(
   services: Pick<AuthServices, 'db' | 'keys' | 'log' | 'config'>,

@@ -3,9 +3,9 @@
 // code, and only by a session the device-change gate lets through (device-change-gate.ts).
 import { endCeremony, readCeremony, saveCeremony } from '../../ceremonies.ts';
 import { deviceName, enrolTotpDevice, formatSecretForTyping, newTotpSecret, totpQrDataUrl, totpUri } from '../../methods/totp/index.ts';
-import type { AuthServices } from '../deps.ts';
 import { authenticatorApp } from '../../second-factors/one-time-code/device-types.ts';
 import type { SignedIn } from '../../sessions.ts';
+import type { AuthServices } from '../deps.ts';
 import { beginDeviceChange, type DeviceChangeGate } from '../device-change-gate.ts';
 import { afterDeviceAdded } from './after-device-added.ts';
 

@@ -2,9 +2,9 @@
 // the device-change gate lets through (device-change-gate.ts).
 import { deviceName } from '../../methods/totp/index.ts';
 import { finishKeyRegistration, relyingParty, startKeyRegistration } from '../../methods/webauthn/index.ts';
-import type { AuthServices } from '../deps.ts';
 import { securityKeyDevice } from '../../second-factors/security-key/index.ts';
 import type { SignedIn } from '../../sessions.ts';
+import type { AuthServices } from '../deps.ts';
 import { beginDeviceChange, type DeviceChangeGate } from '../device-change-gate.ts';
 import { afterDeviceAdded } from './after-device-added.ts';
 

@@ -11,7 +11,14 @@ describe('password emails', () => {
 
   it('carry the link once in the text and once in the HTML, with the school named', () => {
     const link = 'https://gatehouse.example/north/password/reset?token=abc';
-    const mail = resetLinkEmail({ siteName: 'North School', link, loginUrl: 'https://gatehouse.example/north/login', expiresAt, timeZone: 'Europe/London', sso: false });
+    const mail = resetLinkEmail({
+      siteName: 'North School',
+      link,
+      loginUrl: 'https://gatehouse.example/north/login',
+      expiresAt,
+      timeZone: 'Europe/London',
+      sso: false,
+    });
     expect(mail.subject).toBe('Set your Gatehouse password for North School');
     expect(mail.text.split(link)).toHaveLength(2);
     expect(mail.html.split(link)).toHaveLength(2);

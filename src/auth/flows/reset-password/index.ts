@@ -1,3 +1,3 @@
-export { requestResetLink, type LinkRequest } from './request-link.ts';
-export { setPasswordWithLink, policyContextFor, type NewPassword, type SetPasswordResult } from './set-password.ts';
+export { type LinkRequest, requestResetLink } from './request-link.ts';
 export { findUsableLink, type UsableLink } from './reset-link.ts';
+export { type NewPassword, policyContextFor, type SetPasswordResult, setPasswordWithLink } from './set-password.ts';

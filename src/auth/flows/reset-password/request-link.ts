@@ -6,13 +6,13 @@ import { findSiteAccount } from '../../../directory/accounts.ts';
 import type { Site } from '../../../directory/sites.ts';
 import { emailTag } from '../../../lib/email-tag.ts';
 import { atSteadyPace } from '../../../lib/steady-pace.ts';
+import { absoluteUrl, signInUrl, sitePaths } from '../../../lib/urls.ts';
 import { enqueueMail } from '../../../mail/outbox.ts';
 import { recordSecurityEvent } from '../../../security-log/security-events.ts';
 import type { AuthServices } from '../deps.ts';
 import type { Provider } from '../sign-in/index.ts';
 import { noAccountEmail, resetLinkEmail } from './emails.ts';
 import { newResetToken, resetLinkExpiry } from './reset-link.ts';
-import { absoluteUrl, signInUrl, sitePaths } from '../../../lib/urls.ts';
 
 export interface LinkRequest {
   site: Site;
@@ -42,7 +42,13 @@ async function sendLinkOrExplanation(services: AuthServices, req: LinkRequest, n
     // Counted, and logged once a window: a flood of requests cannot grow the log at will.
     if (allowed === 'first_refusal') {
       const detail: Record<string, string> = match ? {} : { emailTag: tag };
-      await recordSecurityEvent(db, services.log, { accountId: match?.accountId ?? null, siteId: req.site.id, event: 'password_reset_throttled', ...client, detail });
+      await recordSecurityEvent(db, services.log, {
+        accountId: match?.accountId ?? null,
+        siteId: req.site.id,
+        event: 'password_reset_throttled',
+        ...client,
+        detail,
+      });
     }
     return;
   }

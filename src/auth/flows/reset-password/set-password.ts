@@ -7,30 +7,26 @@ import { and, desc, eq, notInArray } from 'drizzle-orm';
 import type { Db } from '../../../db/connect.ts';
 import { account, passwordHistory } from '../../../db/schema.ts';
 import { namesOfAccount } from '../../../directory/accounts.ts';
+import { signInUrl } from '../../../lib/urls.ts';
 import { enqueueMail } from '../../../mail/outbox.ts';
 import { recordSecurityEvent } from '../../../security-log/security-events.ts';
-import type { AuthServices } from '../deps.ts';
+import { forgetKnownBrowsers } from '../../known-browsers.ts';
 import {
-  PASSWORD_HISTORY_SIZE,
-  REUSED_PASSWORD_MESSAGE,
   checkNewPassword,
   checkPasswordConfirmation,
+  PASSWORD_HISTORY_SIZE,
   type PolicyFailure,
+  REUSED_PASSWORD_MESSAGE,
   sitePasswordPolicy,
 } from '../../methods/password/policy.ts';
-import { forgetKnownBrowsers } from '../../known-browsers.ts';
 import { endOtherSessions } from '../../sessions.ts';
 import { unlockSecondFactors } from '../../throttle/index.ts';
 import { endUnfinishedSteps } from '../../unfinished-steps.ts';
+import type { AuthServices } from '../deps.ts';
 import { passwordChangedEmail } from './emails.ts';
-import { type UsableLink, claimLink, findUsableLink, revokeOutstandingLinks } from './reset-link.ts';
-import { signInUrl } from '../../../lib/urls.ts';
+import { claimLink, findUsableLink, revokeOutstandingLinks, type UsableLink } from './reset-link.ts';
 
-
-export type SetPasswordResult =
-  | { outcome: 'changed'; siteSlug: string }
-  | { outcome: 'link_unusable' }
-  | { outcome: 'rejected'; problems: PolicyFailure[] };
+export type SetPasswordResult = { outcome: 'changed'; siteSlug: string } | { outcome: 'link_unusable' } | { outcome: 'rejected'; problems: PolicyFailure[] };
 
 export interface NewPassword {
   token: string;

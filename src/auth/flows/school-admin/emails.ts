@@ -2,7 +2,15 @@
 // moved the account to an address of their own (to reset its password there) is seen doing it.
 import { type ComposedMail, simpleMail } from '../../../mail/email-page.ts';
 
-export function emailChangedEmail(p: { siteName: string; adminName: string; from: string; to: string; at: Date; timeZone: string; loginUrl: string }): ComposedMail {
+export function emailChangedEmail(p: {
+  siteName: string;
+  adminName: string;
+  from: string;
+  to: string;
+  at: Date;
+  timeZone: string;
+  loginUrl: string;
+}): ComposedMail {
   const when = new Intl.DateTimeFormat('en-GB', { timeZone: p.timeZone, dateStyle: 'full', timeStyle: 'short' }).format(p.at);
   return simpleMail(
     'The email address of your Gatehouse account was changed',

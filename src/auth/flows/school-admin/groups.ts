@@ -2,6 +2,8 @@
 // permissions. Access is read per request, so a change applies to every member on their next
 // request. The rules on higher access (directory/permission-rules.ts) decide who may change
 // what; each change is one transaction with its audit rows, and a refusal is audited too.
+
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/connect.ts';
 import { siteGroup } from '../../../db/schema.ts';
 import { isUniqueViolation } from '../../../db/unique-violation.ts';
@@ -10,9 +12,8 @@ import { DirectoryError } from '../../../directory/directory-error.ts';
 import { duplicateGroupName, refuseDuplicateGroupName } from '../../../directory/groups.ts';
 import { whyNotChangeGroup } from '../../../directory/permission-rules.ts';
 import type { Permission } from '../../../directory/permissions.ts';
-import { type Outcome, done, refused, refusedField } from '../../../lib/outcome.ts';
+import { done, type Outcome, refused, refusedField } from '../../../lib/outcome.ts';
 import type { FlowDeps } from '../deps.ts';
-import { and, eq } from 'drizzle-orm';
 
 const sorted = (permissions: readonly string[]) => [...permissions].sort().join(' ');
 
@@ -49,7 +50,11 @@ export function createGroup(deps: Pick<FlowDeps, 'db'>, admin: AdminContext, nam
 export function updateGroup(deps: Pick<FlowDeps, 'db'>, admin: AdminContext, groupId: string, name: string, permissions: Permission[]): Promise<Outcome> {
   return inTransaction(deps.db, name, async (tx) => {
     // Locked: the rules judge the change from what the group has now.
-    const [group] = await tx.select().from(siteGroup).where(and(eq(siteGroup.id, groupId), eq(siteGroup.siteId, admin.site.id))).for('update');
+    const [group] = await tx
+      .select()
+      .from(siteGroup)
+      .where(and(eq(siteGroup.id, groupId), eq(siteGroup.siteId, admin.site.id)))
+      .for('update');
     if (!group) return refused('not_found', 'There is no such group at this school.');
     const why = whyNotChangeGroup(admin, group, permissions);
     if (why) return refuse(tx, admin, `Changing the permissions of ${group.name}`, why, permissions);

@@ -2,7 +2,7 @@
 // row that says what changed from what (one transaction).
 import { type AdminContext, auditByAdmin } from '../../../directory/admin-audit.ts';
 import { type EditableSettings, saveSiteSettings, siteSettingsForm } from '../../../directory/site-settings.ts';
-import { type Outcome, done, refused } from '../../../lib/outcome.ts';
+import { done, type Outcome, refused } from '../../../lib/outcome.ts';
 import type { FlowDeps } from '../deps.ts';
 
 /** `before`: the settings in force (the site's own or the service's defaults); `form`: as posted. */

@@ -17,13 +17,13 @@ import {
   type ManagedUser,
   newUserForm,
   type SiteGroupChoice,
-  type UserField,
   typedUserForm,
+  type UserField,
   userDetailsForm,
 } from '../../../directory/managed-users.ts';
 import { whyNotChangeEmail, whyNotPutInGroup } from '../../../directory/permission-rules.ts';
 import { addSiteUser } from '../../../directory/site-users.ts';
-import { type Outcome, done, refused, refusedField } from '../../../lib/outcome.ts';
+import { done, type Outcome, refused, refusedField } from '../../../lib/outcome.ts';
 import { signInUrl } from '../../../lib/urls.ts';
 import { enqueueMail } from '../../../mail/outbox.ts';
 import { recordSecurityEvent } from '../../../security-log/security-events.ts';
@@ -39,7 +39,8 @@ async function forbidden(db: Db, admin: AdminContext, field: UserField, refusal:
 }
 
 /** What was typed is not right: each field's message, the first of them to say. */
-const invalid = (errors: Partial<Record<UserField, string>>) => refused('invalid', Object.values(errors)[0] ?? 'Check the form', errors as Record<string, string>);
+const invalid = (errors: Partial<Record<UserField, string>>) =>
+  refused('invalid', Object.values(errors)[0] ?? 'Check the form', errors as Record<string, string>);
 
 const alreadyAUserMessage = (email: string, admin: AdminContext) => `${email} is already a user at ${admin.site.name}.`;
 const alreadyAUser = (email: string, admin: AdminContext) => refusedField('invalid', 'email', alreadyAUserMessage(email, admin));
@@ -48,7 +49,11 @@ const alreadyAUser = (email: string, admin: AdminContext) => refusedField('inval
  * A new user at the admin's site with an Identity account and no password: they set one
  * through the first-time link on the school's sign-in page.
  */
-export async function addUserAtSite(deps: FlowDeps, admin: AdminContext, input: Record<string, string | undefined>): Promise<Outcome<{ id: string; fullName: string }>> {
+export async function addUserAtSite(
+  deps: FlowDeps,
+  admin: AdminContext,
+  input: Record<string, string | undefined>,
+): Promise<Outcome<{ id: string; fullName: string }>> {
   const { db } = deps;
   const fields = typedUserForm(input);
   const parsed = newUserForm.safeParse(fields);
@@ -118,7 +123,9 @@ export async function changeUserDetails(
   note('name', target.fullName, next.fullName);
   note('email', target.email, next.email);
   note('job_title', target.jobTitle, next.jobTitle);
-  const changed = Object.keys(detail).filter((k) => k.endsWith('_from')).map((k) => k.slice(0, -'_from'.length));
+  const changed = Object.keys(detail)
+    .filter((k) => k.endsWith('_from'))
+    .map((k) => k.slice(0, -'_from'.length));
   if (changed.length === 0) return done({ changed });
   try {
     const outcome = await db.transaction(async (tx) => {
@@ -132,7 +139,10 @@ export async function changeUserDetails(
         .set({ fullName: next.fullName, email: next.email, jobTitle: next.jobTitle })
         .where(and(eq(siteUser.id, target.id), eq(siteUser.siteId, admin.site.id)));
       if (emailChanged) {
-        await tx.update(account).set({ email: next.email }).where(and(eq(account.id, target.accountId), eq(account.kind, 'identity')));
+        await tx
+          .update(account)
+          .set({ email: next.email })
+          .where(and(eq(account.id, target.accountId), eq(account.kind, 'identity')));
         await revokeOutstandingLinks(tx, target.accountId);
         const notice = emailChangedEmail({
           siteName: admin.site.name,
@@ -187,7 +197,10 @@ export async function changeUserGroup(deps: FlowDeps, admin: AdminContext, targe
     }
     const why = whyNotPutInGroup(admin, group, from, self);
     if (why) return forbidden(tx, admin, 'groupId', { what: `Moving ${target.fullName} from ${from.name} to ${group.name}`, why }, target);
-    await tx.update(siteUser).set({ groupId: group.id }).where(and(eq(siteUser.id, target.id), eq(siteUser.siteId, admin.site.id)));
+    await tx
+      .update(siteUser)
+      .set({ groupId: group.id })
+      .where(and(eq(siteUser.id, target.id), eq(siteUser.siteId, admin.site.id)));
     await auditByAdmin(tx, admin, 'user_group_changed', { group_from: from.name, group_to: group.name }, target);
     return done({ changed: true });
   });
@@ -199,14 +212,22 @@ export async function changeUserGroup(deps: FlowDeps, admin: AdminContext, targe
  * waiting for its second factor, ceremonies); sign-in refuses a disabled site user until they
  * are enabled again. The audit row and the person's security-log line go with it.
  */
-export async function setUserStatus(deps: FlowDeps, admin: AdminContext, target: ManagedUser, status: 'active' | 'disabled'): Promise<Outcome<{ changed: boolean; sessionsEnded: number }>> {
+export async function setUserStatus(
+  deps: FlowDeps,
+  admin: AdminContext,
+  target: ManagedUser,
+  status: 'active' | 'disabled',
+): Promise<Outcome<{ changed: boolean; sessionsEnded: number }>> {
   const { db } = deps;
   if (status === 'disabled' && target.id === admin.siteUserId) {
     return refused('invalid', 'You cannot disable yourself. Ask another admin at your school if this account should be disabled.');
   }
   if (target.status === status) return done({ changed: false, sessionsEnded: 0 });
   return db.transaction(async (tx) => {
-    await tx.update(siteUser).set({ status }).where(and(eq(siteUser.id, target.id), eq(siteUser.siteId, admin.site.id)));
+    await tx
+      .update(siteUser)
+      .set({ status })
+      .where(and(eq(siteUser.id, target.id), eq(siteUser.siteId, admin.site.id)));
     const logged = { accountId: target.accountId, siteId: admin.site.id, ip: null, userAgent: null };
     if (status === 'active') {
       await auditByAdmin(tx, admin, 'user_enabled', {}, target);

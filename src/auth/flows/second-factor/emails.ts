@@ -14,14 +14,20 @@ const NOT_YOU = "If this was not you, tell your school's Gatehouse administrator
  * undo it (a new password; the device removed by whoever may remove the account's devices).
  */
 function undoFirstDevice(accountKind: 'identity' | 'sso'): string {
-  const remover = accountKind === 'sso' ? 'ask platform support to remove the device (they look after Single Sign-On accounts)' : "ask your school's Admin key holder to remove the device";
+  const remover =
+    accountKind === 'sso'
+      ? 'ask platform support to remove the device (they look after Single Sign-On accounts)'
+      : "ask your school's Admin key holder to remove the device";
   return `This is the first two-factor device on your account. If you did not add it, someone else knows your password: set a new one at once with "Forgotten your password or using Gatehouse for the first time?" on your school's sign-in page, then ${remover}.`;
 }
 
 export function deviceAddedEmail(p: Where & { deviceName: string; kind: string; first?: { accountKind: 'identity' | 'sso' } }): ComposedMail {
   return simpleMail(
     'A two-factor device was added to your Gatehouse account',
-    [`${p.kind} "${p.deviceName}" was added to your Gatehouse account at ${p.siteName}. It can now be used to sign in.`, p.first ? undoFirstDevice(p.first.accountKind) : NOT_YOU],
+    [
+      `${p.kind} "${p.deviceName}" was added to your Gatehouse account at ${p.siteName}. It can now be used to sign in.`,
+      p.first ? undoFirstDevice(p.first.accountKind) : NOT_YOU,
+    ],
     p.loginUrl,
   );
 }

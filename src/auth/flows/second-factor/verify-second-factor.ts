@@ -7,9 +7,9 @@ import { securityEvent } from '../../../db/schema.ts';
 import { signInUrl } from '../../../lib/urls.ts';
 import { enqueueMail } from '../../../mail/outbox.ts';
 import { logSecurityEvent, recordSecurityEvent, type SecurityEventInput, securityEventRow } from '../../../security-log/security-events.ts';
-import type { AuthServices } from '../deps.ts';
 import type { Answer, Attempt, SecondFactor } from '../../second-factors/index.ts';
 import { SECOND_FACTOR_FAILURE_CAP } from '../../throttle/index.ts';
+import type { AuthServices } from '../deps.ts';
 import { secondFactorsLockedEmail } from './emails.ts';
 
 export interface SecondFactorAttempt extends Attempt {
@@ -33,7 +33,9 @@ export async function verifySecondFactor(services: AuthServices, a: SecondFactor
   const admission = await services.secondFactorThrottle.reserve(a.accountId);
   if (!admission.ok) {
     services.refusals.throttled.note('second_factor');
-    return admission.reason === 'throttled' ? { ok: false, reason: 'throttled', retryAfterSeconds: admission.retryAfterSeconds } : { ok: false, reason: 'locked' };
+    return admission.reason === 'throttled'
+      ? { ok: false, reason: 'throttled', retryAfterSeconds: admission.retryAfterSeconds }
+      : { ok: false, reason: 'locked' };
   }
 
   const outcome = await method.verify(services, a, a.answer);
@@ -44,7 +46,12 @@ export async function verifySecondFactor(services: AuthServices, a: SecondFactor
     if (capReached) events.push({ ...who, event: 'second_factor_locked', detail: { failures: SECOND_FACTOR_FAILURE_CAP } });
     await db.transaction(async (tx) => {
       await tx.insert(securityEvent).values(events.map(securityEventRow));
-      if (capReached) await enqueueMail(tx, services.keys.encryption, { to: a.email, kind: 'second_factors_locked', ...secondFactorsLockedEmail({ siteName: a.site.name, loginUrl: signInUrl(services.config.publicUrl, a.site.slug) }) });
+      if (capReached)
+        await enqueueMail(tx, services.keys.encryption, {
+          to: a.email,
+          kind: 'second_factors_locked',
+          ...secondFactorsLockedEmail({ siteName: a.site.name, loginUrl: signInUrl(services.config.publicUrl, a.site.slug) }),
+        });
     });
     for (const e of events) logSecurityEvent(log, e);
     if (capReached) services.mail.kick();

@@ -5,11 +5,7 @@ import { account } from '../../../db/schema.ts';
 import type { AuthServices } from '../deps.ts';
 import type { FailureReason, MatchedAccount, SignInRequest } from './attempt.ts';
 
-export async function checkPassword(
-  services: AuthServices,
-  req: SignInRequest,
-  match: MatchedAccount | undefined,
-): Promise<FailureReason | undefined> {
+export async function checkPassword(services: AuthServices, req: SignInRequest, match: MatchedAccount | undefined): Promise<FailureReason | undefined> {
   // A browser known to this account goes in the priority lane (see hashing-gate.ts).
   const result = await services.passwords.check(match?.passwordHash ?? null, req.password, { priority: match?.knownBrowser === true });
   if (!match) return 'unknown_email';

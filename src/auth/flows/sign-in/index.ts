@@ -6,11 +6,11 @@
 // Every failure looks the same to the person; the reason goes to the security log.
 import { findSiteAccount } from '../../../directory/accounts.ts';
 import { emailTag } from '../../../lib/email-tag.ts';
-import type { AuthServices } from '../deps.ts';
 import { newBrowserToken } from '../../known-browsers.ts';
-import { startPendingSignIn } from './pending-sign-in.ts';
+import type { AuthServices } from '../deps.ts';
 import type { SignInRequest, SignInResult } from './attempt.ts';
 import { checkPassword } from './check-password.ts';
+import { startPendingSignIn } from './pending-sign-in.ts';
 import { recordFailure, startSignedInSession } from './record-outcome.ts';
 
 export type { Provider, SignInRequest, SignInResult } from './attempt.ts';

@@ -5,11 +5,11 @@ import { oneStatement } from '../../../db/one-statement.ts';
 import { securityEvent, session, siteUser } from '../../../db/schema.ts';
 import { emailTag } from '../../../lib/email-tag.ts';
 import { logSecurityEvent, type SecurityEventInput, securityEventRow } from '../../../security-log/security-events.ts';
-import type { AuthServices } from '../deps.ts';
 import { rememberBrowser } from '../../known-browsers.ts';
 import { newSessionToken } from '../../session-token.ts';
 import type { StartSession } from '../../sessions.ts';
 import type { Reservation } from '../../throttle/index.ts';
+import type { AuthServices } from '../deps.ts';
 import type { FailureReason, MatchedAccount, SignInRequest } from './attempt.ts';
 
 /**
@@ -52,7 +52,11 @@ export interface SessionExtras {
  * browser and whatever else belongs with it, in one statement (every sign-in pays for it, and
  * none of them is ever written without the others).
  */
-export async function startSignedInSession(services: AuthServices, s: StartSession & { provider: string }, extras: SessionExtras = {}): Promise<{ token: string; sessionId: string }> {
+export async function startSignedInSession(
+  services: AuthServices,
+  s: StartSession & { provider: string },
+  extras: SessionExtras = {},
+): Promise<{ token: string; sessionId: string }> {
   const { db } = services;
   const { token, tokenHash } = newSessionToken();
   const sessionId = randomUUID();

@@ -1,7 +1,8 @@
 // The second step of sign-in: the pending sign-in, once its second factor has passed,
 // becomes a full-access session with a new token, and the browser is known to the account.
-import type { AuthServices } from '../deps.ts';
+
 import { type BrowserClaim, newBrowserToken } from '../../known-browsers.ts';
+import type { AuthServices } from '../deps.ts';
 import { endPendingSignIn, type PendingSignIn } from './pending-sign-in.ts';
 import { startSignedInSession } from './record-outcome.ts';
 

@@ -38,12 +38,7 @@ export async function verifyPassword(phc: string, password: string): Promise<boo
 export function needsRehash(phc: string, params: Argon2Params): boolean {
   try {
     const o = parseOptions(phc);
-    return (
-      o.algorithm !== ARGON2ID ||
-      o.memoryCost < params.memoryKiB ||
-      o.timeCost < params.iterations ||
-      o.parallelism !== params.parallelism
-    );
+    return o.algorithm !== ARGON2ID || o.memoryCost < params.memoryKiB || o.timeCost < params.iterations || o.parallelism !== params.parallelism;
   } catch {
     return true;
   }

@@ -8,7 +8,7 @@
 // `npx tsx scripts/generate-common-passwords.ts`, and a unit test says when the two differ. The
 // browser's meter uses the package's copy of the same list (it bundles zxcvbn anyway).
 import { readFileSync } from 'node:fs';
-import { type WordList, foldForComparison } from './policy-rules.ts';
+import { foldForComparison, type WordList } from './policy-rules.ts';
 
 export const COMMON_PASSWORDS_FILE = new URL('./common-passwords.txt', import.meta.url);
 

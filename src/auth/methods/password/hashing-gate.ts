@@ -99,7 +99,8 @@ export class HashingGate {
       this.completed++;
       this.averageMs = this.averageMs * 0.9 + (this.now() - started) * 0.1;
       const next = this.waitingFirst.shift() ?? this.waiting.shift();
-      if (next) next(); // hand the slot straight over: `active` stays the same
+      if (next)
+        next(); // hand the slot straight over: `active` stays the same
       else this.active--;
     }
   }

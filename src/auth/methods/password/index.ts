@@ -3,8 +3,8 @@
 import { type Argon2Params, hashForUnknownAccounts, hashPassword, needsRehash, verifyPassword } from './argon2.ts';
 import { HashingGate } from './hashing-gate.ts';
 
-export { HashingBusy, HashingGate } from './hashing-gate.ts';
 export type { Argon2Params } from './argon2.ts';
+export { HashingBusy, HashingGate } from './hashing-gate.ts';
 
 export interface PasswordCheck {
   ok: boolean;

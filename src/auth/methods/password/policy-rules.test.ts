@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_MIN_PASSWORD_LENGTH,
-  PASSWORDS_DIFFER_MESSAGE,
-  type PolicyContext,
-  type PolicyRule,
   checkPasswordConfirmation,
   checkPasswordRules,
   countCharacters,
+  DEFAULT_MIN_PASSWORD_LENGTH,
   describePasswordRules,
   effectiveMinLength,
   isCommonPassword,
+  PASSWORDS_DIFFER_MESSAGE,
+  type PolicyContext,
+  type PolicyRule,
   passwordsMatch,
   personalWords,
   policyResult,
@@ -69,7 +69,7 @@ describe('the rules, one by one', () => {
 
   it('min-length: exactly the minimum passes, one less fails, and the message says how many', () => {
     expect(unmet('zq'.repeat(6))).toEqual([]); // 12
-    expect(unmet('zq'.repeat(5) + 'z')).toEqual(['min-length']); // 11
+    expect(unmet(`${'zq'.repeat(5)}z`)).toEqual(['min-length']); // 11
     expect(unmet('zqzqzqzqzqzqzq', { minLength: 15 })).toEqual(['min-length']);
     expect(unmet('zqzqzqzqzqzqzqz', { minLength: 15 })).toEqual([]);
     const outcome = checkPasswordRules('short', context, LIST).find((o) => o.rule === 'min-length')!;
@@ -159,9 +159,7 @@ describe('the rules, one by one', () => {
     expect(unmet('primary school academy')).toEqual([]);
     expect(unmet('junior high infant trust college', { siteName: 'Oak Junior High Infant Trust College' })).toEqual([]);
     expect(unmet('the oak tree grows slowly', { siteName: 'Oak Primary' })).toEqual([]); // "Oak" under 4
-    const outcome = checkPasswordRules('i teach at southfield', { ...context, siteName: 'Southfield Academy' }, LIST).find(
-      (o) => o.rule === 'no-site-name',
-    )!;
+    const outcome = checkPasswordRules('i teach at southfield', { ...context, siteName: 'Southfield Academy' }, LIST).find((o) => o.rule === 'no-site-name')!;
     expect(outcome.message).toBe("Your password must not contain the school's name (“Southfield”).");
   });
 
@@ -171,13 +169,9 @@ describe('the rules, one by one', () => {
     expect(unmet('Violet tractor mountain 7', { requireComposition: true })).toEqual([]); // a space is special
     expect(unmet('VioletTractorMountain7!', { requireComposition: true })).toEqual([]);
     expect(unmet('Élan vital mountain 7', { requireComposition: true })).toEqual([]); // a Unicode capital
-    const outcome = checkPasswordRules('violettractormountain', { ...context, requireComposition: true }, LIST).find(
-      (o) => o.rule === 'composition',
-    )!;
+    const outcome = checkPasswordRules('violettractormountain', { ...context, requireComposition: true }, LIST).find((o) => o.rule === 'composition')!;
     expect(outcome.message).toMatch(/add a capital letter, a number and a special character\.$/);
-    const one = checkPasswordRules('Violettractormountain!', { ...context, requireComposition: true }, LIST).find(
-      (o) => o.rule === 'composition',
-    )!;
+    const one = checkPasswordRules('Violettractormountain!', { ...context, requireComposition: true }, LIST).find((o) => o.rule === 'composition')!;
     expect(one.message).toMatch(/add a number\.$/);
   });
 

@@ -101,15 +101,50 @@ function wordsOf(text: string): string[] {
 
 /** Words that say what kind of place a school is, not which: "Northfield Primary School" is about "Northfield". */
 const GENERIC_SITE_WORDS = new Set([
-  'school', 'schools', 'primary', 'secondary', 'academy', 'academies', 'trust', 'college', 'high', 'infant', 'infants',
-  'junior', 'juniors', 'nursery', 'church', 'england', 'catholic', 'community', 'grammar', 'learning', 'federation',
-  'foundation', 'free', 'upper', 'lower', 'middle', 'sixth', 'form', 'centre', 'center', 'special', 'saint', 'saints',
-  'with', 'multi', 'staffsafe',
+  'school',
+  'schools',
+  'primary',
+  'secondary',
+  'academy',
+  'academies',
+  'trust',
+  'college',
+  'high',
+  'infant',
+  'infants',
+  'junior',
+  'juniors',
+  'nursery',
+  'church',
+  'england',
+  'catholic',
+  'community',
+  'grammar',
+  'learning',
+  'federation',
+  'foundation',
+  'free',
+  'upper',
+  'lower',
+  'middle',
+  'sixth',
+  'form',
+  'centre',
+  'center',
+  'special',
+  'saint',
+  'saints',
+  'with',
+  'multi',
+  'staffsafe',
 ]);
 
 /** The person's name words of at least 3 characters, folded, each with its spelling as given. */
 function nameWords(names: readonly string[]): Array<[folded: string, shown: string]> {
-  return names.flatMap(wordsOf).filter((w) => countCharacters(w) >= 3).map((w) => [foldForComparison(w), w]);
+  return names
+    .flatMap(wordsOf)
+    .filter((w) => countCharacters(w) >= 3)
+    .map((w) => [foldForComparison(w), w]);
 }
 
 /** The longest of the words that the folded password contains (so "Samir", not "Sam", is named). */

@@ -3,12 +3,12 @@ import { dictionary } from '@zxcvbn-ts/language-common';
 import { describe, expect, it } from 'vitest';
 import { COMMON_PASSWORDS_FILE, commonPasswords } from './common-passwords.ts';
 import {
+  checkNewPassword,
   DEFAULT_MIN_PASSWORD_LENGTH,
+  effectiveMinLength,
   type PolicyContext,
   type PolicyResult,
   REUSED_PASSWORD_MESSAGE,
-  checkNewPassword,
-  effectiveMinLength,
   sitePasswordPolicy,
 } from './policy.ts';
 import { foldForComparison } from './policy-rules.ts';

@@ -5,20 +5,20 @@
 // it with REUSED_PASSWORD_MESSAGE), and expiry, which there is none of.
 import type { SiteSettings } from '../../../db/schema.ts';
 import { commonPasswords } from './common-passwords.ts';
-import { type PolicyContext, type PolicyResult, checkPasswordRules, effectiveMinLength, policyResult } from './policy-rules.ts';
+import { checkPasswordRules, effectiveMinLength, type PolicyContext, type PolicyResult, policyResult } from './policy-rules.ts';
 
+export type { PolicyContext, PolicyFailure, PolicyResult, PolicyRule, RuleDescription } from './policy-rules.ts';
 export {
-  DEFAULT_MIN_PASSWORD_LENGTH,
-  MAX_PASSWORD_LENGTH,
-  PASSWORDS_DIFFER_MESSAGE,
-  PASSWORD_HISTORY_SIZE,
-  REUSED_PASSWORD_MESSAGE,
   checkPasswordConfirmation,
+  DEFAULT_MIN_PASSWORD_LENGTH,
   describePasswordRules,
   effectiveMinLength,
+  MAX_PASSWORD_LENGTH,
+  PASSWORD_HISTORY_SIZE,
+  PASSWORDS_DIFFER_MESSAGE,
   passwordsMatch,
+  REUSED_PASSWORD_MESSAGE,
 } from './policy-rules.ts';
-export type { PolicyContext, PolicyFailure, PolicyResult, PolicyRule, RuleDescription } from './policy-rules.ts';
 
 /** Every rule a new password breaks, each with a message saying which; `{ ok: true }` when none. */
 export function checkNewPassword(password: string, context: PolicyContext): PolicyResult {

@@ -9,11 +9,6 @@ const LONGEST_TYPED = 64;
  */
 export function normaliseRecoveryCode(typed: string): string | undefined {
   if (typed.length > LONGEST_TYPED) return undefined;
-  const code = typed
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\s-]/g, '')
-    .replace(/o/g, '0')
-    .replace(/[il]/g, '1');
+  const code = typed.normalize('NFKC').toLowerCase().replace(/[\s-]/g, '').replace(/o/g, '0').replace(/[il]/g, '1');
   return code.length === RECOVERY_CODE_LENGTH && [...code].every((c) => RECOVERY_CODE_ALPHABET.includes(c)) ? code : undefined;
 }

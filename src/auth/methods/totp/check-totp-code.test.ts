@@ -48,7 +48,12 @@ describe('checkTotpCode', () => {
 
   it('takes the code as people type it: spaces, a dash, full-width digits', () => {
     const code = codeAt(SECRET, NOW);
-    const typed = [`${code.slice(0, 3)} ${code.slice(3)}`, `${code.slice(0, 3)}-${code.slice(3)}`, ` ${code}\t`, code.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)))];
+    const typed = [
+      `${code.slice(0, 3)} ${code.slice(3)}`,
+      `${code.slice(0, 3)}-${code.slice(3)}`,
+      ` ${code}\t`,
+      code.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d))),
+    ];
     for (const t of typed) expect(checkTotpCode(SECRET, t, fresh)).toEqual({ ok: true, step: STEP });
   });
 

@@ -20,7 +20,10 @@ describe.each(await databaseKinds())('enrolTotpDevice (%s)', (kind) => {
     const secret = newTotpSecret();
     const wrong = codeAt(secret, NOW, 5);
     expect(await enrolTotpDevice(t.db, KEY, { accountId: t.bob, name: 'Phone', secret, code: wrong, now: NOW })).toEqual({ ok: false, reason: 'wrong' });
-    expect(await enrolTotpDevice(t.db, KEY, { accountId: t.bob, name: 'Phone', secret, code: 'DROP TABLE', now: NOW })).toEqual({ ok: false, reason: 'malformed' });
+    expect(await enrolTotpDevice(t.db, KEY, { accountId: t.bob, name: 'Phone', secret, code: 'DROP TABLE', now: NOW })).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
     expect(await devicesOf(t.bob)).toEqual([]);
   });
 
@@ -29,7 +32,14 @@ describe.each(await databaseKinds())('enrolTotpDevice (%s)', (kind) => {
     const result = await enrolTotpDevice(t.db, KEY, { accountId: t.alice, name: '  Work phone ', secret, code: codeAt(secret, NOW), now: NOW });
     expect(result).toEqual({ ok: true, deviceId: expect.any(String), created: true });
     const [row] = await devicesOf(t.alice);
-    expect(row).toMatchObject({ id: result.ok && result.deviceId, kind: 'totp', name: 'Work phone', verifiedAt: null, lastUsedAt: null, lastTotpStep: stepAt(NOW) });
+    expect(row).toMatchObject({
+      id: result.ok && result.deviceId,
+      kind: 'totp',
+      name: 'Work phone',
+      verifiedAt: null,
+      lastUsedAt: null,
+      lastTotpStep: stepAt(NOW),
+    });
     expect(JSON.stringify(row)).not.toContain(secret);
     expect(open(KEY, row!.sealedSecret!)).toBe(secret);
 
@@ -54,6 +64,8 @@ describe.each(await databaseKinds())('enrolTotpDevice (%s)', (kind) => {
 
   it('throws on a name that deviceName refuses (the page validates it first)', async () => {
     const secret = newTotpSecret();
-    await expect(enrolTotpDevice(t.db, KEY, { accountId: t.bob, name: ' ', secret, code: codeAt(secret, NOW), now: NOW })).rejects.toThrow('Choose a name for the device');
+    await expect(enrolTotpDevice(t.db, KEY, { accountId: t.bob, name: ' ', secret, code: codeAt(secret, NOW), now: NOW })).rejects.toThrow(
+      'Choose a name for the device',
+    );
   });
 });

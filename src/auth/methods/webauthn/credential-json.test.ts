@@ -61,31 +61,102 @@ describe('parseCredentialJson: a registration', () => {
   });
 
   it('refuses a missing or mistyped field', () => {
-    expect(parseCredentialJson(registrationWith((r) => delete r.id), 'registration')).toBeUndefined();
-    expect(parseCredentialJson(registrationWith((r) => delete r.response.attestationObject), 'registration')).toBeUndefined();
-    expect(parseCredentialJson(registrationWith((r) => delete r.response.clientDataJSON), 'registration')).toBeUndefined();
-    expect(parseCredentialJson(registrationWith((r) => (r.type = 'password')), 'registration')).toBeUndefined();
-    expect(parseCredentialJson(registrationWith((r) => (r.response.transports = 'usb')), 'registration')).toBeUndefined();
-    expect(parseCredentialJson(registrationWith((r) => (r.response.publicKeyAlgorithm = 'ES256')), 'registration')).toBeUndefined();
+    expect(
+      parseCredentialJson(
+        registrationWith((r) => delete r.id),
+        'registration',
+      ),
+    ).toBeUndefined();
+    expect(
+      parseCredentialJson(
+        registrationWith((r) => delete r.response.attestationObject),
+        'registration',
+      ),
+    ).toBeUndefined();
+    expect(
+      parseCredentialJson(
+        registrationWith((r) => delete r.response.clientDataJSON),
+        'registration',
+      ),
+    ).toBeUndefined();
+    expect(
+      parseCredentialJson(
+        registrationWith((r) => (r.type = 'password')),
+        'registration',
+      ),
+    ).toBeUndefined();
+    expect(
+      parseCredentialJson(
+        registrationWith((r) => (r.response.transports = 'usb')),
+        'registration',
+      ),
+    ).toBeUndefined();
+    expect(
+      parseCredentialJson(
+        registrationWith((r) => (r.response.publicKeyAlgorithm = 'ES256')),
+        'registration',
+      ),
+    ).toBeUndefined();
   });
 
   it('refuses an id that is not the rawId', () => {
-    expect(parseCredentialJson(registrationWith((r) => (r.rawId = 'AAAA')), 'registration')).toBeUndefined();
+    expect(
+      parseCredentialJson(
+        registrationWith((r) => (r.rawId = 'AAAA')),
+        'registration',
+      ),
+    ).toBeUndefined();
   });
 
   it('refuses anything but unpadded base64url where base64url belongs', () => {
     for (const bad of ['abc=', 'ab+c', 'ab/c', '<script>', 'a b', 'é']) {
-      expect(parseCredentialJson(registrationWith((r) => (r.response.clientDataJSON = bad)), 'registration'), bad).toBeUndefined();
+      expect(
+        parseCredentialJson(
+          registrationWith((r) => (r.response.clientDataJSON = bad)),
+          'registration',
+        ),
+        bad,
+      ).toBeUndefined();
     }
   });
 
   it('refuses over-long fields and text', () => {
-    expect(parseCredentialJson(registrationWith((r) => (r.id = r.rawId = 'A'.repeat(1_365))), 'registration')).toBeUndefined();
-    expect(parseCredentialJson(registrationWith((r) => (r.id = r.rawId = 'A'.repeat(1_364))), 'registration')).toBeDefined();
-    expect(parseCredentialJson(registrationWith((r) => (r.response.attestationObject = 'A'.repeat(12_289))), 'registration')).toBeUndefined();
-    expect(parseCredentialJson(registrationWith((r) => (r.response.clientDataJSON = 'A'.repeat(2_049))), 'registration')).toBeUndefined();
-    expect(parseCredentialJson(registrationWith((r) => (r.response.transports = Array(11).fill('usb'))), 'registration')).toBeUndefined();
-    expect(parseCredentialJson(registrationWith((r) => (r.response.transports = ['u'.repeat(33)])), 'registration')).toBeUndefined();
+    expect(
+      parseCredentialJson(
+        registrationWith((r) => (r.id = r.rawId = 'A'.repeat(1_365))),
+        'registration',
+      ),
+    ).toBeUndefined();
+    expect(
+      parseCredentialJson(
+        registrationWith((r) => (r.id = r.rawId = 'A'.repeat(1_364))),
+        'registration',
+      ),
+    ).toBeDefined();
+    expect(
+      parseCredentialJson(
+        registrationWith((r) => (r.response.attestationObject = 'A'.repeat(12_289))),
+        'registration',
+      ),
+    ).toBeUndefined();
+    expect(
+      parseCredentialJson(
+        registrationWith((r) => (r.response.clientDataJSON = 'A'.repeat(2_049))),
+        'registration',
+      ),
+    ).toBeUndefined();
+    expect(
+      parseCredentialJson(
+        registrationWith((r) => (r.response.transports = Array(11).fill('usb'))),
+        'registration',
+      ),
+    ).toBeUndefined();
+    expect(
+      parseCredentialJson(
+        registrationWith((r) => (r.response.transports = ['u'.repeat(33)])),
+        'registration',
+      ),
+    ).toBeUndefined();
     // The whole text is measured before it is parsed, whitespace and all.
     const padded = JSON.stringify(registration).padEnd(MAX_CREDENTIAL_JSON_CHARS.registration + 1, ' ');
     expect(parseCredentialJson(padded, 'registration')).toBeUndefined();
@@ -100,20 +171,56 @@ describe('parseCredentialJson: a registration', () => {
 describe('parseCredentialJson: an authentication', () => {
   it('accepts what the browser posts, with or without a user handle (null meaning none)', () => {
     expect(parseCredentialJson(JSON.stringify(authentication), 'authentication')).toEqual(authentication);
-    const withHandle = parseCredentialJson(authenticationWith((r) => (r.response.userHandle = 'dXNlcg')), 'authentication');
+    const withHandle = parseCredentialJson(
+      authenticationWith((r) => (r.response.userHandle = 'dXNlcg')),
+      'authentication',
+    );
     expect(withHandle?.response.userHandle).toBe('dXNlcg');
-    const nullHandle = parseCredentialJson(authenticationWith((r) => (r.response.userHandle = null)), 'authentication');
+    const nullHandle = parseCredentialJson(
+      authenticationWith((r) => (r.response.userHandle = null)),
+      'authentication',
+    );
     expect(nullHandle).toBeDefined();
     expect(nullHandle?.response.userHandle).toBeUndefined();
   });
 
   it('refuses a missing, mistyped or over-long field', () => {
-    expect(parseCredentialJson(authenticationWith((r) => delete r.response.signature), 'authentication')).toBeUndefined();
-    expect(parseCredentialJson(authenticationWith((r) => delete r.response.authenticatorData), 'authentication')).toBeUndefined();
-    expect(parseCredentialJson(authenticationWith((r) => (r.response.signature = 12)), 'authentication')).toBeUndefined();
-    expect(parseCredentialJson(authenticationWith((r) => (r.response.signature = 'A'.repeat(1_025))), 'authentication')).toBeUndefined();
-    expect(parseCredentialJson(authenticationWith((r) => (r.response.userHandle = 'A'.repeat(89))), 'authentication')).toBeUndefined();
-    expect(parseCredentialJson(authenticationWith((r) => (r.rawId = `${r.rawId}A`)), 'authentication')).toBeUndefined();
+    expect(
+      parseCredentialJson(
+        authenticationWith((r) => delete r.response.signature),
+        'authentication',
+      ),
+    ).toBeUndefined();
+    expect(
+      parseCredentialJson(
+        authenticationWith((r) => delete r.response.authenticatorData),
+        'authentication',
+      ),
+    ).toBeUndefined();
+    expect(
+      parseCredentialJson(
+        authenticationWith((r) => (r.response.signature = 12)),
+        'authentication',
+      ),
+    ).toBeUndefined();
+    expect(
+      parseCredentialJson(
+        authenticationWith((r) => (r.response.signature = 'A'.repeat(1_025))),
+        'authentication',
+      ),
+    ).toBeUndefined();
+    expect(
+      parseCredentialJson(
+        authenticationWith((r) => (r.response.userHandle = 'A'.repeat(89))),
+        'authentication',
+      ),
+    ).toBeUndefined();
+    expect(
+      parseCredentialJson(
+        authenticationWith((r) => (r.rawId = `${r.rawId}A`)),
+        'authentication',
+      ),
+    ).toBeUndefined();
     const padded = JSON.stringify(authentication).padEnd(MAX_CREDENTIAL_JSON_CHARS.authentication + 1, ' ');
     expect(parseCredentialJson(padded, 'authentication')).toBeUndefined();
   });

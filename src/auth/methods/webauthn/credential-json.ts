@@ -68,7 +68,10 @@ export const authenticationResponseSchema = z
  */
 export function parseCredentialJson(input: unknown, kind: 'registration'): RegistrationResponseJSON | undefined;
 export function parseCredentialJson(input: unknown, kind: 'authentication'): AuthenticationResponseJSON | undefined;
-export function parseCredentialJson(input: unknown, kind: 'registration' | 'authentication'): RegistrationResponseJSON | AuthenticationResponseJSON | undefined {
+export function parseCredentialJson(
+  input: unknown,
+  kind: 'registration' | 'authentication',
+): RegistrationResponseJSON | AuthenticationResponseJSON | undefined {
   let value = input;
   if (typeof input === 'string') {
     if (input.length > MAX_CREDENTIAL_JSON_CHARS[kind]) return undefined;

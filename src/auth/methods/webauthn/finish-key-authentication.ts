@@ -82,12 +82,7 @@ export async function finishKeyAuthentication(db: Db, key: Buffer, options: Fini
       lastUsedAt: sql`now()`,
       verifiedAt: sql`coalesce(${device.verifiedAt}, now())`,
     })
-    .where(
-      and(
-        eq(device.id, stored.id),
-        sql`not (${counter} > 0 and coalesce(${device.signCount}, 0) > 0 and ${counter} <= coalesce(${device.signCount}, 0))`,
-      ),
-    )
+    .where(and(eq(device.id, stored.id), sql`not (${counter} > 0 and coalesce(${device.signCount}, 0) > 0 and ${counter} <= coalesce(${device.signCount}, 0))`))
     .returning({ id: device.id, name: device.name });
   return updated ? { ok: true, deviceId: updated.id, deviceName: updated.name } : { ok: false, reason: 'cloned_key' };
 }

@@ -64,7 +64,14 @@ describe('finishKeyRegistration', () => {
     const options = await startKeyRegistration(fixture.db, fixture.key, { ownerId: account.ownerId, account, existingCredentialIds: [], rp: RP });
     const response = authenticator.register(options, RP.origin, format);
     const finish = (changes: Partial<FinishKeyRegistration> = {}) =>
-      finishKeyRegistration(fixture.db, fixture.key, { ownerId: account.ownerId, accountId: account.id, name: 'Blue key', response: JSON.stringify(response), rp: RP, ...changes });
+      finishKeyRegistration(fixture.db, fixture.key, {
+        ownerId: account.ownerId,
+        accountId: account.id,
+        name: 'Blue key',
+        response: JSON.stringify(response),
+        rp: RP,
+        ...changes,
+      });
     return { account, authenticator, options, response, finish };
   }
 
@@ -135,7 +142,10 @@ describe('finishKeyRegistration', () => {
 
   it('refuses after the challenge has expired', async () => {
     const { account, finish } = await started();
-    await fixture.db.update(ceremony).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(ceremony.ownerId, account.ownerId));
+    await fixture.db
+      .update(ceremony)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(ceremony.ownerId, account.ownerId));
     expect(await finish()).toEqual({ ok: false, reason: 'no_ceremony' });
   });
 

@@ -1,8 +1,9 @@
 // A ceremony's challenge, kept server-side (sealed, in the ceremony table) between the page that
 // asks the browser for a key and the post that answers it, together with the account it was
 // started for. One per owner and purpose: starting again replaces the older challenge.
-import { type CeremonyPurpose, saveCeremony } from '../../ceremonies.ts';
+
 import type { Db } from '../../../db/connect.ts';
+import { type CeremonyPurpose, saveCeremony } from '../../ceremonies.ts';
 
 /** Five minutes: the browser's own timeout (two) with room for a slow key and a slow page. */
 export const CHALLENGE_SECONDS = 300;

@@ -1,7 +1,7 @@
 // Signing in (or elevating) with a security key, first half: the options the page hands
 // navigator.credentials.get(), listing the account's keys, with a fresh challenge kept
 // server-side for the answer.
-import { type PublicKeyCredentialRequestOptionsJSON, generateAuthenticationOptions } from '@simplewebauthn/server';
+import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { Db } from '../../../db/connect.ts';
 import { accountKeys } from './account-keys.ts';
 import type { RelyingParty } from './relying-party.ts';

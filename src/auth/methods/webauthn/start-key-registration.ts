@@ -1,6 +1,6 @@
 // Registering a security key, first half: the options the page hands navigator.credentials.create()
 // (through /static/js/webauthn.js), with a fresh challenge kept server-side for the answer.
-import { type PublicKeyCredentialCreationOptionsJSON, generateRegistrationOptions } from '@simplewebauthn/server';
+import { generateRegistrationOptions, type PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import type { Db } from '../../../db/connect.ts';
 import { accountKeys } from './account-keys.ts';
 import type { RelyingParty } from './relying-party.ts';

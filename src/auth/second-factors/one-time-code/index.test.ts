@@ -30,12 +30,25 @@ describe('the one-time code method', () => {
   it('offers one Code field, in the words of the devices the account has', async () => {
     const offer = await oneTimeCode.offer(offline, { ...asking(randomUUID()), has: new Set(['totp']) });
     expect(offer).toEqual({
-      nodes: [{ node: 'text-field', id: 'code', name: 'code', label: 'Code', hint: expect.any(String), inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: 12 }],
+      nodes: [
+        {
+          node: 'text-field',
+          id: 'code',
+          name: 'code',
+          label: 'Code',
+          hint: expect.any(String),
+          inputmode: 'numeric',
+          autocomplete: 'one-time-code',
+          maxlength: 12,
+        },
+      ],
       submit: 'Authenticate',
     });
     expect(await hint('totp')).toBe('Open the authenticator app on your registered device and enter the 6-digit code it shows.');
     expect(await hint('managed_totp')).toBe('Enter the 6-digit code your security token shows.');
-    expect(await hint('totp', 'managed_totp')).toBe('Open the authenticator app on your registered device, or look at your security token, and enter the 6-digit code it shows.');
+    expect(await hint('totp', 'managed_totp')).toBe(
+      'Open the authenticator app on your registered device, or look at your security token, and enter the 6-digit code it shows.',
+    );
   });
 
   it('owns apps (removable) and managed tokens (not), claims amr otp, and advises on the clock when refused', () => {

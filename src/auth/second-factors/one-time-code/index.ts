@@ -12,7 +12,8 @@ export const CLOCK_ADVICE =
 /** Where the code is read from, in the words of what the account has. */
 function hint(has: ReadonlySet<DeviceKind>): string {
   const app = has.has(authenticatorApp.kind);
-  if (app && has.has(managedToken.kind)) return 'Open the authenticator app on your registered device, or look at your security token, and enter the 6-digit code it shows.';
+  if (app && has.has(managedToken.kind))
+    return 'Open the authenticator app on your registered device, or look at your security token, and enter the 6-digit code it shows.';
   if (app) return 'Open the authenticator app on your registered device and enter the 6-digit code it shows.';
   return 'Enter the 6-digit code your security token shows.';
 }
@@ -28,7 +29,9 @@ export const oneTimeCode: SecondFactor = {
   async offer(_services, { has }) {
     if (!DEVICES.some((d) => has.has(d.kind))) return undefined;
     return {
-      nodes: [{ node: 'text-field', id: 'code', name: 'code', label: 'Code', hint: hint(has), inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: 12 }],
+      nodes: [
+        { node: 'text-field', id: 'code', name: 'code', label: 'Code', hint: hint(has), inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: 12 },
+      ],
       submit: 'Authenticate',
     };
   },

@@ -13,7 +13,14 @@ const site = { id: randomUUID(), slug: 'north', name: 'North School' };
 describe.each(await databaseKinds())('the recovery code method (%s)', (kind) => {
   const t = databaseWithAccounts(kind);
   const services = (): MethodServices => ({ db: t.db, keys, config: { publicUrl: new URL('https://gatehouse.example.org') } });
-  const attempt = (accountId: string): Attempt => ({ accountId, email: 'someone@north.example', site, ceremonyOwnerId: randomUUID(), ip: '192.0.2.1', userAgent: 'test' });
+  const attempt = (accountId: string): Attempt => ({
+    accountId,
+    email: 'someone@north.example',
+    site,
+    ceremonyOwnerId: randomUUID(),
+    ip: '192.0.2.1',
+    userAgent: 'test',
+  });
 
   it('offers a field folded under "Use a recovery code" only while the account has unused codes', async () => {
     expect(await recoveryCode.offer(services(), { ...attempt(t.bob), has: new Set(['totp']) })).toBeUndefined();

@@ -1,14 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { deriveKeys } from '../../../lib/keys.ts';
-import { WEBAUTHN_FORM_ATTRIBUTE, WEBAUTHN_OPTIONS_ATTRIBUTE, WEBAUTHN_SCRIPT, type PublicKeyCredentialRequestOptionsJSON } from '../../methods/webauthn/index.ts';
+import {
+  type PublicKeyCredentialRequestOptionsJSON,
+  WEBAUTHN_FORM_ATTRIBUTE,
+  WEBAUTHN_OPTIONS_ATTRIBUTE,
+  WEBAUTHN_SCRIPT,
+} from '../../methods/webauthn/index.ts';
 import { registerSoftwareKey } from '../../methods/webauthn/test-support/register-software-key.ts';
 import { RP, useWebAuthnDatabase } from '../../methods/webauthn/test-support/webauthn-database.ts';
 import type { Attempt, MethodServices, Offer } from '../second-factor.ts';
 import { securityKey } from './index.ts';
 
 const fixture = useWebAuthnDatabase();
-const services = (): MethodServices => ({ db: fixture.db, keys: { ...deriveKeys(Buffer.alloc(32, 4).toString('base64')), encryption: fixture.key }, config: { publicUrl: new URL(RP.origin) } });
+const services = (): MethodServices => ({
+  db: fixture.db,
+  keys: { ...deriveKeys(Buffer.alloc(32, 4).toString('base64')), encryption: fixture.key },
+  config: { publicUrl: new URL(RP.origin) },
+});
 const site = { id: randomUUID(), slug: 'keys', name: 'Key School' };
 
 async function person() {

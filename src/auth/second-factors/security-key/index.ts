@@ -29,7 +29,11 @@ export const securityKey: SecondFactor = {
 
   async offer({ db, keys, config }, ctx) {
     if (!ctx.has.has(securityKeyDevice.kind)) return undefined;
-    const options = await startKeyAuthentication(db, keys.encryption, { ownerId: ctx.ceremonyOwnerId, accountId: ctx.accountId, rp: relyingParty(config.publicUrl) });
+    const options = await startKeyAuthentication(db, keys.encryption, {
+      ownerId: ctx.ceremonyOwnerId,
+      accountId: ctx.accountId,
+      rp: relyingParty(config.publicUrl),
+    });
     return {
       nodes: [
         { node: 'hidden', name: WEBAUTHN_CREDENTIAL_FIELD, value: '' },

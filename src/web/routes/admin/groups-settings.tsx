@@ -1,5 +1,5 @@
 // Admin > Groups and Admin > Settings.
-import { Hono, type Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import { createGroup, updateGroup } from '../../../auth/flows/school-admin/groups.ts';
 import { changeSettings } from '../../../auth/flows/school-admin/settings.ts';
 import { findGroup, groupName, listGroups, onlyPermissions } from '../../../directory/groups.ts';
@@ -8,11 +8,10 @@ import { effectiveSettings } from '../../../directory/site-settings.ts';
 import type { Outcome } from '../../../lib/outcome.ts';
 import type { AppEnv } from '../../env.ts';
 import { readForm, readFormList } from '../../form.ts';
-import { errorPage } from '../../views/error-page.tsx';
 import { GroupsPage, SettingsPage } from '../../views/admin-groups-settings.tsx';
+import { errorPage } from '../../views/error-page.tsx';
 import { render } from '../../views/render.ts';
 import { adminContext, statusOf } from './admin-context.ts';
-
 
 async function groupsPage(c: Context<AppEnv>, extra: { notice?: string; error?: string } = {}, status: 200 | 400 | 403 | 404 = 200) {
   const groups = await listGroups(c.var.services.db, c.var.here.signedIn.site.id);

@@ -2,11 +2,11 @@
 // in a full-access session (declared in app.tsx); some actions need more, declared beside them.
 import { Hono } from 'hono';
 import type { AppEnv } from '../../env.ts';
-import { adminUserRoutes } from './users.tsx';
-import { adminGroupRoutes, adminSettingsRoutes } from './groups-settings.tsx';
 import { adminAuditRoutes } from './audits.tsx';
+import { adminGroupRoutes, adminSettingsRoutes } from './groups-settings.tsx';
 import { adminUserSecurityKeyRoutes } from './user-security-keys.tsx';
 import { adminUserSecurityLogRoutes } from './user-security-log.tsx';
+import { adminUserRoutes } from './users.tsx';
 
 export const adminRoutes = new Hono<AppEnv>();
 adminRoutes.get('/', (c) => c.redirect(`/${c.var.site.slug}/admin/users`, 303));

@@ -2,13 +2,13 @@
 // Disable / Enable) and Permissions. The id comes from the URL, so every lookup is scoped to
 // the admin's site: another school's user is a 404 page, exactly like no user at all.
 // (Security keys and Security log are in user-security*.tsx.)
-import { Hono, type Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import { changeUserDetails, changeUserGroup, setUserStatus } from '../../../auth/flows/school-admin/staff.ts';
 import { type FieldErrors, findSiteUserForAdmin, groupsOfSite, type ManagedUser } from '../../../directory/managed-users.ts';
 import type { AppEnv } from '../../env.ts';
 import { type Form, readForm } from '../../form.ts';
+import { typedUserFields, type UserFormValues } from '../../views/admin-users.tsx';
 import { PermissionsPage, PersonalDetailsPage } from '../../views/admin-users-profile.tsx';
-import { type UserFormValues, typedUserFields } from '../../views/admin-users.tsx';
 import { errorPage } from '../../views/error-page.tsx';
 import { render } from '../../views/render.ts';
 import { adminContext, statusOf } from './admin-context.ts';
@@ -62,7 +62,14 @@ function detailsPage(
   const { chrome, signedIn } = c.var.here;
   return render(
     c,
-    <PersonalDetailsPage chrome={chrome} timeZone={c.var.site.timeZone} user={user} self={user.id === signedIn.siteUser.id} notice={notice(c, user)} {...extra} />,
+    <PersonalDetailsPage
+      chrome={chrome}
+      timeZone={c.var.site.timeZone}
+      user={user}
+      self={user.id === signedIn.siteUser.id}
+      notice={notice(c, user)}
+      {...extra}
+    />,
     status,
   );
 }

@@ -2,8 +2,9 @@
 // area sees the devices; only an admin key holder may remove them (POST), after ticking that
 // they read the notice, or unlock two-factor sign-in after 100 failures in a row. The user is
 // looked up within the admin's site only: another school's user is "not found", whatever the id.
-import { Hono } from 'hono';
+
 import type { Context } from 'hono';
+import { Hono } from 'hono';
 import { can } from '../../../auth/access.ts';
 import { listDevices } from '../../../auth/flows/manage-devices.ts';
 import { removeDevicesByAdmin } from '../../../auth/flows/remove-devices.ts';
@@ -28,7 +29,17 @@ async function keysPage(c: Context<AppEnv>, user: ManagedUser, extra: { error?: 
   const { signedIn, chrome } = c.var.here;
   const { db } = c.var.services;
   const [devices, locked] = await Promise.all([listDevices(db, user.accountId), secondFactorsLocked(db, user.accountId)]);
-  const page = <AdminSecurityKeysPage chrome={chrome} timeZone={c.var.site.timeZone} user={user} devices={devices} locked={locked} keyHolder={can(signedIn, 'admin_key_holder')} {...extra} />;
+  const page = (
+    <AdminSecurityKeysPage
+      chrome={chrome}
+      timeZone={c.var.site.timeZone}
+      user={user}
+      devices={devices}
+      locked={locked}
+      keyHolder={can(signedIn, 'admin_key_holder')}
+      {...extra}
+    />
+  );
   return render(c, page, status);
 }
 

@@ -8,8 +8,8 @@ import { isSecurityEventName, readSecurityLog, type SecurityLogPage } from '../.
 import type { AppEnv } from '../../env.ts';
 import { AdminSecurityLogPage } from '../../views/admin-security-log.tsx';
 import { render } from '../../views/render.ts';
-import { allPages, csvDownload, pageParam } from './audits.tsx';
 import { adminContext } from './admin-context.ts';
+import { allPages, csvDownload, pageParam } from './audits.tsx';
 import { profileUser } from './user-profile.tsx';
 
 const PAGE_SIZE = 25;
@@ -27,7 +27,10 @@ export const adminUserSecurityLogRoutes = new Hono<AppEnv>().get('/:id/security-
 
   if (c.req.query('format') !== 'csv') {
     const log = await readSecurityLog(db, user.accountId, pageParam(c), PAGE_SIZE, filter);
-    return render(c, <AdminSecurityLogPage chrome={chrome} timeZone={c.var.site.timeZone} user={user} log={log} event={event ?? ''} thisSiteOnly={thisSiteOnly} />);
+    return render(
+      c,
+      <AdminSecurityLogPage chrome={chrome} timeZone={c.var.site.timeZone} user={user} log={log} event={event ?? ''} thisSiteOnly={thisSiteOnly} />,
+    );
   }
   const rows = await allPages<SecurityLogPage['rows'][number]>((page) => readSecurityLog(db, user.accountId, page, EXPORT_PAGE, filter));
   await auditExport(c.var.services, adminContext(c), 'security_log_exported', { event: event ?? 'all', entries: rows.length }, user);

@@ -1,10 +1,10 @@
 // For tests only: a fresh database of a kind with one school and two people on it, made with
 // the directory's own helpers. Registers its hooks in the describe block that calls it.
 import { afterAll, beforeAll } from 'vitest';
+import { type DatabaseKind, freshDatabase, type TestDatabase } from '../../../../../test/support/databases.ts';
 import type { Db } from '../../../../db/connect.ts';
 import { addSiteUser } from '../../../../directory/site-users.ts';
 import { addSite } from '../../../../directory/sites.ts';
-import { type DatabaseKind, freshDatabase, type TestDatabase } from '../../../../../test/support/databases.ts';
 
 export interface AccountsDatabase {
   db: Db;

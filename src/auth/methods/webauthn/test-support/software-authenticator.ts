@@ -3,7 +3,7 @@
 // attestation and authentication options with a signature over a counter the test controls.
 // Responses are what @simplewebauthn/browser would post (RegistrationResponseJSON,
 // AuthenticationResponseJSON), so they go through the same checks as a real key's.
-import { type KeyObject, createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { createHash, generateKeyPairSync, type KeyObject, randomBytes, sign } from 'node:crypto';
 import type {
   AuthenticationResponseJSON,
   PublicKeyCredentialCreationOptionsJSON,

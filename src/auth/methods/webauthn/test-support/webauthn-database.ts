@@ -2,7 +2,7 @@
 // people to: each test takes its own account (and its own ceremony owner), untouched by others.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
-import { type TestDatabase, freshDatabase } from '../../../../../test/support/databases.ts';
+import { freshDatabase, type TestDatabase } from '../../../../../test/support/databases.ts';
 import type { Db } from '../../../../db/connect.ts';
 import { addSiteUser } from '../../../../directory/site-users.ts';
 import { addSite } from '../../../../directory/sites.ts';
