@@ -32,6 +32,15 @@ describe('password hashing in service', () => {
     const g = await startTestGatehouse('embedded', { env: { HASH_CONCURRENCY: '1', HASH_QUEUE_LIMIT: '2' } });
     try {
       await seedSchools(g);
+      // How many sign-ins were in progress at once, seen at each admission.
+      const { gate } = g.services.passwords;
+      const admit = gate.admit.bind(gate);
+      let peak = 0;
+      gate.admit = (...args) => {
+        const admitted = admit(...args);
+        peak = Math.max(peak, gate.inProgress);
+        return admitted;
+      };
       const clients = await Promise.all(
         Array.from({ length: 12 }, async () => {
           const c = new Client(g.url);
@@ -44,11 +53,12 @@ describe('password hashing in service', () => {
       );
       const statuses = answers.map((a) => a.status);
       expect(statuses.filter((s) => s === 503).length).toBeGreaterThan(0);
-      // Served: at least one, and never more than one hashing plus two waiting (a busy machine,
-      // whose event loop runs late, may be refused sooner: see sign-in-admission.ts).
-      const served = statuses.filter((s) => s === 401).length;
-      expect(served).toBeGreaterThanOrEqual(1);
-      expect(served).toBeLessThanOrEqual(3);
+      // Served: at least one; in progress at once, never more than one hashing plus two waiting
+      // (how many are served in all depends on how soon the first finish: a fast machine serves
+      // more of a burst; a busy one, whose event loop runs late, refuses sooner).
+      expect(statuses.filter((s) => s === 401).length).toBeGreaterThanOrEqual(1);
+      expect(peak).toBeGreaterThanOrEqual(1);
+      expect(peak).toBeLessThanOrEqual(3);
       expect(statuses.every((s) => s === 401 || s === 503)).toBe(true);
       const busy = answers.find((a) => a.status === 503)!;
       expect(busy.headers.get('retry-after')).toBe('1');
