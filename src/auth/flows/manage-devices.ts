@@ -85,7 +85,7 @@ export async function removeDevice(
     });
     const loginUrl = signInUrl(config.publicUrl, signedIn.site.slug);
     const mail = deviceRemovedEmail({ siteName: signedIn.site.name, loginUrl, deviceName: gone.name, kind: deviceTypeOf(gone.kind).names.inEmails });
-    await enqueueMail(tx, keys.encryption, { to: signedIn.account.email, kind: 'device_removed', ...mail });
+    await enqueueMail(tx, keys.encryption, { to: signedIn.account.email, kind: 'device_removed', siteId: signedIn.site.id, ...mail });
     if (await hasDevice(tx, signedIn.account.id)) return { removed: true };
     await tx.delete(recoveryCode).where(eq(recoveryCode.accountId, signedIn.account.id));
     const newToken = signedIn.session.level === 'full' ? await rotateSession(tx, signedIn.session.id, { level: 'basic', methods: ['password'] }) : undefined;

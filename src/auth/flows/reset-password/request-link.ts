@@ -60,11 +60,11 @@ async function sendLinkOrExplanation(services: AuthServices, req: LinkRequest, n
       await tx.insert(resetToken).values({ tokenHash, accountId: match.accountId, siteId: req.site.id, expiresAt, ip: req.ip, createdAt: now });
       const link = absoluteUrl(config.publicUrl, sitePaths(req.site.slug).resetPassword(token));
       const mail = resetLinkEmail({ siteName: req.site.name, link, loginUrl, expiresAt, timeZone: req.site.timeZone, sso: req.provider === 'sso' });
-      await enqueueMail(tx, keys.encryption, { to: match.email, kind: 'reset_link', ...mail });
+      await enqueueMail(tx, keys.encryption, { to: match.email, kind: 'reset_link', siteId: req.site.id, ...mail });
       await recordSecurityEvent(tx, services.log, { accountId: match.accountId, siteId: req.site.id, event: 'password_reset_requested', ...client });
     } else {
       const mail = noAccountEmail({ siteName: req.site.name, provider: req.provider, loginUrl });
-      await enqueueMail(tx, keys.encryption, { to: req.email, kind: 'no_account', ...mail });
+      await enqueueMail(tx, keys.encryption, { to: req.email, kind: 'no_account', siteId: req.site.id, ...mail });
       await recordSecurityEvent(tx, services.log, {
         accountId: match?.accountId ?? null,
         siteId: req.site.id,

@@ -92,7 +92,7 @@ export async function setPasswordWithLink(services: AuthServices, p: NewPassword
     await unlockSecondFactors(tx, link.accountId);
     const loginUrl = signInUrl(services.config.publicUrl, link.site.slug);
     const mail = passwordChangedEmail({ siteName: link.site.name, at: now, timeZone: link.site.timeZone, ...client, loginUrl });
-    await enqueueMail(tx, services.keys.encryption, { to: link.email, kind: 'password_changed', ...mail });
+    await enqueueMail(tx, services.keys.encryption, { to: link.email, kind: 'password_changed', siteId: link.site.id, ...mail });
     for (const event of ['password_reset_link_used', 'password_changed'] as const) {
       await recordSecurityEvent(tx, services.log, { accountId: link.accountId, siteId: link.site.id, event, ...client });
     }
