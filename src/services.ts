@@ -6,7 +6,6 @@ import { HashingGate, PasswordMethod } from './auth/methods/password/index.ts';
 import { ResetRequestThrottle, SecondFactorThrottle, SignInThrottle } from './auth/throttle/index.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/connect.ts';
-import { supportContactFor } from './directory/site-settings.ts';
 import { CountedWarning } from './lib/counted-warning.ts';
 import { deriveKeys } from './lib/keys.ts';
 import { MailSender } from './mail/sender.ts';
@@ -39,7 +38,7 @@ export async function createServices(config: Config, db: Db, log: Logger, secret
       log,
       pollMs: config.mailPollMs,
       retry: config.mailRetry,
-      supportFor: (siteId) => supportContactFor(db, siteId, config.support),
+      support: config.support,
     }),
     admission: new SignInAdmission(gate, await renderBusyReply(config.secureCookies, config.support), log),
   };

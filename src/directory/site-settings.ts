@@ -66,10 +66,3 @@ export function ownSupportContact(settings: SiteSettings | undefined): SupportCo
   const own = settings?.support;
   return own && (own.email || own.phone || own.url) ? own : undefined;
 }
-
-/** Whom a mail about this school tells its reader to ask for help: the school's contact, else the service's. */
-export async function supportContactFor(db: Db, siteId: string | null, service: SupportContact): Promise<SupportContact> {
-  if (!siteId) return service;
-  const row = await db.query.site.findFirst({ columns: { settings: true }, where: eq(site.id, siteId) });
-  return ownSupportContact(row?.settings) ?? service;
-}

@@ -23,6 +23,11 @@ function helpHtml(support: SupportContact): string {
   return html`<p style="color:#5b6775; font-size: .9em"><strong>Need help?</strong><br />${body}</p>`.toString();
 }
 
+/** The school's own contact when it has one (any part of it), else the service's. */
+export function supportFor(school: SupportContact | null, service: SupportContact): SupportContact {
+  return school && (school.email || school.phone || school.url) ? school : service;
+}
+
 /** The message with "Need help?" and the contact at the end of its text and its HTML. */
 export function withHelpFooter(message: SealedPart, support: SupportContact): SealedPart {
   const text = `${message.text.trimEnd()}\n\nNeed help?\n${helpLines(support).join('\n')}\n`;

@@ -2,8 +2,9 @@
 // sender (sender.ts) takes it from here. Subject, text and HTML are sealed (they can hold a
 // one-time link); the recipient and kind stay readable for the sender's logs and the dev mailbox.
 import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import type { SupportContact } from '../config.ts';
 import type { Db } from '../db/connect.ts';
-import { mailOutbox } from '../db/schema.ts';
+import { mailOutbox, site } from '../db/schema.ts';
 import type { DbTransaction } from '../db/transaction.ts';
 import { open, seal } from '../lib/secret-box.ts';
 
@@ -40,7 +41,8 @@ export interface ClaimedMail {
   id: number;
   recipient: string;
   kind: string;
-  siteId: string | null;
+  /** The school's own support contact (its settings), for the footer; null when it has none or the mail is about none. */
+  siteSupport: SupportContact | null;
   sealedMessage: string | null;
   /** Counting this one. */
   attempts: number;
@@ -77,7 +79,8 @@ export async function claimDueMail(db: Db, limit: number, lockMs: number): Promi
       id: mailOutbox.id,
       recipient: mailOutbox.recipient,
       kind: mailOutbox.kind,
-      siteId: mailOutbox.siteId,
+      // Read in the same statement as the claim: a mail about a school costs no extra query.
+      siteSupport: sql<SupportContact | null>`(select ${site.settings} -> 'support' from ${site} where ${site.id} = ${mailOutbox.siteId})`,
       sealedMessage: mailOutbox.sealedMessage,
       attempts: mailOutbox.attempts,
       createdAt: mailOutbox.createdAt,

@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { SupportContact } from '../config.ts';
 import type { Db } from '../db/connect.ts';
-import { withHelpFooter } from './help-footer.ts';
+import { supportFor, withHelpFooter } from './help-footer.ts';
 import { NotOneMailbox } from './one-mailbox.ts';
 import { type ClaimedMail, claimDueMail, markNotSent, markSent, openMessage, type SealedPart } from './outbox.ts';
 import { afterFailure, type RetryPolicy } from './retry.ts';
@@ -24,8 +24,8 @@ export interface MailSenderOptions {
   log: Logger;
   pollMs: number;
   retry: RetryPolicy;
-  /** Whom the mail's footer says to ask for help: the school's contact, or the service's. */
-  supportFor: (siteId: string | null) => Promise<SupportContact>;
+  /** Whom the mail's footer says to ask for help, unless the school it is about has its own (SUPPORT_*). */
+  support: SupportContact;
 }
 
 export class MailSender {
@@ -94,7 +94,7 @@ export class MailSender {
     const about = { outboxId: mail.id, kind: mail.kind, attempt: mail.attempts };
     let message: SealedPart;
     try {
-      message = withHelpFooter(this.open(mail), await this.options.supportFor(mail.siteId));
+      message = withHelpFooter(this.open(mail), supportFor(mail.siteSupport, this.options.support));
       await transport.send({ to: mail.recipient, kind: mail.kind, ...message });
     } catch (err) {
       const error = err instanceof UnreadableMail || err instanceof NotOneMailbox ? err.message : describeSendError(err);

@@ -210,7 +210,7 @@ describe.each(await databaseKinds())('mail (%s database)', (kind) => {
           log: pino({ level: 'silent' }),
           pollMs: 20,
           retry: config.mailRetry,
-          supportFor: async () => config.support,
+          support: config.support,
         });
         sender.start();
         extraSenders.push(sender);
