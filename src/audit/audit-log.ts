@@ -14,7 +14,9 @@ import { auditEvent, site } from '../db/schema.ts';
 import { sameText } from '../lib/keys.ts';
 
 export const AUDIT_ACTIONS = {
+  site_added: 'Added the site',
   user_added: 'Added a user',
+  sso_linked: 'Linked the user to a Single Sign-On account',
   user_details_changed: 'Changed personal details',
   user_group_changed: 'Changed permissions (group)',
   user_disabled: 'Disabled a user',
