@@ -15,6 +15,7 @@ export function sitePaths(siteSlug: string) {
     elevate: (next?: string) => withNext(`${base}/elevate`, next),
     confirmIdentity: (next?: string) => withNext(`${base}/account/confirm`, next),
     account: `${base}/account`,
+    changePassword: `${base}/account/password`,
     securityLog: `${base}/account/security-log`,
     securityKeys: `${base}/account/security-keys`,
     forgottenPassword: `${base}/password/forgotten`,

@@ -1,7 +1,7 @@
-// The three emails of the password flow. Each names the school and carries nothing personal
-// beyond what the reader already knows (their own address); only the first carries a link.
+// The two emails of asking for a password link ("your password was changed" is in
+// new-password/). Each names the school and carries nothing personal beyond what the reader
+// already knows (their own address); only the first carries a link.
 import { html } from 'hono/html';
-import { describeBrowser } from '../../../lib/describe-browser.ts';
 import { type ComposedMail as Mail, emailPage as page, simpleMail } from '../../../mail/email-page.ts';
 
 /** "midnight tonight (00:00 on Saturday 21 November 2026, UK time)" */
@@ -52,15 +52,4 @@ export function noAccountEmail(p: { siteName: string; provider: 'identity' | 'ss
     'If you did not ask for this, you can ignore this email.',
   ];
   return simpleMail(`Gatehouse password request for ${p.siteName}`, lines, p.loginUrl);
-}
-
-export function passwordChangedEmail(p: { siteName: string; at: Date; timeZone: string; ip: string; userAgent: string; loginUrl: string }): Mail {
-  const when = new Intl.DateTimeFormat('en-GB', { timeZone: p.timeZone, dateStyle: 'full', timeStyle: 'short' }).format(p.at);
-  const where = `${describeBrowser(p.userAgent)}, IP address ${p.ip}`;
-  const lines = [
-    `The Gatehouse password for this email address was changed on ${when} (${p.timeZone}), from ${where}, through a link requested at ${p.siteName}.`,
-    'All sessions signed in with the old password have been signed out.',
-    `If this was not you, ask for a new password link now on your school's sign-in page, and tell your school's Gatehouse administrator.`,
-  ];
-  return simpleMail('Your Gatehouse password was changed', lines, p.loginUrl);
 }
