@@ -123,7 +123,23 @@ describe.each(await databaseKinds())('two-factor sign-in and elevation (%s datab
     await other.signIn('north', email, PASSWORD);
     const replay = await secondStep(other, { method: 'totp', code });
     expect(replay.status).toBe(401);
-    expect(text(replay.html)).toContain('Incorrect or out of date code');
+    expect(text(replay.html)).toContain('That code has just been used. Wait for the next one');
+    expect(text(replay.html)).not.toContain('Incorrect or out of date code');
+    // Still a refusal in the security log, with its real reason.
+    const logged = await g.services.db.select({ detail: securityEvent.detail }).from(securityEvent).where(eq(securityEvent.event, 'second_factor_failed'));
+    expect(logged.map((l) => l.detail)).toContainEqual({ method: 'totp', reason: 'replayed' });
+  });
+
+  it('of one code typed in two tabs at the same moment, one passes and the other "has just been used"', async () => {
+    const { email, client } = await newAdmin();
+    const { secret } = await enrolApp(client);
+    const code = totp(secret, Date.now() + 30_000);
+    await client.post('/north/logout', {});
+    const tabs = [new Client(g.url), new Client(g.url)];
+    for (const tab of tabs) await tab.signIn('north', email, PASSWORD);
+    const answers = await Promise.all(tabs.map((tab) => secondStep(tab, { method: 'totp', code })));
+    expect(answers.map((a) => a.status).sort()).toEqual([303, 401]);
+    expect(text(answers.find((a) => a.status === 401)!.html)).toContain('That code has just been used. Wait for the next one');
   });
 
   it('makes the account wait after 5 wrong codes in 5 minutes, even for a right one, apart from password failures', async () => {
