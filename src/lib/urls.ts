@@ -9,7 +9,9 @@ export function sitePaths(siteSlug: string) {
   return {
     home: `${base}/`,
     login: `${base}/login`,
-    secondStep: `${base}/login/second-step`,
+    /** The sign-in page, coming back to `next` once signed in (web/next-page.ts checks it). */
+    signIn: (next?: string) => withNext(`${base}/login`, next),
+    secondStep: (next?: string) => withNext(`${base}/login/second-step`, next),
     logout: `${base}/logout`,
     switchSchool: `${base}/switch`,
     elevate: (next?: string) => withNext(`${base}/elevate`, next),

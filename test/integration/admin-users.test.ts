@@ -389,7 +389,7 @@ describe.each(await databaseKinds())('Admin > Users and profiles (%s database)',
       .where(and(eq(session.accountId, person.accountId), isNull(session.endedAt)));
     expect(live).toHaveLength(0);
     expect((await phone.get('/north/')).location).toBe('/north/login');
-    expect((await laptop.get('/north/account')).location).toBe('/north/login');
+    expect((await laptop.get('/north/account')).location).toBe('/north/login?next=%2Fnorth%2Faccount');
     const refused = await new Client(g.url).signIn('north', person.email, PASSWORD);
     expect(refused.status).toBe(401);
     expect(text(refused.html)).toContain('Your email address or password was incorrect');

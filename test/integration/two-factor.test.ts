@@ -130,6 +130,22 @@ describe.each(await databaseKinds())('two-factor sign-in and elevation (%s datab
     expect(logged.map((l) => l.detail)).toContainEqual({ method: 'totp', reason: 'replayed' });
   });
 
+  it('a signed-out visit to an Admin page comes back there after the password and the second step', async () => {
+    const { email, client } = await newAdmin();
+    const { secret } = await enrolApp(client);
+    await client.post('/north/logout', {});
+    const refused = await client.get('/north/admin/users');
+    expect(refused.location).toBe('/north/login?next=%2Fnorth%2Fadmin%2Fusers');
+    await client.get(refused.location!);
+    const password = await client.post('/north/login', { email, password: PASSWORD, provider: 'identity', next: '/north/admin/users' });
+    expect(password.location).toBe('/north/login/second-step?next=%2Fnorth%2Fadmin%2Fusers');
+    const step = await client.get(password.location!);
+    expect(step.html).toContain('<input type="hidden" name="next" value="/north/admin/users"/>');
+    const done = await client.post('/north/login/second-step', { method: 'totp', code: totp(secret, Date.now() + 30_000), next: '/north/admin/users' });
+    expect(done.location).toBe('/north/admin/users');
+    expect((await client.get(done.location!)).status).toBe(200);
+  });
+
   it('of one code typed in two tabs at the same moment, one passes and the other "has just been used"', async () => {
     const { email, client } = await newAdmin();
     const { secret } = await enrolApp(client);
