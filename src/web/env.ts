@@ -10,6 +10,13 @@ import type { WebServices } from './web-services.ts';
 /** A submitted form's text fields (web/form.ts reads it). */
 export type Form = Record<string, string | undefined>;
 
+/** A session the timeouts ended: at which site, which timeout, and its length. */
+export interface TimedOut {
+  siteSlug: string;
+  reason: 'idle_timeout' | 'absolute_timeout';
+  limitMinutes: number;
+}
+
 export interface AppEnv {
   Variables: {
     services: WebServices;
@@ -20,6 +27,8 @@ export interface AppEnv {
     csrfToken: string;
     /** Set when the request carries a live session (at any site). */
     signedIn: SignedIn | undefined;
+    /** This request found its session timed out (web/signed-out-notice.ts): the sign-in page says so. */
+    timedOut?: TimedOut;
     /** Set on /:site/… routes. */
     site: Site;
     /** The person signed in at this site, with their page's chrome: set by the guards (web/guards/). */

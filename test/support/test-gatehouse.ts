@@ -85,6 +85,11 @@ export async function seedSchools(g: Running) {
   await linkSso(db, { email: 'lead@trust.example', sites: ['north', 'south', 'vetting'], passwordHash: hash });
 }
 
+/** A new Teacher at North with the password PASSWORD, for a test that changes their account alone. */
+export async function addNorthTeacher(g: Running, email: string, fullName: string) {
+  return addSiteUser(g.services.db, { site: 'north', email, fullName, groupName: 'Teachers', passwordHash: await g.services.passwords.hash(PASSWORD) });
+}
+
 /** seedSchools' Gatehouse, its mail sent to a real SMTP server in the test (`inbox`); close() stops both. */
 export async function startSeededWithInbox(kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestGatehouse & { inbox: SmtpInbox }> {
   const inbox = await SmtpInbox.start();

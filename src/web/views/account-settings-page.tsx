@@ -26,6 +26,12 @@ export function AccountPage(p: { chrome: Chrome; signedIn: SignedIn; sessions: A
         <dt>Account type</dt>
         <dd>{p.signedIn.account.kind === 'sso' ? 'Single Sign-On (one password for all your schools)' : 'Identity'}</dd>
       </dl>
+      <h2>Password</h2>
+      <p>
+        <a href={`${base}/account/password`} class="button">
+          Change password
+        </a>
+      </p>
       <h2 id="sessions-heading">Active sessions</h2>
       <TableScroll labelledBy="sessions-heading">
         <table aria-labelledby="sessions-heading">
