@@ -390,3 +390,40 @@ export const auditEvent = pgTable(
   },
   (t) => [index('audit_event_site').on(t.siteId, t.id.desc())],
 );
+
+/**
+ * A school system that signs its staff in through Gatehouse (an OpenID Connect client), registered
+ * by the school's admin (Admin > Integrations) or the operator (`gatehouse client add`). It
+ * belongs to one site: only that site's members are signed in to it.
+ */
+export const oidcClient = pgTable(
+  'oidc_client',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    siteId: uuid('site_id')
+      .notNull()
+      .references(() => site.id),
+    /** Public: the system sends it with every request. Random, so it says nothing about the school. */
+    clientId: text('client_id').notNull().unique(),
+    name: text('name').notNull(),
+    /**
+     * The client secret, sealed with the key derived from SECRET_KEY rather than hashed: the
+     * provider (oidc-provider) must compare the secret a system presents with the plain value,
+     * and would sign with it for HS256, so a one-way hash cannot serve. A copy of the database
+     * alone still opens nothing.
+     */
+    sealedSecret: text('sealed_secret').notNull(),
+    /** Exactly as registered: OpenID Connect compares a request's redirect_uri as a string. */
+    redirectUris: text('redirect_uris').array().notNull(),
+    /** Where RP-initiated logout may send the person back to; none: Gatehouse's own signed-out page. */
+    postLogoutRedirectUris: text('post_logout_redirect_uris').array().notNull().default(sql`'{}'::text[]`),
+    /** Gatehouse posts a signed logout token here when the person's Gatehouse session ends. */
+    backchannelLogoutUri: text('backchannel_logout_uri'),
+    /** A disabled system is refused sign-ins and tokens until enabled again; its registration is kept. */
+    disabledAt: at('disabled_at'),
+    createdAt: createdAt(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+    secretRotatedAt: at('secret_rotated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('oidc_client_site_name').on(t.siteId, sql`lower(${t.name})`)],
+);
