@@ -75,6 +75,8 @@ const envSchema = z.object({
   SESSION_IDLE_MINUTES: int(1, 24 * 60).default(30),
   RESET_RESPONSE_MS: int(0, 10_000).default(250),
   SESSION_ABSOLUTE_HOURS: int(1, 7 * 24).default(12),
+  OIDC_ACCESS_TOKEN_MINUTES: int(1, 24 * 60).default(10),
+  OIDC_LOGOUT_POLL_MS: int(10, 600_000).default(2000),
   MAINTENANCE_INTERVAL_MINUTES: int(1, 24 * 60).default(10),
   SESSION_RETENTION_DAYS: int(1, 3650).default(30),
   MAIL_RETENTION_DAYS: int(1, 3650).default(30),
@@ -113,6 +115,8 @@ export interface Config {
   sessionDefaults: { idleMinutes: number; absoluteHours: number };
   /** Every reset-link request is answered after at least this long, known address or not. */
   resetResponseMs: number;
+  /** OpenID Connect (src/oidc/): access tokens' and ID tokens' life; how often back-channel logouts are looked for. */
+  oidc: { accessTokenMinutes: number; logoutPollMs: number };
   /** Housekeeping (maintenance/): how often a round runs, and how many days what it removes is kept first. */
   maintenance: {
     intervalMinutes: number;
@@ -168,6 +172,7 @@ export function loadConfig(env: Env = process.env): Config {
     hashQueueLimit: e.HASH_QUEUE_LIMIT,
     sessionDefaults: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS },
     resetResponseMs: e.RESET_RESPONSE_MS,
+    oidc: { accessTokenMinutes: e.OIDC_ACCESS_TOKEN_MINUTES, logoutPollMs: e.OIDC_LOGOUT_POLL_MS },
     maintenance: {
       intervalMinutes: e.MAINTENANCE_INTERVAL_MINUTES,
       retentionDays: {

@@ -29,6 +29,23 @@ export function sitePaths(siteSlug: string) {
 
 export type SitePaths = ReturnType<typeof sitePaths>;
 
+/** A school system's sign-in, waiting at Gatehouse's pages while the person signs in (src/oidc/). */
+export const oidcPaths = {
+  interaction: (uid: string) => `/oidc/interaction/${uid}`,
+  /** The person gives up: the system is told why. */
+  abandon: (uid: string) => `/oidc/interaction/${uid}/abandon`,
+};
+
+/** The interaction's address exactly (its id is the provider's: 21 to 64 URL-safe characters). */
+export function isInteractionPath(path: string): boolean {
+  return /^\/oidc\/interaction\/[A-Za-z0-9_-]{21,64}$/.test(path);
+}
+
+/** `path` with `?next=` when there is somewhere to return to. */
+export function withNextPage(path: string, next: string | undefined): string {
+  return withNext(path, next);
+}
+
 /** An absolute address for an email: the public origin and a path from sitePaths. */
 export function absoluteUrl(publicUrl: URL, path: string): string {
   return `${publicUrl.origin}${path}`;

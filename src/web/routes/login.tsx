@@ -5,11 +5,12 @@ import { type Provider, type SignInResult, signIn } from '../../auth/flows/sign-
 import { HashingBusy } from '../../auth/methods/password/index.ts';
 import { MAX_PASSWORD_LENGTH } from '../../auth/methods/password/policy.ts';
 import { MAX_EMAIL_LENGTH, normaliseEmail } from '../../directory/email-address.ts';
-import { sitePaths } from '../../lib/urls.ts';
+import { sitePaths, withNextPage } from '../../lib/urls.ts';
 import { PENDING_SIGN_IN_COOKIE, readSitePreference, replaceSession, writeCookie, writeSitePreference } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
 import { browserClaimOf, rememberThisBrowser } from '../known-browser.ts';
+import { safeNext } from '../next-page.ts';
 import { errorPage } from '../views/error-page.tsx';
 import { LoginPage, type LoginPageProps, SIGN_IN_FAILED } from '../views/login-page.tsx';
 import { render } from '../views/render.ts';
@@ -36,13 +37,20 @@ function loginPageFor(c: Context<AppEnv>, requested?: string): Omit<LoginPagePro
   const site = c.var.site;
   const showSwitch = site.hasSsoUsers && site.settings.showSsoSwitch !== false;
   const choice = provider.safeParse(requested ?? readSitePreference(c, PROVIDER_COOKIE));
-  return { site, showSwitch, provider: site.hasSsoUsers && choice.success ? choice.data : 'identity', publicUrl: c.var.services.config.publicUrl.origin };
+  const next = c.req.query('next');
+  return {
+    site,
+    showSwitch,
+    provider: site.hasSsoUsers && choice.success ? choice.data : 'identity',
+    publicUrl: c.var.services.config.publicUrl.origin,
+    ...(next ? { next: safeNext(site.slug, next) } : {}),
+  };
 }
 
 export const loginRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const site = c.var.site;
-    if (c.var.signedIn?.site.id === site.id) return c.redirect(`/${site.slug}/`, 303);
+    if (c.var.signedIn?.site.id === site.id) return c.redirect(safeNext(site.slug, c.req.query('next')), 303);
     const requested = c.req.query('provider');
     const page = loginPageFor(c, requested);
     if (requested && page.showSwitch && requested === page.provider) writeSitePreference(c, site.slug, PROVIDER_COOKIE, page.provider);
@@ -95,10 +103,10 @@ export const loginRoutes = new Hono<AppEnv>()
     if (page.showSwitch) writeSitePreference(c, site.slug, PROVIDER_COOKIE, page.provider);
     if (result.outcome === 'second_factor_needed') {
       writeCookie(c, PENDING_SIGN_IN_COOKIE, result.pendingToken);
-      return c.redirect(sitePaths(site.slug).secondStep, 303);
+      return c.redirect(withNextPage(sitePaths(site.slug).secondStep, page.next), 303);
     }
     // Signed in: this browser is now known to the account (auth/known-browsers.ts).
     rememberThisBrowser(c, result.browserToken, email);
     await replaceSession(c, result.token);
-    return c.redirect(`/${site.slug}/`, 303);
+    return c.redirect(safeNext(site.slug, page.next), 303);
   });

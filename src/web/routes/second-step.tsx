@@ -6,11 +6,12 @@ import { completeSecondStep } from '../../auth/flows/sign-in/index.ts';
 import { findPendingSignIn, type PendingSignIn } from '../../auth/flows/sign-in/pending-sign-in.ts';
 import { type Refusal, secondFactorAnswer, secondFactorOffers } from '../../auth/second-factors/index.ts';
 import { account } from '../../db/schema.ts';
-import { sitePaths } from '../../lib/urls.ts';
+import { sitePaths, withNextPage } from '../../lib/urls.ts';
 import { clearCookie, PENDING_SIGN_IN_COOKIE, readCookie, replaceSession } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
 import { browserClaimOf, rememberThisBrowser } from '../known-browser.ts';
+import { safeNext } from '../next-page.ts';
 import { refusalMessage, refusalStatus } from '../second-factor-input.ts';
 import { render } from '../views/render.ts';
 import { SecondStepPage } from '../views/second-step-page.tsx';
@@ -19,7 +20,8 @@ async function page(c: Context<AppEnv>, pending: PendingSignIn, refused?: { erro
   const site = c.var.site;
   const asking = { accountId: pending.accountId, site, ceremonyOwnerId: pending.id, ip: c.var.ip, userAgent: c.var.userAgent };
   const { offers } = await secondFactorOffers(c.var.services, asking);
-  const action = `/${site.slug}/login/second-step`;
+  const next = c.req.query('next');
+  const action = withNextPage(`/${site.slug}/login/second-step`, next ? safeNext(site.slug, next) : undefined);
   return render(
     c,
     <SecondStepPage siteName={site.name} siteSlug={site.slug} action={action} csrfToken={c.var.csrfToken} offers={offers} {...refused} />,
@@ -60,5 +62,5 @@ export const secondStepRoutes = new Hono<AppEnv>()
     if (!signedIn) return c.redirect(sitePaths(site.slug).login, 303);
     rememberThisBrowser(c, signedIn.browserToken, owner!.email);
     await replaceSession(c, signedIn.token);
-    return c.redirect(`/${site.slug}/`, 303);
+    return c.redirect(safeNext(site.slug, c.req.query('next')), 303);
   });

@@ -1,5 +1,6 @@
 import type { Provider } from '../../auth/flows/sign-in/index.ts';
 import type { Site } from '../../directory/sites.ts';
+import { withNextPage } from '../../lib/urls.ts';
 import { CsrfField, Layout } from './layout.tsx';
 import { FORGOTTEN_LINK_TEXT } from './password-pages.tsx';
 
@@ -15,6 +16,8 @@ export interface LoginPageProps {
   error?: string;
   notice?: string;
   publicUrl: string;
+  /** Where signing in returns to (a school system's sign-in), when not the dashboard. */
+  next?: string | undefined;
 }
 
 export function LoginPage(p: LoginPageProps) {
@@ -35,7 +38,7 @@ export function LoginPage(p: LoginPageProps) {
             {p.notice}
           </div>
         )}
-        <form method="post" action={`${base}/login`} novalidate>
+        <form method="post" action={withNextPage(`${base}/login`, p.next)} novalidate>
           <CsrfField token={p.csrfToken} />
           <input type="hidden" name="provider" value={p.provider} />
           <label for="email">Email address</label>
