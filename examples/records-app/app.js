@@ -175,7 +175,8 @@ export async function startRecordsApp(options) {
         if (same) sessions.delete(id);
       }
       res.writeHead(200, { 'cache-control': 'no-store' }).end();
-    } catch {
+    } catch (err) {
+      if (process.env.RECORDS_DEBUG) console.error('records-app: refused a logout token:', err);
       res.writeHead(400, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end('{"error":"invalid_request"}');
     }
   }
