@@ -56,8 +56,8 @@ export function signInUrl(publicUrl: URL, siteSlug: string): string {
   return absoluteUrl(publicUrl, sitePaths(siteSlug).login);
 }
 
-/** Where a school system finds Gatehouse as an OpenID Connect provider: the issuer is PUBLIC_URL. */
+/** Where a school system finds Gatehouse as an OpenID Connect provider: the issuer is PUBLIC_URL's origin, as oidc/service.ts gives it. */
 export function openIdProviderAddresses(publicUrl: URL): { issuer: string; discovery: string } {
-  const issuer = publicUrl.href.replace(/\/$/, '');
+  const issuer = publicUrl.origin;
   return { issuer, discovery: `${issuer}/.well-known/openid-configuration` };
 }
