@@ -51,6 +51,8 @@ export interface ProviderOptions {
   findClient: FindClient;
   lifetimes: OidcLifetimes;
   pages: ProviderPages;
+  /** Back-channel logout may reach loopback and private addresses (else oidc-provider's SSRF guard refuses them). */
+  logoutToPrivateAddresses: boolean;
   /** Believe X-Forwarded-Proto/Host (TRUST_PROXY). */
   behindProxy: boolean;
   /** An interaction's page: Gatehouse's (web/routes/oidc-interaction.tsx). */
@@ -109,8 +111,9 @@ export function createProvider(o: ProviderOptions): Provider {
     features: {
       devInteractions: { enabled: false },
       claimsParameter: { enabled: true },
-      revocation: { enabled: true },
-      introspection: { enabled: true },
+      // A system asks about and revokes only its own tokens (not another school's system's).
+      revocation: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
+      introspection: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
       backchannelLogout: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
@@ -126,6 +129,11 @@ export function createProvider(o: ProviderOptions): Provider {
       },
     },
     enabledJWA: { idTokenSigningAlgValues: ['RS256'] } as never,
+    // The provider's only outgoing requests are back-channel logouts (no request_uri, no sector_identifier_uri).
+    fetch: (url, options) => {
+      if (o.logoutToPrivateAddresses && options) delete (options as { dispatcher?: unknown }).dispatcher;
+      return globalThis.fetch(url, options);
+    },
     renderError: async (ctx, out) => {
       ctx.type = 'html';
       ctx.body = o.pages.error(out);

@@ -53,6 +53,7 @@ export class OidcService {
         findClient: this.o.findClient,
         lifetimes: { accessToken: minutes * 60, idToken: minutes * 60, refreshToken: config.sessionDefaults.absoluteHours * 3600 },
         pages: this.o.pages,
+        logoutToPrivateAddresses: config.oidc.logoutToPrivateAddresses,
         behindProxy: 'proxies' in config.trustProxy || config.trustProxy.hops > 0,
         interactionPath: this.o.interactionPath,
       });

@@ -40,7 +40,7 @@ export interface ReceivedLogout {
 }
 
 export class RelyingParty {
-  readonly logouts: ReceivedLogout[] = [];
+  logouts: ReceivedLogout[] = [];
   private waiting: Array<() => void> = [];
 
   private constructor(
@@ -49,7 +49,21 @@ export class RelyingParty {
     readonly clientId: string,
     readonly redirectUri: string,
     private readonly server: Server | undefined,
+    private readonly clientSecret: string,
   ) {}
+
+  /**
+   * The same system talking to another instance on the same database (which answers with the
+   * same issuer, as every instance behind one PUBLIC_URL does). Its logout tokens arrive at `rp`.
+   */
+  static async forSameClient(rp: RelyingParty, other: Running): Promise<RelyingParty> {
+    const metadata = (await (await fetch(`${other.url}/.well-known/openid-configuration`)).json()) as oidc.ServerMetadata;
+    const config = new oidc.Configuration(metadata, rp.clientId, undefined, oidc.ClientSecretBasic(rp.clientSecret));
+    oidc.allowInsecureRequests(config);
+    const twin = new RelyingParty(other, config, rp.clientId, rp.redirectUri, undefined, rp.clientSecret);
+    twin.logouts = rp.logouts;
+    return twin;
+  }
 
   /** Registers a system at `siteSlug` (as `gatehouse client add` does) and discovers Gatehouse. */
   static async register(g: Running, siteSlug: string, options: { name?: string; backchannel?: boolean; issuer?: string } = {}): Promise<RelyingParty> {
@@ -83,7 +97,7 @@ export class RelyingParty {
     const { clientId, clientSecret } = added.value;
     const issuer = new URL(options.issuer ?? g.services.config.publicUrl.origin);
     const config = await oidc.discovery(issuer, clientId, undefined, oidc.ClientSecretBasic(clientSecret), { execute: [oidc.allowInsecureRequests] });
-    rp = new RelyingParty(g, config, clientId, redirectUri, server);
+    rp = new RelyingParty(g, config, clientId, redirectUri, server, clientSecret);
     return rp;
   }
 
@@ -144,11 +158,13 @@ export class RelyingParty {
     return payload as JWTPayload & Record<string, unknown>;
   }
 
-  /** The browser goes to `url` and follows redirects (and the page that moves on at once) while they stay at Gatehouse. */
+  /** The browser goes to `url` and follows redirects (and the page that moves on at once) while they stay at Gatehouse (the browser's instance). */
   async follow(browser: Client, url: URL | string): Promise<Landing> {
     let next = new URL(url, this.gatehouse.url);
+    // The instance's own address, and PUBLIC_URL (the same in most tests; another instance's in two-instances tests).
+    const gatehouse = new Set([new URL(this.gatehouse.url).origin, new URL(this.config.serverMetadata().issuer).origin]);
     for (let hops = 0; hops < 20; hops++) {
-      if (next.origin !== new URL(this.gatehouse.url).origin) return { at: 'system', url: next };
+      if (!gatehouse.has(next.origin)) return { at: 'system', url: next };
       const path = `${next.pathname}${next.search}`;
       const page = await browser.get(path);
       const onward = movesOnTo(page);

@@ -4,6 +4,7 @@ import { auditVerify } from './audit-verify.ts';
 import { clientAdd } from './client-add.ts';
 import { clientDelete, clientDisable, clientEnable, clientRotateSecret } from './client-change.ts';
 import { clientList } from './client-list.ts';
+import { keysRotate } from './keys-rotate.ts';
 import { siteAdd } from './site-add.ts';
 import { ssoLink } from './sso-link.ts';
 import { supportRemove2fa } from './support-remove-2fa.ts';
@@ -28,4 +29,5 @@ export const COMMANDS: readonly Command[] = [
   clientDisable,
   clientEnable,
   clientDelete,
+  keysRotate,
 ];
