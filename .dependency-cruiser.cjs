@@ -1,5 +1,5 @@
 // The layer rule, checked by `npm run lint` (dependency-cruiser). Top may import below, never the
-// reverse: web → auth/flows (auth/second-factors, maintenance beside them) → auth/methods and the
+// reverse: web → auth/flows (auth/second-factors, maintenance, oidc beside them) → auth/methods and the
 // rest of auth → directory (mail, audit, security-log beside it) → db, lib. cli uses anything
 // below web; server.ts, gatehouse.ts and services.ts are the composition root, above everything.
 // Type-only imports count everywhere: a type is a dependency on the module that owns it.
@@ -10,7 +10,7 @@ const TEST_CODE = '[.]test[.]tsx?$|/(testing|test-support)/';
 
 const ROOT = '^src/(server|gatehouse|services)[.]ts$';
 const WEB = '^src/web/';
-const FLOWS = '^src/(auth/flows|auth/second-factors|maintenance)/';
+const FLOWS = '^src/(auth/flows|auth/second-factors|maintenance|oidc)/';
 const CLI = '^src/cli/';
 const AUTH = '^src/auth/';
 const BESIDE_DIRECTORY = '^src/(mail|audit|security-log)/';

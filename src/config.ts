@@ -84,6 +84,9 @@ const envSchema = z.object({
   SESSION_IDLE_MINUTES: int(1, 24 * 60).default(30),
   RESET_RESPONSE_MS: int(0, 10_000).default(250),
   SESSION_ABSOLUTE_HOURS: int(1, 7 * 24).default(12),
+  OIDC_ACCESS_TOKEN_MINUTES: int(1, 24 * 60).default(10),
+  OIDC_LOGOUT_POLL_MS: int(10, 600_000).default(2000),
+  OIDC_LOGOUT_TO_PRIVATE_ADDRESSES: bool.optional(),
   MAINTENANCE_INTERVAL_MINUTES: int(1, 24 * 60).default(10),
   SESSION_RETENTION_DAYS: int(1, 3650).default(30),
   MAIL_RETENTION_DAYS: int(1, 3650).default(30),
@@ -131,6 +134,13 @@ export interface Config {
   resetResponseMs: number;
   /** Where staff get help (SUPPORT_*), unless their site sets its own. */
   support: SupportContact;
+  /** OpenID Connect (src/oidc/): access tokens' and ID tokens' life; how often back-channel logouts are looked for. */
+  oidc: {
+    accessTokenMinutes: number;
+    logoutPollMs: number;
+    /** Back-channel logout may reach loopback and private-network addresses (a school system on its own network). */
+    logoutToPrivateAddresses: boolean;
+  };
   /** Housekeeping (maintenance/): how often a round runs, and how many days what it removes is kept first. */
   maintenance: {
     intervalMinutes: number;
@@ -194,6 +204,12 @@ export function loadConfig(env: Env = process.env): Config {
     sessionDefaults: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS },
     resetResponseMs: e.RESET_RESPONSE_MS,
     support: { email: e.SUPPORT_EMAIL, phone: e.SUPPORT_PHONE, url: e.SUPPORT_URL },
+    oidc: {
+      accessTokenMinutes: e.OIDC_ACCESS_TOKEN_MINUTES,
+      logoutPollMs: e.OIDC_LOGOUT_POLL_MS,
+      // Off in production unless set: oidc-provider then refuses special-use addresses (SSRF).
+      logoutToPrivateAddresses: e.OIDC_LOGOUT_TO_PRIVATE_ADDRESSES ?? e.NODE_ENV !== 'production',
+    },
     maintenance: {
       intervalMinutes: e.MAINTENANCE_INTERVAL_MINUTES,
       retentionDays: {

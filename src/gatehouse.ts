@@ -64,6 +64,7 @@ export async function startGatehouse(config: Config, log: Logger, options: { dat
   const maintenance = new MaintenanceLoop(services);
   if (options.housekeeping !== false) maintenance.start();
   services.mail.start();
+  services.oidc.logouts.start();
 
   return {
     url,
@@ -79,6 +80,7 @@ export async function startGatehouse(config: Config, log: Logger, options: { dat
       });
       // After the server (its last requests may kick it), before the database it sends from.
       await services.mail.stop();
+      await services.oidc.logouts.stop();
       services.admission.stop();
       await maintenance.stop();
       await database.close();

@@ -6,12 +6,16 @@ import { HashingGate, PasswordMethod } from './auth/methods/password/index.ts';
 import { ResetRequestThrottle, SecondFactorThrottle, SignInThrottle } from './auth/throttle/index.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/connect.ts';
+import { findIntegrationByClientId } from './directory/integrations.ts';
 import { CountedWarning } from './lib/counted-warning.ts';
 import { deriveKeys } from './lib/keys.ts';
+import { oidcPaths } from './lib/urls.ts';
 import { MailSender } from './mail/sender.ts';
 import { createMailTransport } from './mail/transport.ts';
+import { OidcService } from './oidc/service.ts';
 import { SignInAdmission } from './web/admission.ts';
 import { renderBusyReply } from './web/middleware/sign-in-admission.ts';
+import { providerPages } from './web/views/oidc-pages.tsx';
 import type { WebServices } from './web/web-services.ts';
 
 export type Services = WebServices;
@@ -20,6 +24,17 @@ export async function createServices(config: Config, db: Db, log: Logger, secret
   const gate = new HashingGate({ concurrency: config.hashConcurrency, queueLimit: config.hashQueueLimit });
   const keys = deriveKeys(secretKey);
   const passwords = await PasswordMethod.create(config.argon2, gate);
+  const oidc = new OidcService({
+    config,
+    db,
+    keys,
+    log,
+    findClient: (clientId) => findIntegrationByClientId(db, keys.encryption, clientId),
+    pages: providerPages,
+    interactionPath: oidcPaths.interaction,
+  });
+  // The signing key exists from the first start (and every instance reads the same).
+  await oidc.prepare();
   return {
     config,
     db,
@@ -41,5 +56,6 @@ export async function createServices(config: Config, db: Db, log: Logger, secret
       support: config.support,
     }),
     admission: new SignInAdmission(gate, await renderBusyReply(config.secureCookies, config.support), log),
+    oidc,
   };
 }

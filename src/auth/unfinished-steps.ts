@@ -2,10 +2,12 @@
 // its second step, the ceremonies of that and of the account's sessions (a WebAuthn challenge,
 // an authenticator app's secret waiting for its code), and a half-done "Confirm it's you". A
 // password reset, a disabled user and removed devices end it all, so that nothing started
-// before can be finished after.
+// before can be finished after; and the person's sign-ins to school systems with it
+// (oidc-grants.ts: their tokens revoked, each system told).
 import { and, eq, inArray, isNotNull, isNull, or } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
 import { ceremony, pendingSignIn, session } from '../db/schema.ts';
+import { revokeGrantsFor } from './oidc-grants.ts';
 
 /**
  * In the caller's transaction, before it ends any session: ceremonies are found by their
@@ -27,4 +29,5 @@ export async function endUnfinishedSteps(tx: Db, accountId: string, siteId?: str
     .update(session)
     .set({ passwordConfirmedAt: null })
     .where(and(sessions, isNotNull(session.passwordConfirmedAt)));
+  await revokeGrantsFor(tx, siteId ? { accountId, siteId } : { accountId });
 }

@@ -401,3 +401,122 @@ export const serviceSetting = pgTable('service_setting', {
   value: text('value').notNull(),
   updatedAt: at('updated_at').notNull().defaultNow(),
 });
+/**
+ * OpenID Connect provider storage (src/oidc/adapter.ts): every model oidc-provider keeps
+ * (sessions, interactions, codes, tokens, grants), one row each, the payload as the library
+ * writes it. Tokens are found by their id, which is the opaque token's value: ids are stored as
+ * the SHA-256 of the id, so a copy of the table holds no usable token.
+ */
+export const oidcPayload = pgTable(
+  'oidc_payload',
+  {
+    model: text('model').notNull(),
+    idHash: text('id_hash').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    grantId: text('grant_id'),
+    userCode: text('user_code'),
+    uid: text('uid'),
+    consumedAt: at('consumed_at'),
+    expiresAt: at('expires_at'),
+  },
+  (t) => [
+    uniqueIndex('oidc_payload_model_id').on(t.model, t.idHash),
+    index('oidc_payload_grant').on(t.grantId),
+    index('oidc_payload_uid').on(t.uid),
+    index('oidc_payload_expires').on(t.expiresAt),
+  ],
+);
+
+/**
+ * A school system's sign-in through Gatehouse: the grant oidc-provider issued its tokens
+ * under, and the Gatehouse session, site and level it was issued from. Revoking these
+ * (src/auth/oidc-grants.ts) revokes every token of the grant and tells the system.
+ */
+export const oidcGrant = pgTable(
+  'oidc_grant',
+  {
+    grantId: text('grant_id').primaryKey(),
+    clientId: text('client_id').notNull(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => account.id, { onDelete: 'cascade' }),
+    siteId: uuid('site_id')
+      .notNull()
+      .references(() => site.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id').references(() => session.id, { onDelete: 'set null' }),
+    level: text('level', { enum: ['basic', 'full'] }).notNull(),
+    createdAt: createdAt(),
+    expiresAt: at('expires_at').notNull(),
+  },
+  (t) => [index('oidc_grant_account').on(t.accountId), index('oidc_grant_session').on(t.sessionId), index('oidc_grant_expires').on(t.expiresAt)],
+);
+
+/**
+ * The provider's signing keys, private JWKs sealed with SECRET_KEY. The newest signs; one
+ * retired by `gatehouse keys rotate` stays in the JWKS until what it signed has expired.
+ */
+export const oidcSigningKey = pgTable('oidc_signing_key', {
+  kid: text('kid').primaryKey(),
+  sealedJwk: text('sealed_jwk').notNull(),
+  createdAt: createdAt(),
+  retiredAt: at('retired_at'),
+});
+
+/**
+ * Back-channel logout tokens to deliver (src/oidc/backchannel.ts): written in the transaction
+ * that ended the sign-in, sent after it, retried with backoff, so the person never waits for
+ * a school system to answer.
+ */
+export const oidcLogoutOutbox = pgTable(
+  'oidc_logout_outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    clientId: text('client_id').notNull(),
+    accountId: uuid('account_id').notNull(),
+    sid: text('sid'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: at('next_attempt_at').notNull().defaultNow(),
+    createdAt: createdAt(),
+    sentAt: at('sent_at'),
+    failedAt: at('failed_at'),
+    lastError: text('last_error'),
+  },
+  (t) => [index('oidc_logout_outbox_due').on(t.nextAttemptAt).where(sql`${t.sentAt} is null and ${t.failedAt} is null`)],
+);
+
+/**
+ * A school system that signs its staff in through Gatehouse (an OpenID Connect client), registered
+ * by the school's admin (Admin > Integrations) or the operator (`gatehouse client add`). It
+ * belongs to one site: only that site's members are signed in to it.
+ */
+export const oidcClient = pgTable(
+  'oidc_client',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    siteId: uuid('site_id')
+      .notNull()
+      .references(() => site.id),
+    /** Public: the system sends it with every request. Random, so it says nothing about the school. */
+    clientId: text('client_id').notNull().unique(),
+    name: text('name').notNull(),
+    /**
+     * The client secret, sealed with the key derived from SECRET_KEY rather than hashed: the
+     * provider (oidc-provider) must compare the secret a system presents with the plain value,
+     * and would sign with it for HS256, so a one-way hash cannot serve. A copy of the database
+     * alone still opens nothing.
+     */
+    sealedSecret: text('sealed_secret').notNull(),
+    /** Exactly as registered: OpenID Connect compares a request's redirect_uri as a string. */
+    redirectUris: text('redirect_uris').array().notNull(),
+    /** Where RP-initiated logout may send the person back to; none: Gatehouse's own signed-out page. */
+    postLogoutRedirectUris: text('post_logout_redirect_uris').array().notNull().default(sql`'{}'::text[]`),
+    /** Gatehouse posts a signed logout token here when the person's Gatehouse session ends. */
+    backchannelLogoutUri: text('backchannel_logout_uri'),
+    /** A disabled system is refused sign-ins and tokens until enabled again; its registration is kept. */
+    disabledAt: at('disabled_at'),
+    createdAt: createdAt(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+    secretRotatedAt: at('secret_rotated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('oidc_client_site_name').on(t.siteId, sql`lower(${t.name})`)],
+);

@@ -16,7 +16,7 @@ export const siteSlug = z
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'A site address uses lower-case letters, digits and hyphens (for example northfield-primary)');
 
 // Paths the service itself uses at the top level; a site cannot take them.
-const RESERVED_SLUGS = new Set(['static', '_dev', 'health', 'healthz', 'favicon.ico', 'api', 'admin', 'login']);
+const RESERVED_SLUGS = new Set(['static', '_dev', 'health', 'healthz', 'favicon.ico', 'api', 'admin', 'login', 'oidc']);
 
 export const newSite = z.object({
   slug: siteSlug.refine((s) => !RESERVED_SLUGS.has(s), 'That address is reserved by Gatehouse'),
@@ -77,4 +77,10 @@ export interface SiteChoice {
   slug: string;
   name: string;
   kind: 'safeguarding' | 'staffsafe';
+}
+
+/** A site by its id (a school system's integration names its school so). */
+export async function findSiteById(db: Db, id: string): Promise<Site | undefined> {
+  const [found] = await db.select().from(site).where(eq(site.id, id));
+  return found;
 }

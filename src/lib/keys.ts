@@ -15,6 +15,8 @@ export interface Keys {
   auditChain: KeyObject;
   /** Signs checkpoints of the audit's head (kept outside the database, they make truncation visible). */
   auditCheckpoint: KeyObject;
+  /** Signs the OpenID Connect provider's own cookies (its session and interactions). */
+  oidcCookies: string;
 }
 
 export function deriveKeys(secretKey: string): Keys {
@@ -28,6 +30,7 @@ export function deriveKeys(secretKey: string): Keys {
     recoveryCodes: derive('recovery-codes'),
     auditChain: createSecretKey(derive('audit-chain')),
     auditCheckpoint: createSecretKey(derive('audit-checkpoint')),
+    oidcCookies: derive('oidc-cookies').toString('base64url'),
   };
 }
 

@@ -25,10 +25,29 @@ export function sitePaths(siteSlug: string) {
     resetPassword: (token: string) => `${base}/password/reset?token=${token}`,
     admin: `${base}/admin`,
     adminUser: (siteUserId: string) => `${base}/admin/users/${siteUserId}`,
+    adminIntegrations: `${base}/admin/integrations`,
+    adminIntegration: (clientId: string) => `${base}/admin/integrations/${clientId}`,
   };
 }
 
 export type SitePaths = ReturnType<typeof sitePaths>;
+
+/** A school system's sign-in, waiting at Gatehouse's pages while the person signs in (src/oidc/). */
+export const oidcPaths = {
+  interaction: (uid: string) => `/oidc/interaction/${uid}`,
+  /** The person gives up: the system is told why. */
+  abandon: (uid: string) => `/oidc/interaction/${uid}/abandon`,
+};
+
+/** The interaction's address exactly (its id is the provider's: 21 to 64 URL-safe characters). */
+export function isInteractionPath(path: string): boolean {
+  return /^\/oidc\/interaction\/[A-Za-z0-9_-]{21,64}$/.test(path);
+}
+
+/** `path` with `?next=` when there is somewhere to return to. */
+export function withNextPage(path: string, next: string | undefined): string {
+  return withNext(path, next);
+}
 
 /** An absolute address for an email: the public origin and a path from sitePaths. */
 export function absoluteUrl(publicUrl: URL, path: string): string {
@@ -38,4 +57,10 @@ export function absoluteUrl(publicUrl: URL, path: string): string {
 /** The school's sign-in page, as emails link to it. */
 export function signInUrl(publicUrl: URL, siteSlug: string): string {
   return absoluteUrl(publicUrl, sitePaths(siteSlug).login);
+}
+
+/** Where a school system finds Gatehouse as an OpenID Connect provider: the issuer is PUBLIC_URL's origin, as oidc/service.ts gives it. */
+export function openIdProviderAddresses(publicUrl: URL): { issuer: string; discovery: string } {
+  const issuer = publicUrl.origin;
+  return { issuer, discovery: `${issuer}/.well-known/openid-configuration` };
 }

@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { SupportContact } from '../config.ts';
 import type { Db } from '../db/connect.ts';
+import { KickedLoop } from '../lib/kicked-loop.ts';
 import { supportFor, withHelpFooter } from './help-footer.ts';
 import { NotOneMailbox } from './one-mailbox.ts';
 import { type ClaimedMail, claimDueMail, markNotSent, markSent, openMessage, type SealedPart } from './outbox.ts';
@@ -29,60 +30,43 @@ export interface MailSenderOptions {
 }
 
 export class MailSender {
-  private started = false;
-  private timer: NodeJS.Timeout | undefined;
-  private pass: Promise<void> | undefined;
-  private again = false;
+  private readonly loop: KickedLoop;
   private readonly log: Logger;
 
   constructor(private readonly options: MailSenderOptions) {
     this.log = options.log.child({ component: 'mail' });
+    this.loop = new KickedLoop(options.pollMs, () => this.pass());
   }
 
   start(): void {
-    if (this.started) return;
-    this.started = true;
-    this.timer = setInterval(() => this.kick(), this.options.pollMs);
-    this.timer.unref();
+    if (this.loop.running) return;
+    this.loop.start();
     this.kick();
   }
 
   /** There is new mail: send soon. Safe to call any number of times; does nothing unless started. */
   kick(): void {
-    if (!this.started) return;
-    if (this.pass) {
-      this.again = true;
-      return;
-    }
-    this.pass = this.drain().finally(() => {
-      this.pass = undefined;
-      if (this.again) this.kick();
-    });
+    this.loop.kick();
   }
 
   /** Stops polling, waits for a pass under way to finish, and closes the transport. */
   async stop(): Promise<void> {
-    this.started = false;
-    clearInterval(this.timer);
-    await this.pass;
+    await this.loop.stop();
     this.options.transport.close();
   }
 
-  private async drain(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        await this.sendDue();
-      } catch (err) {
-        // The database is unreachable: the mail waits in the outbox for the next pass.
-        this.log.warn({ err }, 'mail pass failed');
-      }
-    } while (this.again && this.started);
+  private async pass(): Promise<void> {
+    try {
+      await this.sendDue();
+    } catch (err) {
+      // The database is unreachable: the mail waits in the outbox for the next pass.
+      this.log.warn({ err }, 'mail pass failed');
+    }
   }
 
   /** Claims and sends batches until nothing more is due (or the sender is stopped). */
   private async sendDue(): Promise<void> {
-    while (this.started) {
+    while (this.loop.running) {
       const batch = await claimDueMail(this.options.db, BATCH, CLAIM_MS);
       for (const mail of batch) await this.sendOne(mail);
       if (batch.length < BATCH) return;

@@ -4,10 +4,25 @@ import { and, lt, not, sql } from 'drizzle-orm';
 import { pruneSiteAudit, sitesWithAuditBefore } from '../audit/audit-pruning.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
-import { ceremony, knownBrowser, mailOutbox, pendingSignIn, rateLimit, resetToken, securityEvent, session, site } from '../db/schema.ts';
+import {
+  ceremony,
+  knownBrowser,
+  mailOutbox,
+  oidcGrant,
+  oidcLogoutOutbox,
+  oidcPayload,
+  oidcSigningKey,
+  pendingSignIn,
+  rateLimit,
+  resetToken,
+  securityEvent,
+  session,
+  site,
+} from '../db/schema.ts';
 import type { Keys } from '../lib/keys.ts';
 import { devMailboxEnabled, listedInDevMailbox } from '../mail/dev-mailbox.ts';
 import { forgetFinishedMessages } from '../mail/outbox.ts';
+import { retiredKeysBefore } from '../oidc/signing-keys.ts';
 import { type Budget, deleteInBatches, inBatches } from './batches.ts';
 
 export interface SweepContext {
@@ -100,6 +115,27 @@ export async function sweepAudit({ db, budget, config, keys, now }: SweepContext
   return removed;
 }
 
+/** What the OpenID Connect provider keeps past its expiry: sessions, interactions, codes, tokens, grants. */
+export function sweepOidcPayloads({ db, budget, now }: SweepContext): Promise<number> {
+  return deleteInBatches(db, budget, oidcPayload, oidcPayload.idHash, lt(oidcPayload.expiresAt, now));
+}
+
+/** School systems' sign-ins whose grant has expired (its tokens with it). */
+export function sweepOidcGrants({ db, budget, now }: SweepContext): Promise<number> {
+  return deleteInBatches(db, budget, oidcGrant, oidcGrant.grantId, lt(oidcGrant.expiresAt, now));
+}
+
+/** Back-channel logout tokens sent or given up more than a day ago. */
+export function sweepOidcLogouts({ db, budget, now }: SweepContext): Promise<number> {
+  const over = sql`coalesce(${oidcLogoutOutbox.sentAt}, ${oidcLogoutOutbox.failedAt})`;
+  return deleteInBatches(db, budget, oidcLogoutOutbox, oidcLogoutOutbox.id, lt(over, timestamp(ago(now, DAY))));
+}
+
+/** Signing keys retired long enough that nothing they signed is still valid. */
+export function sweepOidcSigningKeys({ db, budget, now }: SweepContext): Promise<number> {
+  return deleteInBatches(db, budget, oidcSigningKey, oidcSigningKey.kid, retiredKeysBefore(now));
+}
+
 /** Every sweep of a round, by the table it sweeps (the round's log line counts by these names). */
 export const SWEEPS: Readonly<Record<string, Sweep>> = {
   ceremony: sweepCeremonies,
@@ -112,4 +148,8 @@ export const SWEEPS: Readonly<Record<string, Sweep>> = {
   known_browser: sweepKnownBrowsers,
   security_event: sweepSecurityLog,
   audit_event: sweepAudit,
+  oidc_payload: sweepOidcPayloads,
+  oidc_grant: sweepOidcGrants,
+  oidc_logout_outbox: sweepOidcLogouts,
+  oidc_signing_key: sweepOidcSigningKeys,
 };

@@ -40,6 +40,7 @@ export const SECURITY_EVENTS = {
   devices_removed_by_support: 'Two-factor devices removed by platform support',
   account_disabled: 'Account disabled by a school admin',
   account_enabled: 'Account enabled by a school admin',
+  system_sign_in: 'Signed in to a school system',
 } as const;
 
 export type SecurityEventName = keyof typeof SECURITY_EVENTS;

@@ -10,6 +10,7 @@ import { securityHeaders } from './middleware/security-headers.ts';
 import { loadSession } from './middleware/session.ts';
 import { signInAdmission } from './middleware/sign-in-admission.ts';
 import { loadSite } from './middleware/site.ts';
+import { oidcProvider } from './oidc-mount.ts';
 import { accountSettingsRoutes } from './routes/account-settings.tsx';
 import { adminRoutes } from './routes/admin/index.ts';
 import { browserScriptRoutes } from './routes/browser-scripts.ts';
@@ -18,6 +19,7 @@ import { dashboardRoutes } from './routes/dashboard.tsx';
 import { DEV_MAILBOX_PATH, devMailboxEnabled, devMailboxRoutes } from './routes/dev-mailbox.tsx';
 import { elevateRoutes } from './routes/elevate.tsx';
 import { loginRoutes } from './routes/login.tsx';
+import { oidcInteractionRoutes } from './routes/oidc-interaction.tsx';
 import { passwordResetRoutes } from './routes/password-reset.tsx';
 import { secondStepRoutes } from './routes/second-step.tsx';
 import { securityKeyRoutes } from './routes/security-keys.tsx';
@@ -49,6 +51,8 @@ export function createApp(services: WebServices) {
     await services.db.execute('select 1');
     return c.json({ status: 'ok' });
   });
+  // The OpenID Connect provider's endpoints: it parses, authenticates and protects its own (web/oidc-mount.ts).
+  app.use(oidcProvider());
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
@@ -63,6 +67,8 @@ export function createApp(services: WebServices) {
 
   app.get('/', (c) => render(c, <LandingPage csrfToken={c.var.csrfToken} />));
   if (devMailboxEnabled(services.config)) app.route(DEV_MAILBOX_PATH, devMailboxRoutes);
+  // A school system's sign-in waiting at Gatehouse's pages (decided with auth/access.ts there).
+  app.route('/oidc/interaction', oidcInteractionRoutes);
 
   // A school's pages, each declaring what it needs (web/guards/; the rules: auth/access.ts).
   const site = new Hono<AppEnv>();

@@ -1,9 +1,10 @@
-// Where a step returns to (`next`, from a form or a query): only this site's own pages, so
-// that no link can send a person elsewhere after they sign in, elevate or confirm it's them.
+// Where a step returns to (`next`, from a form or a query): only this site's own pages, or a
+// school system's sign-in waiting at Gatehouse (oidcPaths.interaction), so that no link can send a person elsewhere after they sign in, elevate or confirm it's them.
 // Checked as typed and once decoded: a browser would follow "//host", "/\host" or a tab folded
 // out of "/\t/host" to another site, and a server behind a proxy may decode "%2F%2F" first.
 
 import type { Context } from 'hono';
+import { isInteractionPath } from '../lib/urls.ts';
 import type { AppEnv } from './env.ts';
 
 /** Pages that are steps themselves: coming back to one after signing in would go round in a circle. */
@@ -29,6 +30,8 @@ function hasControl(text: string): boolean {
 }
 
 export function safeNext(siteSlug: string, next: string | undefined, fallback = `/${siteSlug}/`): string {
+  // A school system's sign-in waiting at Gatehouse (oidcPaths.interaction): exactly that shape, nothing else.
+  if (next && isInteractionPath(next)) return next;
   if (!next || next.length > 300) return fallback;
   // Printable ASCII only: no spaces, tabs, line breaks or other characters a browser drops or folds.
   if (!printable(next)) return fallback;

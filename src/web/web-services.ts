@@ -1,7 +1,8 @@
 // What the web layer is given by the composition root (services.ts): the flows' services, the
-// mail sender, and the door's admission. Declared here, so that nothing in web imports the root.
+// mail sender, the door's admission and the OpenID Connect provider. Declared here, so that nothing in web imports the root.
 import type { AuthServices } from '../auth/flows/deps.ts';
 import type { MailSender } from '../mail/sender.ts';
+import type { OidcService } from '../oidc/service.ts';
 import type { SignInAdmission } from './admission.ts';
 
 export interface WebServices extends AuthServices {
@@ -9,4 +10,6 @@ export interface WebServices extends AuthServices {
   mail: MailSender;
   /** Admission at the door under a flood (front-door.ts, middleware/sign-in-admission.ts). */
   admission: SignInAdmission;
+  /** The OpenID Connect provider and its back-channel logout sender (src/oidc/). */
+  oidc: OidcService;
 }

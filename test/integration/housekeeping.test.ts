@@ -96,6 +96,10 @@ describe.each(await databaseKinds())('housekeeping (%s database)', (kind) => {
         rate_limit: 1,
         known_browser: 1,
         security_event: 1,
+        oidc_payload: 1,
+        oidc_grant: 1,
+        oidc_logout_outbox: 1,
+        oidc_signing_key: 1,
       },
       failed: [],
     });

@@ -26,6 +26,8 @@ const PUBLIC_ROUTES = new Map([
   ['GET /:site/password/reset', 'the emailed link (its token is the proof)'],
   ['POST /:site/password/reset', 'choosing a password with it'],
   ['POST /:site/logout', 'signing out works whether or not the session is still there'],
+  ['GET /oidc/interaction/:uid', "a school system's sign-in: the provider's cookie binds it to the browser; oidc/interaction.ts decides with auth/access.ts"],
+  ['POST /oidc/interaction/:uid/abandon', 'giving up that sign-in: the system is told'],
 ]);
 
 interface Route {

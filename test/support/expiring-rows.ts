@@ -2,9 +2,22 @@
 // the default settings: sessions and mail kept 30 days, the security log 2,192) or "fresh: …"
 // (not yet), as the code that writes them would leave them; and the labels still there.
 import { randomUUID } from 'node:crypto';
-import { asc, like } from 'drizzle-orm';
+import { asc, like, or } from 'drizzle-orm';
 import type { Db } from '../../src/db/connect.ts';
-import { ceremony, knownBrowser, mailOutbox, pendingSignIn, rateLimit, resetToken, securityEvent, session } from '../../src/db/schema.ts';
+import {
+  ceremony,
+  knownBrowser,
+  mailOutbox,
+  oidcGrant,
+  oidcLogoutOutbox,
+  oidcPayload,
+  oidcSigningKey,
+  pendingSignIn,
+  rateLimit,
+  resetToken,
+  securityEvent,
+  session,
+} from '../../src/db/schema.ts';
 
 export interface Person {
   accountId: string;
@@ -103,7 +116,27 @@ export async function seedExpiringRows(db: Db, person: Person, weekLong: Person,
     { accountId: person.accountId, siteId: person.siteId, event: 'sign_in', userAgent: 'old: 2,193 days ago', at: ago(2193 * DAY) },
     { accountId: person.accountId, siteId: person.siteId, event: 'sign_in', userAgent: 'fresh: 2,191 days ago', at: ago(2191 * DAY) },
   ]);
+  await db.insert(oidcPayload).values([
+    { model: 'Session', idHash: token(), payload: {}, uid: 'old: expired a second ago', expiresAt: ago(1000) },
+    { model: 'Session', idHash: token(), payload: {}, uid: 'fresh: expires in 10 minutes', expiresAt: at(10 * MINUTE) },
+  ]);
+  await db.insert(oidcGrant).values([
+    { grantId: token(), clientId: 'old: expired a second ago', accountId: person.accountId, siteId: person.siteId, level: 'basic', expiresAt: ago(1000) },
+    { grantId: token(), clientId: 'fresh: expires in an hour', accountId: person.accountId, siteId: person.siteId, level: 'basic', expiresAt: at(HOUR) },
+  ]);
+  await db.insert(oidcLogoutOutbox).values([
+    { clientId: 'old: sent 25 hours ago', accountId: person.accountId, sentAt: ago(25 * HOUR), nextAttemptAt: at(DAY) },
+    { clientId: 'fresh: sent 23 hours ago', accountId: person.accountId, sentAt: ago(23 * HOUR), nextAttemptAt: at(DAY) },
+    { clientId: 'fresh: waiting', accountId: person.accountId, nextAttemptAt: at(DAY) },
+  ]);
+  await db.insert(oidcSigningKey).values([
+    { kid: 'old: retired 3 hours ago', sealedJwk: 'sealed', retiredAt: ago(3 * HOUR) },
+    { kid: 'fresh: retired an hour ago', sealedJwk: 'sealed', retiredAt: ago(HOUR) },
+  ]);
 }
+
+/** Rows seeded here, not the ones the running service made (its signing key). */
+const labelled = (column: Parameters<typeof like>[0]) => or(like(column, 'old:%'), like(column, 'fresh:%'));
 
 /** The labels of the seeded rows still there, table by table, in order. */
 export async function labelsLeft(db: Db): Promise<Record<string, string[]>> {
@@ -119,6 +152,12 @@ export async function labelsLeft(db: Db): Promise<Record<string, string[]>> {
     ),
     known_browser: sorted((await db.select({ l: knownBrowser.userAgent }).from(knownBrowser)).map((r) => r.l)),
     security_event: sorted((await db.select({ l: securityEvent.userAgent }).from(securityEvent)).map((r) => r.l)),
+    oidc_payload: sorted((await db.select({ l: oidcPayload.uid }).from(oidcPayload).where(labelled(oidcPayload.uid))).map((r) => r.l)),
+    oidc_grant: sorted((await db.select({ l: oidcGrant.clientId }).from(oidcGrant).where(labelled(oidcGrant.clientId))).map((r) => r.l)),
+    oidc_logout_outbox: sorted(
+      (await db.select({ l: oidcLogoutOutbox.clientId }).from(oidcLogoutOutbox).where(labelled(oidcLogoutOutbox.clientId))).map((r) => r.l),
+    ),
+    oidc_signing_key: sorted((await db.select({ l: oidcSigningKey.kid }).from(oidcSigningKey).where(labelled(oidcSigningKey.kid))).map((r) => r.l)),
   };
 }
 

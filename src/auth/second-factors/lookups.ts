@@ -21,3 +21,14 @@ export function deviceTypeOf(kind: DeviceKind): DeviceType {
 export function removableDeviceKinds(): DeviceKind[] {
   return SECOND_FACTORS.flatMap((m) => m.devices.filter((d) => d.removable).map((d) => d.kind));
 }
+
+/** RFC 8176 values for a session's methods: the password's `pwd`, each second factor's own, and `mfa` once there are two. */
+export function amrOf(methods: readonly string[]): string[] {
+  const values = new Set<string>();
+  for (const id of methods) {
+    if (id === 'password') values.add('pwd');
+    for (const value of SECOND_FACTORS.find((m) => m.id === id)?.amr ?? []) values.add(value);
+  }
+  if (methods.length > 1) values.add('mfa');
+  return [...values];
+}

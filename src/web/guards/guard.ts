@@ -20,7 +20,7 @@ export function isGuard(handler: unknown): handler is Guard {
 }
 
 /** What the rules look at for this request, each database fact asked at most once. */
-function accessFacts(c: Context<AppEnv>): AccessFacts {
+export function accessFacts(c: Context<AppEnv>): AccessFacts {
   let facts = c.get('accessFacts');
   if (facts) return facts;
   const { signedIn, site } = c.var;

@@ -1,5 +1,6 @@
 import type { Provider } from '../../auth/flows/sign-in/index.ts';
 import type { Site } from '../../directory/sites.ts';
+import { withNextPage } from '../../lib/urls.ts';
 import { CsrfField, Layout } from './layout.tsx';
 import { FORGOTTEN_LINK_TEXT } from './password-pages.tsx';
 
@@ -15,8 +16,8 @@ export interface LoginPageProps {
   error?: string;
   notice?: string;
   publicUrl: string;
-  /** The page of this site to come back to once signed in (checked: web/next-page.ts). */
-  next?: string;
+  /** Where signing in returns to: a page of this site, or a school system's sign-in (checked: web/next-page.ts). */
+  next?: string | undefined;
 }
 
 export function LoginPage(p: LoginPageProps) {
@@ -37,7 +38,7 @@ export function LoginPage(p: LoginPageProps) {
             {p.notice}
           </div>
         )}
-        <form method="post" action={`${base}/login`} novalidate>
+        <form method="post" action={withNextPage(`${base}/login`, p.next)} novalidate>
           <CsrfField token={p.csrfToken} />
           <input type="hidden" name="provider" value={p.provider} />
           {p.next && <input type="hidden" name="next" value={p.next} />}

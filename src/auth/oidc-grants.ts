@@ -1,0 +1,49 @@
+// Ending a person's sign-ins to school systems (OpenID Connect grants): every token of each
+// grant goes at once (codes, access and refresh tokens), and each system with a back-channel
+// logout address is told, by a logout token queued in the same transaction and sent after it
+// (oidc/backchannel.ts), so nobody waits for a school system to answer.
+//
+// Called wherever Gatehouse ends sessions for good reason: signing out, a session revoked,
+// a password reset, a disabled user, removed devices (through unfinished-steps.ts), and a
+// leaver or the end of someone's access at a site.
+import { and, eq, inArray, isNotNull, ne, type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../db/connect.ts';
+import { oidcGrant, oidcLogoutOutbox, oidcPayload } from '../db/schema.ts';
+
+export type GrantsOf =
+  /** Everything of the account, or only what it signed in to at one site. */
+  | { accountId: string; siteId?: string; exceptSessionId?: string }
+  /** What one Gatehouse session signed in to. */
+  | { sessionId: string };
+
+/** In the caller's transaction; answers how many grants were revoked. */
+export async function revokeGrantsFor(tx: Db, of: GrantsOf): Promise<number> {
+  const conditions: Array<SQL | undefined> =
+    'sessionId' in of
+      ? [eq(oidcGrant.sessionId, of.sessionId)]
+      : [
+          eq(oidcGrant.accountId, of.accountId),
+          of.siteId ? eq(oidcGrant.siteId, of.siteId) : undefined,
+          of.exceptSessionId ? sql`${oidcGrant.sessionId} is distinct from ${of.exceptSessionId}` : undefined,
+        ];
+  const revoked = await tx
+    .delete(oidcGrant)
+    .where(and(...conditions))
+    .returning({ grantId: oidcGrant.grantId, clientId: oidcGrant.clientId, accountId: oidcGrant.accountId });
+  if (revoked.length === 0) return 0;
+  const grantIds = revoked.map((g) => g.grantId);
+  // The sid the system was given (its ID token's), read from the grant's tokens before they go.
+  const sids = await tx
+    .selectDistinct({ grantId: oidcPayload.grantId, sid: sql<string>`${oidcPayload.payload}->>'sid'` })
+    .from(oidcPayload)
+    .where(and(inArray(oidcPayload.grantId, grantIds), ne(oidcPayload.model, 'Grant'), isNotNull(sql`${oidcPayload.payload}->>'sid'`)));
+  await tx.delete(oidcPayload).where(inArray(oidcPayload.grantId, grantIds));
+  const sidOf = new Map(sids.map((s) => [s.grantId, s.sid]));
+  const logouts = new Map<string, { clientId: string; accountId: string; sid: string | null }>();
+  for (const g of revoked) {
+    const sid = sidOf.get(g.grantId) ?? null;
+    logouts.set(`${g.clientId} ${g.accountId} ${sid}`, { clientId: g.clientId, accountId: g.accountId, sid });
+  }
+  await tx.insert(oidcLogoutOutbox).values([...logouts.values()]);
+  return revoked.length;
+}

@@ -1,0 +1,149 @@
+// /oidc/interaction/:uid: a school system's sign-in, waiting at Gatehouse while the person
+// signs in at the system's school, elevates, confirms it's them or gives up. Each visit asks
+// oidc/interaction.ts for the next step with the Gatehouse session as it is now (auth/access.ts
+// decides, as for any page of the school), sends the person to that step's own page with
+// `next` pointing back here, and once nothing is left, answers the provider. Public: the
+// provider's interaction cookie binds the sign-in to this browser, and the steps are guarded.
+import type { HttpBindings } from '@hono/node-server';
+import { type Context, Hono } from 'hono';
+import type { Interaction } from 'oidc-provider';
+import { switchSite } from '../../auth/flows/switch-site.ts';
+import { findSiteById } from '../../directory/sites.ts';
+import { oidcPaths, sitePaths, withNextPage } from '../../lib/urls.ts';
+import type { RegisteredClient } from '../../oidc/clients.ts';
+import { finishSignIn, nextStep, signInRequest } from '../../oidc/interaction.ts';
+import { chrome } from '../chrome.ts';
+import { SESSION_COOKIE, writeCookie } from '../cookies.ts';
+import type { AppEnv } from '../env.ts';
+import { readForm } from '../form.ts';
+import { accessFacts } from '../guards/guard.ts';
+import { errorPage } from '../views/error-page.tsx';
+import type { Chrome } from '../views/layout.tsx';
+import { AddDevicePage, ContinueToSystemPage, NotAMemberPage } from '../views/oidc-pages.tsx';
+import { render } from '../views/render.ts';
+
+const EXPIRED = ['This sign-in has expired', 'Go back to the system you were signing in to and start again.'] as const;
+
+const node = (c: Context<AppEnv>) => c.env as unknown as HttpBindings;
+
+/** The interaction this browser has under way at this address, and its system; undefined when there is none (or it expired). */
+async function interactionOf(c: Context<AppEnv>): Promise<{ interaction: Interaction; client: RegisteredClient } | undefined> {
+  const provider = await c.var.services.oidc.provider();
+  const { incoming, outgoing } = node(c);
+  const interaction = await provider.interactionDetails(incoming, outgoing).catch(() => undefined);
+  if (!interaction || interaction.uid !== c.req.param('uid')) return undefined;
+  const client = await c.var.services.oidc.findClient(String(interaction.params.client_id));
+  return client && !client.disabledAt ? { interaction, client } : undefined;
+}
+
+async function answer(
+  c: Context<AppEnv>,
+  result: Parameters<Awaited<ReturnType<AppEnv['Variables']['services']['oidc']['provider']>>['interactionResult']>[2],
+) {
+  const provider = await c.var.services.oidc.provider();
+  const { incoming, outgoing } = node(c);
+  const resume = await provider.interactionResult(incoming, outgoing, result, { mergeWithLastSubmission: false });
+  // Not a redirect: this answer usually ends the redirects that follow a form (the sign-in, the
+  // second step, Elevate Your Access), and Chromium holds every hop of those to the form's CSP
+  // form-action 'self', so the last hop, to the system, would be blocked. A page of our own
+  // that moves on at once starts a new navigation, which form-action does not cover.
+  return render(c, <ContinueToSystemPage resume={resume} />);
+}
+
+/**
+ * When the system asked, to the millisecond, for prompt=login (a sign-in after it): noted in the
+ * interaction on its first visit here, since the provider keeps only whole seconds. The
+ * provider's `result` is where an interaction keeps what is ours; finishing replaces it.
+ */
+async function askedAt(interaction: Interaction, prompts: readonly string[]): Promise<number> {
+  if (!prompts.includes('login')) return (interaction.iat ?? 0) * 1000;
+  const noted = (interaction.result as { gatehouse?: { askedAt?: number } } | undefined)?.gatehouse?.askedAt;
+  if (typeof noted === 'number') return noted;
+  const now = Date.now();
+  interaction.result = { gatehouse: { askedAt: now } };
+  await interaction.save(Math.max(1, (interaction.exp ?? 0) - Math.floor(now / 1000)));
+  return now;
+}
+
+async function pageChrome(c: Context<AppEnv>): Promise<Chrome> {
+  const facts = accessFacts(c);
+  return facts.signedIn ? chrome(c, facts.signedIn, await facts.hasDevice()) : { csrfToken: c.var.csrfToken, siteName: c.var.site.name };
+}
+
+export const oidcInteractionRoutes = new Hono<AppEnv>()
+  .get('/:uid', async (c) => {
+    const { services } = c.var;
+    const found = await interactionOf(c);
+    if (!found) return errorPage(c, 400, ...EXPIRED);
+    const { interaction, client } = found;
+    const site = await findSiteById(services.db, client.siteId);
+    if (!site) return errorPage(c, 400, ...EXPIRED);
+    c.set('site', site);
+    const here = oidcPaths.interaction(interaction.uid);
+    const paths = sitePaths(site.slug);
+    const prompts = String(interaction.params.prompt ?? '').split(' ');
+    const step = await nextStep(accessFacts(c), signInRequest(interaction.params, prompts, await askedAt(interaction, prompts)));
+    const client_ = { ip: c.var.ip, userAgent: c.var.userAgent };
+    switch (step.step) {
+      case 'sign_in':
+        return c.redirect(withNextPage(paths.login, here), 303);
+      case 'switch_school': {
+        const switched = await switchSite(services, c.var.signedIn!, site.slug, client_);
+        if (!switched.ok) return c.redirect(withNextPage(paths.login, here), 303);
+        writeCookie(c, SESSION_COOKIE, switched.value.token);
+        return c.redirect(here, 303);
+      }
+      case 'not_a_member':
+        return render(
+          c,
+          <NotAMemberPage
+            chrome={{ csrfToken: c.var.csrfToken, siteName: site.name }}
+            systemName={client.name}
+            schoolName={site.name}
+            email={c.var.signedIn!.account.email}
+            signInHere={withNextPage(paths.login, here)}
+            abandon={oidcPaths.abandon(interaction.uid)}
+          />,
+          403,
+        );
+      case 'elevate':
+        return c.redirect(paths.elevate(here), 303);
+      case 'reauthenticate':
+        return c.redirect(paths.confirmIdentity(here), 303);
+      case 'add_device':
+        return render(
+          c,
+          <AddDevicePage
+            chrome={await pageChrome(c)}
+            systemName={client.name}
+            because={step.because}
+            securityKeys={paths.securityKeys}
+            retry={here}
+            abandon={oidcPaths.abandon(interaction.uid)}
+          />,
+        );
+      case 'finish': {
+        const signedIn = c.var.signedIn!;
+        const provider = await services.oidc.provider();
+        // Someone else signed in at the provider on this browser before: theirs ends here, not in a logout dance.
+        if (interaction.session && interaction.session.accountId !== signedIn.account.id) {
+          const previous = await provider.Session.findByUid(interaction.session.uid);
+          await previous?.destroy();
+          interaction.session = undefined;
+          await interaction.save(Math.max(1, (interaction.exp ?? 0) - Math.floor(Date.now() / 1000)));
+        }
+        const deps = { db: services.db, log: c.var.log, grantSeconds: services.config.sessionDefaults.absoluteHours * 3600 };
+        return answer(c, await finishSignIn(deps, provider, signedIn, client, interaction.params, client_));
+      }
+    }
+  })
+  .post('/:uid/abandon', async (c) => {
+    const found = await interactionOf(c);
+    if (!found) return errorPage(c, 400, ...EXPIRED);
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    if (form.reason === 'unmet_authentication_requirements') {
+      return answer(c, { error: 'unmet_authentication_requirements', error_description: 'full access needs a second factor, and the person has none' });
+    }
+    return answer(c, { error: 'access_denied', error_description: 'the person is not an active member of the school this system belongs to' });
+  });
