@@ -5,11 +5,13 @@
 import pino from 'pino';
 import { ZodError } from 'zod';
 import { hashPassword } from '../auth/methods/password/argon2.ts';
+import { checkNewPassword, sitePasswordPolicy } from '../auth/methods/password/policy.ts';
 import { type Config, ConfigError, type Env, loadConfig } from '../config.ts';
 import type { Database, Db } from '../db/connect.ts';
 import { EmbeddedDatabaseBusy } from '../db/embedded.ts';
 import { DirectoryError } from '../directory/directory-error.ts';
 import { publicUrlForCommand, recordedPublicUrl } from '../directory/public-url.ts';
+import { findSiteBySlug } from '../directory/sites.ts';
 import { deriveKeys, type Keys } from '../lib/keys.ts';
 import { loadOrCreateSecretKey } from '../lib/secret-key.ts';
 import { type Command, type CommandContext, helpText, Refusal, UsageError } from './command.ts';
@@ -125,8 +127,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       opened ??= openDatabaseForCommand(settings());
       return (await opened).db;
     },
-    async passwordHashFromStdin() {
+    async passwordHashFromStdin(rulesFor) {
       const password = await readPasswordFromStdin(io.stdin);
+      const db = await ctx.db();
+      for (const slug of rulesFor.sites) {
+        const site = await findSiteBySlug(db, slug);
+        if (!site) continue; // the command itself says the site is unknown
+        const context = { email: rulesFor.email, names: rulesFor.names, siteName: site.name, ...sitePasswordPolicy(site.settings) };
+        const checked = checkNewPassword(password, context);
+        if (!checked.ok) throw new Refusal(`that password cannot be used at ${site.slug}: ${checked.failures.map((f) => f.message).join(' ')}`);
+      }
       return hashPassword(password, settings().argon2);
     },
     async flowDeps() {

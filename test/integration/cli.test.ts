@@ -154,6 +154,33 @@ describe.each(await databaseKinds())('gatehouse commands (%s database)', (kind) 
     expect(await verifyPassword(hash, 'ends with a newline\n')).toBe(true);
   });
 
+  it.each([
+    ['short', /at least 12 characters/],
+    ['y', /at least 12 characters/],
+    ['password123456', /common/i],
+    ['refused person is my name', /your name/],
+  ])('user add --password-stdin refuses "%s" as the web form would, saying why (exit 1), and adds nobody', async (password, why) => {
+    const email = `refused.${password.length}@school.example`;
+    const outcome = await gatehouse(['user', 'add', 'school', email, '--name', 'Refused Person', '--group', 'Teachers', '--password-stdin'], {
+      database,
+      stdin: `${password}\n`,
+    });
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.stdout).toBe('');
+    expect(outcome.stderr).toMatch(/^gatehouse: that password cannot be used at school: /);
+    expect(outcome.stderr).toMatch(why);
+    expect(outcome.stderr).not.toContain(password === 'y' ? 'y\n' : password);
+    expect(await storedUser(database, 'school', email)).toBeUndefined();
+  });
+
+  it('sso link --password-stdin refuses a short password at any of its sites, linking nothing', async () => {
+    await gatehouse(['user', 'add', 'school', 'lee.short@trust.example', '--name', 'Lee Short', '--group', 'DSL'], { database });
+    const outcome = await gatehouse(['sso', 'link', 'lee.short@trust.example', 'school', '--password-stdin'], { database, stdin: 'short\n' });
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.stderr).toMatch(/^gatehouse: that password cannot be used at school: .*at least 12 characters/);
+    expect((await storedUser(database, 'school', 'lee.short@trust.example'))?.account.kind).toBe('identity');
+  });
+
   it('sso link makes one SSO account, with the piped password, for the site users with that email at two sites', async () => {
     for (const [slug, group] of [
       ['school', 'DSL'],

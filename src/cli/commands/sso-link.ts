@@ -16,7 +16,7 @@ export const ssoLink: Command = {
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs(args, { 'password-stdin': { type: 'boolean' } }, { names: ['email', 'site'], rest: true });
     const [email, ...sites] = positionals as [string, ...string[]];
-    const passwordHash = values['password-stdin'] ? await ctx.passwordHashFromStdin() : undefined;
+    const passwordHash = values['password-stdin'] ? await ctx.passwordHashFromStdin({ email, names: [], sites }) : undefined;
     const linked = await linkSso(await ctx.db(), { email, sites: [...new Set(sites)], passwordHash }, auditedByCommandLine(ctx.keys().auditChain));
     const account = linked.created ? 'a new SSO account' : 'their SSO account';
     return `Linked ${normaliseEmail(email)} at ${linked.linkedSites.join(', ')} to ${account}${passwordHash ? ', with a new password' : ''}`;

@@ -25,7 +25,9 @@ export const userAdd: Command = {
     );
     const fullName = requiredOption(values.name, 'name');
     const groupName = requiredOption(values.group, 'group');
-    const passwordHash = values['password-stdin'] ? await ctx.passwordHashFromStdin() : undefined;
+    const passwordHash = values['password-stdin']
+      ? await ctx.passwordHashFromStdin({ email: positionals[1]!, names: [fullName], sites: [positionals[0]!] })
+      : undefined;
     const created = await addSiteUser(
       await ctx.db(),
       {
