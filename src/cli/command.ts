@@ -44,6 +44,8 @@ export interface Command {
   synopsis: string;
   /** What it does and what its options mean, shown by --help under the synopsis. */
   details: string;
+  /** Its stdout is data for a script, even when there is none (an empty list): its answer always goes to stderr. */
+  printsData?: boolean;
   /** Does the work; returns the one line printed on success. */
   run(args: string[], ctx: CommandContext): Promise<string>;
 }

@@ -131,7 +131,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   try {
     const answer = await found.command.run(found.args, ctx);
-    (wroteData ? io.stderr : io.stdout).write(`${answer}\n`);
+    (wroteData || found.command.printsData ? io.stderr : io.stdout).write(`${answer}\n`);
     return EXIT_OK;
   } catch (err) {
     const { message, exitCode } = explain(err);

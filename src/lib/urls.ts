@@ -22,6 +22,8 @@ export function sitePaths(siteSlug: string) {
     resetPassword: (token: string) => `${base}/password/reset?token=${token}`,
     admin: `${base}/admin`,
     adminUser: (siteUserId: string) => `${base}/admin/users/${siteUserId}`,
+    adminIntegrations: `${base}/admin/integrations`,
+    adminIntegration: (clientId: string) => `${base}/admin/integrations/${clientId}`,
   };
 }
 
@@ -52,4 +54,10 @@ export function absoluteUrl(publicUrl: URL, path: string): string {
 /** The school's sign-in page, as emails link to it. */
 export function signInUrl(publicUrl: URL, siteSlug: string): string {
   return absoluteUrl(publicUrl, sitePaths(siteSlug).login);
+}
+
+/** Where a school system finds Gatehouse as an OpenID Connect provider: the issuer is PUBLIC_URL's origin, as oidc/service.ts gives it. */
+export function openIdProviderAddresses(publicUrl: URL): { issuer: string; discovery: string } {
+  const issuer = publicUrl.origin;
+  return { issuer, discovery: `${issuer}/.well-known/openid-configuration` };
 }

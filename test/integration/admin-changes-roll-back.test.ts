@@ -5,7 +5,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SECOND_FACTOR_FAILURE_CAP } from '../../src/auth/throttle/index.ts';
-import { account, auditEvent, device, site, siteGroup, siteUser } from '../../src/db/schema.ts';
+import { account, auditEvent, device, oidcClient, site, siteGroup, siteUser } from '../../src/db/schema.ts';
 import { type AdminSession, enrolAuthenticatorApp, fullAccessSession, personWithPassword } from '../support/admin-session.ts';
 import { Client } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
@@ -105,5 +105,21 @@ describe.each(await databaseKinds())('an admin change whose audit row fails is n
     await g.services.db.update(account).set({ secondFactorFailures: SECOND_FACTOR_FAILURE_CAP }).where(eq(account.id, person.accountId));
     const run = async () => (await g.services.db.select({ n: account.secondFactorFailures }).from(account).where(eq(account.id, person.accountId)))[0];
     await expectNothingChanged(() => admin.client.post(`/north/admin/users/${person.siteUserId}/security-keys/unlock`, {}), run);
+  });
+
+  it('registering a school system, rotating its secret, disabling and deleting it', async () => {
+    const systems = async () => g.services.db.select().from(oidcClient).orderBy(oidcClient.clientId);
+    await admin.client.get('/north/admin/integrations');
+    await expectNothingChanged(
+      () => admin.client.post('/north/admin/integrations', { name: 'Never Registered', redirect_uris: 'https://never.example/cb' }),
+      systems,
+    );
+    await g.services.db.execute(sql`drop trigger if exists refuse_audit_rows on audit_event`);
+    const registered = await admin.client.post('/north/admin/integrations', { name: 'Rolled Back', redirect_uris: 'https://rolled.example/cb' });
+    const clientId = registered.html.match(/<code id="client-id">([0-9a-f]{32})<\/code>/)![1]!;
+    for (const action of ['rotate-secret', 'disable', 'delete']) {
+      await g.services.db.execute(sql`drop trigger if exists refuse_audit_rows on audit_event`);
+      await expectNothingChanged(() => admin.client.post(`/north/admin/integrations/${clientId}/${action}`, {}), systems);
+    }
   });
 });

@@ -13,21 +13,13 @@ import { addSiteUser } from '../../src/directory/site-users.ts';
 import { seal } from '../../src/lib/secret-box.ts';
 import { Client, text } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
-import { gatehouse, type Outcome } from '../support/gatehouse-cli.ts';
+import { expectRefusal, gatehouse } from '../support/gatehouse-cli.ts';
 import { totp } from '../support/rfc6238.ts';
 import { SmtpInbox } from '../support/smtp-inbox.ts';
 import { PASSWORD, seedSchools, startTestGatehouse, TEST_SECRET_KEY, type TestGatehouse } from '../support/test-gatehouse.ts';
 
 /** Secrets as a vendor's file has them: base32, 160 bits. */
 const secrets = () => Array.from({ length: 3 }, () => newTotpSecret());
-
-function expectRefusal(outcome: Outcome, exitCode: number, message: string | RegExp) {
-  expect(outcome.exitCode).toBe(exitCode);
-  expect(outcome.stdout).toBe('');
-  expect(outcome.stderr.split('\n')).toHaveLength(2); // one line
-  if (typeof message === 'string') expect(outcome.stderr).toBe(`gatehouse: ${message}\n`);
-  else expect(outcome.stderr).toMatch(message);
-}
 
 describe('gatehouse support, token and audit help', () => {
   it('lists the commands with --help, and each explains itself', async () => {

@@ -1,6 +1,7 @@
 // The `gatehouse` command run in this process (runCli), with the settings in `env` (nothing
 // from this process's environment) and, usually, the test's own database.
 import { Readable } from 'node:stream';
+import { expect } from 'vitest';
 import type { Stdin } from '../../src/cli/password-stdin.ts';
 import { runCli } from '../../src/cli/run-cli.ts';
 import type { Database } from '../../src/db/connect.ts';
@@ -22,4 +23,13 @@ export async function gatehouse(args: string[], options: { database?: Database; 
     database: options.database,
   });
   return { exitCode, ...out };
+}
+
+/** A refusal: nothing on stdout, one line on stderr, and its exit code. */
+export function expectRefusal(outcome: Outcome, exitCode: number, message: string | RegExp) {
+  expect(outcome.exitCode).toBe(exitCode);
+  expect(outcome.stdout).toBe('');
+  expect(outcome.stderr.split('\n')).toHaveLength(2); // one line
+  if (typeof message === 'string') expect(outcome.stderr).toBe(`gatehouse: ${message}\n`);
+  else expect(outcome.stderr).toMatch(message);
 }

@@ -158,7 +158,7 @@ export class RelyingParty {
     return payload as JWTPayload & Record<string, unknown>;
   }
 
-  /** The browser goes to `url` and follows redirects while they stay at Gatehouse (the browser's instance). */
+  /** The browser goes to `url` and follows redirects (and the page that moves on at once) while they stay at Gatehouse (the browser's instance). */
   async follow(browser: Client, url: URL | string): Promise<Landing> {
     let next = new URL(url, this.gatehouse.url);
     // The instance's own address, and PUBLIC_URL (the same in most tests; another instance's in two-instances tests).
@@ -167,8 +167,9 @@ export class RelyingParty {
       if (!gatehouse.has(next.origin)) return { at: 'system', url: next };
       const path = `${next.pathname}${next.search}`;
       const page = await browser.get(path);
-      if (!page.location) return { at: 'gatehouse', page, path };
-      next = new URL(page.location, next);
+      const onward = movesOnTo(page);
+      if (!onward) return { at: 'gatehouse', page, path };
+      next = new URL(onward, next);
     }
     throw new Error('too many redirects');
   }
@@ -176,8 +177,9 @@ export class RelyingParty {
   /** Posts a form at Gatehouse, then follows where it leads. */
   async submit(browser: Client, path: string, fields: Record<string, string>): Promise<Landing> {
     const page = await browser.post(path, fields);
-    if (!page.location) return { at: 'gatehouse', page, path };
-    return this.follow(browser, page.location);
+    const onward = movesOnTo(page);
+    if (!onward) return { at: 'gatehouse', page, path };
+    return this.follow(browser, onward);
   }
 
   /**
@@ -196,6 +198,16 @@ export class RelyingParty {
   async close(): Promise<void> {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
+}
+
+/**
+ * Where a page sends the browser on: its redirect, or the refresh of no delay of the page that
+ * hands the person back to the system (routes/oidc-interaction.tsx: not a redirect, for CSP).
+ */
+function movesOnTo(page: PageResponse): string | undefined {
+  if (page.location) return page.location;
+  const refresh = page.html.match(/<meta http-equiv="refresh" content="0;url=([^"]+)"/);
+  return refresh ? refresh[1]!.replace(/&amp;/g, '&') : undefined;
 }
 
 /** The code the system was sent back with, or its error. */

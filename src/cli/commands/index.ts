@@ -1,6 +1,9 @@
 import type { Command } from '../command.ts';
 import { auditCheckpoint } from './audit-checkpoint.ts';
 import { auditVerify } from './audit-verify.ts';
+import { clientAdd } from './client-add.ts';
+import { clientDelete, clientDisable, clientEnable, clientRotateSecret } from './client-change.ts';
+import { clientList } from './client-list.ts';
 import { keysRotate } from './keys-rotate.ts';
 import { siteAdd } from './site-add.ts';
 import { ssoLink } from './sso-link.ts';
@@ -20,5 +23,11 @@ export const COMMANDS: readonly Command[] = [
   tokenAssign,
   auditCheckpoint,
   auditVerify,
+  clientAdd,
+  clientList,
+  clientRotateSecret,
+  clientDisable,
+  clientEnable,
+  clientDelete,
   keysRotate,
 ];

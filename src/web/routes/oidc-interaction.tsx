@@ -19,7 +19,7 @@ import { readForm } from '../form.ts';
 import { accessFacts } from '../guards/guard.ts';
 import { errorPage } from '../views/error-page.tsx';
 import type { Chrome } from '../views/layout.tsx';
-import { AddDevicePage, NotAMemberPage } from '../views/oidc-pages.tsx';
+import { AddDevicePage, ContinueToSystemPage, NotAMemberPage } from '../views/oidc-pages.tsx';
 import { render } from '../views/render.ts';
 
 const EXPIRED = ['This sign-in has expired', 'Go back to the system you were signing in to and start again.'] as const;
@@ -42,7 +42,12 @@ async function answer(
 ) {
   const provider = await c.var.services.oidc.provider();
   const { incoming, outgoing } = node(c);
-  return c.redirect(await provider.interactionResult(incoming, outgoing, result, { mergeWithLastSubmission: false }), 303);
+  const resume = await provider.interactionResult(incoming, outgoing, result, { mergeWithLastSubmission: false });
+  // Not a redirect: this answer usually ends the redirects that follow a form (the sign-in, the
+  // second step, Elevate Your Access), and Chromium holds every hop of those to the form's CSP
+  // form-action 'self', so the last hop, to the system, would be blocked. A page of our own
+  // that moves on at once starts a new navigation, which form-action does not cover.
+  return render(c, <ContinueToSystemPage resume={resume} />);
 }
 
 /**

@@ -1,16 +1,17 @@
 import type { Child } from 'hono/jsx';
 import { type Chrome, Layout } from './layout.tsx';
 
-export type AdminTab = 'users' | 'groups' | 'settings' | 'audits';
+export type AdminTab = 'users' | 'groups' | 'settings' | 'audits' | 'integrations';
 
 const TABS: Array<[AdminTab, string]> = [
   ['users', 'Users'],
   ['groups', 'Groups'],
   ['settings', 'Settings'],
   ['audits', 'Audits'],
+  ['integrations', 'Integrations'],
 ];
 
-/** The Admin area's frame: its heading and the tabs Users, Groups, Settings, Audits. */
+/** The Admin area's frame: its heading and the tabs Users, Groups, Settings, Audits, Integrations. */
 export function AdminLayout(p: { chrome: Chrome; current: AdminTab; title: string; notice?: string | undefined; children?: Child }) {
   const base = `/${p.chrome.signedIn!.site.slug}/admin`;
   return (

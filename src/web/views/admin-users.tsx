@@ -33,15 +33,17 @@ export function ErrorSummary({ errors }: { errors: FieldErrors | Record<string, 
 }
 
 export function TextField(p: {
-  name: 'fullName' | 'email' | 'jobTitle';
+  name: string;
   label: string;
   value: string | undefined;
   error?: string | undefined;
   hint?: string;
-  type?: 'text' | 'email';
+  type?: 'text' | 'email' | 'url';
   maxlength: number;
   required?: boolean;
   readonly?: boolean;
+  /** A text box of this many lines (one value a line), instead of one line. */
+  lines?: number;
 }) {
   const id = `field-${p.name}`;
   const described = [p.hint && `${id}-hint`, p.error && `${id}-error`].filter(Boolean).join(' ') || undefined;
@@ -58,18 +60,33 @@ export function TextField(p: {
           {p.error}
         </p>
       )}
-      <input
-        id={id}
-        name={p.name}
-        type={p.type ?? 'text'}
-        value={p.value ?? ''}
-        maxlength={p.maxlength}
-        required={p.required}
-        readonly={p.readonly}
-        aria-invalid={p.error ? 'true' : undefined}
-        aria-describedby={described}
-        autocomplete="off"
-      />
+      {p.lines ? (
+        <textarea
+          id={id}
+          name={p.name}
+          rows={p.lines}
+          maxlength={p.maxlength}
+          required={p.required}
+          aria-invalid={p.error ? 'true' : undefined}
+          aria-describedby={described}
+          spellcheck={false}
+        >
+          {p.value ?? ''}
+        </textarea>
+      ) : (
+        <input
+          id={id}
+          name={p.name}
+          type={p.type ?? 'text'}
+          value={p.value ?? ''}
+          maxlength={p.maxlength}
+          required={p.required}
+          readonly={p.readonly}
+          aria-invalid={p.error ? 'true' : undefined}
+          aria-describedby={described}
+          autocomplete="off"
+        />
+      )}
     </>
   );
 }

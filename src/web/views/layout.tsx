@@ -105,7 +105,12 @@ export function Layout(props: Chrome & { title: string; children?: Child }) {
             <span class="brand">Gatehouse</span>
           )}
         </header>
-        {signedIn && <p class="responsibility">It is your responsibility to log out and protect the security of student information.</p>}
+        {/* A landmark of its own: everything on a page sits in one (axe's "region" rule). */}
+        {signedIn && (
+          <aside class="responsibility" aria-label="Your responsibility">
+            It is your responsibility to log out and protect the security of student information.
+          </aside>
+        )}
         <main>{props.children}</main>
       </body>
     </html>

@@ -14,6 +14,28 @@ function GiveUp({ action, csrfToken, reason, label }: { action: string; csrfToke
   );
 }
 
+/** On the way back to the system: the browser moves on at once (a refresh of no delay), or the person follows the link. */
+export function ContinueToSystemPage(p: { resume: string }) {
+  return (
+    <html lang="en-GB">
+      <head>
+        <meta charset="utf-8" />
+        <meta http-equiv="refresh" content={`0;url=${p.resume}`} />
+        <title>Signing you in · Gatehouse</title>
+        <link rel="stylesheet" href="/static/app.css" />
+      </head>
+      <body>
+        <main>
+          <h1>Signing you in</h1>
+          <p>
+            <a href={p.resume}>Continue</a>
+          </p>
+        </main>
+      </body>
+    </html>
+  );
+}
+
 export function NotAMemberPage(p: { chrome: Chrome; systemName: string; schoolName: string; email: string; signInHere: string; abandon: string }) {
   return (
     <Layout title="Not a member of this school" {...p.chrome}>
