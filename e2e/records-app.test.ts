@@ -2,7 +2,8 @@
 // with PKCE), registered at North, signs a teacher in through Gatehouse with a password only
 // (basic access). Anyone signed in may add an incident; opening the incident list sends them
 // back to Gatehouse for full access, and after their code the list shows. Signing out of
-// Records signs them out of Gatehouse too (RP-initiated logout).
+// Records signs them out of Gatehouse too (RP-initiated logout); signing out of Gatehouse
+// reaches Records through back-channel logout.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RecordsApp, startRecordsApp } from '../examples/records-app/app.js';
 import { commandLine } from '../src/directory/admin-audit.ts';
@@ -79,5 +80,28 @@ describe('the example school system, Records', () => {
     await page.waitForURL(`${records.url}/signed-out`);
     await page.goto('/north/');
     await expectHeading(page, 'Identity');
+  });
+
+  it('ends its own session when Gatehouse signs the person out (back-channel logout)', async () => {
+    await personAtNorth(h.gatehouse, 'bea.backchannel@north.example', 'Bea Backchannel', 'Teachers');
+    const page = await h.newPage();
+    await page.goto(records.url);
+    await page.getByRole('link', { name: 'Sign in with Gatehouse' }).click();
+    await submitLogin(page, 'bea.backchannel@north.example');
+    await page.waitForURL(`${records.url}/`);
+    await expect.poll(() => page.getByText('Basic access', { exact: true }).isVisible()).toBe(true);
+
+    // She signs out at Gatehouse itself, not through Records; Gatehouse tells Records.
+    await page.goto('/north/');
+    await submitWith(page, page.getByRole('button', { name: 'Logout' }));
+    await expect
+      .poll(
+        async () => {
+          await page.goto(records.url);
+          return page.getByRole('link', { name: 'Sign in with Gatehouse' }).isVisible();
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(true);
   });
 });

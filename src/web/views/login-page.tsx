@@ -16,7 +16,7 @@ export interface LoginPageProps {
   error?: string;
   notice?: string;
   publicUrl: string;
-  /** Where signing in returns to (a school system's sign-in), when not the dashboard. */
+  /** Where signing in returns to: a page of this site, or a school system's sign-in (checked: web/next-page.ts). */
   next?: string | undefined;
 }
 
@@ -41,6 +41,7 @@ export function LoginPage(p: LoginPageProps) {
         <form method="post" action={withNextPage(`${base}/login`, p.next)} novalidate>
           <CsrfField token={p.csrfToken} />
           <input type="hidden" name="provider" value={p.provider} />
+          {p.next && <input type="hidden" name="next" value={p.next} />}
           <label for="email">Email address</label>
           <input id="email" name="email" type="email" autocomplete="username" required maxlength={254} value={p.email ?? ''} />
           <label for="password">Password</label>
@@ -54,7 +55,9 @@ export function LoginPage(p: LoginPageProps) {
         </p>
         {p.showSwitch && (
           <p class="switch-provider">
-            <a href={`${base}/login?provider=${other}`}>{other === 'sso' ? 'Login using your SSO account' : 'Login using your Identity account'}</a>
+            <a href={`${base}/login?provider=${other}${p.next ? `&next=${encodeURIComponent(p.next)}` : ''}`}>
+              {other === 'sso' ? 'Login using your SSO account' : 'Login using your Identity account'}
+            </a>
           </p>
         )}
         <section class="guidance" aria-labelledby="guidance-heading">
@@ -70,6 +73,9 @@ export function LoginPage(p: LoginPageProps) {
                 <strong>Single Sign-On</strong> if you use it at more than one school or StaffSafe.
               </li>
             )}
+            <li>
+              Still stuck? <a href="#help">Get help from your support team</a>.
+            </li>
           </ul>
         </section>
       </div>
