@@ -1,7 +1,9 @@
 // One run's results: every figure, the machine and database, and each target met or missed.
+
 import type { AuthenticatedPage } from '../measure-authenticated-page.ts';
 import type { ColdStart } from '../measure-cold-start.ts';
 import type { Flood } from '../measure-flood.ts';
+import type { OidcFlowFigures } from '../measure-oidc-flows.ts';
 import type { Peer } from '../measure-peer.ts';
 import type { Search } from '../measure-search.ts';
 import type { SignInLatency } from '../measure-sign-in-latency.ts';
@@ -37,6 +39,8 @@ export interface Results {
     authenticatedPage?: AuthenticatedPage;
     peer?: Peer & { signInRatio: number; sessionCheckRatio: number; gatehouseSignInsPerSecond: number; gatehousePagesPerSecond: number };
     search?: Search;
+    /** 8. OpenID Connect: whole code flows against password sign-ins, token and userinfo rates. */
+    oidcFlows?: OidcFlowFigures;
     flood?: Flood;
     coldStart?: ColdStart;
   };

@@ -1,0 +1,168 @@
+// 8. OpenID Connect: whole code flows per second (the system's request, the school's sign-in
+// page, the password, back to the system with a code, the code exchanged with PKCE for tokens)
+// against plain password sign-ins in the same run and process, at the same concurrency, on the
+// embedded database; then token endpoint (refresh) and userinfo requests per second. A flow
+// adds round trips and a signature, not a second hash: the target is a ratio of at least 0.8.
+// Gatehouse runs in this process (as the integration tests run it), so the load generator's
+// work is counted against both figures alike.
+import { availableParallelism } from 'node:os';
+import * as oidc from 'openid-client';
+import pino from 'pino';
+import { loadConfig } from '../src/config.ts';
+import { openEmbedded } from '../src/db/connect.ts';
+import { commandLine } from '../src/directory/admin-audit.ts';
+import { addIntegration } from '../src/directory/integrations.ts';
+import { addSiteUser } from '../src/directory/site-users.ts';
+import { addSite } from '../src/directory/sites.ts';
+import { startGatehouse } from '../src/gatehouse.ts';
+import { Client } from '../test/support/client.ts';
+import type { Context } from './lib/context.ts';
+import { closedLoop } from './lib/load.ts';
+import { round } from './lib/stats.ts';
+
+const PASSWORD = 'a long benchmark passphrase, 2026';
+const USERS = 200;
+
+export interface OidcFlowFigures {
+  concurrency: number;
+  passwordSignInsPerSecond: number;
+  codeFlowsPerSecond: number;
+  ratio: number;
+  tokenRefreshesPerSecond: number;
+  userinfoPerSecond: number;
+  failed: number;
+}
+
+export async function measureOidcFlows(ctx: Context): Promise<OidcFlowFigures> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DEMO: '0',
+    LOG_LEVEL: 'silent',
+    SECRET_KEY: Buffer.alloc(32, 9).toString('base64'),
+  });
+  const database = await openEmbedded('memory://');
+  const g = await startGatehouse(config, pino({ level: 'silent' }), { database, housekeeping: false });
+  g.services.config.publicUrl = new URL(g.url);
+  try {
+    const { db } = g.services;
+    const site = await addSite(db, { slug: 'bench', name: 'Bench School' });
+    const hash = await g.services.passwords.hash(PASSWORD);
+    for (let i = 1; i <= USERS; i++)
+      await addSiteUser(db, { site: 'bench', email: `p${i}@bench.example`, fullName: `Person ${i}`, groupName: 'Teachers', passwordHash: hash });
+    const redirectUri = 'http://127.0.0.1:9/callback';
+    const added = await addIntegration({ db, keys: g.services.keys }, commandLine(g.services.keys.auditChain), site.id, {
+      name: 'Bench system',
+      redirectUris: [redirectUri],
+    });
+    if (!added.ok) throw new Error(added.message);
+    const rp = await oidc.discovery(new URL(g.url), added.value.clientId, undefined, oidc.ClientSecretBasic(added.value.clientSecret), {
+      execute: [oidc.allowInsecureRequests],
+    });
+    let next = 0;
+    const email = () => `p${(next++ % USERS) + 1}@bench.example`;
+
+    /** The system's authorization request, with PKCE. */
+    const request = async () => {
+      const verifier = oidc.randomPKCECodeVerifier();
+      const state = oidc.randomState();
+      const challenge = await oidc.calculatePKCECodeChallenge(verifier);
+      const url = oidc.buildAuthorizationUrl(rp, {
+        redirect_uri: redirectUri,
+        scope: 'openid',
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+        state,
+      });
+      return { verifier, state, url };
+    };
+    const signIn = async () => {
+      const res = await new Client(g.url).signIn('bench', email(), PASSWORD);
+      return res.status === 303 && res.location === '/bench/';
+    };
+    const codeFlow = async () => {
+      const browser = new Client(g.url);
+      const { verifier, state, url } = await request();
+      let page = await browser.get(`${url.pathname}${url.search}`);
+      page = await browser.get(page.location!); // the interaction: to the sign-in page
+      const login = page.location!;
+      await browser.get(login);
+      page = await browser.post(login, { email: email(), password: PASSWORD, provider: 'identity' });
+      page = await browser.get(page.location!); // back at the interaction: the page that moves on
+      const resume = page.html.match(/url=([^"]+)"/)?.[1]?.replace(/&amp;/g, '&') ?? page.location;
+      if (!resume) return false;
+      page = await browser.get(new URL(resume).pathname);
+      if (!page.location?.startsWith(redirectUri)) return false;
+      const tokens = await oidc.authorizationCodeGrant(rp, new URL(page.location), { pkceCodeVerifier: verifier, expectedState: state });
+      return Boolean(tokens.id_token);
+    };
+
+    const concurrency = 2 * availableParallelism();
+    const seconds = ctx.seconds(4, 10);
+    const rate = async (name: string, task: () => Promise<boolean>) => {
+      const run = await closedLoop({ concurrency, durationMs: seconds * 1000, warmupMs: 1000 }, () => task().catch(() => false));
+      const ok = run.measured.filter((m) => m.value).length;
+      ctx.log(`  ${name}: ${round((ok * 1000) / run.windowMs)}/s at ${concurrency} at once (${run.measured.length - ok} failed)`);
+      return { perSecond: round((ok * 1000) / run.windowMs), failed: run.measured.length - ok };
+    };
+    const signIns = await rate('password sign-ins', signIn);
+    const flows = await rate('whole code flows', codeFlow);
+
+    // One refresh chain per worker (each refresh rotates), and one access token for userinfo.
+    const chains: string[] = [];
+    let access = '';
+    for (let w = 0; w < concurrency; w++) {
+      const browser = new Client(g.url);
+      await browser.signIn('bench', email(), PASSWORD);
+      const { verifier, state, url } = await request();
+      let page = await browser.get(`${url.pathname}${url.search}`);
+      page = await browser.get(page.location!);
+      const resume = page.html.match(/url=([^"]+)"/)?.[1]?.replace(/&amp;/g, '&') ?? page.location!;
+      page = await browser.get(new URL(resume, g.url).pathname);
+      const tokens = await oidc.authorizationCodeGrant(rp, new URL(page.location!), { pkceCodeVerifier: verifier, expectedState: state });
+      chains.push(tokens.refresh_token!);
+      access = tokens.access_token;
+    }
+    const userinfoUrl = rp.serverMetadata().userinfo_endpoint!;
+    const refreshRun = await closedLoop({ concurrency, durationMs: seconds * 1000, warmupMs: 500 }, async (w) => {
+      const refreshed = await oidc.refreshTokenGrant(rp, chains[w]!).catch(() => undefined);
+      if (refreshed?.refresh_token) chains[w] = refreshed.refresh_token;
+      return Boolean(refreshed);
+    });
+    const refreshes = round((refreshRun.measured.filter((m) => m.value).length * 1000) / refreshRun.windowMs);
+    ctx.log(`  token endpoint (refresh): ${refreshes}/s`);
+    const userinfoRun = await closedLoop({ concurrency, durationMs: seconds * 1000, warmupMs: 500 }, async () => {
+      const res = await fetch(userinfoUrl, { headers: { authorization: `Bearer ${access}` } });
+      await res.arrayBuffer();
+      return res.ok;
+    });
+    const userinfo = round((userinfoRun.measured.filter((m) => m.value).length * 1000) / userinfoRun.windowMs);
+    ctx.log(`  userinfo: ${userinfo}/s`);
+
+    return {
+      concurrency,
+      passwordSignInsPerSecond: signIns.perSecond,
+      codeFlowsPerSecond: flows.perSecond,
+      ratio: round(flows.perSecond / signIns.perSecond, 2),
+      tokenRefreshesPerSecond: refreshes,
+      userinfoPerSecond: userinfo,
+      failed: signIns.failed + flows.failed,
+    };
+  } finally {
+    await g.close();
+  }
+}
+
+// Run alone: node --import tsx bench/measure-oidc-flows.ts [--quick]
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const quick = process.argv.includes('--quick');
+  const t0 = performance.now();
+  const ctx = {
+    quick,
+    seconds: (q: number, full: number) => (quick ? q : full),
+    log: (m: string) => process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1)} s] ${m}\n`),
+  } as unknown as Context;
+  console.log(JSON.stringify(await measureOidcFlows(ctx), null, 2));
+  process.exit(0);
+}
