@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { AccessFacts } from '../auth/access.ts';
 import type { SignedIn } from '../auth/sessions.ts';
+import type { SupportContact } from '../config.ts';
 import type { Site } from '../directory/sites.ts';
 import type { Chrome } from './views/layout.tsx';
 import type { WebServices } from './web-services.ts';
@@ -34,6 +35,8 @@ export interface AppEnv {
     here: { signedIn: SignedIn; chrome: Chrome };
     /** What the guards' rules have looked at for this request (each database fact asked once). */
     accessFacts?: AccessFacts;
+    /** The support contact for pages drawn outside the app (the busy page); see views/page-context.ts. */
+    support?: SupportContact;
     /** The request's form, once read (web/form.ts). */
     form?: Form;
   };

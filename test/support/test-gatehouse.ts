@@ -6,6 +6,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../src/config.ts';
 import type { Database } from '../../src/db/connect.ts';
+import { recordPublicUrl } from '../../src/directory/public-url.ts';
 import { addSiteUser } from '../../src/directory/site-users.ts';
 import { addSite } from '../../src/directory/sites.ts';
 import { linkSso } from '../../src/directory/sso.ts';
@@ -58,6 +59,9 @@ export async function startTestGatehouse(
     publicUrl.hostname = options.publicHost;
     running.services.config.publicUrl = publicUrl;
   }
+  // The server recorded the address it had at start (port 0): record the one it has now, as the
+  // `gatehouse` command run in the test reads it (directory/public-url.ts).
+  await recordPublicUrl(running.services.db, running.services.config.publicUrl);
   return { ...running, kind };
 }
 

@@ -181,7 +181,12 @@ export async function assignManagedToken(deps: FlowDeps, serial: string, owner: 
       .where(and(eq(device.id, token.id), isNull(device.accountId)));
     const first = owner.sites[0]!;
     const mail = managedTokenAssignedEmail({ loginUrl: signInUrl(deps.config.publicUrl, first.slug), serial });
-    await enqueueMail(tx, deps.keys.encryption, { to: owner.email, kind: 'managed_token_assigned', ...mail });
+    await enqueueMail(tx, deps.keys.encryption, {
+      to: owner.email,
+      kind: 'managed_token_assigned',
+      siteId: owner.kind === 'identity' ? first.siteId : undefined,
+      ...mail,
+    });
     await recordSecurityEvent(tx, deps.log, {
       accountId: owner.accountId,
       siteId: owner.kind === 'identity' ? first.siteId : null,

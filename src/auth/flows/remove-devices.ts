@@ -79,7 +79,7 @@ export async function removeDevicesByAdmin(deps: FlowDeps, r: AdminRemoval): Pro
       adminName: r.admin.fullName,
       ...removal,
     });
-    await enqueueMail(tx, deps.keys.encryption, { to: owner.email, kind: 'devices_removed_by_admin', ...mail });
+    await enqueueMail(tx, deps.keys.encryption, { to: owner.email, kind: 'devices_removed_by_admin', siteId: r.site.id, ...mail });
     const detail = { count: removal.removed, managed_tokens_kept: removal.kept };
     await recordSecurityEvent(tx, deps.log, {
       accountId: r.target.accountId,

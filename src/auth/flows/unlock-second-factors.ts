@@ -46,6 +46,7 @@ export async function unlockSecondFactorsByAdmin(deps: FlowDeps, r: AdminUnlock)
     await enqueueMail(tx, deps.keys.encryption, {
       to: owner.email,
       kind: 'second_factors_unlocked',
+      siteId: r.site.id,
       ...secondFactorsUnlockedEmail(`${r.admin.fullName}, an admin at ${r.site.name},`, loginUrl),
     });
     await recordSecurityEvent(tx, deps.log, {

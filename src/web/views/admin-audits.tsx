@@ -5,6 +5,7 @@ import { AdminLayout } from './admin-layout.tsx';
 import { PageLinks } from './admin-security-log.tsx';
 import { formatDateTime } from './format.ts';
 import type { Chrome } from './layout.tsx';
+import { TableScroll } from './table-scroll.tsx';
 
 export function AdminAuditsPage(p: { chrome: Chrome; timeZone: string; audit: AuditPage }) {
   const base = `/${p.chrome.signedIn!.site.slug}/admin/audits`;
@@ -24,7 +25,7 @@ export function AdminAuditsPage(p: { chrome: Chrome; timeZone: string; audit: Au
       {p.audit.total === 0 ? (
         <p>No admin actions yet.</p>
       ) : (
-        <div class="table-scroll">
+        <TableScroll labelledBy="audit-heading">
           <table aria-labelledby="audit-heading">
             <thead>
               <tr>
@@ -47,7 +48,7 @@ export function AdminAuditsPage(p: { chrome: Chrome; timeZone: string; audit: Au
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <PageLinks base={base} query={{}} page={p.audit.page} pages={p.audit.pages} label="Pages of the audit" />
     </AdminLayout>

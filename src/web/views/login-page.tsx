@@ -72,6 +72,9 @@ export function LoginPage(p: LoginPageProps) {
                 <strong>Single Sign-On</strong> if you use it at more than one school or StaffSafe.
               </li>
             )}
+            <li>
+              Still stuck? <a href="#help">Get help from your support team</a>.
+            </li>
           </ul>
         </section>
       </div>

@@ -115,6 +115,6 @@ export async function storeNewPassword(tx: Db, deps: FlowDeps, p: NewPasswordToS
   await forgetKnownBrowsers(tx, p.accountId, p.keepBrowser);
   const loginUrl = signInUrl(deps.config.publicUrl, p.site.slug);
   const mail = passwordChangedEmail({ siteName: p.site.name, at: p.now, timeZone: p.site.timeZone, how: p.how, ...p.client, loginUrl });
-  await enqueueMail(tx, deps.keys.encryption, { to: p.email, kind: 'password_changed', ...mail });
+  await enqueueMail(tx, deps.keys.encryption, { to: p.email, kind: 'password_changed', siteId: p.site.id, ...mail });
   await recordSecurityEvent(tx, deps.log, { accountId: p.accountId, siteId: p.site.id, event: 'password_changed', ...p.client, detail: { how: p.how } });
 }

@@ -45,7 +45,7 @@ export async function sendResetLink(tx: Db, deps: Pick<FlowDeps, 'keys' | 'confi
   const link = absoluteUrl(deps.config.publicUrl, sitePaths(l.site.slug).resetPassword(token));
   const loginUrl = signInUrl(deps.config.publicUrl, l.site.slug);
   const mail = resetLinkEmail({ siteName: l.site.name, link, loginUrl, expiresAt, timeZone: l.site.timeZone, sso: l.sso, sentBy: l.sentBy });
-  await enqueueMail(tx, deps.keys.encryption, { to: l.email, kind: 'reset_link', ...mail });
+  await enqueueMail(tx, deps.keys.encryption, { to: l.email, kind: 'reset_link', siteId: l.site.id, ...mail });
 }
 
 export function requestResetLink(services: AuthServices, req: LinkRequest, now = new Date()): Promise<void> {
@@ -84,7 +84,7 @@ async function sendLinkOrExplanation(services: AuthServices, req: LinkRequest, n
       await recordSecurityEvent(tx, services.log, { accountId: match.accountId, siteId: req.site.id, event: 'password_reset_requested', ...client });
     } else {
       const mail = noAccountEmail({ siteName: req.site.name, provider: req.provider, loginUrl });
-      await enqueueMail(tx, keys.encryption, { to: req.email, kind: 'no_account', ...mail });
+      await enqueueMail(tx, keys.encryption, { to: req.email, kind: 'no_account', siteId: req.site.id, ...mail });
       await recordSecurityEvent(tx, services.log, {
         accountId: match?.accountId ?? null,
         siteId: req.site.id,

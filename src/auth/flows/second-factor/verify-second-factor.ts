@@ -51,6 +51,7 @@ export async function verifySecondFactor(services: AuthServices, a: SecondFactor
         await enqueueMail(tx, services.keys.encryption, {
           to: a.email,
           kind: 'second_factors_locked',
+          siteId: a.site.id,
           ...secondFactorsLockedEmail({ siteName: a.site.name, loginUrl: signInUrl(services.config.publicUrl, a.site.slug) }),
         });
     });
