@@ -239,6 +239,31 @@ describe.each(await databaseKinds())('Admin > Groups and Settings (%s database)'
     });
     const [audit] = await g.services.db.select().from(auditEvent).where(eq(auditEvent.action, 'settings_changed'));
     expect(audit!.detail.sessionIdleMinutes).toBe('30 -> 20');
+    // Admin > Audits says it in plain words, never the settings' field names.
+    const audits = text((await client.get('/south/admin/audits')).html);
+    expect(audits).toContain(
+      'Changed the shortest password allowed from 12 to 14 characters. Changed the idle timeout from 30 to 20 minutes. Changed the longest a session lasts from 12 to 8 hours',
+    );
+    expect(audits).not.toMatch(/sessionIdleMinutes|->/);
+    const off = await post(client, '/south/admin/settings', [
+      ['sessionIdleMinutes', '20'],
+      ['sessionAbsoluteHours', '8'],
+      ['minPasswordLength', '14'],
+      ['requireTwoFactor', 'on'],
+    ]);
+    expect(off.location).toBe('/south/admin/settings?done=saved');
+    expect(text((await client.get('/south/admin/audits')).html)).toMatch(
+      /Started requiring two-factor for all staff. Turned the SSO switch off|Turned the SSO switch off. Started requiring two-factor for all staff/,
+    );
+    await post(client, '/south/admin/settings', [
+      ['sessionIdleMinutes', '20'],
+      ['sessionAbsoluteHours', '8'],
+      ['minPasswordLength', '14'],
+      ['showSsoSwitch', 'on'],
+    ]);
+    expect(text((await client.get('/south/admin/audits')).html)).toMatch(
+      /Stopped requiring two-factor. Turned the SSO switch on|Turned the SSO switch on. Stopped requiring two-factor/,
+    );
     for (const [field, value] of [
       ['minPasswordLength', '6'],
       ['sessionIdleMinutes', 'soon'],

@@ -1,17 +1,11 @@
 // Admin > Audits: every admin action at the site, newest first: When, Who, What, On whom, From.
 import type { AuditPage, ChainCheck } from '../../audit/audit-log.ts';
+import { describeAuditEntry } from '../../audit/audit-words.ts';
 import { AdminLayout } from './admin-layout.tsx';
 import { PageLinks } from './admin-security-log.tsx';
 import { formatDateTime } from './format.ts';
 import type { Chrome } from './layout.tsx';
 import { TableScroll } from './table-scroll.tsx';
-
-/** "count: 2, managed tokens kept: 1": an entry's detail, as words. */
-export function describeDetail(detail: Record<string, string | number | boolean | null>): string {
-  return Object.entries(detail)
-    .map(([key, value]) => `${key.replace(/_/g, ' ')}: ${value ?? 'none'}`)
-    .join(', ');
-}
 
 export function AdminAuditsPage(p: { chrome: Chrome; timeZone: string; audit: AuditPage }) {
   const base = `/${p.chrome.signedIn!.site.slug}/admin/audits`;
@@ -47,10 +41,7 @@ export function AdminAuditsPage(p: { chrome: Chrome; timeZone: string; audit: Au
                 <tr>
                   <td>{formatDateTime(r.at, p.timeZone)}</td>
                   <td>{r.actorName}</td>
-                  <td>
-                    {r.label}
-                    {Object.keys(r.detail).length > 0 && <span class="hint"> ({describeDetail(r.detail)})</span>}
-                  </td>
+                  <td>{describeAuditEntry(r.action, r.detail)}</td>
                   <td>{r.targetName ?? ''}</td>
                   <td>{r.ip ?? ''}</td>
                 </tr>

@@ -5,6 +5,7 @@ import type { ManagedUser } from '../../directory/managed-users.ts';
 import { AdminUserProfileLayout, profileBase } from './admin-users-profile.tsx';
 import { formatDateTime } from './format.ts';
 import { type Chrome, CsrfField } from './layout.tsx';
+import { usePageContext } from './page-context.ts';
 import { TableScroll } from './table-scroll.tsx';
 
 export interface AdminDeviceRow {
@@ -46,6 +47,8 @@ function DeviceTable({ devices, timeZone }: { devices: AdminDeviceRow[]; timeZon
 
 /** Why a school's admins cannot remove an SSO account's devices, and who can. */
 function SsoExplanation({ user }: { user: ManagedUser }) {
+  // The help contact every page's footer shows: how to reach support, not a command to run.
+  const { support } = usePageContext();
   return (
     <div class="message warning">
       <p>
@@ -53,8 +56,17 @@ function SsoExplanation({ user }: { user: ManagedUser }) {
         its two-factor devices: Gatehouse platform support removes them for every site at once.
       </p>
       <p>
-        If {user.fullName} has lost their devices, they (or you) should email platform support from the school's email address. Platform support runs{' '}
-        <code>gatehouse support remove-2fa {user.email}</code>, which is recorded in this school's audit.
+        If {user.fullName} has lost their devices, they (or you) should contact your Gatehouse support team, from the school's email address
+        {support.email || support.phone ? ':' : '.'}
+        {support.email && (
+          <>
+            {' '}
+            <a href={`mailto:${support.email}`}>{support.email}</a>
+          </>
+        )}
+        {support.email && support.phone && ' or'}
+        {support.phone && <> {support.phone}</>}
+        {support.email || support.phone ? '.' : ''} The removal is recorded in this school's audit.
       </p>
     </div>
   );

@@ -4,10 +4,11 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { type AuditPage, readAudit, verifyAuditChain } from '../../../audit/audit-log.ts';
+import { describeAuditEntry } from '../../../audit/audit-words.ts';
 import { auditExport } from '../../../auth/flows/school-admin/exports.ts';
 import { type Cell, toCsv } from '../../../lib/csv.ts';
 import type { AppEnv } from '../../env.ts';
-import { AdminAuditsPage, AuditCheckPage, describeDetail } from '../../views/admin-audits.tsx';
+import { AdminAuditsPage, AuditCheckPage } from '../../views/admin-audits.tsx';
 import { render } from '../../views/render.ts';
 import { adminContext } from './admin-context.ts';
 
@@ -53,8 +54,8 @@ export const adminAuditRoutes = new Hono<AppEnv>()
     return csvDownload(
       c,
       `audit-${signedIn.site.slug}`,
-      ['Entry', 'When', 'Who', 'What', 'On whom', 'From', 'Detail'],
-      rows.map((r) => [r.id, r.at, r.actorName, r.label, r.targetName, r.ip, describeDetail(r.detail)]),
+      ['Entry', 'When', 'Who', 'What', 'On whom', 'From'],
+      rows.map((r) => [r.id, r.at, r.actorName, describeAuditEntry(r.action, r.detail), r.targetName, r.ip]),
     );
   })
   .get('/verify', async (c) => {
