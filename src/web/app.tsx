@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { APP_PATH as AUTHENTICATOR_PATH } from './authenticator/manifest.ts';
 import type { AppEnv } from './env.ts';
 import { requirePermission, requireSignedInHere } from './guards/index.ts';
 import { csrfProtection } from './middleware/csrf.ts';
@@ -12,6 +13,7 @@ import { signInAdmission } from './middleware/sign-in-admission.ts';
 import { loadSite } from './middleware/site.ts';
 import { accountSettingsRoutes } from './routes/account-settings.tsx';
 import { adminRoutes } from './routes/admin/index.ts';
+import { authenticatorRoutes } from './routes/authenticator.tsx';
 import { browserScriptRoutes } from './routes/browser-scripts.ts';
 import { confirmIdentityRoutes } from './routes/confirm-identity.tsx';
 import { dashboardRoutes } from './routes/dashboard.tsx';
@@ -45,6 +47,8 @@ export function createApp(services: WebServices) {
   });
   app.get('/favicon.ico', (c) => c.body(null, 204));
   app.route('/static/js', browserScriptRoutes);
+  // The Gatehouse Authenticator's page and files: the same for everyone, no cookie read.
+  app.route(AUTHENTICATOR_PATH, authenticatorRoutes);
   app.get('/healthz', async (c) => {
     await services.db.execute('select 1');
     return c.json({ status: 'ok' });
