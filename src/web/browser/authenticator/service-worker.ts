@@ -88,7 +88,8 @@ self.addEventListener('fetch', (event) => {
     (async () => {
       const cache = await caches.open(CACHE);
       try {
-        const response = await fetch(event.request, { cache: 'no-cache' });
+        // By its address, not the request: a navigation's Request cannot be fetched with options.
+        const response = await fetch(path, { cache: 'no-cache', credentials: 'omit' });
         if (response.ok) await cache.put(path, response.clone());
         return response;
       } catch {
