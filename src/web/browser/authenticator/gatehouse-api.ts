@@ -1,5 +1,5 @@
 // The calls this app makes to Gatehouse (same origin, relative addresses), exactly as
-// /work/notes/push-contract.md says, and what the person is told for each refusal. Gatehouse
+// the API of routes/authenticator-api.ts says, and what the person is told for each refusal. Gatehouse
 // answers every refusal with { error, message }; the app words the ones it knows itself, so
 // that each says what to do next on the phone.
 import { type DeviceKey, type SignedFields, signRequest } from './signed-request.ts';

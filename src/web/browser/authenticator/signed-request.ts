@@ -1,5 +1,5 @@
 // Every call this app makes after enrolment is a compact JWS signed with the device's own key
-// (ES256, the non-extractable P-256 private key), as /work/notes/push-contract.md says: the
+// (ES256, the non-extractable P-256 private key), as the API of routes/authenticator-api.ts says: the
 // header names the device, the payload the audience Gatehouse gave at enrolment, the time, a
 // lifetime of at most a minute and a unique id (the server refuses a replay), with the call's
 // own fields. Made by jose's SignJWT, which signs with a WebCrypto CryptoKey as it is.
