@@ -243,17 +243,14 @@ function requestCard(account: StoredAccount, request: PendingRequest): HTMLEleme
       byId('requests-heading').focus();
       return;
     }
-    if (result.error === 'expired' || result.error === 'answered') {
+    // Each of these ends the request: its card goes, and the words stay at the top.
+    if (result.error === 'expired' || result.error === 'answered' || result.error === 'wrong_number') {
       removeCard(request.id);
       announce(status(), result.message, 'error');
       byId('requests-heading').focus();
       return;
     }
     announce(message, result.message, 'error');
-    if (result.error === 'wrong_number') {
-      number.value = '';
-      number.focus();
-    }
   };
   form.addEventListener('submit', (event) => {
     event.preventDefault();

@@ -29,7 +29,10 @@ export type Answer<T> = { ok: true; value: T } | { ok: false; error: string; mes
 
 /** What the person is told for each refusal the contract names. */
 export const REFUSALS: Record<string, string> = {
-  wrong_number: 'That number does not match the one on your sign-in screen. Check the number and try again.',
+  // Gatehouse gives a number one try: a wrong one ends the request, and the sign-in screen offers a new one.
+  wrong_number:
+    'That number does not match the one on your sign-in screen, so this request was refused. If it was you, send a new request from the sign-in screen.',
+  wrong_code: 'Gatehouse did not accept the code this phone sent (is its clock right?). Type the code from this app on the sign-in screen instead.',
   expired: 'This sign-in request has expired. If it was you, start signing in again.',
   answered: 'This sign-in request has already been answered.',
   throttled: 'Too many wrong answers for this account. Wait a few minutes, or type the code from this app on the sign-in screen instead.',
