@@ -141,5 +141,6 @@ describe('at a phone width', () => {
     await accountItem(phone, 'Other Service').waitFor();
     await expectNoSidewaysScroll(phone);
     await expectNoAxeViolations(phone, 'the app with an account');
+    await h.screenshot(phone, 'the app with an account at 390 px');
   });
 });
