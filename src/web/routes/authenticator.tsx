@@ -19,7 +19,6 @@ const CSP = [
   "connect-src 'self'",
   "manifest-src 'self'",
   "worker-src 'self'",
-  "media-src 'self' blob:",
   "form-action 'self'",
   "frame-ancestors 'none'",
   "base-uri 'none'",
