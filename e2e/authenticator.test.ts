@@ -132,6 +132,30 @@ describe('codes', () => {
   });
 });
 
+describe('Web Push', () => {
+  it('shows "Sign-in request: open to approve or deny" when a push arrives, with nothing personal in it', async () => {
+    const { context, phone } = await openPhone();
+    await context.grantPermissions(['notifications']);
+    const cdp = await context.newCDPSession(phone);
+    const registered = new Promise<string>((resolve) => {
+      cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+        const ours = registrations.find((r) => r.scopeURL.endsWith('/authenticator') && !r.isDeleted);
+        if (ours) resolve(ours.registrationId);
+      });
+    });
+    await cdp.send('ServiceWorker.enable');
+    await phone.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    const registrationId = await registered;
+    const origin = new URL(phone.url()).origin;
+    await cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId, data: JSON.stringify({ requestId: '6f1c1f4e-2b7a-4c55-9d55-0a4b0c3d2e1f' }) });
+    const shown = () =>
+      phone.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body })));
+    await expect.poll(shown).toEqual([{ title: 'Sign-in request: open to approve or deny', body: '' }]);
+  });
+});
+
 describe('at a phone width', () => {
   it('fits 390 px with no sideways scroll and has no axe-core violations, with no account and with one', async () => {
     const { phone } = await openPhone();
