@@ -12,6 +12,7 @@ import { signInAdmission } from './middleware/sign-in-admission.ts';
 import { loadSite } from './middleware/site.ts';
 import { accountSettingsRoutes } from './routes/account-settings.tsx';
 import { adminRoutes } from './routes/admin/index.ts';
+import { authenticatorApiRoutes } from './routes/authenticator-api.ts';
 import { browserScriptRoutes } from './routes/browser-scripts.ts';
 import { confirmIdentityRoutes } from './routes/confirm-identity.tsx';
 import { dashboardRoutes } from './routes/dashboard.tsx';
@@ -56,6 +57,8 @@ export function createApp(services: WebServices) {
     }),
   );
   app.use(csrfProtection());
+  // Before the session: no cookie authenticates the Gatehouse Authenticator's calls.
+  app.route('/authenticator/api', authenticatorApiRoutes);
   // Before the session, the site and the account are read: a refused sign-in costs no database
   // work (most are refused earlier still, at the front door: see front-door.ts).
   app.post('/:site/login', signInAdmission());
