@@ -31,7 +31,8 @@ export function openDatabase(config: Config): Promise<Database> {
 export async function startGatehouse(config: Config, log: Logger, options: { database?: Database; housekeeping?: boolean } = {}): Promise<Running> {
   const database = options.database ?? (await openDatabase(config));
   const secretKey = loadOrCreateSecretKey(config.secretKey, config.dataDir);
-  const services = await createServices(config, database.db, log, secretKey);
+  const services = await createServices(config, database.db, log, secretKey, database.listen);
+  await services.authenticator.wakeups.start();
 
   if (config.demo && (await isEmpty(database.db))) {
     await seedDemo(database.db, (p) => services.passwords.hash(p));
@@ -56,6 +57,8 @@ export async function startGatehouse(config: Config, log: Logger, options: { dat
     services,
     database,
     async close() {
+      // Open streams (a waiting sign-in page, an open app) end first: they would hold the server open.
+      await services.authenticator.wakeups.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Idle keep-alive connections would hold close() open; in-flight requests get 5 s.

@@ -14,6 +14,7 @@ import { loadSite } from './middleware/site.ts';
 import { accountSettingsRoutes } from './routes/account-settings.tsx';
 import { adminRoutes } from './routes/admin/index.ts';
 import { authenticatorRoutes } from './routes/authenticator.tsx';
+import { authenticatorApiRoutes } from './routes/authenticator-api.ts';
 import { browserScriptRoutes } from './routes/browser-scripts.ts';
 import { confirmIdentityRoutes } from './routes/confirm-identity.tsx';
 import { dashboardRoutes } from './routes/dashboard.tsx';
@@ -60,6 +61,8 @@ export function createApp(services: WebServices) {
     }),
   );
   app.use(csrfProtection());
+  // Before the session: no cookie authenticates the Gatehouse Authenticator's calls.
+  app.route('/authenticator/api', authenticatorApiRoutes);
   // Before the session, the site and the account are read: a refused sign-in costs no database
   // work (most are refused earlier still, at the front door: see front-door.ts).
   app.post('/:site/login', signInAdmission());

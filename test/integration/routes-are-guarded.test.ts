@@ -31,6 +31,15 @@ const PUBLIC_ROUTES = new Map([
   ['GET /:site/password/reset', 'the emailed link (its token is the proof)'],
   ['POST /:site/password/reset', 'choosing a password with it'],
   ['POST /:site/logout', 'signing out works whether or not the session is still there'],
+  // The Gatehouse Authenticator's API: no cookie; its own authority in each call.
+  ['GET /authenticator/api/push-key', 'the VAPID public key the app subscribes with'],
+  ['POST /authenticator/api/devices', 'registering: the single-use enrolment token is the proof'],
+  ['POST /authenticator/api/requests', 'a JWS signed by the device key'],
+  ['POST /authenticator/api/answer', 'a JWS signed by the device key'],
+  ['POST /authenticator/api/subscription', 'a JWS signed by the device key'],
+  ['GET /authenticator/api/events', 'a JWS signed by the device key'],
+  ['GET /authenticator/api/sign-in-requests/:id/events', "the waiting page's stream: a random id, and only the request's status"],
+  ['GET /authenticator/api/sign-in-requests/:id', 'the same, asked once'],
 ]);
 
 interface Route {

@@ -24,6 +24,8 @@ const SCRIPTS: Readonly<Record<string, { entry: URL; banner: string }>> = {
     banner:
       '/*! Gatehouse. Includes zxcvbn-ts (https://github.com/zxcvbn-ts/zxcvbn), MIT licence, Copyright (c) 2012-2016 Dan Wheeler and Dropbox, Inc., Copyright (c) 2021 @zxcvbn-ts */',
   },
+  'push-wait.js': { entry: new URL(`../browser/push-wait${EXT}`, import.meta.url), banner: '/*! Gatehouse */' },
+  'authenticator-enrolment.js': { entry: new URL(`../browser/authenticator-enrolment${EXT}`, import.meta.url), banner: '/*! Gatehouse */' },
   'webauthn.js': {
     entry: new URL(`../browser/webauthn${EXT}`, import.meta.url),
     banner: '/*! Gatehouse. Includes @simplewebauthn/browser (https://github.com/MasterKale/SimpleWebAuthn), MIT licence, Copyright (c) 2020 Matthew Miller */',
