@@ -1,24 +1,30 @@
 // The Gatehouse Authenticator in a real Chromium, as a phone (390 px wide, touch) runs it: adding
 // an account with the camera (Chromium's fake camera playing a QR code, fake-camera.ts) or a
 // pasted link, its codes (checked against an independent RFC 6238), offline from the service
-// worker's cache, removing an account, and axe-core on every screen at phone width.
+// worker's cache, removing an account, and axe-core on every screen at phone width. Then a
+// phone and a desktop, two browser contexts: the phone enrolled from the QR code of the desktop's
+// Add new device page, and the desktop's sign-ins approved (with the right number), refused (a
+// wrong number, "It wasn't me", an expired request) or completed with Send Code.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
+import { eq } from 'drizzle-orm';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { afterAll, describe, expect, it } from 'vitest';
+import { signInRequest } from '../src/db/schema.ts';
 import { totp } from '../test/support/rfc6238.ts';
 import { fakeCameraArgs, writeCameraFrame } from './support/fake-camera.ts';
 import { useBrowserHarness } from './support/harness.ts';
-import { expectHeading } from './support/pages.ts';
+import { expectHeading, pathOf, signInWithIdentity, submitLogin, submitWith } from './support/pages.ts';
 
 const cameraDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-camera-'));
 const CAMERA_FILE = path.join(cameraDir, 'qr.y4m');
 afterAll(() => rmSync(cameraDir, { recursive: true, force: true }));
 
-const h = useBrowserHarness({ publicHost: 'localhost', chromiumArgs: fakeCameraArgs(CAMERA_FILE) });
+// The desktop's address comes through a proxy on this machine (X-Forwarded-For), as behind a load balancer.
+const h = useBrowserHarness({ publicHost: 'localhost', chromiumArgs: fakeCameraArgs(CAMERA_FILE), env: () => ({ TRUST_PROXY: '127.0.0.1,::1' }) });
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } as const;
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
@@ -166,5 +172,169 @@ describe('at a phone width', () => {
     await expectNoSidewaysScroll(phone);
     await expectNoAxeViolations(phone, 'the app with an account');
     await h.screenshot(phone, 'the app with an account at 390 px');
+  });
+});
+
+// ---- A phone and a desktop -------------------------------------------------------------------
+
+/** The desktop's address as the proxy in front of Gatehouse reports it (TRUST_PROXY: loopback). */
+const DESKTOP_IP = '81.2.69.142';
+const SITE_NAME = 'North School';
+
+/** The place Gatehouse's place database gives the desktop's address. */
+function expectedPlace(): Promise<string> {
+  return h.gatehouse.services.authenticator.places.placeOf(DESKTOP_IP);
+}
+
+/** The request's two minutes are over (the server has no clock to turn, so its expiry is moved). */
+async function expireRequest(id: string): Promise<void> {
+  await h.gatehouse.services.db
+    .update(signInRequest)
+    .set({ expiresAt: new Date(Date.now() - 1000) })
+    .where(eq(signInRequest.id, id));
+}
+
+/** The QR code image of the page, as shown (a screenshot of the <img>). */
+async function qrCodeImage(page: Page): Promise<Buffer> {
+  return page.getByRole('img', { name: 'QR code to scan with your authenticator app' }).screenshot();
+}
+
+/** The two-digit number the waiting sign-in page shows. */
+async function numberOnScreen(desktop: Page): Promise<string> {
+  const figure = desktop.locator('p', { hasText: 'Number to type in the app' });
+  const text = await figure.innerText();
+  const number = /(\d{2})\s*$/.exec(text)?.[1];
+  if (!number) throw new Error(`no two-digit number on the waiting page: "${text}"`);
+  return number;
+}
+
+async function desktopAt(email: string): Promise<Page> {
+  const context = await h.newContext({ extraHTTPHeaders: { 'X-Forwarded-For': DESKTOP_IP } });
+  const desktop = await context.newPage();
+  await signInWithIdentity(desktop, 'north', email);
+  return desktop;
+}
+
+/**
+ * A new person at North, signed in on the desktop, whose phone adds the Gatehouse Authenticator
+ * by scanning the QR code of Add new device: the desktop's page goes on by itself (no code typed)
+ * to the recovery codes; then the desktop signs out.
+ */
+async function personWithPhone(): Promise<{ email: string; desktop: Page; phone: Page }> {
+  const email = await h.newIdentityUser('north');
+  const desktop = await desktopAt(email);
+  await desktop.goto('/north/account/security-keys');
+  await desktop.getByRole('link', { name: 'Add new device' }).click();
+  await expectHeading(desktop, 'Add new device');
+  writeCameraFrame(CAMERA_FILE, await qrCodeImage(desktop));
+  const { phone } = await openPhone();
+  await phone.getByRole('button', { name: 'Scan QR code' }).click();
+  await phone.getByRole('status').getByText(`Added ${SITE_NAME} (${email})`).waitFor();
+  await expectHeading(desktop, 'Your recovery codes');
+  await submitWith(desktop, desktop.getByRole('button', { name: 'Logout' }));
+  return { email, desktop, phone };
+}
+
+/** The password on the desktop, as far as the second step, which waits for the phone; the number it shows. */
+async function signInWaiting(desktop: Page, email: string): Promise<string> {
+  await desktop.goto('/north/login');
+  await submitLogin(desktop, email);
+  await desktop.waitForURL('/north/login/second-step');
+  await desktop.getByText('Approve this sign-in in your Gatehouse Authenticator').waitFor();
+  return numberOnScreen(desktop);
+}
+
+/** The request as the phone shows it. */
+function requestCard(phone: Page): Locator {
+  return phone.getByRole('listitem', { name: `Sign-in to ${SITE_NAME}` });
+}
+
+function otherNumber(number: string): string {
+  return String((Number(number) + 37) % 100).padStart(2, '0');
+}
+
+async function expectSignedIn(desktop: Page): Promise<void> {
+  await desktop.waitForURL('/north/');
+  await expectHeading(desktop, 'Dashboard');
+}
+
+/** Still at the second step, not signed in: and pressing "I have approved it" does not sign in either. */
+async function expectNotSignedIn(desktop: Page): Promise<void> {
+  expect(pathOf(desktop)).toBe('/north/login/second-step');
+  const approved = desktop.getByRole('button', { name: 'I have approved it' });
+  if (await approved.isVisible()) {
+    await submitWith(desktop, approved);
+    expect(pathOf(desktop)).not.toBe('/north/');
+  }
+}
+
+describe('approving sign-ins on the phone', () => {
+  it('signs the desktop in when the number on its screen is typed and approved; the request shows the school, browser, time and place', async () => {
+    const { email, desktop, phone } = await personWithPhone();
+    const number = await signInWaiting(desktop, email);
+    const card = requestCard(phone);
+    await card.waitFor();
+    await phone.getByRole('status').getByText(`New sign-in request: ${SITE_NAME}`).waitFor();
+    const details = await card.getByRole('definition').allInnerTexts();
+    expect(details[0]).toBe(email);
+    expect(details[1]).toMatch(/Chrome|Chromium/);
+    expect(details[2]).toMatch(/^\d{2}:\d{2}:\d{2}$/);
+    // A town and its region from the place database, for the public address the proxy reported.
+    const place = await expectedPlace();
+    expect(place).toMatch(/^near /);
+    expect(details[3]).toContain(place);
+    await card.getByRole('link', { name: 'IP geolocation by DB-IP' }).waitFor();
+    await expectNoSidewaysScroll(phone);
+    await expectNoAxeViolations(phone, 'a pending sign-in request');
+    await card.getByLabel('Number shown on your sign-in screen').fill(number);
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await phone.getByRole('status').getByText('Approved.').waitFor();
+    await expectSignedIn(desktop);
+    await card.waitFor({ state: 'detached' });
+  });
+
+  it('does not sign in with a wrong number: the phone says so and the request ends', async () => {
+    const { email, desktop, phone } = await personWithPhone();
+    const number = await signInWaiting(desktop, email);
+    const card = requestCard(phone);
+    await card.getByLabel('Number shown on your sign-in screen').fill(otherNumber(number));
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await phone.getByRole('status').getByText('That number does not match the one on your sign-in screen').waitFor();
+    await expectNoAxeViolations(phone, 'a refused number');
+    await desktop.getByText('The number typed in the app did not match').waitFor();
+    await expectNotSignedIn(desktop);
+  });
+
+  it('refuses the sign-in with "It wasn\'t me"', async () => {
+    const { email, desktop, phone } = await personWithPhone();
+    await signInWaiting(desktop, email);
+    await requestCard(phone).getByRole('button', { name: "It wasn't me" }).click();
+    await phone.getByRole('status').getByText('Refused: that sign-in cannot go on.').waitFor();
+    await desktop.getByText('This sign-in was denied in your Gatehouse Authenticator').waitFor();
+    await expectNotSignedIn(desktop);
+  });
+
+  it('does not sign in with an expired request, even with the right number', async () => {
+    const { email, desktop, phone } = await personWithPhone();
+    const number = await signInWaiting(desktop, email);
+    const card = requestCard(phone);
+    await card.getByLabel('Number shown on your sign-in screen').fill(number);
+    const id = (await card.getAttribute('id'))!.replace(/^request-/, '');
+    await expireRequest(id);
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await phone.getByRole('status').getByText('This sign-in request has expired.').waitFor();
+    await expectNotSignedIn(desktop);
+  });
+
+  it('signs the desktop in with Send Code, which needs the number too', async () => {
+    const { email, desktop, phone } = await personWithPhone();
+    const number = await signInWaiting(desktop, email);
+    const card = requestCard(phone);
+    await card.getByRole('button', { name: 'Send Code' }).click();
+    await card.getByRole('alert').getByText('Type the two-digit number shown on your sign-in screen first.').waitFor();
+    await card.getByLabel('Number shown on your sign-in screen').fill(number);
+    await card.getByRole('button', { name: 'Send Code' }).click();
+    await phone.getByRole('status').getByText('Code sent.').waitFor();
+    await expectSignedIn(desktop);
   });
 });
