@@ -11,6 +11,7 @@ import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { eq } from 'drizzle-orm';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signInRequest } from '../src/db/schema.ts';
@@ -91,6 +92,23 @@ describe('adding an account', () => {
     // The camera is off again: the scanner is hidden and its button back.
     await phone.getByRole('button', { name: 'Scan QR code' }).waitFor();
     expect(await phone.locator('video').evaluate((v: HTMLVideoElement) => v.srcObject)).toBeNull();
+  });
+
+  it('stops the camera when asked, before any QR code is seen', async () => {
+    // The camera sees a white wall.
+    const wall = new PNG({ width: 64, height: 48, fill: true });
+    wall.data.fill(255);
+    writeCameraFrame(CAMERA_FILE, PNG.sync.write(wall));
+    const { phone } = await openPhone();
+    await phone.getByRole('button', { name: 'Scan QR code' }).click();
+    const stop = phone.getByRole('button', { name: 'Stop scanning' });
+    await stop.waitFor();
+    await expect.poll(() => phone.locator('video').evaluate((v: HTMLVideoElement) => v.srcObject !== null)).toBe(true);
+    await expectNoAxeViolations(phone, 'scanning');
+    await stop.click();
+    await phone.getByRole('button', { name: 'Scan QR code' }).waitFor();
+    expect(await phone.locator('video').evaluate((v: HTMLVideoElement) => v.srcObject)).toBeNull();
+    expect(await phone.getByText('No accounts yet').isVisible()).toBe(true);
   });
 
   it('adds an account from a pasted link, and refuses a link that is not one with a message saying what to do', async () => {
@@ -220,14 +238,14 @@ async function desktopAt(email: string): Promise<Page> {
  * by scanning the QR code of Add new device: the desktop's page goes on by itself (no code typed)
  * to the recovery codes; then the desktop signs out.
  */
-async function personWithPhone(): Promise<{ email: string; desktop: Page; phone: Page }> {
+async function personWithPhone(onPhone?: Page): Promise<{ email: string; desktop: Page; phone: Page }> {
   const email = await h.newIdentityUser('north');
   const desktop = await desktopAt(email);
   await desktop.goto('/north/account/security-keys');
   await desktop.getByRole('link', { name: 'Add new device' }).click();
   await expectHeading(desktop, 'Add new device');
   writeCameraFrame(CAMERA_FILE, await qrCodeImage(desktop));
-  const { phone } = await openPhone();
+  const phone = onPhone ?? (await openPhone()).phone;
   await phone.getByRole('button', { name: 'Scan QR code' }).click();
   await phone.getByRole('status').getByText(`Added ${SITE_NAME} (${email})`).waitFor();
   await expectHeading(desktop, 'Your recovery codes');
@@ -244,9 +262,10 @@ async function signInWaiting(desktop: Page, email: string): Promise<string> {
   return numberOnScreen(desktop);
 }
 
-/** The request as the phone shows it. */
-function requestCard(phone: Page): Locator {
-  return phone.getByRole('listitem', { name: `Sign-in to ${SITE_NAME}` });
+/** The request as the phone shows it (of that account, when the phone has several). */
+function requestCard(phone: Page, email?: string): Locator {
+  const card = phone.getByRole('listitem', { name: `Sign-in to ${SITE_NAME}` });
+  return email ? card.filter({ has: phone.getByRole('definition').getByText(email, { exact: true }) }) : card;
 }
 
 function otherNumber(number: string): string {
@@ -324,6 +343,26 @@ describe('approving sign-ins on the phone', () => {
     await card.getByRole('button', { name: 'Approve' }).click();
     await phone.getByRole('status').getByText('This sign-in request has expired.').waitFor();
     await expectNotSignedIn(desktop);
+  });
+
+  it('holds several accounts: each request shows under its own account, and approving one signs in only that one', async () => {
+    const first = await personWithPhone();
+    const phone = first.phone;
+    await pasteLink(phone, otherLink('codes-only@example.org'));
+    const second = await personWithPhone(phone);
+    expect(await phone.getByRole('list').getByRole('listitem', { name: SITE_NAME }).count()).toBe(2);
+    const firstNumber = await signInWaiting(first.desktop, first.email);
+    const secondNumber = await signInWaiting(second.desktop, second.email);
+    await requestCard(phone, first.email).waitFor();
+    const card = requestCard(phone, second.email);
+    await card.getByLabel('Number shown on your sign-in screen').fill(secondNumber);
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await expectSignedIn(second.desktop);
+    expect(pathOf(first.desktop)).toBe('/north/login/second-step');
+    const other = requestCard(phone, first.email);
+    await other.getByLabel('Number shown on your sign-in screen').fill(firstNumber);
+    await other.getByRole('button', { name: 'Approve' }).click();
+    await expectSignedIn(first.desktop);
   });
 
   it('signs the desktop in with Send Code, which needs the number too', async () => {
