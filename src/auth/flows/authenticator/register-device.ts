@@ -32,24 +32,36 @@ const publicJwk = z.strictObject({
   use: z.literal('sig').optional(),
 });
 
-/** A PushSubscriptionJSON: an https endpoint (http only for a push service on this machine, in tests) and its keys. */
-export const pushSubscription = z
-  .object({
-    endpoint: z
-      .url({ protocol: /^https?$/ })
-      .max(2048)
-      .refine((u) => u.startsWith('https:') || /^http:\/\/(localhost|127\.0\.0\.1)[:/]/.test(u), 'must be https'),
-    expirationTime: z.number().nullable().optional(),
-    keys: z.object({ p256dh: z.string().regex(/^[A-Za-z0-9_-]{80,100}$/), auth: z.string().regex(/^[A-Za-z0-9_-]{16,24}$/) }),
-  })
-  .nullable();
+/**
+ * A PushSubscriptionJSON: an https endpoint on a named host (never an address, nor this machine:
+ * the server would be made to post wherever a registered app said), and its keys. Outside
+ * production a push service on this machine (http://localhost, in the tests) is allowed too.
+ */
+export function pushSubscription(env: string) {
+  const allowed = (u: string) => {
+    const { protocol, hostname } = new URL(u);
+    if (env !== 'production' && /^(localhost|127\.0\.0\.1)$/.test(hostname)) return true;
+    return protocol === 'https:' && hostname !== 'localhost' && !/^[\d.]+$|^\[/.test(hostname);
+  };
+  return z
+    .object({
+      endpoint: z
+        .url({ protocol: /^https?$/ })
+        .max(2048)
+        .refine(allowed, 'must be an https push service'),
+      expirationTime: z.number().nullable().optional(),
+      keys: z.object({ p256dh: z.string().regex(/^[A-Za-z0-9_-]{80,100}$/), auth: z.string().regex(/^[A-Za-z0-9_-]{16,24}$/) }),
+    })
+    .nullable();
+}
 
-const registration = z.object({
-  enrolment: z.string().max(64),
-  publicKey: publicJwk,
-  pushSubscription: pushSubscription.optional(),
-  name: z.string().max(60).optional(),
-});
+const registration = (env: string) =>
+  z.object({
+    enrolment: z.string().max(64),
+    publicKey: publicJwk,
+    pushSubscription: pushSubscription(env).optional(),
+    name: z.string().max(60).optional(),
+  });
 
 export interface Registered {
   deviceId: string;
@@ -57,7 +69,7 @@ export interface Registered {
 }
 
 export async function registerAuthenticator(services: AuthServices, body: unknown, client: { ip: string; userAgent: string }): Promise<ApiResult<Registered>> {
-  const parsed = registration.safeParse(body);
+  const parsed = registration(services.config.env).safeParse(body);
   if (!parsed.success) return apiRefused(typeof (body as { enrolment?: unknown })?.enrolment === 'string' ? 'invalid' : 'invalid_enrolment');
   const input = parsed.data;
   const name = deviceName.safeParse(input.name?.trim() || 'Gatehouse Authenticator');
@@ -108,7 +120,7 @@ export async function registerAuthenticator(services: AuthServices, body: unknow
 
 /** The app's new subscription (or none): `sealed` with SECRET_KEY. */
 export async function updateSubscription(services: AuthServices, deviceId: string, body: unknown): Promise<ApiResult<undefined>> {
-  const parsed = z.object({ pushSubscription: pushSubscription }).safeParse(body);
+  const parsed = z.object({ pushSubscription: pushSubscription(services.config.env) }).safeParse(body);
   if (!parsed.success) return apiRefused('invalid');
   const sub = parsed.data.pushSubscription;
   await services.db

@@ -2,7 +2,7 @@
 // while the person scans it, so that a wrong code keeps the same QR; saved only with a right
 // code, and only by a session the device-change gate lets through (device-change-gate.ts).
 import { endCeremony, readCeremony, saveCeremony } from '../../ceremonies.ts';
-import { newEnrolment, withEnrolment } from '../../methods/push/enrolment.ts';
+import { endEnrolments, newEnrolment, withEnrolment } from '../../methods/push/enrolment.ts';
 import { deviceName, enrolTotpDevice, formatSecretForTyping, newTotpSecret, totpQrDataUrl, totpUri } from '../../methods/totp/index.ts';
 import { authenticatorApp } from '../../second-factors/one-time-code/device-types.ts';
 import type { SignedIn } from '../../sessions.ts';
@@ -57,6 +57,9 @@ export async function finishAppEnrolment(
     const saved = await enrolTotpDevice(tx, keys.encryption, { accountId: signedIn.account.id, name: name.data, secret, code: input.code });
     if (!saved.ok) return { outcome: 'wrong_code' };
     await endCeremony(tx, signedIn.session.id, 'totp_enrolment');
+    // The QR code's secret is this app's now: its Gatehouse Authenticator token must not add a twin.
+    await endCeremony(tx, signedIn.session.id, 'authenticator_enrolment');
+    await endEnrolments(tx, { sessionId: signedIn.session.id });
     if (!saved.created) return { outcome: 'added' }; // the same form sent twice: one device, one email
     const added = { deviceId: saved.deviceId, name: name.data, kind: authenticatorApp.kind, first: !change.hadDevice };
     return { outcome: 'added', ...(await afterDeviceAdded({ ...services, db: tx }, signedIn, added, client)) };

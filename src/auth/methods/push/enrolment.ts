@@ -68,3 +68,9 @@ export async function enrolledWith(db: Db, token: string): Promise<string | unde
     .where(eq(authenticatorEnrolment.tokenHash, hashOpaqueToken(token)));
   return row?.deviceId ?? undefined;
 }
+
+/** Ends the enrolments not yet used: of a session (its QR code served another app), or all of an account's (a reset, removed devices). */
+export async function endEnrolments(tx: Db, of: { sessionId: string } | { accountId: string }): Promise<void> {
+  const whose = 'sessionId' in of ? eq(authenticatorEnrolment.sessionId, of.sessionId) : eq(authenticatorEnrolment.accountId, of.accountId);
+  await tx.delete(authenticatorEnrolment).where(and(whose, isNull(authenticatorEnrolment.usedAt)));
+}

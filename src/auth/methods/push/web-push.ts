@@ -80,27 +80,40 @@ export class WebPushDelivery {
     }
   }
 
+  /**
+   * web-push makes the request (encrypted payload, VAPID headers: generateRequestDetails); it is
+   * sent with fetch, which also speaks to a push service over plain http on this machine (tests).
+   */
   private async send(deviceId: string, sealed: string, payload: string, keys: VapidKeys): Promise<void> {
+    let status: number | undefined;
     try {
       const subscription = JSON.parse(open(this.sealKey, sealed)) as webpush.PushSubscription;
-      await webpush.sendNotification(subscription, payload, {
+      const request = webpush.generateRequestDetails(subscription, payload, {
         vapidDetails: { subject: this.settings.subject, ...keys },
         TTL: PUSH_TTL_SECONDS,
         urgency: 'high',
-        timeout: 10_000,
       });
+      const res = await fetch(request.endpoint, {
+        method: request.method,
+        headers: request.headers as Record<string, string>,
+        body: request.body ? new Uint8Array(request.body) : null,
+        signal: AbortSignal.timeout(10_000),
+      });
+      status = res.status;
+      await res.body?.cancel();
     } catch (err) {
-      const status = (err as { statusCode?: number }).statusCode;
-      if (status === 404 || status === 410) {
-        // Gone for good: the app subscribes again when next opened.
-        await this.db
-          .update(device)
-          .set({ sealedPushSubscription: null })
-          .where(and(eq(device.id, deviceId), eq(device.sealedPushSubscription, sealed)));
-        this.log.info({ deviceId, status }, 'web push: subscription gone, removed');
-        return;
-      }
-      this.log.warn({ deviceId, status, err: status ? undefined : err }, 'web push: push service refused');
+      this.log.warn({ deviceId, err }, 'web push: could not reach the push service');
+      return;
+    }
+    if (status === 404 || status === 410) {
+      // Gone for good: the app subscribes again when next opened.
+      await this.db
+        .update(device)
+        .set({ sealedPushSubscription: null })
+        .where(and(eq(device.id, deviceId), eq(device.sealedPushSubscription, sealed)));
+      this.log.info({ deviceId, status }, 'web push: subscription gone, removed');
+    } else if (status < 200 || status >= 300) {
+      this.log.warn({ deviceId, status }, 'web push: push service refused');
     }
   }
 }
