@@ -32,10 +32,13 @@ const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const otherLink = (label: string) => `otpauth://totp/Other%20Service:${encodeURIComponent(label)}?secret=${SECRET}&issuer=Other%20Service`;
 
-/** The phone: a browser context of a phone's size, allowed the camera, on the app's page. */
+/**
+ * The phone: a browser context of a phone's size, on the app's page. The fake camera is allowed
+ * by its switch (--use-fake-ui-for-media-stream): granting it through Playwright would deny
+ * every other permission, notifications among them, instead of leaving them to be asked.
+ */
 async function openPhone(): Promise<{ context: BrowserContext; phone: Page }> {
   const context = await h.newContext(PHONE);
-  await context.grantPermissions(['camera']);
   const phone = await context.newPage();
   await phone.goto('/authenticator');
   await expectHeading(phone, 'Gatehouse Authenticator');
@@ -177,6 +180,23 @@ describe('Web Push', () => {
     const shown = () =>
       phone.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body })));
     await expect.poll(shown).toEqual([{ title: 'Sign-in request: open to approve or deny', body: '' }]);
+  });
+});
+
+describe('notifications', () => {
+  it('are asked for only when the person presses "Turn on notifications", once an account can get sign-in requests', async () => {
+    const { phone } = await personWithPhone();
+    const offer = phone.getByRole('button', { name: 'Turn on notifications' });
+    await offer.waitFor();
+    expect(await phone.evaluate(() => Notification.permission)).toBe('default');
+    await phone.context().grantPermissions(['notifications']);
+    await offer.click();
+    // Headless Chromium has no push service to subscribe with: the app says what that means.
+    await phone
+      .getByRole('status')
+      .getByText(/Notifications are on|could not reach a notification service/)
+      .waitFor({ timeout: 20_000 });
+    await offer.waitFor({ state: 'hidden' });
   });
 });
 

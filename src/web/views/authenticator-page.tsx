@@ -36,6 +36,12 @@ export function AuthenticatorPage() {
                 Sign-in requests
               </h2>
               <div id="requests-status" role="status" class="live" />
+              <p id="notifications-offer" class="card notice-offer" hidden>
+                Get a notification when a sign-in needs you, even with this app closed.{' '}
+                <button type="button" id="notifications">
+                  Turn on notifications
+                </button>
+              </p>
               <p id="no-requests">
                 No sign-in requests are waiting. When you sign in on another screen, its request shows here: type the number shown on that screen to approve it.
                 If you did not just sign in, press “It wasn't me”.

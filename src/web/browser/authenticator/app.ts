@@ -157,6 +157,7 @@ async function loadAccounts(): Promise<void> {
     }
   }
   await tick();
+  offerNotifications();
   for (const account of accounts) if (account.device && !streams.has(account.id)) void listen(account);
   void refreshAll();
 }
@@ -364,14 +365,20 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined>
   return Promise.race([promise, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms))]);
 }
 
-/** This browser's push subscription for Gatehouse's VAPID key, or null where Web Push is off, refused or unreachable. */
+function webPushPossible(): boolean {
+  return 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
+}
+
+/**
+ * This browser's push subscription for Gatehouse's VAPID key, or null where Web Push is off,
+ * not allowed (yet: the person allows notifications with a button of their own, see
+ * setUpNotifications) or unreachable.
+ */
 async function pushSubscription(): Promise<PushSubscriptionJSON | null> {
   try {
-    if (!('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window)) return null;
+    if (!webPushPossible() || Notification.permission !== 'granted') return null;
     const key = await pushKey();
     if (!key) return null;
-    const permission = Notification.permission === 'default' ? await Notification.requestPermission() : Notification.permission;
-    if (permission !== 'granted') return null;
     const registration = await withTimeout(navigator.serviceWorker.ready, 5_000);
     if (!registration) return null;
     const existing = await registration.pushManager.getSubscription();
@@ -479,13 +486,14 @@ function setUpAdding(): void {
   stopButton.addEventListener('click', () => scan?.stop());
 }
 
-// ---- Start ---------------------------------------------------------------------------------
+// ---- Notifications --------------------------------------------------------------------------
 
-/** Tells Gatehouse of a push subscription the browser has changed since an account was added. */
-async function keepSubscriptionsCurrent(): Promise<void> {
-  if (!('serviceWorker' in navigator) || !('Notification' in window) || Notification.permission !== 'granted') return;
-  const registration = await withTimeout(navigator.serviceWorker.ready, 5_000);
-  const subscription = (await registration?.pushManager.getSubscription())?.toJSON() ?? null;
+/** Tells Gatehouse of this browser's push subscription where it differs from what Gatehouse was last given. */
+async function keepSubscriptionsCurrent(): Promise<boolean> {
+  if (!webPushPossible() || Notification.permission !== 'granted') return false;
+  const subscription = await pushSubscription();
+  // None now (no push service reachable, for a moment?): Gatehouse keeps the one it has.
+  if (!subscription) return false;
   for (const account of accounts) {
     const device = deviceKey(account);
     if (!device || !account.device || (subscription?.endpoint ?? null) === account.device.pushEndpoint) continue;
@@ -495,7 +503,39 @@ async function keepSubscriptionsCurrent(): Promise<void> {
       await saveAccount(account);
     }
   }
+  return true;
 }
+
+/**
+ * The offer to turn notifications on, shown while the browser has not been asked and an account
+ * can get sign-in requests: asked only when the person presses the button (phones allow the
+ * question only then, and a question out of nowhere is refused by habit).
+ */
+function offerNotifications(): void {
+  const offer = byId('notifications-offer');
+  offer.hidden = !(webPushPossible() && Notification.permission === 'default' && accounts.some((a) => a.device));
+}
+
+function setUpNotifications(): void {
+  const button = byId<HTMLButtonElement>('notifications');
+  button.addEventListener('click', async () => {
+    const permission = await Notification.requestPermission();
+    offerNotifications();
+    if (permission !== 'granted') {
+      announce(status(), 'Notifications are off. The app still shows sign-in requests while it is open.');
+      return;
+    }
+    const subscribed = await keepSubscriptionsCurrent().catch(() => false);
+    announce(
+      status(),
+      subscribed
+        ? 'Notifications are on: a sign-in request shows even when the app is closed.'
+        : 'This phone could not reach a notification service. The app still shows sign-in requests while it is open.',
+    );
+  });
+}
+
+// ---- Start ---------------------------------------------------------------------------------
 
 async function start(): Promise<void> {
   byId('app').hidden = false;
@@ -505,6 +545,7 @@ async function start(): Promise<void> {
     navigator.serviceWorker.addEventListener('message', () => void refreshAll());
   }
   setUpAdding();
+  setUpNotifications();
   try {
     await loadAccounts();
   } catch {
