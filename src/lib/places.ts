@@ -98,11 +98,13 @@ export class Places {
     if (family === 0) return UNKNOWN_PLACE;
     if (local.check(ip, family === 4 ? 'ipv4' : 'ipv6')) return ON_THIS_NETWORK;
     for (const reader of await this.open()) {
+      // An IPv4-only file answers an IPv6 address with nonsense rather than nothing.
+      if (family === 6 && reader.metadata.ipVersion === 4) continue;
       try {
         const found = reader.get(ip) as CityRecord | null;
         if (found) return describePlace(found);
       } catch {
-        // An IPv6 address asked of an IPv4-only file: the next file may know it.
+        // A record the reader cannot decode: the next file may know the address.
       }
     }
     return UNKNOWN_PLACE;

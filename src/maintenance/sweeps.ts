@@ -4,7 +4,20 @@ import { and, lt, not, sql } from 'drizzle-orm';
 import { pruneSiteAudit, sitesWithAuditBefore } from '../audit/audit-pruning.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
-import { ceremony, knownBrowser, mailOutbox, pendingSignIn, rateLimit, resetToken, securityEvent, session, site } from '../db/schema.ts';
+import {
+  authenticatorEnrolment,
+  authenticatorJti,
+  ceremony,
+  knownBrowser,
+  mailOutbox,
+  pendingSignIn,
+  rateLimit,
+  resetToken,
+  securityEvent,
+  session,
+  signInRequest,
+  site,
+} from '../db/schema.ts';
 import type { Keys } from '../lib/keys.ts';
 import { devMailboxEnabled, listedInDevMailbox } from '../mail/dev-mailbox.ts';
 import { forgetFinishedMessages } from '../mail/outbox.ts';
@@ -100,6 +113,20 @@ export async function sweepAudit({ db, budget, config, keys, now }: SweepContext
   return removed;
 }
 
+/** The Gatehouse Authenticator's sign-in requests and unused enrolment tokens a day past their time (the security log keeps what happened). */
+export function sweepSignInRequests({ db, budget, now }: SweepContext): Promise<number> {
+  return deleteInBatches(db, budget, signInRequest, signInRequest.id, lt(signInRequest.expiresAt, ago(now, DAY)));
+}
+
+export function sweepAuthenticatorEnrolments({ db, budget, now }: SweepContext): Promise<number> {
+  return deleteInBatches(db, budget, authenticatorEnrolment, authenticatorEnrolment.id, lt(authenticatorEnrolment.expiresAt, ago(now, DAY)));
+}
+
+/** The unique ids of the app's signed calls, once the calls themselves have expired (a replay is refused by its exp then). */
+export function sweepAuthenticatorJtis({ db, budget, now }: SweepContext): Promise<number> {
+  return deleteInBatches(db, budget, authenticatorJti, authenticatorJti.jti, lt(authenticatorJti.expiresAt, now));
+}
+
 /** Every sweep of a round, by the table it sweeps (the round's log line counts by these names). */
 export const SWEEPS: Readonly<Record<string, Sweep>> = {
   ceremony: sweepCeremonies,
@@ -112,4 +139,7 @@ export const SWEEPS: Readonly<Record<string, Sweep>> = {
   known_browser: sweepKnownBrowsers,
   security_event: sweepSecurityLog,
   audit_event: sweepAudit,
+  sign_in_request: sweepSignInRequests,
+  authenticator_enrolment: sweepAuthenticatorEnrolments,
+  authenticator_jti: sweepAuthenticatorJtis,
 };

@@ -17,7 +17,7 @@ describe.each(await databaseKinds())('the Gatehouse Authenticator, over HTTP (%s
 
   beforeAll(async () => {
     inbox = await SmtpInbox.start();
-    g = await startTestGatehouse(kind, { env: { SMTP_URL: inbox.url, MAIL_POLL_MS: '200', WEB_PUSH: 'off' } });
+    g = await startTestGatehouse(kind, { env: { SMTP_URL: inbox.url, MAIL_POLL_MS: '200', WEB_PUSH: 'off', TRUST_PROXY: '1' } });
     await seedSchools(g);
   });
   afterAll(async () => {
@@ -153,6 +153,23 @@ describe.each(await databaseKinds())('the Gatehouse Authenticator, over HTTP (%s
     expect((await phone.answer(other.shown.requestId, 'approve', { number: other.shown.number })).json.outcome).toBe('approved');
     const stolen = await desk.post('/north/login/second-step', { method: 'push', request: other.shown.requestId });
     expect(stolen.status).toBe(401);
+  });
+
+  it("places the sign-in by the client's address (TRUST_PROXY), in the app's list and the security log's line of the sign-in", async () => {
+    const { email, phone } = await enrolled();
+    const desk = new Client(g.url, { 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/156.0 Safari/537.36', 'x-forwarded-for': '81.2.69.142' });
+    await desk.signIn('north', email, PASSWORD);
+    const shown = requestShown((await desk.get('/north/login/second-step')).html)!;
+    expect((await phone.list())[0]).toMatchObject({ id: shown.requestId, browser: 'Chrome on Windows', place: 'near London, England' });
+    await phone.answer(shown.requestId, 'approve', { number: shown.number });
+    expect((await desk.post('/north/login/second-step', { method: 'push', request: shown.requestId })).location).toBe('/north/');
+    const [req] = await g.services.db.select().from(signInRequest).where(eq(signInRequest.id, shown.requestId));
+    const [passed] = await g.services.db
+      .select()
+      .from(securityEvent)
+      .where(and(eq(securityEvent.accountId, req!.accountId), eq(securityEvent.event, 'second_factor_passed')));
+    expect(passed!.detail).toMatchObject({ method: 'push', device: 'Test phone', place: 'near London, England' });
+    expect(passed!.ip).toBe('81.2.69.142');
   });
 
   it('keeps at most one request waiting per account: a newer sign-in replaces the older', async () => {

@@ -113,6 +113,8 @@ export type Verified =
   | {
       ok: true;
       deviceName?: string;
+      /** More for the security log's line (the place a push-approved sign-in came from). */
+      detail?: Readonly<Record<string, string>>;
       /** What else a pass means, once it is counted and logged (a used recovery code's email). */
       afterPass?: (services: AuthServices, attempt: Attempt) => Promise<void>;
     }

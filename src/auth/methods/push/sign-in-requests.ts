@@ -114,7 +114,7 @@ export async function useApproval(
   db: Db,
   r: { id: string; ownerId: string; accountId: string },
   now = new Date(),
-): Promise<{ ok: true; deviceName: string } | { ok: false; status: RequestStatus | 'expired' | 'unknown' }> {
+): Promise<{ ok: true; deviceName: string; place: string | null } | { ok: false; status: RequestStatus | 'expired' | 'unknown' }> {
   const [used] = await db
     .update(signInRequest)
     .set({ status: 'used' })
@@ -126,7 +126,7 @@ export async function useApproval(
         inArray(signInRequest.status, ['approved', 'code_sent']),
       ),
     )
-    .returning({ deviceId: signInRequest.deviceId });
+    .returning({ deviceId: signInRequest.deviceId, place: signInRequest.place });
   if (!used) {
     const found = await findRequest(db, r.id);
     return { ok: false, status: found && found.ownerId === r.ownerId ? statusOf(found, now) : 'unknown' };
@@ -138,7 +138,7 @@ export async function useApproval(
         .where(eq(device.id, used.deviceId))
         .returning({ name: device.name })
     : [];
-  return { ok: true, deviceName: d?.name ?? 'Gatehouse Authenticator' };
+  return { ok: true, deviceName: d?.name ?? 'Gatehouse Authenticator', place: used.place };
 }
 
 /** Housekeeping: requests a day past their time. */

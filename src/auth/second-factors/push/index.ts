@@ -67,7 +67,8 @@ export const push: SecondFactor = {
     const id = answer.request ?? '';
     if (!isUuid(id)) return { ok: false, detail: 'malformed' };
     const used = await useApproval(db, { id, ownerId: attempt.ceremonyOwnerId, accountId: attempt.accountId });
-    return used.ok ? { ok: true, deviceName: used.deviceName } : { ok: false, detail: `request_${used.status}` };
+    if (!used.ok) return { ok: false, detail: `request_${used.status}` };
+    return { ok: true, deviceName: used.deviceName, ...(used.place ? { detail: { place: used.place } } : {}) };
   },
 
   refusal: {
