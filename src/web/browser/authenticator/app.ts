@@ -260,6 +260,7 @@ function requestCard(account: StoredAccount, request: PendingRequest): HTMLEleme
   sendCode.addEventListener('click', () => void answer('send_code'));
   deny.addEventListener('click', () => void answer('deny'));
   const created = new Date(request.createdAt);
+  const expires = new Date(request.expiresAt);
   return el(
     'li',
     { id: base, class: 'request card', 'aria-labelledby': `${base}-title` },
@@ -275,6 +276,8 @@ function requestCard(account: StoredAccount, request: PendingRequest): HTMLEleme
       el('dd', {}, Number.isNaN(created.getTime()) ? '' : timeFormat.format(created)),
       el('dt', {}, 'Place'),
       placeDetail(request),
+      el('dt', {}, 'Expires'),
+      el('dd', {}, Number.isNaN(expires.getTime()) ? '' : `at ${timeFormat.format(expires)}`),
     ),
     form,
   );

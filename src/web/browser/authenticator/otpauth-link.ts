@@ -3,7 +3,8 @@
 // single-use token with which this app registers its device key. Without it the account still
 // gets its codes (as in any RFC 6238 app), but no sign-in requests. Every refusal is a sentence
 // for the person holding the phone.
-import { URI } from 'otpauth';
+// The bare build: only parsing is needed here (codes come from WebCrypto, totp.ts), not its own HMAC.
+import { URI } from 'otpauth/bare';
 
 export type TotpAlgorithm = 'SHA-1' | 'SHA-256' | 'SHA-512';
 
