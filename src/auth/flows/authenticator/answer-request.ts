@@ -97,9 +97,10 @@ export async function answerSignInRequest(
   }
   const status = a.decision === 'send_code' ? 'code_sent' : 'approved';
   const answered = await answerRequest(services.db, request.id, from.accountId, { status, deviceId: from.id }, now);
+  // The waiting page is woken first: the throttle's bookkeeping need not hold it up.
+  if (answered) await services.authenticator.wakeups.notify(requestTopic(request.id));
   await services.secondFactorThrottle.succeeded(admission, from.accountId);
   if (!answered) return apiRefused('answered');
-  await services.authenticator.wakeups.notify(requestTopic(request.id));
   return { ok: true, value: status };
 }
 
