@@ -322,7 +322,7 @@ describe('approving sign-ins on the phone', () => {
     const place = await expectedPlace();
     expect(place).toMatch(/^near /);
     expect(details[3]).toContain(place);
-    await card.getByRole('link', { name: 'IP geolocation by DB-IP' }).waitFor();
+    expect(await card.getByRole('link', { name: 'IP geolocation by DB-IP' }).getAttribute('href')).toBe('https://db-ip.com/');
     await expectNoSidewaysScroll(phone);
     await expectNoAxeViolations(phone, 'a pending sign-in request');
     await card.getByLabel('Number shown on your sign-in screen').fill(number);
