@@ -101,6 +101,21 @@ const envSchema = z.object({
     .regex(/^\+?[0-9][0-9 ()-]{4,30}$/, { error: 'must be a phone number, such as 0113 496 0000 or +44 113 496 0000' })
     .optional(),
   SUPPORT_URL: z.url({ protocol: /^https?$/, error: 'must be a web address, such as https://help.example.org' }).optional(),
+  // The place database: .mmdb files (comma-separated), or "off"; unset: DB-IP's, as installed.
+  GEOIP_DB: z.string().optional(),
+  WEB_PUSH: bool.optional(),
+  VAPID_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{87}$/, 'must be a VAPID public key, base64url (npx web-push generate-vapid-keys)')
+    .optional(),
+  VAPID_PRIVATE_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, 'must be a VAPID private key, base64url (npx web-push generate-vapid-keys)')
+    .optional(),
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(https:\/\/|mailto:)\S+$/, 'must be an https: address or a mailto: address')
+    .optional(),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -146,6 +161,10 @@ export interface Config {
     intervalMinutes: number;
     retentionDays: { sessions: number; mail: number; securityLog: number; audit: number | undefined };
   };
+  /** The place database's files (GEOIP_DB); undefined: DB-IP's city database, as installed; []: none. */
+  geoipDb: string[] | undefined;
+  /** Web Push to the Gatehouse Authenticator: on unless WEB_PUSH=off; the operator's VAPID keys, or made and kept in the database. */
+  webPush: { enabled: boolean; keys: { publicKey: string; privateKey: string } | undefined; subject: string };
 }
 
 /** How to reach whoever supports the people signing in: any of the three, or none. */
@@ -177,9 +196,16 @@ export function loadConfig(env: Env = process.env): Config {
   if (e.NODE_ENV === 'production' && !e.SMTP_URL) {
     problems.push('SMTP_URL is required when NODE_ENV=production (smtps://user:pass@host:465 or smtp://user:pass@host:587)');
   }
+  if ((e.VAPID_PUBLIC_KEY === undefined) !== (e.VAPID_PRIVATE_KEY === undefined)) {
+    problems.push('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY go together: set both (npx web-push generate-vapid-keys), or neither to have Gatehouse make a pair');
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const publicUrl = new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`);
+  // Push services may write to whoever sends: the public https address, or else the mail sender.
+  const mailbox = /<([^>]+)>/.exec(e.MAIL_FROM)?.[1] ?? e.MAIL_FROM;
+  const vapidSubject = e.VAPID_SUBJECT ?? (publicUrl.protocol === 'https:' ? publicUrl.origin : `mailto:${mailbox}`);
+  const geoip = e.GEOIP_DB?.trim();
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -218,6 +244,12 @@ export function loadConfig(env: Env = process.env): Config {
         securityLog: e.SECURITY_LOG_RETENTION_DAYS,
         audit: e.AUDIT_RETENTION_DAYS,
       },
+    },
+    geoipDb: geoip === undefined ? undefined : geoip === 'off' ? [] : geoip.split(',').map((f) => f.trim()),
+    webPush: {
+      enabled: e.WEB_PUSH ?? true,
+      keys: e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY } : undefined,
+      subject: vapidSubject,
     },
   };
 }

@@ -39,7 +39,8 @@ export async function startGatehouse(config: Config, log: Logger, options: { dat
   const secretKey = loadOrCreateSecretKey(config.secretKey, config.dataDir);
   // Where emails link to, for the `gatehouse` command run without PUBLIC_URL (directory/public-url.ts).
   await recordPublicUrl(database.db, config.publicUrl);
-  const services = await createServices(config, database.db, log, secretKey);
+  const services = await createServices(config, database.db, log, secretKey, database.listen);
+  await services.authenticator.wakeups.start();
 
   const demoCreated = config.demo && (await isEmpty(database.db));
   if (demoCreated) {
@@ -72,6 +73,8 @@ export async function startGatehouse(config: Config, log: Logger, options: { dat
     database,
     demoCreated,
     async close() {
+      // Open streams (a waiting sign-in page, an open app) end first: they would hold the server open.
+      await services.authenticator.wakeups.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Idle keep-alive connections would hold close() open; in-flight requests get 5 s.

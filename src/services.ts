@@ -3,12 +3,15 @@
 // also has the door's admission (the event loop's lateness, the busy page, refusal counts).
 import type { Logger } from 'pino';
 import { HashingGate, PasswordMethod } from './auth/methods/password/index.ts';
+import { WebPushDelivery } from './auth/methods/push/web-push.ts';
 import { ResetRequestThrottle, SecondFactorThrottle, SignInThrottle } from './auth/throttle/index.ts';
 import type { Config } from './config.ts';
-import type { Db } from './db/connect.ts';
+import type { Db, Listen } from './db/connect.ts';
+import { Wakeups } from './db/wakeups.ts';
 import { findIntegrationByClientId } from './directory/integrations.ts';
 import { CountedWarning } from './lib/counted-warning.ts';
 import { deriveKeys } from './lib/keys.ts';
+import { dbIpCityFiles, Places } from './lib/places.ts';
 import { oidcPaths } from './lib/urls.ts';
 import { MailSender } from './mail/sender.ts';
 import { createMailTransport } from './mail/transport.ts';
@@ -20,7 +23,8 @@ import type { WebServices } from './web/web-services.ts';
 
 export type Services = WebServices;
 
-export async function createServices(config: Config, db: Db, log: Logger, secretKey: string): Promise<Services> {
+/** `listen`: the database's LISTEN (db/connect.ts), for wake-ups from other instances. */
+export async function createServices(config: Config, db: Db, log: Logger, secretKey: string, listen?: Listen): Promise<Services> {
   const gate = new HashingGate({ concurrency: config.hashConcurrency, queueLimit: config.hashQueueLimit });
   const keys = deriveKeys(secretKey);
   const passwords = await PasswordMethod.create(config.argon2, gate);
@@ -44,6 +48,12 @@ export async function createServices(config: Config, db: Db, log: Logger, secret
     signInThrottle: new SignInThrottle(db),
     resetThrottle: new ResetRequestThrottle(db),
     secondFactorThrottle: new SecondFactorThrottle(db),
+    // Started (listening) by startGatehouse; the place database is read on first use.
+    authenticator: {
+      wakeups: new Wakeups(db, listen, log),
+      delivery: new WebPushDelivery(db, keys.encryption, config.webPush, log),
+      places: new Places(config.geoipDb ?? dbIpCityFiles(), log, config.geoipDb === undefined || config.geoipDb.length > 0 ? undefined : null),
+    },
     refusals: { throttled: new CountedWarning(log, 'attempts refused: too many failures (429)') },
     // Not sending until startGatehouse starts it.
     mail: new MailSender({

@@ -1,7 +1,7 @@
 // Debian's Chromium, driven by playwright-core. One browser per test file; each test gets its
 // own browser context (its own cookies), closed after the test.
 import { existsSync } from 'node:fs';
-import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium } from 'playwright-core';
 
 /** Where Chromium is: CHROMIUM_PATH (set by scripts/test.js) or Debian's package. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -19,14 +19,16 @@ const ARGS = [
 /** How long a click or a wait may take before the test fails with Playwright's own message. */
 export const ACTION_TIMEOUT_MS = 10_000;
 
-export async function launchChromium(): Promise<Browser> {
+/** `args`: more of Chromium's switches (e.g. a fake camera: see fake-camera.ts). */
+export async function launchChromium(args: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install Debian's chromium (apt-get install chromium)`);
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ARGS });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...ARGS, ...args] });
 }
 
-export async function newContext(browser: Browser, baseURL: string, options: { javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
+/** A desktop browser by default; `options` may make it another (a phone's viewport, its permissions). */
+export async function newContext(browser: Browser, baseURL: string, options: BrowserContextOptions = {}): Promise<BrowserContext> {
   const context = await browser.newContext({ baseURL, locale: 'en-GB', timezoneId: 'Europe/London', viewport: { width: 1280, height: 800 }, ...options });
   context.setDefaultTimeout(ACTION_TIMEOUT_MS);
   context.setDefaultNavigationTimeout(ACTION_TIMEOUT_MS);

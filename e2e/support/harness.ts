@@ -3,7 +3,7 @@
 // left open is screenshotted into test-results/e2e/<test file>/ to be looked at afterwards.
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { addSiteUser } from '../../src/directory/site-users.ts';
 import { PASSWORD, seedSchools, startTestGatehouse, type TestGatehouse } from '../../test/support/test-gatehouse.ts';
@@ -15,9 +15,9 @@ export interface BrowserHarness {
   readonly gatehouse: TestGatehouse;
   readonly browser: Browser;
   /** A new browser context (a separate browser profile, as far as cookies go); closed after the test. */
-  newContext(options?: { javaScriptEnabled?: boolean }): Promise<BrowserContext>;
-  /** One page in a new browser context (without JavaScript, when asked). */
-  newPage(options?: { javaScriptEnabled?: boolean }): Promise<Page>;
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
+  /** One page in a new browser context (without JavaScript, or a phone, when asked). */
+  newPage(options?: BrowserContextOptions): Promise<Page>;
   /**
    * A new Identity user (a Teacher, password PASSWORD) at a site of seedSchools: a test that
    * counts or ends sessions uses its own person, untouched by the file's other tests.
@@ -41,7 +41,9 @@ function fileName(text: string): string {
  * `publicHost: 'localhost'` serves the pages at http://localhost:<port> (Gatehouse's PUBLIC_URL
  * too), for security keys: WebAuthn's relying party must be a domain, not 127.0.0.1.
  */
-export function useBrowserHarness(options: { env?: () => Record<string, string>; publicHost?: 'localhost' } = {}): BrowserHarness {
+export function useBrowserHarness(
+  options: { env?: () => Record<string, string>; publicHost?: 'localhost'; chromiumArgs?: readonly string[] } = {},
+): BrowserHarness {
   let gatehouse: TestGatehouse | undefined;
   let browser: Browser | undefined;
   let open: BrowserContext[] = [];
@@ -61,7 +63,7 @@ export function useBrowserHarness(options: { env?: () => Record<string, string>;
         await seedSchools(gatehouse);
       })(),
       (async () => {
-        browser = await launchChromium();
+        browser = await launchChromium(options.chromiumArgs);
       })(),
     ]);
     for (const s of started) if (s.status === 'rejected') throw s.reason;

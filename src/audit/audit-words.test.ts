@@ -42,6 +42,11 @@ describe('audit entries in plain words', () => {
       settings_changed: { minPasswordLength: '12 -> 14' },
       security_log_exported: { event: 'all', entries: 3 },
       audit_exported: { entries: 1 },
+      integration_registered: { system: 'Records', client_id: 'abc', redirect_uris: 'https://records.example/callback' },
+      integration_secret_rotated: { system: 'Records', client_id: 'abc' },
+      integration_disabled: { system: 'Records', client_id: 'abc' },
+      integration_enabled: { system: 'Records', client_id: 'abc' },
+      integration_deleted: { system: 'Records', client_id: 'abc' },
       change_refused: { refused: 'Moving Pat from Teachers to Admin', why: 'Only an admin key holder can do that.' },
       audit_pruned: { removed: 5, older_than: '2025-01-01', removed_in_all: 5, last_removed_hash: 'x' },
     };

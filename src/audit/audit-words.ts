@@ -77,6 +77,16 @@ function describe(action: AuditAction, d: Detail): string | undefined {
       return `Exported the user's security log (${plural(Number(d.entries ?? 0), 'entry', 'entries')})`;
     case 'audit_exported':
       return `Exported the audit (${plural(Number(d.entries ?? 0), 'entry', 'entries')})`;
+    case 'integration_registered':
+      return `Registered the school system ${text(d.system)} (client id ${text(d.client_id)}), signing in back to ${text(d.redirect_uris)}`;
+    case 'integration_secret_rotated':
+      return `Gave the school system ${text(d.system)} a new secret; the old one stopped working`;
+    case 'integration_disabled':
+      return `Stopped the school system ${text(d.system)} signing people in`;
+    case 'integration_enabled':
+      return `Let the school system ${text(d.system)} sign people in again`;
+    case 'integration_deleted':
+      return `Deleted the school system ${text(d.system)} (client id ${text(d.client_id)})`;
     case 'change_refused':
       return `Refused: ${text(d.refused)}. ${text(d.why)}`;
     case 'audit_pruned':

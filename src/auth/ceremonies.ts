@@ -5,7 +5,7 @@ import type { Db } from '../db/connect.ts';
 import { ceremony } from '../db/schema.ts';
 import { open, seal } from '../lib/secret-box.ts';
 
-export type CeremonyPurpose = 'totp_enrolment' | 'webauthn_registration' | 'webauthn_authentication';
+export type CeremonyPurpose = 'totp_enrolment' | 'authenticator_enrolment' | 'webauthn_registration' | 'webauthn_authentication';
 
 /** Starts (or restarts) a ceremony: a newer one of the same purpose replaces the older. */
 export async function saveCeremony(db: Db, key: Buffer, ownerId: string, purpose: CeremonyPurpose, value: string, ttlSeconds: number): Promise<void> {

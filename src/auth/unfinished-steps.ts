@@ -1,12 +1,13 @@
 // What was half-way through proving a second factor or changing devices: a sign-in waiting at
 // its second step, the ceremonies of that and of the account's sessions (a WebAuthn challenge,
-// an authenticator app's secret waiting for its code), and a half-done "Confirm it's you". A
+// an authenticator app's secret waiting for its code), a Gatehouse Authenticator's enrolment
+// token not yet used, and a half-done "Confirm it's you". A
 // password reset, a disabled user and removed devices end it all, so that nothing started
 // before can be finished after; and the person's sign-ins to school systems with it
 // (oidc-grants.ts: their tokens revoked, each system told).
 import { and, eq, inArray, isNotNull, isNull, or } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
-import { ceremony, pendingSignIn, session } from '../db/schema.ts';
+import { authenticatorEnrolment, ceremony, pendingSignIn, session } from '../db/schema.ts';
 import { revokeGrantsFor } from './oidc-grants.ts';
 
 /**
@@ -25,6 +26,16 @@ export async function endUnfinishedSteps(tx: Db, accountId: string, siteId?: str
       ),
     );
   await tx.delete(pendingSignIn).where(pendings);
+  // A Gatehouse Authenticator's QR code not yet used (its token) is a device half-added.
+  await tx
+    .delete(authenticatorEnrolment)
+    .where(
+      and(
+        eq(authenticatorEnrolment.accountId, accountId),
+        isNull(authenticatorEnrolment.usedAt),
+        siteId ? inArray(authenticatorEnrolment.sessionId, tx.select({ id: session.id }).from(session).where(eq(session.siteId, siteId))) : undefined,
+      ),
+    );
   await tx
     .update(session)
     .set({ passwordConfirmedAt: null })

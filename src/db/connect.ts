@@ -22,7 +22,44 @@ export interface Database {
   kind: 'embedded' | 'postgres';
   /** The PGlite instance, for serving other processes (the CLI) through a socket. */
   pglite?: PGlite;
+  /** Hears NOTIFY on a channel, from this and every other instance (db/wakeups.ts); absent for the command's connection. */
+  listen?: Listen;
   close(): Promise<void>;
+}
+
+/** LISTEN on a channel: `onPayload` for each notification; the answer stops listening. */
+export type Listen = (channel: string, onPayload: (payload: string) => void) => Promise<() => Promise<void>>;
+
+/**
+ * PostgreSQL: one connection of its own, outside the pool (a pooled one would be handed to
+ * others), connected again after a restart of the server. What was notified while it was down
+ * is lost: the listeners poll too (wakeups.ts).
+ */
+function listenOnPostgres(url: string): Listen {
+  return async (channel, onPayload) => {
+    let client: pg.Client | undefined;
+    let stopped = false;
+    let retry: NodeJS.Timeout | undefined;
+    const connect = async () => {
+      const c = new pg.Client({ connectionString: url });
+      c.on('notification', (n) => {
+        if (n.channel === channel && n.payload !== undefined) onPayload(n.payload);
+      });
+      c.on('error', () => {
+        c.end().catch(() => {});
+        if (!stopped) retry = setTimeout(() => connect().catch(() => {}), 1000);
+      });
+      await c.connect();
+      await c.query(`listen ${pg.escapeIdentifier(channel)}`);
+      client = c;
+    };
+    await connect();
+    return async () => {
+      stopped = true;
+      clearTimeout(retry);
+      await client?.end().catch(() => {});
+    };
+  };
 }
 
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
@@ -52,7 +89,7 @@ export async function openPostgres(url: string, poolSize = 10, migrate = true): 
   }
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   allowNamedStatements(db);
-  return { db, kind: 'postgres', close: () => pool.end() };
+  return { db, kind: 'postgres', listen: listenOnPostgres(url), close: () => pool.end() };
 }
 
 // PostgreSQL's 128 MB of shared buffers is sized for a server with memory of its own; PGlite
@@ -66,7 +103,8 @@ export async function openEmbedded(dir: string): Promise<Database> {
   const pglite = await PGlite.create({ dataDir: dir, extensions: { pg_trgm, btree_gin }, postgresqlconf: EMBEDDED_SETTINGS });
   const db = drizzlePglite(pglite, { schema });
   await migratePglite(db, { migrationsFolder });
-  return { db: db as unknown as Db, kind: 'embedded', pglite, close: () => pglite.close() };
+  const listen: Listen = (channel, onPayload) => pglite.listen(channel, onPayload);
+  return { db: db as unknown as Db, kind: 'embedded', pglite, listen, close: () => pglite.close() };
 }
 
 /** Connects to a database that another process owns (the CLI reaching a running server). */

@@ -1,7 +1,7 @@
 // The one Postgres schema, shared by the embedded database and a PostgreSQL server.
 // Change it here, then `npm run db:generate` writes the SQL migration into drizzle/.
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const createdAt = () => at('created_at').notNull().defaultNow();
@@ -283,14 +283,15 @@ export const mailOutbox = pgTable(
 
 /**
  * A second factor of an account: an authenticator app (TOTP), a security key or passkey
- * (WebAuthn), or a vendor-issued hardware TOTP token that school admins cannot remove.
+ * (WebAuthn), a vendor-issued hardware TOTP token that school admins cannot remove, or the
+ * Gatehouse Authenticator (a TOTP secret, a device key that signs its answers, and where to push).
  */
 export const device = pgTable(
   'device',
   {
     id: uuid('id').primaryKey().defaultRandom(),
     accountId: uuid('account_id').references(() => account.id),
-    kind: text('kind', { enum: ['totp', 'webauthn', 'managed_totp'] }).notNull(),
+    kind: text('kind', { enum: ['totp', 'webauthn', 'managed_totp', 'gatehouse_authenticator'] }).notNull(),
     name: text('name').notNull(),
     createdAt: createdAt(),
     lastUsedAt: at('last_used_at'),
@@ -309,9 +310,102 @@ export const device = pgTable(
     aaguid: text('aaguid'),
     /** Managed tokens: the vendor's serial number. */
     serial: text('serial').unique(),
+    /** Gatehouse Authenticator: the device key's public JWK (EC P-256), which signs every answer. */
+    deviceKey: jsonb('device_key').$type<Record<string, string>>(),
+    /** Gatehouse Authenticator: its Web Push subscription (JSON), sealed; null when it has none. */
+    sealedPushSubscription: text('sealed_push_subscription'),
   },
-  (t) => [check('device_kind_valid', sql`${t.kind} in ('totp', 'webauthn', 'managed_totp')`), index('device_account').on(t.accountId)],
+  (t) => [
+    check('device_kind_valid', sql`${t.kind} in ('totp', 'webauthn', 'managed_totp', 'gatehouse_authenticator')`),
+    index('device_account').on(t.accountId),
+  ],
 );
+
+/**
+ * A single-use token that lets the Gatehouse Authenticator register itself (the QR code's
+ * `gatehouse_enrol`): only its hash is kept, with the TOTP secret shown beside it (sealed) and
+ * the session that made it, which must still be live when it is used.
+ */
+export const authenticatorEnrolment = pgTable(
+  'authenticator_enrolment',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tokenHash: text('token_hash').notNull().unique(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => session.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => account.id),
+    sealedSecret: text('sealed_secret').notNull(),
+    createdAt: createdAt(),
+    expiresAt: at('expires_at').notNull(),
+    usedAt: at('used_at'),
+    /** The device it registered. */
+    deviceId: uuid('device_id').references(() => device.id, { onDelete: 'set null' }),
+  },
+  (t) => [index('authenticator_enrolment_session').on(t.sessionId), index('authenticator_enrolment_expires').on(t.expiresAt)],
+);
+
+/**
+ * A sign-in request to the account's Gatehouse Authenticator: made for one pending sign-in (or
+ * one session elevating or confirming it's them: `ownerId`), answered once, living two minutes.
+ * The number is the one shown on the signing-in screen, which the phone must type to approve.
+ */
+export const signInRequest = pgTable(
+  'sign_in_request',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => account.id),
+    siteId: uuid('site_id')
+      .notNull()
+      .references(() => site.id),
+    /** The pending sign-in's id, or the session's when elevating or confirming it's them. */
+    ownerId: uuid('owner_id').notNull(),
+    number: text('number').notNull(),
+    status: text('status', { enum: ['pending', 'approved', 'code_sent', 'denied', 'wrong_number', 'superseded', 'used'] })
+      .notNull()
+      .default('pending'),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    /** The approximate place of `ip` when it was made ("near Leeds, England"). */
+    place: text('place'),
+    createdAt: createdAt(),
+    expiresAt: at('expires_at').notNull(),
+    answeredAt: at('answered_at'),
+    deviceId: uuid('device_id').references(() => device.id, { onDelete: 'set null' }),
+  },
+  (t) => [
+    check('sign_in_request_status_valid', sql`${t.status} in ('pending', 'approved', 'code_sent', 'denied', 'wrong_number', 'superseded', 'used')`),
+    // At most one waiting per account: a new one replaces it (sign-in-requests.ts).
+    uniqueIndex('sign_in_request_one_pending').on(t.accountId).where(sql`${t.status} = 'pending'`),
+    index('sign_in_request_owner').on(t.ownerId),
+    index('sign_in_request_expires').on(t.expiresAt),
+  ],
+);
+
+/** The unique ids (`jti`) of the Gatehouse Authenticator's signed calls, kept until they expire: a replay is refused. */
+export const authenticatorJti = pgTable(
+  'authenticator_jti',
+  {
+    deviceId: uuid('device_id')
+      .notNull()
+      .references(() => device.id, { onDelete: 'cascade' }),
+    jti: text('jti').notNull(),
+    expiresAt: at('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.deviceId, t.jti] }), index('authenticator_jti_expires').on(t.expiresAt)],
+);
+
+/** The VAPID key pair Web Push is sent with, made on first start (the private key sealed); one row. */
+export const webPushKey = pgTable('web_push_key', {
+  id: integer('id').primaryKey(),
+  publicKey: text('public_key').notNull(),
+  sealedPrivateKey: text('sealed_private_key').notNull(),
+  createdAt: createdAt(),
+});
 
 /** Single-use codes for when no device is at hand; only a keyed hash (HMAC) is kept. */
 export const recoveryCode = pgTable(

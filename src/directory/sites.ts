@@ -16,7 +16,7 @@ export const siteSlug = z
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'A site address uses lower-case letters, digits and hyphens (for example northfield-primary)');
 
 // Paths the service itself uses at the top level; a site cannot take them.
-const RESERVED_SLUGS = new Set(['static', '_dev', 'health', 'healthz', 'favicon.ico', 'api', 'admin', 'login', 'oidc']);
+const RESERVED_SLUGS = new Set(['static', '_dev', 'health', 'healthz', 'favicon.ico', 'api', 'admin', 'login', 'oidc', 'authenticator']);
 
 export const newSite = z.object({
   slug: siteSlug.refine((s) => !RESERVED_SLUGS.has(s), 'That address is reserved by Gatehouse'),

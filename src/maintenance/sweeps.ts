@@ -5,6 +5,8 @@ import { pruneSiteAudit, sitesWithAuditBefore } from '../audit/audit-pruning.ts'
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import {
+  authenticatorEnrolment,
+  authenticatorJti,
   ceremony,
   knownBrowser,
   mailOutbox,
@@ -17,6 +19,7 @@ import {
   resetToken,
   securityEvent,
   session,
+  signInRequest,
   site,
 } from '../db/schema.ts';
 import type { Keys } from '../lib/keys.ts';
@@ -136,6 +139,20 @@ export function sweepOidcSigningKeys({ db, budget, now }: SweepContext): Promise
   return deleteInBatches(db, budget, oidcSigningKey, oidcSigningKey.kid, retiredKeysBefore(now));
 }
 
+/** The Gatehouse Authenticator's sign-in requests and unused enrolment tokens a day past their time (the security log keeps what happened). */
+export function sweepSignInRequests({ db, budget, now }: SweepContext): Promise<number> {
+  return deleteInBatches(db, budget, signInRequest, signInRequest.id, lt(signInRequest.expiresAt, ago(now, DAY)));
+}
+
+export function sweepAuthenticatorEnrolments({ db, budget, now }: SweepContext): Promise<number> {
+  return deleteInBatches(db, budget, authenticatorEnrolment, authenticatorEnrolment.id, lt(authenticatorEnrolment.expiresAt, ago(now, DAY)));
+}
+
+/** The unique ids of the app's signed calls, once the calls themselves have expired (a replay is refused by its exp then). */
+export function sweepAuthenticatorJtis({ db, budget, now }: SweepContext): Promise<number> {
+  return deleteInBatches(db, budget, authenticatorJti, authenticatorJti.jti, lt(authenticatorJti.expiresAt, now));
+}
+
 /** Every sweep of a round, by the table it sweeps (the round's log line counts by these names). */
 export const SWEEPS: Readonly<Record<string, Sweep>> = {
   ceremony: sweepCeremonies,
@@ -152,4 +169,7 @@ export const SWEEPS: Readonly<Record<string, Sweep>> = {
   oidc_grant: sweepOidcGrants,
   oidc_logout_outbox: sweepOidcLogouts,
   oidc_signing_key: sweepOidcSigningKeys,
+  sign_in_request: sweepSignInRequests,
+  authenticator_enrolment: sweepAuthenticatorEnrolments,
+  authenticator_jti: sweepAuthenticatorJtis,
 };

@@ -34,6 +34,7 @@ export const SECURITY_EVENTS = {
   device_renamed: 'Two-factor device renamed',
   device_removed: 'Two-factor device removed',
   recovery_code_used: 'Recovery code used',
+  sign_in_request_denied: 'Sign-in denied in the Gatehouse Authenticator',
   recovery_codes_regenerated: 'New recovery codes made',
   admin_access_refused: 'Refused entry to an Admin page',
   devices_removed_by_admin: 'Two-factor devices removed by a school admin',

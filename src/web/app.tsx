@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { APP_PATH as AUTHENTICATOR_PATH } from './authenticator/manifest.ts';
 import type { AppEnv } from './env.ts';
 import { requirePermission, requireSignedInHere } from './guards/index.ts';
 import { csrfProtection } from './middleware/csrf.ts';
@@ -13,6 +14,8 @@ import { loadSite } from './middleware/site.ts';
 import { oidcProvider } from './oidc-mount.ts';
 import { accountSettingsRoutes } from './routes/account-settings.tsx';
 import { adminRoutes } from './routes/admin/index.ts';
+import { authenticatorRoutes } from './routes/authenticator.tsx';
+import { authenticatorApiRoutes } from './routes/authenticator-api.ts';
 import { browserScriptRoutes } from './routes/browser-scripts.ts';
 import { confirmIdentityRoutes } from './routes/confirm-identity.tsx';
 import { dashboardRoutes } from './routes/dashboard.tsx';
@@ -47,6 +50,8 @@ export function createApp(services: WebServices) {
   });
   app.get('/favicon.ico', (c) => c.body(null, 204));
   app.route('/static/js', browserScriptRoutes);
+  // The Gatehouse Authenticator's page and files: the same for everyone, no cookie read.
+  app.route(AUTHENTICATOR_PATH, authenticatorRoutes);
   app.get('/healthz', async (c) => {
     await services.db.execute('select 1');
     return c.json({ status: 'ok' });
@@ -60,6 +65,8 @@ export function createApp(services: WebServices) {
     }),
   );
   app.use(csrfProtection());
+  // Before the session: no cookie authenticates the Gatehouse Authenticator's calls.
+  app.route('/authenticator/api', authenticatorApiRoutes);
   // Before the session, the site and the account are read: a refused sign-in costs no database
   // work (most are refused earlier still, at the front door: see front-door.ts).
   app.post('/:site/login', signInAdmission());

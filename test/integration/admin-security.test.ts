@@ -129,6 +129,23 @@ describe.each(await databaseKinds())('Admin > a user > Security keys and Securit
     expect(audited!.ip).toBeTruthy();
   });
 
+  it('lists a Gatehouse Authenticator as its own type, and removing devices removes it with its key and push subscription', async () => {
+    const teacher = await teacherWithApp('Pia Phone');
+    await db()
+      .insert(device)
+      .values({
+        accountId: teacher.accountId,
+        kind: 'gatehouse_authenticator',
+        name: 'Pia phone',
+        sealedSecret: seal(g.services.keys.encryption, newTotpSecret()),
+        deviceKey: { kty: 'EC', crv: 'P-256', x: 'x'.repeat(43), y: 'y'.repeat(43) },
+        sealedPushSubscription: seal(g.services.keys.encryption, '{"endpoint":"https://push.example/1"}'),
+      });
+    expect(text((await northAdmin.client.get(keysPath(teacher.siteUserId))).html)).toMatch(/Pia phone Gatehouse Authenticator \d+ \w+ \d{4}/);
+    expect((await removeAs(northAdmin.client, teacher.siteUserId)).status).toBe(303);
+    expect(await devicesOf(teacher.accountId)).toEqual([]);
+  });
+
   it('enforces the tick box on the server: without it, a 400 and nothing removed', async () => {
     const teacher = await teacherWithApp();
     for (const fields of [{}, { confirm: '' }, { confirm: 'no' }] as Array<Record<string, string>>) {

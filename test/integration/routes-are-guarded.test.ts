@@ -13,6 +13,11 @@ const PUBLIC_ROUTES = new Map([
   ['GET /static/app.css', 'the stylesheet'],
   ['GET /favicon.ico', 'an empty icon'],
   ['GET /static/js/:name', 'the few browser scripts (WebAuthn, the strength meter)'],
+  ['GET /authenticator', 'the Gatehouse Authenticator: one page for everyone, the accounts live on the phone'],
+  ['GET /authenticator/manifest.webmanifest', "the Authenticator's web app manifest"],
+  ['GET /authenticator/app.css', "the Authenticator's stylesheet"],
+  ['GET /authenticator/sw.js', "the Authenticator's service worker"],
+  ['GET /authenticator/:icon{icon-[0-9]+\\.png}', "the Authenticator's icons"],
   ['GET /healthz', 'for load balancers: the database answers'],
   ['GET /_dev/mail', 'the dev mailbox (development only, never with SMTP_URL or in production)'],
   ['GET /_dev/mail/:id{[0-9]{1,15}}', 'the dev mailbox'],
@@ -28,6 +33,15 @@ const PUBLIC_ROUTES = new Map([
   ['POST /:site/logout', 'signing out works whether or not the session is still there'],
   ['GET /oidc/interaction/:uid', "a school system's sign-in: the provider's cookie binds it to the browser; oidc/interaction.ts decides with auth/access.ts"],
   ['POST /oidc/interaction/:uid/abandon', 'giving up that sign-in: the system is told'],
+  // The Gatehouse Authenticator's API: no cookie; its own authority in each call.
+  ['GET /authenticator/api/push-key', 'the VAPID public key the app subscribes with'],
+  ['POST /authenticator/api/devices', 'registering: the single-use enrolment token is the proof'],
+  ['POST /authenticator/api/requests', 'a JWS signed by the device key'],
+  ['POST /authenticator/api/answer', 'a JWS signed by the device key'],
+  ['POST /authenticator/api/subscription', 'a JWS signed by the device key'],
+  ['GET /authenticator/api/events', 'a JWS signed by the device key'],
+  ['GET /authenticator/api/sign-in-requests/:id/events', "the waiting page's stream: a random id, and only the request's status"],
+  ['GET /authenticator/api/sign-in-requests/:id', 'the same, asked once'],
 ]);
 
 interface Route {

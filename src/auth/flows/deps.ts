@@ -7,6 +7,7 @@ import type { Db } from '../../db/connect.ts';
 import type { CountedWarning } from '../../lib/counted-warning.ts';
 import type { Keys } from '../../lib/keys.ts';
 import type { PasswordMethod } from '../methods/password/index.ts';
+import type { PushServices } from '../methods/push/push-services.ts';
 import type { ResetRequestThrottle, SecondFactorThrottle, SignInThrottle } from '../throttle/index.ts';
 
 /** What an admin or support flow needs: the server passes its services, the command the same from its settings. */
@@ -27,6 +28,8 @@ export interface AuthServices extends FlowDeps {
   signInThrottle: SignInThrottle;
   resetThrottle: ResetRequestThrottle;
   secondFactorThrottle: SecondFactorThrottle;
+  /** The Gatehouse Authenticator's wake-ups, Web Push and place database. */
+  authenticator: PushServices;
   /** Refusals counted for the operator's log, a line per 10 s while they go on, not one each. */
   refusals: { throttled: CountedWarning };
 }

@@ -23,7 +23,7 @@ const mayName = (file: string) => {
 
 describe('the second-factor registry', () => {
   it('lists the methods in the order the second step offers them, each id once', () => {
-    expect(SECOND_FACTORS.map((m) => m.id)).toEqual(['totp', 'webauthn', 'recovery_code']);
+    expect(SECOND_FACTORS.map((m) => m.id)).toEqual(['push', 'totp', 'webauthn', 'recovery_code']);
   });
 
   it('has every kind of device the schema allows owned by exactly one method', () => {

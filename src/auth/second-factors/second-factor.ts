@@ -50,7 +50,7 @@ export interface DeviceType {
 }
 
 /** What the methods use of the service; `afterPass` (below) gets all of it. */
-export type MethodServices = Pick<AuthServices, 'db' | 'keys'> & { config: Pick<Config, 'publicUrl'> };
+export type MethodServices = Pick<AuthServices, 'db' | 'keys' | 'authenticator'> & { config: Pick<Config, 'publicUrl'> };
 
 /** Who is asked, where, from which browser, and whose ceremony an answer belongs to. */
 export interface Asking {
@@ -87,7 +87,10 @@ export type OfferNode =
   | { node: 'hidden'; name: string; value: string }
   /** Where a browser script says what went wrong: an alert, hidden until then. */
   | { node: 'script-message'; attribute: string }
-  | { node: 'text'; text: string };
+  /** A line of text, and a link after it (a place's attribution). */
+  | { node: 'text'; text: string; link?: { text: string; href: string } }
+  /** A short value to read off the screen and type elsewhere, large (the number to type on the phone). */
+  | { node: 'figure'; label: string; value: string };
 
 /** What a method shows at the second step: one form, posting the method's id as `method`. */
 export interface Offer {
@@ -110,6 +113,8 @@ export type Verified =
   | {
       ok: true;
       deviceName?: string;
+      /** More for the security log's line (the place a push-approved sign-in came from). */
+      detail?: Readonly<Record<string, string>>;
       /** What else a pass means, once it is counted and logged (a used recovery code's email). */
       afterPass?: (services: AuthServices, attempt: Attempt) => Promise<void>;
     }

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { build } from 'esbuild';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 
 const gzipAsync = promisify(gzip);
 
@@ -28,9 +28,21 @@ const SCRIPTS: Readonly<Record<string, { entry: URL; banner: string }>> = {
     entry: new URL(`../browser/copy-text${EXT}`, import.meta.url),
     banner: '/*! Gatehouse */',
   },
+  'push-wait.js': { entry: new URL(`../browser/push-wait${EXT}`, import.meta.url), banner: '/*! Gatehouse */' },
+  'authenticator-enrolment.js': { entry: new URL(`../browser/authenticator-enrolment${EXT}`, import.meta.url), banner: '/*! Gatehouse */' },
   'webauthn.js': {
     entry: new URL(`../browser/webauthn${EXT}`, import.meta.url),
     banner: '/*! Gatehouse. Includes @simplewebauthn/browser (https://github.com/MasterKale/SimpleWebAuthn), MIT licence, Copyright (c) 2020 Matthew Miller */',
+  },
+  // The Gatehouse Authenticator (routes/authenticator.ts): its page's script, and its service worker.
+  'authenticator.js': {
+    entry: new URL(`../browser/authenticator/app${EXT}`, import.meta.url),
+    banner:
+      '/*! Gatehouse Authenticator. Includes jose (https://github.com/panva/jose), MIT licence, Copyright (c) 2018 Filip Skokan; otpauth (https://github.com/hectorm/otpauth), MIT licence, Copyright (c) Héctor Molinero Fernández; jsQR (https://github.com/cozmo/jsQR), Apache-2.0 licence, Copyright Cosmo Wolfe */',
+  },
+  'authenticator-sw.js': {
+    entry: new URL(`../browser/authenticator/service-worker${EXT}`, import.meta.url),
+    banner: '/*! Gatehouse Authenticator service worker */',
   },
 };
 
@@ -96,17 +108,23 @@ function notModified(ifNoneMatch: string | undefined, etag: string): boolean {
   });
 }
 
-export const browserScriptRoutes = new Hono().get('/:name', async (c) => {
-  const script = browserScript(c.req.param('name'));
+/**
+ * Answers with the bundled script of that name (404 when there is none), gzipped where accepted,
+ * cached as `cacheControl` says (an hour by default; a service worker's is checked each time).
+ */
+export async function serveBrowserScript(c: Context, name: string, cacheControl = 'public, max-age=3600'): Promise<Response> {
+  const script = browserScript(name);
   if (!script) return c.notFound();
   const { body, gzipped, etag } = await script;
   const useGzip = acceptsGzip(c.req.header('accept-encoding'));
   const tag = useGzip ? `${etag.slice(0, -1)}-gzip"` : etag;
-  c.header('Cache-Control', 'public, max-age=3600');
+  c.header('Cache-Control', cacheControl);
   c.header('ETag', tag);
   c.header('Vary', 'Accept-Encoding');
   if (notModified(c.req.header('if-none-match'), tag)) return c.body(null, 304);
   c.header('Content-Type', 'text/javascript; charset=utf-8');
   if (useGzip) c.header('Content-Encoding', 'gzip');
   return c.body(useGzip ? gzipped : body, 200);
-});
+}
+
+export const browserScriptRoutes = new Hono().get('/:name', (c) => serveBrowserScript(c, c.req.param('name')));

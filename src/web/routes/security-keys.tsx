@@ -3,6 +3,7 @@
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { finishAppEnrolment, startAppEnrolment } from '../../auth/flows/enrol-device/authenticator-app.ts';
+import { authenticatorAdded, authenticatorRegistered } from '../../auth/flows/enrol-device/gatehouse-authenticator.ts';
 import { finishKeyEnrolment, startKeyEnrolment } from '../../auth/flows/enrol-device/security-key.ts';
 import { listDevices, regenerateRecoveryCodes, removeDevice, renameDevice } from '../../auth/flows/manage-devices.ts';
 import { settingsSections } from '../../auth/second-factors/index.ts';
@@ -81,6 +82,27 @@ export const securityKeyRoutes = new Hono<AppEnv>()
     if (result.outcome === 'bad_name') return render(c, <AddAuthenticatorPage {...page} nameError={result.message} />, 400);
     // A wrong code keeps the same QR code: the secret waits server-side until a right code.
     return render(c, <AddAuthenticatorPage {...page} error="Incorrect or out of date code" />, 400);
+  })
+  // The Gatehouse Authenticator registers itself with the QR code: the page asks whether it has...
+  .get('/authenticator/new/status', async (c) => c.json({ registered: await authenticatorRegistered(c.var.services, c.var.here.signedIn) }))
+  // ...and then shows it added (with the first recovery codes), or, asked too soon, the QR code
+  // again. Not behind the device-change gate: the device was added under it (its QR code was
+  // shown behind it) and the account now has one; this only reads what this session's QR code did.
+  .post('/authenticator/new/added', async (c) => {
+    const here = c.var.here;
+    const result = await authenticatorAdded(c.var.services, here.signedIn);
+    if (result.added) return added(c, here, 'app-added', result.recoveryCodes);
+    const qr = await startAppEnrolment(c.var.services, here.signedIn);
+    return render(
+      c,
+      <AddAuthenticatorPage
+        chrome={here.chrome}
+        action={`${base(here.signedIn)}/authenticator/new`}
+        {...qr}
+        error="The Gatehouse Authenticator has not added itself yet: scan the QR code (or paste the link) in the app, then try again."
+      />,
+      400,
+    );
   })
   .get('/key/new', requireDeviceChange(), (c) => keyPage(c, c.var.here))
   .post('/key/new', requireDeviceChange(), async (c) => {

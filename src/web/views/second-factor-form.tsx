@@ -54,7 +54,23 @@ function Node({ n }: { n: OfferNode }) {
     case 'script-message':
       return <p class="message error" {...{ [n.attribute]: true }} role="alert" hidden></p>;
     case 'text':
-      return <p>{n.text}</p>;
+      return (
+        <p>
+          {n.text}
+          {n.link && (
+            <>
+              {' '}
+              <a href={n.link.href}>{n.link.text}</a>
+            </>
+          )}
+        </p>
+      );
+    case 'figure':
+      return (
+        <p class="figure">
+          <span class="figure-label">{n.label}</span> <strong class="figure-value">{n.value}</strong>
+        </p>
+      );
   }
 }
 

@@ -171,6 +171,8 @@ export function AddAuthenticatorPage(p: {
   action: string;
   qrDataUrl: string;
   typedSecret: string;
+  /** The QR code's otpauth link, for pasting into the Gatehouse Authenticator on this device. */
+  link: string;
   name?: string;
   error?: string | undefined;
   nameError?: string | undefined;
@@ -184,6 +186,20 @@ export function AddAuthenticatorPage(p: {
         <p>
           Cannot scan it? Type this key into the app instead: <code class="secret">{p.typedSecret}</code>
         </p>
+        <details class="folded">
+          <summary>Using the Gatehouse Authenticator?</summary>
+          <p>
+            Scan the QR code with it (Add account), or paste this link into it. It adds itself: you need not type a code here, and it can then approve your
+            sign-ins.
+          </p>
+          <label for="enrolment-link">Link for the Gatehouse Authenticator</label>
+          <input id="enrolment-link" type="text" readonly value={p.link} />
+          <form method="post" action={`${p.action}/added`} data-enrolment-status={`${p.action}/status`}>
+            <CsrfField token={p.chrome.csrfToken} />
+            <button type="submit">I have added it in the Gatehouse Authenticator</button>
+          </form>
+        </details>
+        <script src="/static/js/authenticator-enrolment.js" defer></script>
         {p.error && (
           <div class="message error" role="alert">
             <p>{p.error}</p>

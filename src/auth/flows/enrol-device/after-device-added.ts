@@ -10,14 +10,24 @@ import { recordSecurityEvent } from '../../../security-log/security-events.ts';
 import { countUnusedRecoveryCodes, replaceRecoveryCodes } from '../../methods/recovery-codes/index.ts';
 import { type DeviceKind, deviceTypeOf } from '../../second-factors/index.ts';
 import { endOtherSessions, type SignedIn } from '../../sessions.ts';
+
+/** Whose device it is: the session that added it (kept), its account, and its school. */
+export type DeviceOwner = {
+  session: Pick<SignedIn['session'], 'id'>;
+  account: Pick<SignedIn['account'], 'id' | 'kind' | 'email'>;
+  site: Pick<SignedIn['site'], 'id' | 'slug' | 'name'>;
+};
+
 import type { AuthServices } from '../deps.ts';
 import { deviceAddedEmail } from '../second-factor/emails.ts';
 
 export async function afterDeviceAdded(
   services: Pick<AuthServices, 'db' | 'keys' | 'log' | 'config'>,
-  signedIn: SignedIn,
+  signedIn: DeviceOwner,
   added: { deviceId: string; name: string; kind: DeviceKind; first: boolean },
   client: { ip: string; userAgent: string },
+  /** recoveryCodes false: not made here (nobody would see them), but where the person is (the Gatehouse Authenticator's). */
+  options: { recoveryCodes?: boolean } = {},
 ): Promise<{ recoveryCodes?: string[] }> {
   const { db, keys, log, config } = services;
   const event = { accountId: signedIn.account.id, siteId: signedIn.site.id, ...client };
@@ -28,6 +38,6 @@ export async function afterDeviceAdded(
   const first = added.first ? { first: { accountKind: signedIn.account.kind } } : {};
   const mail = deviceAddedEmail({ siteName: signedIn.site.name, loginUrl, deviceName: added.name, kind: deviceTypeOf(added.kind).names.inEmails, ...first });
   await enqueueMail(db, keys.encryption, { to: signedIn.account.email, kind: 'device_added', siteId: signedIn.site.id, ...mail });
-  if ((await countUnusedRecoveryCodes(db, signedIn.account.id)) > 0) return {};
+  if (options.recoveryCodes === false || (await countUnusedRecoveryCodes(db, signedIn.account.id)) > 0) return {};
   return { recoveryCodes: await replaceRecoveryCodes(db, keys.recoveryCodes, signedIn.account.id) };
 }

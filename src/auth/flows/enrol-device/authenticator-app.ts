@@ -2,6 +2,7 @@
 // while the person scans it, so that a wrong code keeps the same QR; saved only with a right
 // code, and only by a session the device-change gate lets through (device-change-gate.ts).
 import { endCeremony, readCeremony, saveCeremony } from '../../ceremonies.ts';
+import { endEnrolments, newEnrolment, withEnrolment } from '../../methods/push/enrolment.ts';
 import { deviceName, enrolTotpDevice, formatSecretForTyping, newTotpSecret, totpQrDataUrl, totpUri } from '../../methods/totp/index.ts';
 import { authenticatorApp } from '../../second-factors/one-time-code/device-types.ts';
 import type { SignedIn } from '../../sessions.ts';
@@ -11,14 +12,25 @@ import { afterDeviceAdded } from './after-device-added.ts';
 
 const ENROLMENT_SECONDS = 15 * 60;
 
-export async function startAppEnrolment(services: AuthServices, signedIn: SignedIn): Promise<{ qrDataUrl: string; typedSecret: string }> {
+/**
+ * The QR code (and its link, to paste) of a standard otpauth URI, with one extra parameter
+ * other apps ignore: the Gatehouse Authenticator's enrolment token for the same secret.
+ */
+export async function startAppEnrolment(services: AuthServices, signedIn: SignedIn): Promise<{ qrDataUrl: string; typedSecret: string; link: string }> {
   const { db, keys } = services;
-  let secret = await readCeremony(db, keys.encryption, signedIn.session.id, 'totp_enrolment');
+  const sessionId = signedIn.session.id;
+  let secret = await readCeremony(db, keys.encryption, sessionId, 'totp_enrolment');
+  let token = secret ? await readCeremony(db, keys.encryption, sessionId, 'authenticator_enrolment') : undefined;
   if (!secret) {
     secret = newTotpSecret();
-    await saveCeremony(db, keys.encryption, signedIn.session.id, 'totp_enrolment', secret, ENROLMENT_SECONDS);
+    await saveCeremony(db, keys.encryption, sessionId, 'totp_enrolment', secret, ENROLMENT_SECONDS);
   }
-  return { qrDataUrl: await totpQrDataUrl(totpUri(secret, signedIn.account.email)), typedSecret: formatSecretForTyping(secret) };
+  if (!token) {
+    token = await newEnrolment(db, keys.encryption, { sessionId, accountId: signedIn.account.id, secret });
+    await saveCeremony(db, keys.encryption, sessionId, 'authenticator_enrolment', token, ENROLMENT_SECONDS);
+  }
+  const link = withEnrolment(totpUri(secret, signedIn.account.email), token);
+  return { qrDataUrl: await totpQrDataUrl(link), typedSecret: formatSecretForTyping(secret), link };
 }
 
 export type AppEnrolmentResult =
@@ -45,6 +57,9 @@ export async function finishAppEnrolment(
     const saved = await enrolTotpDevice(tx, keys.encryption, { accountId: signedIn.account.id, name: name.data, secret, code: input.code });
     if (!saved.ok) return { outcome: 'wrong_code' };
     await endCeremony(tx, signedIn.session.id, 'totp_enrolment');
+    // The QR code's secret is this app's now: its Gatehouse Authenticator token must not add a twin.
+    await endCeremony(tx, signedIn.session.id, 'authenticator_enrolment');
+    await endEnrolments(tx, { sessionId: signedIn.session.id });
     if (!saved.created) return { outcome: 'added' }; // the same form sent twice: one device, one email
     const added = { deviceId: saved.deviceId, name: name.data, kind: authenticatorApp.kind, first: !change.hadDevice };
     return { outcome: 'added', ...(await afterDeviceAdded({ ...services, db: tx }, signedIn, added, client)) };

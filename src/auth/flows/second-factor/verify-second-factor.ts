@@ -62,7 +62,11 @@ export async function verifySecondFactor(services: AuthServices, a: SecondFactor
   }
 
   await services.secondFactorThrottle.succeeded(admission, a.accountId);
-  await recordSecurityEvent(db, log, { ...who, event: 'second_factor_passed', detail: { method: method.id, device: outcome.deviceName ?? null } });
+  await recordSecurityEvent(db, log, {
+    ...who,
+    event: 'second_factor_passed',
+    detail: { ...outcome.detail, method: method.id, device: outcome.deviceName ?? null },
+  });
   await outcome.afterPass?.(services, a);
   return { ok: true, method: method.id, ...(outcome.deviceName ? { deviceName: outcome.deviceName } : {}) };
 }

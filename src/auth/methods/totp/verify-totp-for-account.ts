@@ -9,7 +9,8 @@ import { normaliseTotpCode } from './normalise-totp-code.ts';
 export type TotpVerification = { ok: true; deviceId: string; deviceName: string } | { ok: false; reason: TotpFailure };
 
 /**
- * Whether the code comes from one of the account's authenticator apps or managed tokens. On a
+ * Whether the code comes from one of the account's authenticator apps, managed tokens or Gatehouse
+ * Authenticators (which make codes too, offline). On a
  * match the step is recorded in the same statement that checks it is newer than the last one,
  * so of two requests with one code exactly one passes (the other is 'replayed'). The device
  * becomes verified and its "Last used" moves to `now`. `key` is keys.encryption.
@@ -19,7 +20,7 @@ export async function verifyTotpForAccount(db: Db | DbTransaction, key: Buffer, 
   const devices = await db
     .select({ id: device.id, sealedSecret: device.sealedSecret, lastTotpStep: device.lastTotpStep })
     .from(device)
-    .where(and(eq(device.accountId, accountId), inArray(device.kind, ['totp', 'managed_totp'])))
+    .where(and(eq(device.accountId, accountId), inArray(device.kind, ['totp', 'managed_totp', 'gatehouse_authenticator'])))
     .orderBy(asc(device.createdAt), asc(device.id));
   let replayed = false;
   for (const candidate of devices) {

@@ -63,7 +63,7 @@ describe('the one-time code method', () => {
 
 describe.each(await databaseKinds())('the one-time code method, verifying (%s)', (kind) => {
   const t = databaseWithAccounts(kind);
-  const services = (): MethodServices => ({ db: t.db, keys, config });
+  const services = (): MethodServices => ({ db: t.db, keys, authenticator: {} as MethodServices['authenticator'], config });
 
   async function addDevice(accountId: string, kind: 'totp' | 'managed_totp', name: string) {
     const secret = newTotpSecret();

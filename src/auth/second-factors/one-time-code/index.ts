@@ -1,7 +1,8 @@
-// A six-digit code from an authenticator app or a managed token: one Code field whichever the
-// account has, checked against all of them in one statement (verifyTotpForAccount), each code
-// once. amr `otp` (RFC 8176: RFC 6238 codes).
+// A six-digit code from an authenticator app or a managed token (or the code a Gatehouse
+// Authenticator shows, offline): one Code field whichever the account has, checked against all
+// of them (verifyTotpForAccount), each code once. amr `otp` (RFC 8176: RFC 6238 codes).
 import { verifyTotpForAccount } from '../../methods/totp/index.ts';
+import { gatehouseAuthenticator } from '../push/device-type.ts';
 import type { DeviceKind, Refusal, SecondFactor } from '../second-factor.ts';
 import { authenticatorApp, managedToken } from './device-types.ts';
 
@@ -16,7 +17,7 @@ export const CLOCK_ADVICE =
 
 /** Where the code is read from, in the words of what the account has. */
 function hint(has: ReadonlySet<DeviceKind>): string {
-  const app = has.has(authenticatorApp.kind);
+  const app = has.has(authenticatorApp.kind) || has.has(gatehouseAuthenticator.kind);
   if (app && has.has(managedToken.kind))
     return 'Open the authenticator app on your registered device, or look at your security token, and enter the 6-digit code it shows.';
   if (app) return 'Open the authenticator app on your registered device and enter the 6-digit code it shows.';
@@ -32,7 +33,7 @@ export const oneTimeCode: SecondFactor = {
   answer: [{ name: 'code', maxLength: 64 }],
 
   async offer(_services, { has }) {
-    if (!DEVICES.some((d) => has.has(d.kind))) return undefined;
+    if (![...DEVICES, gatehouseAuthenticator].some((d) => has.has(d.kind))) return undefined;
     return {
       nodes: [
         { node: 'text-field', id: 'code', name: 'code', label: 'Code', hint: hint(has), inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: 12 },

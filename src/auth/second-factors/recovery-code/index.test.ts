@@ -12,7 +12,12 @@ const site = { id: randomUUID(), slug: 'north', name: 'North School' };
 
 describe.each(await databaseKinds())('the recovery code method (%s)', (kind) => {
   const t = databaseWithAccounts(kind);
-  const services = (): MethodServices => ({ db: t.db, keys, config: { publicUrl: new URL('https://gatehouse.example.org') } });
+  const services = (): MethodServices => ({
+    db: t.db,
+    keys,
+    authenticator: {} as MethodServices['authenticator'],
+    config: { publicUrl: new URL('https://gatehouse.example.org') },
+  });
   const attempt = (accountId: string): Attempt => ({
     accountId,
     email: 'someone@north.example',

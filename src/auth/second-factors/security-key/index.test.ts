@@ -16,6 +16,7 @@ const fixture = useWebAuthnDatabase();
 const services = (): MethodServices => ({
   db: fixture.db,
   keys: { ...deriveKeys(Buffer.alloc(32, 4).toString('base64')), encryption: fixture.key },
+  authenticator: {} as MethodServices['authenticator'],
   config: { publicUrl: new URL(RP.origin) },
 });
 const site = { id: randomUUID(), slug: 'keys', name: 'Key School' };
