@@ -5,6 +5,7 @@ import { MAX_SEARCH_LENGTH } from '../../directory/user-search.ts';
 import { AdminLayout } from './admin-layout.tsx';
 import { formatDateTime } from './format.ts';
 import { type Chrome, CsrfField } from './layout.tsx';
+import { TableScroll } from './table-scroll.tsx';
 
 export const usersBase = (chrome: Chrome) => `/${chrome.signedIn!.site.slug}/admin/users`;
 
@@ -163,7 +164,7 @@ export function AdminUsersPage(p: {
       {p.list.rows.length === 0 ? (
         <p>{p.q ? `No users match “${p.q}”.` : 'No users yet.'}</p>
       ) : (
-        <div class="table-scroll">
+        <TableScroll labelledBy="users-heading">
           <table aria-labelledby="users-heading">
             <thead>
               <tr>
@@ -192,7 +193,7 @@ export function AdminUsersPage(p: {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {(p.list.previous || p.list.next) && (
         <nav aria-label="Pages of users" class="pager">

@@ -3,12 +3,13 @@
 // the admin's site: another school's user is a 404 page, exactly like no user at all.
 // (Security keys and Security log are in user-security*.tsx.)
 import { type Context, Hono } from 'hono';
+import { sendPasswordLinkByAdmin } from '../../../auth/flows/school-admin/password-link.ts';
 import { changeUserDetails, changeUserGroup, setUserStatus } from '../../../auth/flows/school-admin/staff.ts';
 import { type FieldErrors, findSiteUserForAdmin, groupsOfSite, type ManagedUser } from '../../../directory/managed-users.ts';
 import type { AppEnv } from '../../env.ts';
 import { type Form, readForm } from '../../form.ts';
 import { typedUserFields, type UserFormValues } from '../../views/admin-users.tsx';
-import { PermissionsPage, PersonalDetailsPage } from '../../views/admin-users-profile.tsx';
+import { ConfirmDisablePage, PermissionsPage, PersonalDetailsPage } from '../../views/admin-users-profile.tsx';
 import { errorPage } from '../../views/error-page.tsx';
 import { render } from '../../views/render.ts';
 import { adminContext, statusOf } from './admin-context.ts';
@@ -48,6 +49,8 @@ function notice(c: Context<AppEnv>, user: ManagedUser): string | undefined {
       return `${user.fullName} has been disabled and signed out of ${site}.`;
     case 'enabled':
       return `${user.fullName} has been enabled and can sign in again.`;
+    case 'link-sent':
+      return `A link to set their password has been emailed to ${user.email}. It works once, and expires at midnight tonight.`;
     default:
       return undefined;
   }
@@ -56,7 +59,7 @@ function notice(c: Context<AppEnv>, user: ManagedUser): string | undefined {
 function detailsPage(
   c: Context<AppEnv>,
   user: ManagedUser,
-  extra: { values?: UserFormValues; errors?: FieldErrors; statusError?: string } = {},
+  extra: { values?: UserFormValues; errors?: FieldErrors; statusError?: string; linkError?: string } = {},
   status: 200 | 400 | 403 | 404 = 200,
 ) {
   const { chrome, signedIn } = c.var.here;
@@ -77,6 +80,13 @@ function detailsPage(
 async function permissionsPage(c: Context<AppEnv>, user: ManagedUser, error?: string, status: 200 | 400 | 403 | 404 = error ? 400 : 200) {
   const groups = await groupsOfSite(c.var.services.db, c.var.here.signedIn.site.id);
   return render(c, <PermissionsPage chrome={c.var.here.chrome} user={user} groups={groups} error={error} notice={notice(c, user)} />, status);
+}
+
+/** Disabling signs the person out at once: it is asked first, on a page of its own (no script needed). */
+function confirmDisable(c: Context<AppEnv>, user: ManagedUser) {
+  // Nothing to confirm for someone disabled already, or for oneself (the profile says why not).
+  if (user.status === 'disabled' || user.id === c.var.here.signedIn.siteUser.id) return c.redirect(`/${c.var.site.slug}/admin/users/${user.id}`, 303);
+  return render(c, <ConfirmDisablePage chrome={c.var.here.chrome} user={user} />);
 }
 
 /** Disable or enable: the same steps, the other way round. */
@@ -104,5 +114,18 @@ export const adminUserProfileRoutes = new Hono<AppEnv>()
       return c.redirect(`/${c.var.site.slug}/admin/users/${user.id}/permissions${outcome.value.changed ? '?done=group' : ''}`, 303);
     }),
   )
-  .post('/:id/disable', (c) => forUser(c, (user) => changeStatus(c, user, 'disabled')))
+  .post('/:id/password-link', (c) =>
+    forUser(c, async (user) => {
+      const outcome = await sendPasswordLinkByAdmin(c.var.services, adminContext(c), user);
+      if (!outcome.ok) return detailsPage(c, user, { linkError: outcome.message }, statusOf(outcome));
+      return c.redirect(`/${c.var.site.slug}/admin/users/${user.id}?done=link-sent`, 303);
+    }),
+  )
+  .get('/:id/disable', (c) => forUser(c, (user) => confirmDisable(c, user)))
+  .post('/:id/disable', (c) =>
+    forUserForm(c, (user, form) => {
+      const self = user.id === c.var.here.signedIn.siteUser.id;
+      return form.confirm === 'yes' || self ? changeStatus(c, user, 'disabled') : confirmDisable(c, user);
+    }),
+  )
   .post('/:id/enable', (c) => forUser(c, (user) => changeStatus(c, user, 'active')));
