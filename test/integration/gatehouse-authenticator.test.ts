@@ -194,11 +194,13 @@ describe.each(await databaseKinds())('the Gatehouse Authenticator, over HTTP (%s
     expect(done.location).toBe('/north/');
   });
 
-  it('the code the app shows works in the Code field too', async () => {
-    const { email, enrolment } = await enrolled();
-    const { desk } = await signingIn(email);
+  it('the code the app shows works in the Code field too, and the request then leaves the app', async () => {
+    const { email, enrolment, phone } = await enrolled();
+    const { desk, shown } = await signingIn(email);
     const done = await desk.post('/north/login/second-step', { method: 'totp', code: totp(enrolment.secret) });
     expect(done.location).toBe('/north/');
+    expect(await phone.list()).toEqual([]);
+    expect((await phone.answer(shown.requestId, 'approve', { number: shown.number })).json.error).toBe('expired');
   });
 
   it('"It wasn\'t me" needs no number, ends the attempt, is in the security log, and emails the person', async () => {

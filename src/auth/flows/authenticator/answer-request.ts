@@ -100,15 +100,21 @@ export async function answerSignInRequest(
   // The waiting page is woken first: the throttle's bookkeeping need not hold it up.
   if (answered) await services.authenticator.wakeups.notify(requestTopic(request.id));
   await services.secondFactorThrottle.succeeded(admission, from.accountId);
-  if (!answered) return apiRefused('answered');
+  if (!answered) return late(services, request.id);
   return { ok: true, value: status };
+}
+
+/** Answered meanwhile by another call, or its attempt ended (signed in some other way): which, for the app to say. */
+async function late(services: AuthServices, requestId: string) {
+  const now = await findRequest(services.db, requestId);
+  return apiRefused(now && now.status !== 'pending' ? 'answered' : 'expired');
 }
 
 /** "It wasn't me": denied once, the attempt ended, logged, emailed; counted like a wrong code. */
 async function deny(services: AuthServices, from: CallingDevice, request: SignInRequest, now: Date): Promise<ApiResult<AnswerOutcome>> {
   const { db } = services;
   const denied = await answerRequest(db, request.id, from.accountId, { status: 'denied', deviceId: from.id }, now);
-  if (!denied) return apiRefused('answered');
+  if (!denied) return late(services, request.id);
   const [where] = await db.select({ name: site.name, slug: site.slug, timeZone: site.timeZone }).from(site).where(eq(site.id, request.siteId));
   const who = { accountId: from.accountId, siteId: request.siteId, ip: request.ip, userAgent: request.userAgent };
   const event: SecurityEventInput = {

@@ -5,7 +5,7 @@
 // by the waiting page the same way.
 import { and, count, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/connect.ts';
-import { device, signInRequest } from '../../../db/schema.ts';
+import { device, pendingSignIn, session, signInRequest } from '../../../db/schema.ts';
 import { isUniqueViolation } from '../../../db/unique-violation.ts';
 import { newMatchNumber } from './number-match.ts';
 
@@ -73,12 +73,15 @@ export async function findRequest(db: Db, id: string): Promise<SignInRequest | u
   return row;
 }
 
+/** Its attempt goes on: the pending sign-in is there, or the session asking has not ended (it signed in some other way, or gave up). */
+const attemptGoesOn = sql`(exists (select 1 from ${pendingSignIn} where ${pendingSignIn.id} = ${signInRequest.ownerId}) or exists (select 1 from ${session} where ${session.id} = ${signInRequest.ownerId} and ${session.endedAt} is null))`;
+
 /** The account's requests waiting for an answer now, newest first. */
 export function waitingRequests(db: Db, accountId: string, now = new Date()): Promise<SignInRequest[]> {
   return db
     .select()
     .from(signInRequest)
-    .where(and(eq(signInRequest.accountId, accountId), eq(signInRequest.status, 'pending'), gt(signInRequest.expiresAt, now)))
+    .where(and(eq(signInRequest.accountId, accountId), eq(signInRequest.status, 'pending'), gt(signInRequest.expiresAt, now), attemptGoesOn))
     .orderBy(desc(signInRequest.createdAt));
 }
 
@@ -101,7 +104,15 @@ export async function answerRequest(
   const [row] = await db
     .update(signInRequest)
     .set({ status: answer.status, answeredAt: now, deviceId: answer.deviceId })
-    .where(and(eq(signInRequest.id, id), eq(signInRequest.accountId, accountId), eq(signInRequest.status, 'pending'), gt(signInRequest.expiresAt, now)))
+    .where(
+      and(
+        eq(signInRequest.id, id),
+        eq(signInRequest.accountId, accountId),
+        eq(signInRequest.status, 'pending'),
+        gt(signInRequest.expiresAt, now),
+        attemptGoesOn,
+      ),
+    )
     .returning();
   return row;
 }
