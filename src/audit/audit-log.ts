@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = {
   user_group_changed: 'Changed permissions (group)',
   user_disabled: 'Disabled a user',
   user_enabled: 'Enabled a user',
+  staff_imported: 'Imported staff from a file',
   devices_removed: "Removed the user's two-factor devices",
   devices_removed_by_support: "Platform support removed the account's two-factor devices",
   second_factors_unlocked: "Unlocked the user's two-factor sign-in",

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { MAX_IMPORT_BYTES } from '../directory/staff-csv.ts';
 import type { AppEnv } from './env.ts';
 import { requirePermission, requireSignedInHere } from './guards/index.ts';
 import { csrfProtection } from './middleware/csrf.ts';
@@ -11,6 +12,7 @@ import { loadSession } from './middleware/session.ts';
 import { signInAdmission } from './middleware/sign-in-admission.ts';
 import { loadSite } from './middleware/site.ts';
 import { accountSettingsRoutes } from './routes/account-settings.tsx';
+import { IMPORT_BODY_BYTES } from './routes/admin/imports.tsx';
 import { adminRoutes } from './routes/admin/index.ts';
 import { browserScriptRoutes } from './routes/browser-scripts.ts';
 import { confirmIdentityRoutes } from './routes/confirm-identity.tsx';
@@ -31,6 +33,7 @@ const stylesheet = ['app.css', 'password.css'].map((f) => readFileSync(new URL(`
 
 /** Forms here are small: 64 KiB is far beyond any of them, and far below harm. */
 const MAX_BODY_BYTES = 64 * 1024;
+const IMPORT_POSTS = /^\/[^/]+\/admin\/imports\/(?:preview|apply)\/?$/;
 
 export function createApp(services: WebServices) {
   const app = new Hono<AppEnv>({ strict: false });
@@ -49,12 +52,22 @@ export function createApp(services: WebServices) {
     await services.db.execute('select 1');
     return c.json({ status: 'ok' });
   });
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => errorPage(c as never, 413, 'Too much data', 'That form sent far more than any Gatehouse form needs.'),
-    }),
-  );
+  const formLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => errorPage(c as never, 413, 'Too much data', 'That form sent far more than any Gatehouse form needs.'),
+  });
+  // Admin > Imports takes a staff file: its two POSTs, and only they, may send that much.
+  const importLimit = bodyLimit({
+    maxSize: IMPORT_BODY_BYTES,
+    onError: (c) =>
+      errorPage(
+        c as never,
+        413,
+        'File too large',
+        `A staff file can be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB: no staff list is that long. Check it is the right file, or split it.`,
+      ),
+  });
+  app.use((c, next) => (c.req.method === 'POST' && IMPORT_POSTS.test(c.req.path) ? importLimit(c, next) : formLimit(c, next)));
   app.use(csrfProtection());
   // Before the session, the site and the account are read: a refused sign-in costs no database
   // work (most are refused earlier still, at the front door: see front-door.ts).

@@ -1,16 +1,17 @@
 import type { Child } from 'hono/jsx';
 import { type Chrome, Layout } from './layout.tsx';
 
-export type AdminTab = 'users' | 'groups' | 'settings' | 'audits';
+export type AdminTab = 'users' | 'groups' | 'settings' | 'imports' | 'audits';
 
 const TABS: Array<[AdminTab, string]> = [
   ['users', 'Users'],
   ['groups', 'Groups'],
   ['settings', 'Settings'],
+  ['imports', 'Imports'],
   ['audits', 'Audits'],
 ];
 
-/** The Admin area's frame: its heading and the tabs Users, Groups, Settings, Audits. */
+/** The Admin area's frame: its heading and the tabs Users, Groups, Settings, Imports, Audits. */
 export function AdminLayout(p: { chrome: Chrome; current: AdminTab; title: string; notice?: string | undefined; children?: Child }) {
   const base = `/${p.chrome.signedIn!.site.slug}/admin`;
   return (
