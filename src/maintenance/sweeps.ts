@@ -1,7 +1,9 @@
-// What each housekeeping round removes, one sweep a table: each deletes in bounded batches
+// What each housekeeping round removes, one sweep a table (and the access that ends on a date, which
+// is ended rather than removed): each deletes in bounded batches
 // (batches.ts) what is past its time at `now`, and says how many rows it removed.
 import { and, lt, not, sql } from 'drizzle-orm';
 import { pruneSiteAudit, sitesWithAuditBefore } from '../audit/audit-pruning.ts';
+import { endDueAccess } from '../auth/flows/school-admin/access-dates.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { ceremony, knownBrowser, mailOutbox, pendingSignIn, rateLimit, resetToken, securityEvent, session, site } from '../db/schema.ts';
@@ -22,6 +24,8 @@ export interface SweepContext {
 export type Sweep = (c: SweepContext) => Promise<number>;
 
 const HOUR = 3_600_000;
+/** Ending someone's access writes several rows (sessions, the audit, the log): fewer at a time. */
+const ACCESS_BATCH = 500;
 const DAY = 24 * HOUR;
 const ago = (now: Date, ms: number) => new Date(now.getTime() - ms);
 const timestamp = (at: Date) => sql`${at.toISOString()}::timestamptz`;
@@ -100,8 +104,14 @@ export async function sweepAudit({ db, budget, config, keys, now }: SweepContext
   return removed;
 }
 
+/** People whose last day at a school is over: their access there ends (auth/flows/school-admin/access-dates.ts). */
+export function sweepEndedAccess({ db, budget, keys, now }: SweepContext): Promise<number> {
+  return inBatches({ ...budget, batchRows: Math.min(budget.batchRows, ACCESS_BATCH) }, (rows) => endDueAccess(db, keys.auditChain, now, rows));
+}
+
 /** Every sweep of a round, by the table it sweeps (the round's log line counts by these names). */
 export const SWEEPS: Readonly<Record<string, Sweep>> = {
+  site_user_access: sweepEndedAccess,
   ceremony: sweepCeremonies,
   pending_sign_in: sweepPendingSignIns,
   session: sweepSessions,

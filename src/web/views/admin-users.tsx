@@ -2,6 +2,7 @@
 import type { FieldErrors, SiteGroupChoice } from '../../directory/managed-users.ts';
 import type { UserListPage } from '../../directory/user-search.ts';
 import { MAX_SEARCH_LENGTH } from '../../directory/user-search.ts';
+import { showCalendarDate } from '../../lib/calendar-date.ts';
 import { AdminLayout } from './admin-layout.tsx';
 import { formatDateTime } from './format.ts';
 import { type Chrome, CsrfField } from './layout.tsx';
@@ -171,6 +172,7 @@ export function AdminUsersPage(p: {
                 <th scope="col">Job Title</th>
                 <th scope="col">Group</th>
                 <th scope="col">Last Login</th>
+                <th scope="col">Access Ends</th>
               </tr>
             </thead>
             <tbody>
@@ -188,6 +190,7 @@ export function AdminUsersPage(p: {
                   <td>{u.jobTitle ?? ''}</td>
                   <td>{u.groupName}</td>
                   <td>{formatDateTime(u.lastLoginAt, p.timeZone)}</td>
+                  <td>{showCalendarDate(u.accessEndsOn, '')}</td>
                 </tr>
               ))}
             </tbody>

@@ -17,6 +17,7 @@ import { type GroupPermissions, whyNotPutInGroup } from '../../../directory/perm
 import { PERMISSIONS, type Permission } from '../../../directory/permissions.ts';
 import { requireSite } from '../../../directory/sites.ts';
 import type { StaffRow, StaffRowError } from '../../../directory/staff-csv.ts';
+import { showCalendarDate } from '../../../lib/calendar-date.ts';
 import { endOfLocalDate, startOfLocalDate } from '../../../lib/end-of-local-day.ts';
 import { newOpaqueToken } from '../../../lib/opaque-token.ts';
 import { done, type Outcome, refused } from '../../../lib/outcome.ts';
@@ -101,9 +102,7 @@ interface Worked {
   updates: Change[];
 }
 
-const dayFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' });
-/** "31 Aug 2027": a calendar date, the same on every clock. */
-export const showDate = (date: string | null | undefined) => (date ? dayFormat.format(new Date(`${date}T00:00:00Z`)) : 'none');
+const showDate = (date: string | null | undefined) => showCalendarDate(date);
 
 async function currentStaff(db: Db, siteId: string, lock: boolean): Promise<Current[]> {
   const query = db
