@@ -20,6 +20,9 @@ export interface SiteSettings {
   requireComposition?: boolean;
   requireTwoFactor?: boolean;
   showSsoSwitch?: boolean;
+  /** "Flag accounts not used for N days" (default 90), and whether housekeeping disables them. */
+  dormantAfterDays?: number;
+  disableDormant?: boolean;
 }
 
 export const site = pgTable(

@@ -4,6 +4,7 @@
 import { and, lt, not, sql } from 'drizzle-orm';
 import { pruneSiteAudit, sitesWithAuditBefore } from '../audit/audit-pruning.ts';
 import { endDueAccess } from '../auth/flows/school-admin/access-dates.ts';
+import { disableDormantAccounts } from '../auth/flows/school-admin/dormant.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { ceremony, knownBrowser, mailOutbox, pendingSignIn, rateLimit, resetToken, securityEvent, session, site } from '../db/schema.ts';
@@ -109,9 +110,16 @@ export function sweepEndedAccess({ db, budget, keys, now }: SweepContext): Promi
   return inBatches({ ...budget, batchRows: Math.min(budget.batchRows, ACCESS_BATCH) }, (rows) => endDueAccess(db, keys.auditChain, now, rows));
 }
 
+/** Accounts not used for the days a school set, where it asked for them to be disabled (auth/flows/school-admin/dormant.ts). */
+export function sweepDormantAccounts({ db, keys, now }: SweepContext): Promise<number> {
+  // One batch a school a round: dormancy is measured in days, and the next round carries on.
+  return disableDormantAccounts(db, keys.auditChain, now, ACCESS_BATCH);
+}
+
 /** Every sweep of a round, by the table it sweeps (the round's log line counts by these names). */
 export const SWEEPS: Readonly<Record<string, Sweep>> = {
   site_user_access: sweepEndedAccess,
+  site_user_dormant: sweepDormantAccounts,
   ceremony: sweepCeremonies,
   pending_sign_in: sweepPendingSignIns,
   session: sweepSessions,

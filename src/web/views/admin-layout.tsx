@@ -1,9 +1,10 @@
 import type { Child } from 'hono/jsx';
 import { type Chrome, Layout } from './layout.tsx';
 
-export type AdminTab = 'users' | 'groups' | 'settings' | 'imports' | 'audits';
+export type AdminTab = 'overview' | 'users' | 'groups' | 'settings' | 'imports' | 'audits';
 
 const TABS: Array<[AdminTab, string]> = [
+  ['overview', 'Overview'],
   ['users', 'Users'],
   ['groups', 'Groups'],
   ['settings', 'Settings'],
@@ -11,7 +12,7 @@ const TABS: Array<[AdminTab, string]> = [
   ['audits', 'Audits'],
 ];
 
-/** The Admin area's frame: its heading and the tabs Users, Groups, Settings, Imports, Audits. */
+/** The Admin area's frame: its heading and the tabs Overview, Users, Groups, Settings, Imports, Audits. */
 export function AdminLayout(p: { chrome: Chrome; current: AdminTab; title: string; notice?: string | undefined; children?: Child }) {
   const base = `/${p.chrome.signedIn!.site.slug}/admin`;
   return (

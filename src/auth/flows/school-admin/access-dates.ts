@@ -6,17 +6,15 @@
 // touched, and their record stays: extending the date gives access back.
 import type { KeyObject } from 'node:crypto';
 import { and, asc, eq, inArray, isNull, lte } from 'drizzle-orm';
-import { recordAudit } from '../../../audit/audit-log.ts';
 import type { Db } from '../../../db/connect.ts';
-import { securityEvent, session, siteUser } from '../../../db/schema.ts';
+import { siteUser } from '../../../db/schema.ts';
 import { type AdminContext, auditByAdmin } from '../../../directory/admin-audit.ts';
 import type { ManagedUser } from '../../../directory/managed-users.ts';
 import { parseStaffDate } from '../../../directory/staff-csv.ts';
 import { endOfLocalDate, localDate, startOfLocalDate } from '../../../lib/end-of-local-day.ts';
 import { done, type Outcome, refused } from '../../../lib/outcome.ts';
-import { securityEventRow } from '../../../security-log/security-events.ts';
-import { endUnfinishedSteps } from '../../unfinished-steps.ts';
 import type { FlowDeps } from '../deps.ts';
+import { endAccessByHousekeeping } from './ended-by-housekeeping.ts';
 
 /** Who the audit names when housekeeping ends someone's access. */
 export const HOUSEKEEPING = 'Gatehouse (access end date)';
@@ -101,25 +99,10 @@ export async function endDueAccess(db: Db, auditKey: KeyObject, now: Date, limit
           due.map((d) => d.id),
         ),
       );
-    const events = [];
+    const ending = { actor: HOUSEKEEPING, endReason: 'access_ended', event: 'access_ended', action: 'access_ended' } as const;
     for (const person of due.filter((d) => d.status === 'active')) {
-      await endUnfinishedSteps(tx, person.accountId, person.siteId);
-      const ended = await tx
-        .update(session)
-        .set({ endedAt: now, endReason: 'access_ended' })
-        .where(and(eq(session.siteUserId, person.id), eq(session.siteId, person.siteId), isNull(session.endedAt)))
-        .returning({ id: session.id });
-      const detail = { ends_on: person.endsOn, sessions_ended: ended.length };
-      events.push(securityEventRow({ accountId: person.accountId, siteId: person.siteId, event: 'access_ended', ip: null, userAgent: null, detail }));
-      await recordAudit(tx, auditKey, {
-        siteId: person.siteId,
-        actor: { siteUserId: null, name: HOUSEKEEPING },
-        action: 'access_ended',
-        target: { siteUserId: person.id, name: person.fullName },
-        detail,
-      });
+      await endAccessByHousekeeping(tx, auditKey, ending, person.siteId, [{ ...person, detail: { ends_on: person.endsOn } }], now);
     }
-    if (events.length > 0) await tx.insert(securityEvent).values(events);
     return due.length;
   });
 }

@@ -5,12 +5,14 @@ import type { AppEnv } from '../../env.ts';
 import { adminAuditRoutes } from './audits.tsx';
 import { adminGroupRoutes, adminSettingsRoutes } from './groups-settings.tsx';
 import { adminImportRoutes } from './imports.tsx';
+import { adminOverviewRoutes } from './overview.tsx';
 import { adminUserSecurityKeyRoutes } from './user-security-keys.tsx';
 import { adminUserSecurityLogRoutes } from './user-security-log.tsx';
 import { adminUserRoutes } from './users.tsx';
 
 export const adminRoutes = new Hono<AppEnv>();
 adminRoutes.get('/', (c) => c.redirect(`/${c.var.site.slug}/admin/users`, 303));
+adminRoutes.route('/overview', adminOverviewRoutes);
 adminRoutes.route('/users', adminUserRoutes);
 adminRoutes.route('/users', adminUserSecurityKeyRoutes);
 adminRoutes.route('/users', adminUserSecurityLogRoutes);
