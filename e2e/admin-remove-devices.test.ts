@@ -2,37 +2,16 @@
 // with Quick User Search, opens their Security keys, ticks the notice and removes their 2FA
 // devices. The colleague's next sign-in is basic, and offers to add a device.
 import { describe, expect, it } from 'vitest';
-import { enrolTotpDevice, newTotpSecret } from '../src/auth/methods/totp/index.ts';
-import { addSiteUser } from '../src/directory/site-users.ts';
-import { base32Decode, hotp } from '../test/support/rfc6238.ts';
-import { PASSWORD } from '../test/support/test-gatehouse.ts';
 import { useBrowserHarness } from './support/harness.ts';
 import { expectHeading, pathOf, submitLogin, submitWith } from './support/pages.ts';
+import { personWithApp } from './support/people.ts';
 
 const h = useBrowserHarness();
 
-const step = () => Math.floor(Date.now() / 30_000);
-
-/** A person with an authenticator app already enrolled (through the method, not the pages). */
-async function personWithApp(email: string, fullName: string, groupName: string) {
-  const { db, passwords, keys } = h.gatehouse.services;
-  const user = await addSiteUser(db, { site: 'north', email, fullName, groupName, passwordHash: await passwords.hash(PASSWORD) });
-  const secret = newTotpSecret();
-  const enrolled = await enrolTotpDevice(db, keys.encryption, {
-    accountId: user.accountId,
-    name: `${fullName}'s phone`,
-    secret,
-    code: hotp(base32Decode(secret), step()),
-  });
-  if (!enrolled.ok) throw new Error('could not enrol the test device');
-  // The enrolment used this step's code; the next step's is within the window.
-  return { nextCode: () => hotp(base32Decode(secret), step() + 1) };
-}
-
 describe('removing a colleague’s two-factor devices', () => {
   it('a key holder finds the user, ticks the notice and removes their devices; the user’s next sign-in is basic and offers a device', async () => {
-    const keyHolder = await personWithApp('kim.keys@north.example', 'Kim Keys', 'Admin');
-    await personWithApp('lou.lostphone@north.example', 'Lou Lostphone', 'Teachers');
+    const keyHolder = await personWithApp(h, 'kim.keys@north.example', 'Kim Keys', 'Admin');
+    await personWithApp(h, 'lou.lostphone@north.example', 'Lou Lostphone', 'Teachers');
 
     const page = await h.newPage();
     await page.goto('/north/login');

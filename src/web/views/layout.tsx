@@ -104,8 +104,9 @@ export function Layout(props: Chrome & { title: string; children?: Child }) {
           ) : (
             <span class="brand">Gatehouse</span>
           )}
+          {/* Inside the banner: every part of a page belongs to a landmark (axe's "region" rule). */}
+          {signedIn && <p class="responsibility">It is your responsibility to log out and protect the security of student information.</p>}
         </header>
-        {signedIn && <p class="responsibility">It is your responsibility to log out and protect the security of student information.</p>}
         <main>{props.children}</main>
       </body>
     </html>
