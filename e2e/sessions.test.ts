@@ -48,7 +48,7 @@ describe('sessions in the browser', () => {
     await pageB.getByRole('status').getByText('All your other sessions have been signed out.').waitFor();
 
     await pageA.getByRole('link', { name: 'Account Settings' }).click();
-    await pageA.waitForURL('/north/login');
+    await pageA.waitForURL((url) => url.pathname === '/north/login');
     await expectHeading(pageA, 'Identity');
     await expectStillSignedIn(pageB);
   });

@@ -27,6 +27,7 @@ afterAll(() => inbox.close());
 const h = useBrowserHarness({ env: () => ({ SMTP_URL: inbox.url, MAIL_POLL_MS: '200' }), publicHost: 'localhost' });
 
 const INCORRECT_CODE = 'Incorrect or out of date code';
+const CODE_JUST_USED = 'That code has just been used. Wait for the next one';
 const STEP_MS = 30_000;
 const stepNow = () => Math.floor(Date.now() / STEP_MS);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -127,10 +128,11 @@ async function enrolAuthenticatorApp(page: Page, email: string, name: string, sc
 
   const app = new AuthenticatorApp(otpauth.secret);
   await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByLabel('Code', { exact: true }).fill((await app.code()).code);
+  const enrolmentCode = (await app.code()).code;
+  await page.getByLabel('Code', { exact: true }).fill(enrolmentCode);
   await submitWith(page, page.getByRole('button', { name: 'Save this device' }));
   const recoveryCodes = await recoveryCodesShown(page);
-  return { app, recoveryCodes };
+  return { app, recoveryCodes, enrolmentCode };
 }
 
 /** A new person at North (a Teacher, or an Admin), signed in, with an authenticator app "My phone": on its recovery codes page. */
@@ -237,7 +239,7 @@ describe('an authenticator app', () => {
     await h.screenshot(page, 'security-keys-verified');
   });
 
-  it('refuses a replayed code: the code just used to sign in, typed again in another browser, is "Incorrect or out of date code"', async () => {
+  it('refuses a replayed code: the code just used to sign in, typed again in another browser, "has just been used"', async () => {
     const { email, page, app } = await personWithAuthenticatorApp();
     await logout(page);
     await signInToSecondStep(page, email);
@@ -251,8 +253,9 @@ describe('an authenticator app', () => {
     expect(pathOf(other)).toBe('/north/login/second-step');
     await expectHeading(other, 'Two Factor Authentication');
     const alert = other.getByRole('alert');
-    expect(await alert.innerText()).toContain(INCORRECT_CODE);
-    expect(await alert.innerText()).toContain('set them to update automatically');
+    expect(await alert.innerText()).toContain(CODE_JUST_USED);
+    expect(await alert.innerText()).not.toContain(INCORRECT_CODE);
+    expect(await alert.innerText()).not.toContain('set them to update automatically');
     // Refused as a replay, not as out of date: the code's step was still within the window.
     expect(stepNow()).toBeLessThanOrEqual(used.step + 1);
     await h.screenshot(other, 'replayed-code-refused');
@@ -333,6 +336,27 @@ describe('Elevate Your Access', () => {
     expect(await page.getByRole('table', { name: 'Users at North School' }).getByRole('cell', { name: 'Admin Person', exact: false }).count()).toBeGreaterThan(
       0,
     );
+  });
+
+  it('the code still on screen after "Save this device", typed at Elevate Your Access, "has just been used"; the next code elevates', async () => {
+    const email = await newAdmin();
+    const page = await h.newPage();
+    await signInWithIdentity(page, 'north', email);
+    const { app, enrolmentCode } = await enrolAuthenticatorApp(page, email, 'My phone');
+    await page.getByRole('link', { name: 'I have saved my recovery codes' }).click();
+
+    await page.getByRole('banner').getByRole('link', { name: 'Elevate Your Access' }).click();
+    await expectHeading(page, 'Two Factor Authentication');
+    await authenticateWithCode(page, enrolmentCode);
+    const alert = page.getByRole('alert');
+    expect(await alert.innerText()).toContain(CODE_JUST_USED);
+    expect(await alert.innerText()).not.toContain('set them to update automatically');
+    expect(await page.getByRole('banner').innerText()).toContain('Basic access');
+    await h.screenshot(page, 'code-just-used');
+
+    await authenticateWithCode(page, (await app.code()).code);
+    await page.waitForURL((url) => !url.pathname.endsWith('/elevate'));
+    expect(await page.getByRole('banner').innerText()).toContain('Full access');
   });
 
   it('Elevate Your Access at the top right of the Admin page comes back to the Admin page, now showing "Users at North School"', async () => {

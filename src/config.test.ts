@@ -54,6 +54,30 @@ describe('settings', () => {
     expect(() => loadConfig(env)).toThrow(named);
   });
 
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT must be a number from 0 to 65,535'],
+    [{ PORT: '70000' }, 'PORT must be a number from 0 to 65,535'],
+    [{ PORT: '80.5' }, 'PORT must be a number from 0 to 65,535'],
+    [{ DEMO: 'perhaps' }, 'DEMO must be true or false (or 1/0, yes/no, on/off)'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
+    [{ PUBLIC_URL: 'gatehouse.example.org' }, 'PUBLIC_URL must be the address people use, such as https://gatehouse.example.org'],
+    [{ SUPPORT_EMAIL: 'helpdesk' }, 'SUPPORT_EMAIL must be an email address, such as support@example.org'],
+    [{ SUPPORT_PHONE: 'ring us' }, 'SUPPORT_PHONE must be a phone number, such as 0113 496 0000 or +44 113 496 0000'],
+    [{ SUPPORT_URL: 'javascript:alert(1)' }, 'SUPPORT_URL must be a web address, such as https://help.example.org'],
+  ])("says what a bad setting must be in words for people, not the validator's: %o", (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+    expect(() => loadConfig(env)).not.toThrow(/expected|Invalid|Too (big|small)/);
+  });
+
+  it('carries the support contact people are shown, each part optional', () => {
+    expect(loadConfig({}).support).toEqual({ email: undefined, phone: undefined, url: undefined });
+    expect(loadConfig({ SUPPORT_EMAIL: 'help@example.org', SUPPORT_PHONE: '0113 496 0000', SUPPORT_URL: 'https://help.example.org' }).support).toEqual({
+      email: 'help@example.org',
+      phone: '0113 496 0000',
+      url: 'https://help.example.org',
+    });
+  });
+
   it('never creates demo accounts in production unless asked', () => {
     const prod = { NODE_ENV: 'production', SECRET_KEY: KEY, PUBLIC_URL: 'https://g.example', SMTP_URL: 'smtps://mail.example' };
     expect(loadConfig(prod).demo).toBe(false);

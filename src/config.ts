@@ -3,9 +3,18 @@
 import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
-const bool = z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off']).transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+// Each kind of setting says what it must be in words for the person editing the env file,
+// not the validator's ("Too big: expected number to be <=65535").
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], { error: 'must be true or false (or 1/0, yes/no, on/off)' })
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const int = (min: number, max: number) => {
+  const error = `must be a number from ${min.toLocaleString('en-GB')} to ${max.toLocaleString('en-GB')}`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+};
+
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: `must be one of ${values.join(', ')}` });
 
 /** Whose X-Forwarded-For is believed: none (hops 0), the nearest `hops` proxies, or the listed proxies. */
 export type TrustProxy = { hops: number } | { proxies: string[] };
@@ -41,10 +50,10 @@ const trustProxy = z
 export const ARGON2_FLOOR = { memoryKiB: 19456, iterations: 2, parallelism: 1 } as const;
 
 const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  NODE_ENV: oneOf(['development', 'production', 'test'] as const).default('development'),
   PORT: int(0, 65535).default(3000),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  HOST: z.string().min(1, { error: 'must be an address to listen on, such as 127.0.0.1 or 0.0.0.0' }).default('127.0.0.1'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be the address people use, such as https://gatehouse.example.org' }).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
@@ -56,7 +65,7 @@ const envSchema = z.object({
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
     .refine((v) => URL.canParse(v) && new URL(v).hostname !== '', 'must name the mail server (smtps://user:pass@host:465)')
     .optional(),
-  MAIL_FROM: z.string().min(3).default('Gatehouse <no-reply@gatehouse.localhost>'),
+  MAIL_FROM: z.string().min(3, { error: 'must be a sender such as Gatehouse <no-reply@example.org>' }).default('Gatehouse <no-reply@gatehouse.localhost>'),
   MAIL_POLL_MS: int(10, 600_000).default(2000),
   MAIL_RETRY_BASE_MS: int(1, 3_600_000).default(5000),
   MAIL_GIVE_UP_HOURS: int(1, 7 * 24).default(24),
@@ -66,7 +75,7 @@ const envSchema = z.object({
     .optional(),
   DEMO: bool.optional(),
   TRUST_PROXY: trustProxy,
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const).default('info'),
   ARGON2_MEMORY_KIB: int(ARGON2_FLOOR.memoryKiB, 4_194_304).default(ARGON2_FLOOR.memoryKiB),
   ARGON2_ITERATIONS: int(ARGON2_FLOOR.iterations, 100).default(ARGON2_FLOOR.iterations),
   ARGON2_PARALLELISM: int(ARGON2_FLOOR.parallelism, 16).default(ARGON2_FLOOR.parallelism),
@@ -82,6 +91,13 @@ const envSchema = z.object({
   SECURITY_LOG_RETENTION_DAYS: int(30, 36_500).default(6 * 365 + 2),
   // Unset: the audit is kept for ever. Never under a year, so a slip cannot empty a school's audit.
   AUDIT_RETENTION_DAYS: int(365, 36_500).optional(),
+  // Where staff get help: shown in the footer of every page and every email (a site may set its own).
+  SUPPORT_EMAIL: z.email({ error: 'must be an email address, such as support@example.org' }).optional(),
+  SUPPORT_PHONE: z
+    .string()
+    .regex(/^\+?[0-9][0-9 ()-]{4,30}$/, { error: 'must be a phone number, such as 0113 496 0000 or +44 113 496 0000' })
+    .optional(),
+  SUPPORT_URL: z.url({ protocol: /^https?$/, error: 'must be a web address, such as https://help.example.org' }).optional(),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -113,11 +129,20 @@ export interface Config {
   sessionDefaults: { idleMinutes: number; absoluteHours: number };
   /** Every reset-link request is answered after at least this long, known address or not. */
   resetResponseMs: number;
+  /** Where staff get help (SUPPORT_*), unless their site sets its own. */
+  support: SupportContact;
   /** Housekeeping (maintenance/): how often a round runs, and how many days what it removes is kept first. */
   maintenance: {
     intervalMinutes: number;
     retentionDays: { sessions: number; mail: number; securityLog: number; audit: number | undefined };
   };
+}
+
+/** How to reach whoever supports the people signing in: any of the three, or none. */
+export interface SupportContact {
+  email?: string | undefined;
+  phone?: string | undefined;
+  url?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -168,6 +193,7 @@ export function loadConfig(env: Env = process.env): Config {
     hashQueueLimit: e.HASH_QUEUE_LIMIT,
     sessionDefaults: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS },
     resetResponseMs: e.RESET_RESPONSE_MS,
+    support: { email: e.SUPPORT_EMAIL, phone: e.SUPPORT_PHONE, url: e.SUPPORT_URL },
     maintenance: {
       intervalMinutes: e.MAINTENANCE_INTERVAL_MINUTES,
       retentionDays: {

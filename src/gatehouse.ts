@@ -7,6 +7,8 @@ import type { Config } from './config.ts';
 import { type Database, openPostgres } from './db/connect.ts';
 import { openEmbeddedAsOwner } from './db/embedded.ts';
 import { describeDemo, isEmpty, seedDemo } from './directory/demo.ts';
+import { recordPublicUrl } from './directory/public-url.ts';
+import { checkPortFree, listenOn } from './lib/port-in-use.ts';
 import { loadOrCreateSecretKey } from './lib/secret-key.ts';
 import { MaintenanceLoop } from './maintenance/maintenance-loop.ts';
 import { createServices, type Services } from './services.ts';
@@ -17,6 +19,8 @@ export interface Running {
   url: string;
   services: Services;
   database: Database;
+  /** This start created the demo data (the database was empty). */
+  demoCreated: boolean;
   close(): Promise<void>;
 }
 
@@ -29,11 +33,16 @@ export function openDatabase(config: Config): Promise<Database> {
  * call a round themselves when they want one).
  */
 export async function startGatehouse(config: Config, log: Logger, options: { database?: Database; housekeeping?: boolean } = {}): Promise<Running> {
+  // Before anything is opened or written: a second `npm start` stops here, leaving no trace.
+  await checkPortFree(config.port, config.host);
   const database = options.database ?? (await openDatabase(config));
   const secretKey = loadOrCreateSecretKey(config.secretKey, config.dataDir);
+  // Where emails link to, for the `gatehouse` command run without PUBLIC_URL (directory/public-url.ts).
+  await recordPublicUrl(database.db, config.publicUrl);
   const services = await createServices(config, database.db, log, secretKey);
 
-  if (config.demo && (await isEmpty(database.db))) {
+  const demoCreated = config.demo && (await isEmpty(database.db));
+  if (demoCreated) {
     await seedDemo(database.db, (p) => services.passwords.hash(p));
     log.info('demo data created');
   }
@@ -44,7 +53,12 @@ export async function startGatehouse(config: Config, log: Logger, options: { dat
   const listener = frontDoor(getRequestListener(app.fetch, { hostname: config.host }), services);
   // Slow clients must not hold sockets open forever: the headers within 20 s, the whole request within 60 s.
   const server = createServer({ headersTimeout: 20_000, requestTimeout: 60_000 }, listener);
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  await listenOn(server, config.port, config.host).catch(async (err: unknown) => {
+    // Taken since the check: close what was opened for nothing.
+    services.admission.stop();
+    if (!options.database) await database.close();
+    throw err;
+  });
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   const maintenance = new MaintenanceLoop(services);
@@ -55,6 +69,7 @@ export async function startGatehouse(config: Config, log: Logger, options: { dat
     url,
     services,
     database,
+    demoCreated,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

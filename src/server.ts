@@ -2,6 +2,7 @@
 import { ConfigError, loadConfig } from './config.ts';
 import { DEMO_SITES, describeDemo } from './directory/demo.ts';
 import { startGatehouse } from './gatehouse.ts';
+import { PortInUseError } from './lib/port-in-use.ts';
 import { createLogger } from './logger.ts';
 
 async function main() {
@@ -24,10 +25,15 @@ async function main() {
   }
   const running = await startGatehouse(config, log);
   const where = config.databaseUrl ? 'PostgreSQL' : `the embedded database in ${config.dataDir}`;
-  console.log(`Gatehouse is listening on ${running.url} (public address ${config.publicUrl.origin}), using ${where}.`);
-  if (config.demo && (await running.services.db.query.site.findFirst({ where: (s, { eq }) => eq(s.slug, DEMO_SITES[0]!.slug) }))) {
-    console.log(describeDemo(config.publicUrl));
+  const banner = [`Gatehouse is listening on ${running.url} (public address ${config.publicUrl.origin}), using ${where}.`];
+  // The demo's password is printed once, as the data is made; later starts say where to find it.
+  if (running.demoCreated) banner.push(describeDemo(config.publicUrl));
+  else if (config.demo && (await running.services.db.query.site.findFirst({ where: (s, { eq }) => eq(s.slug, DEMO_SITES[0]!.slug) }))) {
+    banner.push(
+      `Demo data is in this database: its sign-in pages start at ${config.publicUrl.origin}/${DEMO_SITES[0]!.slug}/login (the README lists its accounts).`,
+    );
   }
+  console.log(banner.join('\n'));
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -42,6 +48,10 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof PortInUseError) {
+    console.error(`Gatehouse cannot start: ${err.message}`);
+    process.exit(1);
+  }
   console.error(`Gatehouse could not start: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });

@@ -38,7 +38,8 @@ export async function createServices(config: Config, db: Db, log: Logger, secret
       log,
       pollMs: config.mailPollMs,
       retry: config.mailRetry,
+      support: config.support,
     }),
-    admission: new SignInAdmission(gate, await renderBusyReply(config.secureCookies), log),
+    admission: new SignInAdmission(gate, await renderBusyReply(config.secureCookies, config.support), log),
   };
 }

@@ -15,9 +15,9 @@ export interface BrowserHarness {
   readonly gatehouse: TestGatehouse;
   readonly browser: Browser;
   /** A new browser context (a separate browser profile, as far as cookies go); closed after the test. */
-  newContext(): Promise<BrowserContext>;
-  /** One page in a new browser context. */
-  newPage(): Promise<Page>;
+  newContext(options?: { javaScriptEnabled?: boolean }): Promise<BrowserContext>;
+  /** One page in a new browser context (without JavaScript, when asked). */
+  newPage(options?: { javaScriptEnabled?: boolean }): Promise<Page>;
   /**
    * A new Identity user (a Teacher, password PASSWORD) at a site of seedSchools: a test that
    * counts or ends sessions uses its own person, untouched by the file's other tests.
@@ -97,14 +97,15 @@ export function useBrowserHarness(options: { env?: () => Record<string, string>;
       if (!browser) throw new Error('Chromium is not running (beforeAll failed?)');
       return browser;
     },
-    async newContext() {
+    async newContext(contextOptions) {
       // The address people use: the server's own, or http://localhost:<port> with publicHost.
-      const context = await newContext(harness.browser, options.publicHost ? harness.gatehouse.services.config.publicUrl.origin : harness.gatehouse.url);
+      const origin = options.publicHost ? harness.gatehouse.services.config.publicUrl.origin : harness.gatehouse.url;
+      const context = await newContext(harness.browser, origin, contextOptions);
       open.push(context);
       return context;
     },
-    async newPage() {
-      const context = await harness.newContext();
+    async newPage(contextOptions) {
+      const context = await harness.newContext(contextOptions);
       return context.newPage();
     },
     async newIdentityUser(site) {

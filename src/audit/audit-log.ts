@@ -14,7 +14,9 @@ import { auditEvent, site } from '../db/schema.ts';
 import { sameText } from '../lib/keys.ts';
 
 export const AUDIT_ACTIONS = {
+  site_added: 'Added the site',
   user_added: 'Added a user',
+  sso_linked: 'Linked the user to a Single Sign-On account',
   user_details_changed: 'Changed personal details',
   user_group_changed: 'Changed permissions (group)',
   user_disabled: 'Disabled a user',
@@ -25,6 +27,7 @@ export const AUDIT_ACTIONS = {
   user_marked_leaver: 'Marked a user as a leaver',
   leaver_brought_back: 'Brought back a leaver',
   dormant_disabled: 'Disabled an account not used for the days the school set',
+  password_link_sent: 'Sent a link to set their password',
   devices_removed: "Removed the user's two-factor devices",
   devices_removed_by_support: "Platform support removed the account's two-factor devices",
   second_factors_unlocked: "Unlocked the user's two-factor sign-in",

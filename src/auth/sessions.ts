@@ -42,7 +42,8 @@ export type SessionEndReason = 'idle_timeout' | 'absolute_timeout' | 'user_disab
 
 export type SessionLookup =
   | { status: 'active'; signedIn: SignedIn }
-  | { status: 'ended'; reason: SessionEndReason; accountId: string; siteId: string }
+  /** `limitMinutes`: the timeout that ended it (the site's idle minutes, or its absolute hours in minutes). */
+  | { status: 'ended'; reason: SessionEndReason; accountId: string; siteId: string; siteSlug: string; limitMinutes: number }
   | { status: 'none' };
 
 export function sessionLimits(settings: SiteSettings, defaults: SessionDefaults) {
@@ -119,8 +120,17 @@ export async function findSession(db: Db, token: string, defaults: SessionDefaul
   if (!row) return { status: 'none' };
 
   const limits = sessionLimits(row.site.settings, defaults);
-  const ended = (reason: SessionEndReason) =>
-    endSession(db, row.session.id, reason).then(() => ({ status: 'ended' as const, reason, accountId: row.account.id, siteId: row.site.id }));
+  const ended = (reason: SessionEndReason) => {
+    const limitMinutes = Math.round((reason === 'absolute_timeout' ? limits.absoluteMs : limits.idleMs) / 60_000);
+    return endSession(db, row.session.id, reason).then(() => ({
+      status: 'ended' as const,
+      reason,
+      accountId: row.account.id,
+      siteId: row.site.id,
+      siteSlug: row.site.slug,
+      limitMinutes,
+    }));
+  };
   // A site user moved to another account (SSO linking) or disabled no longer signs in.
   if (row.siteUser.status !== 'active' || row.siteUser.accountId !== row.account.id) return ended('user_disabled');
   // Their access here ended (or has not begun): housekeeping ends such sessions too, but not to the second.

@@ -6,9 +6,10 @@ import pino from 'pino';
 import { ZodError } from 'zod';
 import { hashPassword } from '../auth/methods/password/argon2.ts';
 import { type Config, ConfigError, type Env, loadConfig } from '../config.ts';
-import type { Database } from '../db/connect.ts';
+import type { Database, Db } from '../db/connect.ts';
 import { EmbeddedDatabaseBusy } from '../db/embedded.ts';
 import { DirectoryError } from '../directory/directory-error.ts';
+import { publicUrlForCommand, recordedPublicUrl } from '../directory/public-url.ts';
 import { deriveKeys, type Keys } from '../lib/keys.ts';
 import { loadOrCreateSecretKey } from '../lib/secret-key.ts';
 import { type Command, type CommandContext, helpText, Refusal, UsageError } from './command.ts';
@@ -105,6 +106,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let opened: Promise<Database> | undefined;
   let keys: Keys | undefined;
   let wroteData = false;
+  let commandUrl: URL | undefined;
+  /** The address the command's emails link to: PUBLIC_URL, or the server's own (a warning when unsure). */
+  const publicUrl = async (db: Db) => {
+    if (commandUrl) return commandUrl;
+    const config = settings();
+    const chosen = publicUrlForCommand(
+      { publicUrlSet: Boolean(io.env.PUBLIC_URL), publicUrl: config.publicUrl, nodeEnv: config.env },
+      await recordedPublicUrl(db),
+    );
+    if (chosen.warning) io.stderr.write(`gatehouse: warning: ${chosen.warning}\n`);
+    commandUrl = chosen.publicUrl;
+    return commandUrl;
+  };
   const ctx: CommandContext = {
     async db() {
       if (io.database) return io.database.db;
@@ -116,7 +130,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return hashPassword(password, settings().argon2);
     },
     async flowDeps() {
-      return { db: await ctx.db(), log: pino({ level: 'silent' }), keys: ctx.keys(), config: settings(), mail: { kick() {} } };
+      const db = await ctx.db();
+      return { db, log: pino({ level: 'silent' }), keys: ctx.keys(), config: { ...settings(), publicUrl: await publicUrl(db) }, mail: { kick() {} } };
     },
     keys() {
       const config = settings();

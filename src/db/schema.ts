@@ -23,6 +23,8 @@ export interface SiteSettings {
   /** "Flag accounts not used for N days" (default 90), and whether housekeeping disables them. */
   dormantAfterDays?: number;
   disableDormant?: boolean;
+  /** The school's own support contact for its staff (`gatehouse site support`), instead of the service's. */
+  support?: { email?: string; phone?: string; url?: string };
 }
 
 export const site = pgTable(
@@ -277,6 +279,8 @@ export const mailOutbox = pgTable(
     recipient: text('recipient').notNull(),
     /** What kind of mail (reset_link, no_account, password_changed…), for logs and the dev mailbox. */
     kind: text('kind').notNull(),
+    /** The school it is about, whose support contact its footer gives (else the service's). */
+    siteId: uuid('site_id').references(() => site.id, { onDelete: 'set null' }),
     /** Subject, text and HTML, encrypted with the key derived from SECRET_KEY. */
     sealedMessage: text('sealed_message'),
     createdAt: createdAt(),
@@ -405,3 +409,10 @@ export const auditEvent = pgTable(
   },
   (t) => [index('audit_event_site').on(t.siteId, t.id.desc())],
 );
+
+/** What the service itself records for the command line and other instances (the public address it serves at). */
+export const serviceSetting = pgTable('service_setting', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: at('updated_at').notNull().defaultNow(),
+});

@@ -15,11 +15,59 @@ export const DEMO_SITES = [
   { slug: 'northfield-staffsafe', name: 'Northfield Trust StaffSafe', trustName: 'Northfield Learning Trust', kind: 'staffsafe' as const },
 ];
 
+/**
+ * Who the demo has, where, and in which group: the one list seedDemo creates, the start-up
+ * banner prints and the README's table shows. Without a password: set it with "Forgotten your
+ * password or using Gatehouse for the first time?" (the dev mailbox shows the mail).
+ */
 export const DEMO_ACCOUNTS = [
-  { kind: 'Identity', email: 'wendy.abbott@northfield.example', name: 'Wendy Abbott', sites: ['northfield-primary'], note: 'teacher' },
-  { kind: 'Identity', email: 'helen.casser@northfield.example', name: 'Helen Casser', sites: ['northfield-primary'], note: 'school admin (key holder)' },
-  { kind: 'SSO', email: 'sam.patel@northfield-trust.example', name: 'Sam Patel', sites: DEMO_SITES.map((s) => s.slug), note: 'DSL, trust-wide' },
-];
+  {
+    kind: 'Identity',
+    email: 'wendy.abbott@northfield.example',
+    name: 'Wendy Abbott',
+    withPassword: true,
+    at: [{ site: 'northfield-primary', group: 'Teachers', jobTitle: 'Year 3 Teacher' }],
+  },
+  {
+    kind: 'Identity',
+    email: 'helen.casser@northfield.example',
+    name: 'Helen Casser',
+    withPassword: true,
+    at: [{ site: 'northfield-primary', group: 'Admin', jobTitle: 'Office Manager' }],
+  },
+  {
+    kind: 'Identity',
+    email: 'tim.bartlett@northfield.example',
+    name: 'Tim Bartlett',
+    withPassword: false,
+    at: [{ site: 'northfield-primary', group: 'Support Staff', jobTitle: 'Teaching Assistant' }],
+  },
+  {
+    kind: 'Identity',
+    email: 'selene.brammah@southfield.example',
+    name: 'Selene Brammah',
+    withPassword: true,
+    at: [{ site: 'southfield-academy', group: 'SLT', jobTitle: 'Deputy Head' }],
+  },
+  {
+    kind: 'SSO',
+    email: 'sam.patel@northfield-trust.example',
+    name: 'Sam Patel',
+    withPassword: true,
+    at: [
+      { site: 'northfield-primary', group: 'DSL', jobTitle: 'Trust Safeguarding Lead' },
+      { site: 'southfield-academy', group: 'SLT', jobTitle: 'Trust Safeguarding Lead' },
+      { site: 'northfield-staffsafe', group: 'Admin', jobTitle: 'Trust Safeguarding Lead' },
+    ],
+  },
+] as const;
+
+const siteName = (slug: string) => DEMO_SITES.find((s) => s.slug === slug)?.name ?? slug;
+
+/** "DSL at Northfield Primary School, SLT at Southfield Academy…" */
+export function demoPlaces(a: (typeof DEMO_ACCOUNTS)[number]): string {
+  return a.at.map((p) => `${p.group} at ${siteName(p.site)}`).join(', ');
+}
 
 export async function isEmpty(db: Db): Promise<boolean> {
   const [row] = await db.select({ n: count() }).from(site);
@@ -29,17 +77,14 @@ export async function isEmpty(db: Db): Promise<boolean> {
 export async function seedDemo(db: Db, hashPassword: (password: string) => Promise<string>): Promise<void> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   for (const s of DEMO_SITES) await addSite(db, s);
-  const add = (site: string, email: string, fullName: string, groupName: string, jobTitle: string, withPassword = true) =>
-    addSiteUser(db, { site, email, fullName, groupName, jobTitle, ...(withPassword ? { passwordHash } : {}) });
-
-  await add('northfield-primary', 'wendy.abbott@northfield.example', 'Wendy Abbott', 'Teachers', 'Year 3 Teacher');
-  await add('northfield-primary', 'helen.casser@northfield.example', 'Helen Casser', 'Admin', 'Office Manager');
-  await add('northfield-primary', 'tim.bartlett@northfield.example', 'Tim Bartlett', 'Support Staff', 'Teaching Assistant', false);
-  await add('southfield-academy', 'selene.brammah@southfield.example', 'Selene Brammah', 'SLT', 'Deputy Head');
-  await add('northfield-primary', 'sam.patel@northfield-trust.example', 'Sam Patel', 'DSL', 'Trust Safeguarding Lead', false);
-  await add('southfield-academy', 'sam.patel@northfield-trust.example', 'Sam Patel', 'SLT', 'Trust Safeguarding Lead', false);
-  await add('northfield-staffsafe', 'sam.patel@northfield-trust.example', 'Sam Patel', 'Admin', 'Trust Safeguarding Lead', false);
-  await linkSso(db, { email: 'sam.patel@northfield-trust.example', sites: DEMO_SITES.map((s) => s.slug), passwordHash });
+  for (const a of DEMO_ACCOUNTS) {
+    const sso = a.kind === 'SSO';
+    for (const p of a.at) {
+      const password = a.withPassword && !sso ? { passwordHash } : {};
+      await addSiteUser(db, { site: p.site, email: a.email, fullName: a.name, groupName: p.group, jobTitle: p.jobTitle, ...password });
+    }
+    if (sso) await linkSso(db, { email: a.email, sites: a.at.map((p) => p.site), ...(a.withPassword ? { passwordHash } : {}) });
+  }
 }
 
 export function describeDemo(publicUrl: URL): string {
@@ -47,8 +92,8 @@ export function describeDemo(publicUrl: URL): string {
   const lines = [
     'Demo data (DEMO=0 turns it off; never use it in production):',
     ...DEMO_SITES.map((s) => `  ${s.name.padEnd(28)} ${base}/${s.slug}/login`),
-    `  Accounts (password for all: ${DEMO_PASSWORD}):`,
-    ...DEMO_ACCOUNTS.map((a) => `    ${a.kind.padEnd(8)} ${a.email.padEnd(36)} ${a.note} at ${a.sites.join(', ')}`),
+    `  Accounts (password ${DEMO_PASSWORD}, except where none is set yet):`,
+    ...DEMO_ACCOUNTS.map((a) => `    ${a.kind.padEnd(8)} ${a.email.padEnd(36)} ${demoPlaces(a)}${a.withPassword ? '' : ' (no password yet)'}`),
   ];
   return lines.join('\n');
 }

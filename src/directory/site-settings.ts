@@ -1,6 +1,7 @@
 // A site's security settings: what admins may change, with the limits they must stay within.
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import type { SupportContact } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { type SiteSettings, site } from '../db/schema.ts';
 import { DEFAULT_DORMANT_DAYS } from './user-filters.ts';
@@ -84,4 +85,10 @@ export async function saveSiteSettings(db: Db, siteId: string, before: EditableS
     if (before[key] !== after[key]) changed[key] = `${before[key]} -> ${after[key]}`;
   }
   return changed;
+}
+
+/** The school's own support contact, when it has set one (`gatehouse site support`). */
+export function ownSupportContact(settings: SiteSettings | undefined): SupportContact | undefined {
+  const own = settings?.support;
+  return own && (own.email || own.phone || own.url) ? own : undefined;
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Db } from '../db/connect.ts';
 import { account, siteGroup, siteUser } from '../db/schema.ts';
 import { plainText } from '../lib/plain-text.ts';
+import { type AuditedBy, auditBy } from './admin-audit.ts';
 import { DirectoryError } from './directory-error.ts';
 import { emailAddress } from './email-address.ts';
 import { requireSite } from './sites.ts';
@@ -24,12 +25,14 @@ export const newSiteUser = z.object({
 
 export type SiteUser = typeof siteUser.$inferSelect;
 
-export async function addSiteUser(db: Db, input: z.input<typeof newSiteUser>): Promise<SiteUser> {
+/** Adds a person with an Identity account; `audited`: whoever did it, in the site's audit (an admin's command audits for itself). */
+export async function addSiteUser(db: Db, input: z.input<typeof newSiteUser>, audited?: AuditedBy): Promise<SiteUser> {
   const u = newSiteUser.parse(input);
   const target = await requireSite(db, u.site);
   return db.transaction(async (tx) => {
     const [group] = await tx
-      .select({ id: siteGroup.id })
+
+      .select({ id: siteGroup.id, name: siteGroup.name })
       .from(siteGroup)
       .where(and(eq(siteGroup.siteId, target.id), sql`lower(${siteGroup.name}) = lower(${u.groupName})`));
     if (!group) {
@@ -61,6 +64,10 @@ export async function addSiteUser(db: Db, input: z.input<typeof newSiteUser>): P
         jobTitle: u.jobTitle ?? null,
       })
       .returning();
+    if (audited) {
+      const detail = { email: u.email, group: group.name, job_title: u.jobTitle ?? null, password_set: u.passwordHash !== undefined };
+      await auditBy(tx, audited, target.id, 'user_added', detail, created!);
+    }
     return created!;
   });
 }

@@ -5,6 +5,7 @@ import type { Db } from '../db/connect.ts';
 import { preparedStatement } from '../db/prepared.ts';
 import { site, siteGroup, trust } from '../db/schema.ts';
 import { plainText } from '../lib/plain-text.ts';
+import { type AuditedBy, auditBy } from './admin-audit.ts';
 import { DirectoryError } from './directory-error.ts';
 import { DEFAULT_GROUPS } from './permissions.ts';
 
@@ -29,7 +30,8 @@ export const newSite = z.object({
     .default('Europe/London'),
 });
 
-export async function addSite(db: Db, input: z.input<typeof newSite>): Promise<Site> {
+/** Adds a site with the default groups; `audited`: whoever did it, as the new site's first audit entry. */
+export async function addSite(db: Db, input: z.input<typeof newSite>, audited?: AuditedBy): Promise<Site> {
   const s = newSite.parse(input);
   return db.transaction(async (tx) => {
     const [existing] = await tx.select({ id: site.id }).from(site).where(eq(site.slug, s.slug));
@@ -45,6 +47,7 @@ export async function addSite(db: Db, input: z.input<typeof newSite>): Promise<S
       .values({ slug: s.slug, name: s.name, kind: s.kind, trustId, postcode: s.postcode ?? null, timeZone: s.timeZone })
       .returning();
     await tx.insert(siteGroup).values(DEFAULT_GROUPS.map((g) => ({ siteId: created!.id, name: g.name, permissions: g.permissions })));
+    if (audited) await auditBy(tx, audited, created!.id, 'site_added', { address: s.slug, name: s.name, trust: s.trustName ?? null, kind: s.kind });
     return created!;
   });
 }

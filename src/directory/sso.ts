@@ -3,6 +3,7 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
 import { account, session, site, siteUser } from '../db/schema.ts';
+import { type AuditedBy, auditBy } from './admin-audit.ts';
 import { DirectoryError } from './directory-error.ts';
 import { emailAddress } from './email-address.ts';
 
@@ -12,12 +13,13 @@ export interface SsoLinkResult {
   linkedSites: string[];
 }
 
-export async function linkSso(db: Db, input: { email: string; sites: string[]; passwordHash?: string }): Promise<SsoLinkResult> {
+/** Links them; `audited`: whoever did it, in the audit of every site linked. */
+export async function linkSso(db: Db, input: { email: string; sites: string[]; passwordHash?: string }, audited?: AuditedBy): Promise<SsoLinkResult> {
   const email = emailAddress.parse(input.email);
   if (input.sites.length === 0) throw new DirectoryError('Name at least one site to link');
   const linked = await db.transaction(async (tx) => {
     const found = await tx
-      .select({ siteId: site.id, slug: site.slug, siteUserId: siteUser.id, accountId: siteUser.accountId })
+      .select({ siteId: site.id, slug: site.slug, siteUserId: siteUser.id, fullName: siteUser.fullName, accountId: siteUser.accountId })
       .from(site)
       .leftJoin(siteUser, and(eq(siteUser.siteId, site.id), eq(siteUser.email, email)))
       .where(inArray(site.slug, input.sites));
@@ -68,6 +70,12 @@ export async function linkSso(db: Db, input: { email: string; sites: string[]; p
           found.map((f) => f.siteId),
         ),
       );
+    if (audited) {
+      for (const f of found) {
+        const detail = { email, new_account: created, password_set: input.passwordHash !== undefined };
+        await auditBy(tx, audited, f.siteId, 'sso_linked', detail, { id: f.siteUserId!, fullName: f.fullName! });
+      }
+    }
     return { accountId: sso!.id, created, linkedSites: input.sites };
   });
   return linked;

@@ -9,12 +9,15 @@ export function sitePaths(siteSlug: string) {
   return {
     home: `${base}/`,
     login: `${base}/login`,
-    secondStep: `${base}/login/second-step`,
+    /** The sign-in page, coming back to `next` once signed in (web/next-page.ts checks it). */
+    signIn: (next?: string) => withNext(`${base}/login`, next),
+    secondStep: (next?: string) => withNext(`${base}/login/second-step`, next),
     logout: `${base}/logout`,
     switchSchool: `${base}/switch`,
     elevate: (next?: string) => withNext(`${base}/elevate`, next),
     confirmIdentity: (next?: string) => withNext(`${base}/account/confirm`, next),
     account: `${base}/account`,
+    changePassword: `${base}/account/password`,
     securityLog: `${base}/account/security-log`,
     securityKeys: `${base}/account/security-keys`,
     forgottenPassword: `${base}/password/forgotten`,

@@ -2,8 +2,9 @@
 // sender (sender.ts) takes it from here. Subject, text and HTML are sealed (they can hold a
 // one-time link); the recipient and kind stay readable for the sender's logs and the dev mailbox.
 import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import type { SupportContact } from '../config.ts';
 import type { Db } from '../db/connect.ts';
-import { mailOutbox } from '../db/schema.ts';
+import { mailOutbox, site } from '../db/schema.ts';
 import type { DbTransaction } from '../db/transaction.ts';
 import { open, seal } from '../lib/secret-box.ts';
 
@@ -12,6 +13,8 @@ export type { DbTransaction };
 export interface OutgoingMail {
   to: string;
   kind: string;
+  /** The school the mail is about: its footer then gives that school's support contact. */
+  siteId?: string | undefined;
   subject: string;
   text: string;
   html: string;
@@ -24,7 +27,7 @@ export async function enqueueMail(db: Db | DbTransaction, key: Buffer, mail: Out
   const part: SealedPart = { subject: mail.subject, text: mail.text, html: mail.html };
   const [row] = await db
     .insert(mailOutbox)
-    .values({ recipient: mail.to, kind: mail.kind, sealedMessage: seal(key, JSON.stringify(part)) })
+    .values({ recipient: mail.to, kind: mail.kind, siteId: mail.siteId ?? null, sealedMessage: seal(key, JSON.stringify(part)) })
     .returning({ id: mailOutbox.id });
   return row!.id;
 }
@@ -38,6 +41,8 @@ export interface ClaimedMail {
   id: number;
   recipient: string;
   kind: string;
+  /** The school's own support contact (its settings), for the footer; null when it has none or the mail is about none. */
+  siteSupport: SupportContact | null;
   sealedMessage: string | null;
   /** Counting this one. */
   attempts: number;
@@ -74,6 +79,8 @@ export async function claimDueMail(db: Db, limit: number, lockMs: number): Promi
       id: mailOutbox.id,
       recipient: mailOutbox.recipient,
       kind: mailOutbox.kind,
+      // Read in the same statement as the claim: a mail about a school costs no extra query.
+      siteSupport: sql<SupportContact | null>`(select ${site.settings} -> 'support' from ${site} where ${site.id} = ${mailOutbox.siteId})`,
       sealedMessage: mailOutbox.sealedMessage,
       attempts: mailOutbox.attempts,
       createdAt: mailOutbox.createdAt,
@@ -93,11 +100,15 @@ const forgetTypedAddress = sql`case when ${mailOutbox.kind} in (${sql.join(
 /** What a message sent or given up no longer keeps. */
 const forgotten = { sealedMessage: null, recipient: forgetTypedAddress };
 
-/** Sent: the message itself (and a typed address) is dropped unless the dev mailbox keeps it to show. */
-export async function markSent(db: Db, id: number, keepMessage: boolean): Promise<void> {
+/**
+ * Sent: the message itself (and a typed address) is dropped, unless the dev mailbox keeps it to
+ * show: then it keeps what was sent (`kept`, sealed again), footer and all.
+ */
+export async function markSent(db: Db, id: number, kept?: { key: Buffer; message: SealedPart }): Promise<void> {
+  const keep = kept ? { sealedMessage: seal(kept.key, JSON.stringify(kept.message)) } : forgotten;
   await db
     .update(mailOutbox)
-    .set({ sentAt: sql`now()`, lockedUntil: null, ...(keepMessage ? {} : forgotten) })
+    .set({ sentAt: sql`now()`, lockedUntil: null, ...keep })
     .where(eq(mailOutbox.id, id));
 }
 

@@ -3,9 +3,11 @@
 // arrive during a pass make one more pass. Logs say which mail (outbox id, kind, attempt) and
 // why it failed, never its recipient's link or its text.
 import type { Logger } from 'pino';
+import type { SupportContact } from '../config.ts';
 import type { Db } from '../db/connect.ts';
+import { supportFor, withHelpFooter } from './help-footer.ts';
 import { NotOneMailbox } from './one-mailbox.ts';
-import { type ClaimedMail, claimDueMail, markNotSent, markSent, openMessage } from './outbox.ts';
+import { type ClaimedMail, claimDueMail, markNotSent, markSent, openMessage, type SealedPart } from './outbox.ts';
 import { afterFailure, type RetryPolicy } from './retry.ts';
 import { describeSendError, type MailTransport } from './transport.ts';
 
@@ -22,6 +24,8 @@ export interface MailSenderOptions {
   log: Logger;
   pollMs: number;
   retry: RetryPolicy;
+  /** Whom the mail's footer says to ask for help, unless the school it is about has its own (SUPPORT_*). */
+  support: SupportContact;
 }
 
 export class MailSender {
@@ -88,8 +92,9 @@ export class MailSender {
   private async sendOne(mail: ClaimedMail): Promise<void> {
     const { db, transport, retry } = this.options;
     const about = { outboxId: mail.id, kind: mail.kind, attempt: mail.attempts };
+    let message: SealedPart;
     try {
-      const message = this.open(mail);
+      message = withHelpFooter(this.open(mail), supportFor(mail.siteSupport, this.options.support));
       await transport.send({ to: mail.recipient, kind: mail.kind, ...message });
     } catch (err) {
       const error = err instanceof UnreadableMail || err instanceof NotOneMailbox ? err.message : describeSendError(err);
@@ -101,7 +106,7 @@ export class MailSender {
       return;
     }
     // Should this fail, the claim runs out and the mail goes again: at least once, never lost.
-    await markSent(db, mail.id, transport.keepsMessages);
+    await markSent(db, mail.id, transport.keepsMessages ? { key: this.options.key, message } : undefined);
     this.log.info(about, 'mail sent');
   }
 

@@ -12,7 +12,7 @@ export function refusalMessage(method: SecondFactor, result: Extract<SecondFacto
     const minutes = Math.ceil(result.retryAfterSeconds / 60);
     return { message: `Too many attempts. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.` };
   }
-  return method.refusal;
+  return result.refusal ?? method.refusal;
 }
 
 /** 401 for a wrong answer, 429 while paused (with Retry-After), 403 while locked. */

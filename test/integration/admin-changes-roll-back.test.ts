@@ -70,7 +70,7 @@ describe.each(await databaseKinds())('an admin change whose audit row fails is n
     await g.services.db.execute(sql`drop trigger if exists refuse_audit_rows on audit_event`);
     await expectNothingChanged(() => admin.client.post(`/north/admin/users/${user.id}/permissions`, { groupId: dsl!.id }), row);
     await g.services.db.execute(sql`drop trigger if exists refuse_audit_rows on audit_event`);
-    await expectNothingChanged(() => admin.client.post(`/north/admin/users/${user.id}/disable`, {}), row);
+    await expectNothingChanged(() => admin.client.post(`/north/admin/users/${user.id}/disable`, { confirm: 'yes' }), row);
   });
 
   it('creating and changing a group, and the settings', async () => {

@@ -20,8 +20,10 @@ function profileRoutes(id: string, groupId: string) {
     { method: 'POST', path: `/users/${id}`, fields: { fullName: 'Changed Name', email: 'changed@elsewhere.example', jobTitle: 'Changed' } },
     { method: 'GET', path: `/users/${id}/permissions` },
     { method: 'POST', path: `/users/${id}/permissions`, fields: { groupId } },
-    { method: 'POST', path: `/users/${id}/disable`, fields: {} },
+    { method: 'GET', path: `/users/${id}/disable` },
+    { method: 'POST', path: `/users/${id}/disable`, fields: { confirm: 'yes' } },
     { method: 'POST', path: `/users/${id}/enable`, fields: {} },
+    { method: 'POST', path: `/users/${id}/password-link`, fields: {} },
   ] as const;
 }
 
@@ -374,6 +376,72 @@ describe.each(await databaseKinds())('Admin > Users and profiles (%s database)',
     expect(text(bad.html)).toContain("Choose one of this school's groups");
   });
 
+  it('sends the first-time link from a profile: the sign-in page’s own link, emailed to them, audited and in their security log', async () => {
+    const person = await newPerson();
+    const profile = await admin.client.get(`/north/admin/users/${person.id}`);
+    expect(profile.html).toMatch(/<button type="submit">Send the first-time link<\/button>/);
+    const sent = await admin.client.post(`/north/admin/users/${person.id}/password-link`, {});
+    expect(sent.location).toBe(`/north/admin/users/${person.id}?done=link-sent`);
+    expect(text((await admin.client.get(sent.location!)).html)).toContain(`A link to set their password has been emailed to ${person.email}.`);
+
+    const mail = await inbox.waitFor((m) => m.to.includes(person.email) && /Set your Gatehouse password/.test(m.subject));
+    expect(mail.text).toContain('Ann Adminton, a Gatehouse administrator at North School, has sent you this link to set your Gatehouse password.');
+    const link = mail.text.match(/https?:\/\/\S+\/password\/reset\?token=[A-Za-z0-9_-]+/)![0];
+    expect((await new Client(g.url).get(new URL(link).pathname + new URL(link).search)).status).toBe(200);
+    // The admin's page never shows the link.
+    expect((await admin.client.get(`/north/admin/users/${person.id}`)).html).not.toContain(new URL(link).searchParams.get('token')!);
+
+    const [audit] = await g.services.db
+      .select()
+      .from(auditEvent)
+      .where(and(eq(auditEvent.action, 'password_link_sent'), eq(auditEvent.targetSiteUserId, person.id)));
+    expect(audit).toMatchObject({ actorName: 'Ann Adminton', targetName: person.fullName, detail: { email: person.email } });
+    const logged = await g.services.db
+      .select({ detail: securityEvent.detail })
+      .from(securityEvent)
+      .where(and(eq(securityEvent.accountId, person.accountId), eq(securityEvent.event, 'password_reset_requested')));
+    expect(logged).toEqual([{ detail: { by: 'admin', admin: 'Ann Adminton' } }]);
+  });
+
+  it('sends at most 3 links an hour to one address, counting the person’s own requests, and none to a disabled user', async () => {
+    const person = await newPerson();
+    const own = new Client(g.url);
+    await own.get('/north/password/forgotten');
+    await own.post('/north/password/forgotten', { email: person.email, provider: 'identity' });
+    for (let i = 0; i < 2; i++) expect((await admin.client.post(`/north/admin/users/${person.id}/password-link`, {})).status).toBe(303);
+    const refused = await admin.client.post(`/north/admin/users/${person.id}/password-link`, {});
+    expect(refused.status).toBe(400);
+    expect(text(refused.html)).toContain(`${person.email} has been sent 3 links in the last hour already`);
+    const links = await g.services.db.select().from(resetToken).where(eq(resetToken.accountId, person.accountId));
+    expect(links).toHaveLength(3);
+
+    const away = await newPerson();
+    await admin.client.post(`/north/admin/users/${away.id}/disable`, { confirm: 'yes' });
+    const disabled = await admin.client.post(`/north/admin/users/${away.id}/password-link`, {});
+    expect(disabled.status).toBe(400);
+    expect(text(disabled.html)).toContain('is disabled: enable them first');
+    expect(await g.services.db.select().from(resetToken).where(eq(resetToken.accountId, away.accountId))).toHaveLength(0);
+  });
+
+  it('Disable user asks first, on a page of its own: saying what it does, changing nothing until Yes', async () => {
+    const person = await newPerson();
+    const profile = await admin.client.get(`/north/admin/users/${person.id}`);
+    expect(profile.html).toMatch(new RegExp(`<a href="/north/admin/users/${person.id}/disable" class="button danger">Disable user…</a>`));
+    const asked = await admin.client.get(`/north/admin/users/${person.id}/disable`);
+    expect(asked.status).toBe(200);
+    expect(text(asked.html)).toContain(`Disable ${person.fullName}?`);
+    expect(text(asked.html)).toContain('They are signed out of North School at once, in every browser');
+    expect(asked.html).toMatch(/<input type="hidden" name="confirm" value="yes"\/>/);
+    expect(text(asked.html)).toContain(`Yes, disable ${person.fullName}`);
+    expect(asked.html).toContain(`<a href="/north/admin/users/${person.id}">Cancel</a>`);
+    // A post without the confirmation (an old page's form) is asked again, and changes nothing.
+    const unconfirmed = await admin.client.post(`/north/admin/users/${person.id}/disable`, {});
+    expect(unconfirmed.status).toBe(200);
+    expect(text(unconfirmed.html)).toContain(`Disable ${person.fullName}?`);
+    const [row] = await g.services.db.select({ status: siteUser.status }).from(siteUser).where(eq(siteUser.id, person.id));
+    expect(row!.status).toBe('active');
+  });
+
   it("disabling ends all the user's sessions here at once and stops sign-in until enabled, audited and in their security log", async () => {
     const person = await newPerson();
     const phone = new Client(g.url);
@@ -381,7 +449,7 @@ describe.each(await databaseKinds())('Admin > Users and profiles (%s database)',
     await phone.signIn('north', person.email, PASSWORD);
     await laptop.signIn('north', person.email, PASSWORD);
     await admin.client.get(`/north/admin/users/${person.id}`);
-    const disabled = await admin.client.post(`/north/admin/users/${person.id}/disable`, {});
+    const disabled = await admin.client.post(`/north/admin/users/${person.id}/disable`, { confirm: 'yes' });
     expect(disabled.location).toBe(`/north/admin/users/${person.id}?done=disabled`);
     const live = await g.services.db
       .select()
@@ -389,7 +457,7 @@ describe.each(await databaseKinds())('Admin > Users and profiles (%s database)',
       .where(and(eq(session.accountId, person.accountId), isNull(session.endedAt)));
     expect(live).toHaveLength(0);
     expect((await phone.get('/north/')).location).toBe('/north/login');
-    expect((await laptop.get('/north/account')).location).toBe('/north/login');
+    expect((await laptop.get('/north/account')).location).toBe('/north/login?next=%2Fnorth%2Faccount');
     const refused = await new Client(g.url).signIn('north', person.email, PASSWORD);
     expect(refused.status).toBe(401);
     expect(text(refused.html)).toContain('Your email address or password was incorrect');
@@ -417,7 +485,7 @@ describe.each(await databaseKinds())('Admin > Users and profiles (%s database)',
     expect((await atSouth.signIn('south', 'lead@trust.example', PASSWORD, 'sso')).location).toBe('/south/');
     const lead = await siteUserId(g, 'north', 'lead@trust.example');
     await admin.client.get(`/north/admin/users/${lead}`);
-    expect((await admin.client.post(`/north/admin/users/${lead}/disable`, {})).status).toBe(303);
+    expect((await admin.client.post(`/north/admin/users/${lead}/disable`, { confirm: 'yes' })).status).toBe(303);
     expect((await atNorth.get('/north/')).location).toBe('/north/login');
     expect((await atSouth.get('/south/')).status).toBe(200);
     expect((await new Client(g.url).signIn('north', 'lead@trust.example', PASSWORD, 'sso')).status).toBe(401);

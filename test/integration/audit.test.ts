@@ -169,7 +169,7 @@ describe.each(await databaseKinds())('Admin > Audits and the audit chain (%s dat
     for (const path of ['/north/admin/audits', '/north/admin/audits?format=csv', '/north/admin/audits/verify']) {
       const res = await southAdmin.client.get(path);
       expect(res.status, path).toBe(303);
-      expect(res.location).toBe('/north/login');
+      expect(res.location).toBe(`/north/login?next=${encodeURIComponent(path)}`);
     }
     const exports = await db()
       .select()

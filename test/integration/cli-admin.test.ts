@@ -181,7 +181,12 @@ describe.each(await databaseKinds())('gatehouse support, token and audit command
       expect(audits).toHaveLength(3);
       expect(new Set(audits.map((a) => a.siteId))).toEqual(new Set(leadUsers.map((u) => u.siteId)));
       for (const a of audits) {
-        expect(a).toMatchObject({ actorSiteUserId: null, actorName: 'Platform support', targetName: 'Lee Lead', detail: { count: 1, managed_tokens_kept: 1 } });
+        expect(a).toMatchObject({
+          actorSiteUserId: null,
+          actorName: 'Platform support, by the command line',
+          targetName: 'Lee Lead',
+          detail: { count: 1, managed_tokens_kept: 1 },
+        });
         expect(leadUsers.find((u) => u.id === a.targetSiteUserId)?.siteId).toBe(a.siteId);
       }
       const [logged] = await db()
@@ -285,7 +290,8 @@ describe.each(await databaseKinds())('gatehouse support, token and audit command
         .from(auditEvent)
         .where(and(eq(auditEvent.action, 'managed_token_assigned'), eq(auditEvent.targetName, 'Lee Lead')));
       expect(audits).toHaveLength(3);
-      for (const a of audits) expect(a).toMatchObject({ actorName: 'Platform support', actorSiteUserId: null, detail: { serial: 'SSO-1' } });
+      for (const a of audits)
+        expect(a).toMatchObject({ actorName: 'Platform support, by the command line', actorSiteUserId: null, detail: { serial: 'SSO-1' } });
       await inbox.waitFor(
         (m) => m.to.includes('lead@trust.example') && m.subject === 'A managed token was added to your Gatehouse account' && m.text.includes('SSO-1'),
       );
@@ -362,7 +368,62 @@ describe.each(await databaseKinds())('gatehouse support, token and audit command
     it('refuses an unknown site (exit 1) and says how many entries a new site has', async () => {
       expectRefusal(await cli(['audit', 'verify', 'atlantis']), 1, 'No site with the address "atlantis"');
       expect(await cli(['site', 'add', 'quiet', '--name', 'Quiet School'])).toMatchObject({ exitCode: 0 });
-      expect(await cli(['audit', 'verify', 'quiet'])).toEqual({ exitCode: 0, stdout: 'The audit of quiet holds: 0 entries.\n', stderr: '' });
+      expect(await cli(['audit', 'verify', 'quiet'])).toEqual({ exitCode: 0, stdout: 'The audit of quiet holds: 1 entry.\n', stderr: '' });
+    });
+  });
+
+  describe('the audit of what the command changes', () => {
+    const auditOf = async (slug: string) =>
+      db()
+        .select({
+          actorSiteUserId: auditEvent.actorSiteUserId,
+          actorName: auditEvent.actorName,
+          action: auditEvent.action,
+          targetName: auditEvent.targetName,
+          detail: auditEvent.detail,
+        })
+        .from(auditEvent)
+        .innerJoin(site, eq(site.id, auditEvent.siteId))
+        .where(eq(site.slug, slug))
+        .orderBy(auditEvent.id);
+    const byCommandLine = { actorSiteUserId: null, actorName: 'Platform support, by the command line' };
+
+    it('site add, user add and sso link are audited at the sites they change, by the command line, and the chain holds', async () => {
+      expect((await cli(['site', 'add', 'audited', '--name', 'Audited School', '--trust', 'Audit Trust'])).exitCode).toBe(0);
+      expect((await cli(['site', 'add', 'audited-too', '--name', 'Audited Too'])).exitCode).toBe(0);
+      for (const slug of ['audited', 'audited-too']) {
+        expect(
+          (await cli(['user', 'add', slug, 'ava@trust.example', '--name', 'Ava Audit', '--group', 'Teachers', '--job-title', 'Head of Year'])).exitCode,
+        ).toBe(0);
+      }
+      expect((await cli(['sso', 'link', 'ava@trust.example', 'audited', 'audited-too'])).exitCode).toBe(0);
+
+      expect(await auditOf('audited')).toEqual([
+        {
+          ...byCommandLine,
+          action: 'site_added',
+          targetName: null,
+          detail: { address: 'audited', name: 'Audited School', trust: 'Audit Trust', kind: 'safeguarding' },
+        },
+        {
+          ...byCommandLine,
+          action: 'user_added',
+          targetName: 'Ava Audit',
+          detail: { email: 'ava@trust.example', group: 'Teachers', job_title: 'Head of Year', password_set: false },
+        },
+        { ...byCommandLine, action: 'sso_linked', targetName: 'Ava Audit', detail: { email: 'ava@trust.example', new_account: true, password_set: false } },
+      ]);
+      expect((await auditOf('audited-too')).map((a) => a.action)).toEqual(['site_added', 'user_added', 'sso_linked']);
+      for (const slug of ['audited', 'audited-too']) {
+        expect(await cli(['audit', 'verify', slug])).toEqual({ exitCode: 0, stdout: `The audit of ${slug} holds: 3 entries.\n`, stderr: '' });
+      }
+    });
+
+    it('a refused command writes nothing to the audit', async () => {
+      const before = (await auditOf('north')).length;
+      expect((await cli(['user', 'add', 'north', 'teacher@north.example', '--name', 'Twice', '--group', 'Teachers'])).exitCode).toBe(1);
+      expect((await cli(['sso', 'link', 'nobody@north.example', 'north'])).exitCode).toBe(1);
+      expect(await auditOf('north')).toHaveLength(before);
     });
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { openPostgres } from '../../src/db/connect.ts';
 import { mailOutbox } from '../../src/db/schema.ts';
+import { withHelpFooter } from '../../src/mail/help-footer.ts';
 import { enqueueMail, type OutgoingMail } from '../../src/mail/outbox.ts';
 import { MailSender } from '../../src/mail/sender.ts';
 import { createMailTransport } from '../../src/mail/transport.ts';
@@ -209,6 +210,7 @@ describe.each(await databaseKinds())('mail (%s database)', (kind) => {
           log: pino({ level: 'silent' }),
           pollMs: 20,
           retry: config.mailRetry,
+          support: config.support,
         });
         sender.start();
         extraSenders.push(sender);
@@ -290,7 +292,8 @@ describe.each(await databaseKinds())('mail (%s database)', (kind) => {
 
       const html = await client.get(`/_dev/mail/${row.id}/html`);
       expect(html.status).toBe(200);
-      expect(html.html).toBe(mail.html);
+      // What was sent: the mail's HTML with the help footer every mail ends with.
+      expect(html.html).toBe(withHelpFooter(mail, {}).html);
       // Its own CSP: inline style for the mail's looks, no script, a sandbox of its own.
       const csp = html.headers.get('content-security-policy')!;
       expect(csp).toMatch(/default-src 'none'/);

@@ -22,6 +22,20 @@ describe.each(await databaseKinds())('sessions (%s database)', (kind) => {
   });
   afterAll(() => g.close());
 
+  /** The teacher signed in at North, their session then aged as `set` says (31 minutes idle, or 12 hours old). */
+  async function agedSession(set: { lastSeenAt: Date } | { createdAt: Date }) {
+    const client = new Client(g.url);
+    await client.signIn('north', 'teacher@north.example', PASSWORD);
+    const token = client.sessionCookie()!;
+    await g.services.db
+      .update(session)
+      .set(set)
+      .where(eq(session.tokenHash, hashSessionToken(token)));
+    return { client, token };
+  }
+  const IDLE = () => ({ lastSeenAt: new Date(Date.now() - 31 * 60_000) });
+  const TOO_OLD = () => ({ createdAt: new Date(Date.now() - 12 * 3_600_000 - 1000) });
+
   it('sets an HttpOnly, SameSite=Lax session cookie with no lifetime of its own', async () => {
     const client = new Client(g.url);
     await client.get('/north/login');
@@ -72,25 +86,13 @@ describe.each(await databaseKinds())('sessions (%s database)', (kind) => {
   });
 
   it('times a session out after the idle limit, on the server', async () => {
-    const client = new Client(g.url);
-    await client.signIn('north', 'teacher@north.example', PASSWORD);
-    const token = client.sessionCookie()!;
-    await g.services.db
-      .update(session)
-      .set({ lastSeenAt: new Date(Date.now() - 31 * 60_000) })
-      .where(eq(session.tokenHash, hashSessionToken(token)));
+    const { client, token } = await agedSession(IDLE());
     expect((await client.get('/north/')).location).toBe('/north/login');
     expect((await sessionRow(g, token))!.endReason).toBe('idle_timeout');
   });
 
   it('times a session out at the absolute limit even while it is in use', async () => {
-    const client = new Client(g.url);
-    await client.signIn('north', 'teacher@north.example', PASSWORD);
-    const token = client.sessionCookie()!;
-    await g.services.db
-      .update(session)
-      .set({ createdAt: new Date(Date.now() - 12 * 3_600_000 - 1000) })
-      .where(eq(session.tokenHash, hashSessionToken(token)));
+    const { client, token } = await agedSession(TOO_OLD());
     expect((await client.get('/north/')).location).toBe('/north/login');
     expect((await sessionRow(g, token))!.endReason).toBe('absolute_timeout');
   });
@@ -153,10 +155,51 @@ describe.each(await databaseKinds())('sessions (%s database)', (kind) => {
     expect((await c.get('/north/')).status).toBe(200);
   });
 
-  it('sends a person with no session to the sign-in page from every signed-in page', async () => {
+  it('sends a person with no session to the sign-in page from every signed-in page, to come back there', async () => {
     const client = new Client(g.url);
-    for (const path of ['/north/', '/north/account', '/north/account/security-log', '/north/admin']) {
-      expect((await client.get(path)).location).toBe('/north/login');
+    expect((await client.get('/north/')).location).toBe('/north/login');
+    for (const path of ['/north/account', '/north/account/security-log', '/north/admin', '/north/admin/users?q=ada']) {
+      expect((await client.get(path)).location).toBe(`/north/login?next=${encodeURIComponent(path)}`);
+    }
+  });
+
+  it('after the idle timeout, the sign-in page says why, once, and signing in returns to the page asked for', async () => {
+    const { client } = await agedSession(IDLE());
+    const refused = await client.get('/north/account/security-log');
+    expect(refused.location).toBe('/north/login?next=%2Fnorth%2Faccount%2Fsecurity-log');
+    const login = await client.get(refused.location!);
+    expect(text(login.html)).toContain('You were signed out after 30 minutes without activity.');
+    expect(login.html).toContain('<input type="hidden" name="next" value="/north/account/security-log"/>');
+    // Once: a second look at the sign-in page says nothing of it.
+    expect(text((await client.get('/north/login')).html)).not.toContain('You were signed out');
+    const signedIn = await client.post('/north/login', {
+      email: 'teacher@north.example',
+      password: PASSWORD,
+      provider: 'identity',
+      next: '/north/account/security-log',
+    });
+    expect(signedIn.location).toBe('/north/account/security-log');
+  });
+
+  it('after the absolute timeout, the sign-in page says how long a session lasts; another school’s page says nothing', async () => {
+    const { client } = await agedSession(TOO_OLD());
+    expect((await client.get('/north/')).location).toBe('/north/login');
+    expect(text((await client.get('/south/login')).html)).not.toContain('You were signed out');
+    const { client: again } = await agedSession(TOO_OLD());
+    // The sign-in page itself finds the session timed out.
+    expect(text((await again.get('/north/login')).html)).toContain(
+      'You were signed out because you had been signed in for 12 hours, the longest a session lasts here.',
+    );
+  });
+
+  it('signing in never returns to another site or host: a bad next lands on the Dashboard', async () => {
+    for (const next of ['//evil.example/', '/\\evil.example', 'https://evil.example/', '/south/account', '/north/%2F%2Fevil.example']) {
+      const client = new Client(g.url);
+      const login = await client.get(`/north/login?next=${encodeURIComponent(next)}`);
+      expect(login.html).not.toContain('name="next"');
+      await client.get('/north/login');
+      const signedIn = await client.post('/north/login', { email: 'teacher@north.example', password: PASSWORD, provider: 'identity', next });
+      expect(signedIn.location, next).toBe('/north/');
     }
   });
 

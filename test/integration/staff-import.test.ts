@@ -267,7 +267,7 @@ describe.each(await databaseKinds())('Admin > Imports (%s database)', (kind) => 
     expect(applied.stderr).toBe('Imported into north: 1 added, 0 updated, 0 unchanged, 1 rows with errors left out, 0 disabled, 0 first-time emails queued\n');
     expect((await northUsers()).find((u) => u.email === 'cli.person@north.example')).toMatchObject({ fullName: 'Cleo Cli', endsOn: '2027-08-31' });
     const [audit] = (await audits()).slice(-1);
-    expect(audit).toMatchObject({ actorName: 'Platform support', actorSiteUserId: null });
+    expect(audit).toMatchObject({ actorName: 'Platform support, by the command line', actorSiteUserId: null });
     expect(audit!.detail).toMatchObject({ file: 'staff.csv', added: 1 });
 
     const again = await gatehouse(['user', 'import', 'north', file], { database: g.database });

@@ -5,11 +5,10 @@
 import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { rateLimit, securityEvent } from '../../src/db/schema.ts';
-import { addSiteUser } from '../../src/directory/site-users.ts';
 import { enrolAuthenticatorApp } from '../support/admin-session.ts';
 import { Client } from '../support/client.ts';
 import { databaseKinds, postgresReachable } from '../support/databases.ts';
-import { PASSWORD, seedSchools, startTestGatehouse, type TestGatehouse } from '../support/test-gatehouse.ts';
+import { addNorthTeacher, PASSWORD, seedSchools, startTestGatehouse, type TestGatehouse } from '../support/test-gatehouse.ts';
 import { startTwoInstances, type TwoInstances } from '../support/two-instances.ts';
 
 // The hashing gate's queue is made long enough that no attempt is refused as "busy" (503):
@@ -21,13 +20,7 @@ let people = 0;
 /** A new teacher at North with a password and an authenticator app, signed out again. */
 async function personWithApp(g: TestGatehouse): Promise<{ email: string; accountId: string }> {
   const email = `burst${++people}.${process.pid}@north.example`;
-  const created = await addSiteUser(g.services.db, {
-    site: 'north',
-    email,
-    fullName: `Burst Person${people}`,
-    groupName: 'Teachers',
-    passwordHash: await g.services.passwords.hash(PASSWORD),
-  });
+  const created = await addNorthTeacher(g, email, `Burst Person${people}`);
   const client = new Client(g.url, { 'x-forwarded-for': '198.51.100.200' });
   await client.signIn('north', email, PASSWORD);
   await enrolAuthenticatorApp(client, 'north');

@@ -126,7 +126,7 @@ describe.each(await databaseKinds())('unfinished second steps end with a reset, 
       async (teacher) => {
         const admin = await fullAccessSession(g);
         await admin.client.get(`/north/admin/users/${teacher.siteUserId}`);
-        expect((await admin.client.post(`/north/admin/users/${teacher.siteUserId}/disable`, {})).status).toBe(303);
+        expect((await admin.client.post(`/north/admin/users/${teacher.siteUserId}/disable`, { confirm: 'yes' })).status).toBe(303);
       },
     ],
     [

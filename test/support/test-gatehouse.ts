@@ -6,6 +6,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../src/config.ts';
 import type { Database } from '../../src/db/connect.ts';
+import { recordPublicUrl } from '../../src/directory/public-url.ts';
 import { addSiteUser } from '../../src/directory/site-users.ts';
 import { addSite } from '../../src/directory/sites.ts';
 import { linkSso } from '../../src/directory/sso.ts';
@@ -58,6 +59,9 @@ export async function startTestGatehouse(
     publicUrl.hostname = options.publicHost;
     running.services.config.publicUrl = publicUrl;
   }
+  // The server recorded the address it had at start (port 0): record the one it has now, as the
+  // `gatehouse` command run in the test reads it (directory/public-url.ts).
+  await recordPublicUrl(running.services.db, running.services.config.publicUrl);
   return { ...running, kind };
 }
 
@@ -79,6 +83,11 @@ export async function seedSchools(g: Running) {
     await addSiteUser(db, { site, email: 'lead@trust.example', fullName: 'Lee Lead', groupName: group });
   }
   await linkSso(db, { email: 'lead@trust.example', sites: ['north', 'south', 'vetting'], passwordHash: hash });
+}
+
+/** A new Teacher at North with the password PASSWORD, for a test that changes their account alone. */
+export async function addNorthTeacher(g: Running, email: string, fullName: string) {
+  return addSiteUser(g.services.db, { site: 'north', email, fullName, groupName: 'Teachers', passwordHash: await g.services.passwords.hash(PASSWORD) });
 }
 
 /** seedSchools' Gatehouse, its mail sent to a real SMTP server in the test (`inbox`); close() stops both. */

@@ -35,13 +35,13 @@ export function listDevices(db: Db, accountId: string) {
 
 export async function renameDevice(services: AuthServices, signedIn: SignedIn, deviceId: string, newName: string, client: Client) {
   const name = deviceName.safeParse(newName);
-  if (!name.success) return { ok: false as const, message: name.error.issues[0]!.message };
+  if (!name.success) return { ok: false as const, reason: 'invalid' as const, message: name.error.issues[0]!.message };
   const renamed = await services.db
     .update(device)
     .set({ name: name.data })
     .where(and(eq(device.id, deviceId), eq(device.accountId, signedIn.account.id)))
     .returning({ id: device.id });
-  if (renamed.length === 0) return { ok: false as const, message: 'That device is not one of yours.' };
+  if (renamed.length === 0) return { ok: false as const, reason: 'not_found' as const, message: 'That device is not one of yours.' };
   await recordSecurityEvent(services.db, services.log, {
     accountId: signedIn.account.id,
     siteId: signedIn.site.id,
@@ -85,7 +85,7 @@ export async function removeDevice(
     });
     const loginUrl = signInUrl(config.publicUrl, signedIn.site.slug);
     const mail = deviceRemovedEmail({ siteName: signedIn.site.name, loginUrl, deviceName: gone.name, kind: deviceTypeOf(gone.kind).names.inEmails });
-    await enqueueMail(tx, keys.encryption, { to: signedIn.account.email, kind: 'device_removed', ...mail });
+    await enqueueMail(tx, keys.encryption, { to: signedIn.account.email, kind: 'device_removed', siteId: signedIn.site.id, ...mail });
     if (await hasDevice(tx, signedIn.account.id)) return { removed: true };
     await tx.delete(recoveryCode).where(eq(recoveryCode.accountId, signedIn.account.id));
     const newToken = signedIn.session.level === 'full' ? await rotateSession(tx, signedIn.session.id, { level: 'basic', methods: ['password'] }) : undefined;

@@ -6,6 +6,7 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { recordAudit } from '../../audit/audit-log.ts';
 import type { Db } from '../../db/connect.ts';
 import { account, device, site, siteUser } from '../../db/schema.ts';
+import type { AuditActor } from '../../directory/admin-audit.ts';
 import { DirectoryError } from '../../directory/directory-error.ts';
 import { normaliseEmail } from '../../directory/email-address.ts';
 import { requireSite } from '../../directory/sites.ts';
@@ -15,7 +16,6 @@ import { enqueueMail } from '../../mail/outbox.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
 import { managedToken } from '../second-factors/one-time-code/device-types.ts';
 import type { FlowDeps } from './deps.ts';
-import { PLATFORM_SUPPORT } from './remove-devices.ts';
 import { managedTokenAssignedEmail } from './remove-devices-emails.ts';
 
 export interface ManagedTokenRow {
@@ -165,7 +165,7 @@ export async function findTokenOwner(db: Db, email: string, siteSlug?: string): 
 }
 
 /** Gives an unassigned token to the account: security log, email, and the audit of each of its sites. */
-export async function assignManagedToken(deps: FlowDeps, serial: string, owner: TokenOwner): Promise<string> {
+export async function assignManagedToken(deps: FlowDeps, serial: string, owner: TokenOwner, actor: AuditActor): Promise<string> {
   const name = managedTokenName(serial);
   await deps.db.transaction(async (tx) => {
     const [token] = await tx
@@ -181,7 +181,12 @@ export async function assignManagedToken(deps: FlowDeps, serial: string, owner: 
       .where(and(eq(device.id, token.id), isNull(device.accountId)));
     const first = owner.sites[0]!;
     const mail = managedTokenAssignedEmail({ loginUrl: signInUrl(deps.config.publicUrl, first.slug), serial });
-    await enqueueMail(tx, deps.keys.encryption, { to: owner.email, kind: 'managed_token_assigned', ...mail });
+    await enqueueMail(tx, deps.keys.encryption, {
+      to: owner.email,
+      kind: 'managed_token_assigned',
+      siteId: owner.kind === 'identity' ? first.siteId : undefined,
+      ...mail,
+    });
     await recordSecurityEvent(tx, deps.log, {
       accountId: owner.accountId,
       siteId: owner.kind === 'identity' ? first.siteId : null,
@@ -193,7 +198,7 @@ export async function assignManagedToken(deps: FlowDeps, serial: string, owner: 
     for (const at of owner.sites) {
       await recordAudit(tx, deps.keys.auditChain, {
         siteId: at.siteId,
-        actor: { siteUserId: null, name: PLATFORM_SUPPORT },
+        actor,
         action: 'managed_token_assigned',
         target: { siteUserId: at.siteUserId, name: at.fullName },
         detail: { serial },

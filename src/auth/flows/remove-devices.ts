@@ -9,6 +9,7 @@ import { and, count, eq, inArray, isNull } from 'drizzle-orm';
 import { recordAudit } from '../../audit/audit-log.ts';
 import { account, device, recoveryCode, session, site, siteUser } from '../../db/schema.ts';
 import type { DbTransaction } from '../../db/transaction.ts';
+import type { AuditActor } from '../../directory/admin-audit.ts';
 import { normaliseEmail } from '../../directory/email-address.ts';
 import { done, type Outcome, refused } from '../../lib/outcome.ts';
 import { signInUrl } from '../../lib/urls.ts';
@@ -20,9 +21,6 @@ import { unlockSecondFactors } from '../throttle/index.ts';
 import { endUnfinishedSteps } from '../unfinished-steps.ts';
 import type { FlowDeps } from './deps.ts';
 import { devicesRemovedByAdminEmail, devicesRemovedBySupportEmail } from './remove-devices-emails.ts';
-
-/** The name platform support goes by in every audit. */
-export const PLATFORM_SUPPORT = 'Platform support';
 
 export interface Removal {
   /** Devices removed. */
@@ -81,7 +79,7 @@ export async function removeDevicesByAdmin(deps: FlowDeps, r: AdminRemoval): Pro
       adminName: r.admin.fullName,
       ...removal,
     });
-    await enqueueMail(tx, deps.keys.encryption, { to: owner.email, kind: 'devices_removed_by_admin', ...mail });
+    await enqueueMail(tx, deps.keys.encryption, { to: owner.email, kind: 'devices_removed_by_admin', siteId: r.site.id, ...mail });
     const detail = { count: removal.removed, managed_tokens_kept: removal.kept };
     await recordSecurityEvent(tx, deps.log, {
       accountId: r.target.accountId,
@@ -114,7 +112,7 @@ export interface SupportRemoval extends Removal {
  * Platform support removes an SSO account's devices: audited at every site the account is
  * linked to, so each school's admins see it; the security log has one line, at no one site.
  */
-export async function removeDevicesBySupport(deps: FlowDeps, email: string): Promise<Outcome<SupportRemoval>> {
+export async function removeDevicesBySupport(deps: FlowDeps, email: string, actor: AuditActor): Promise<Outcome<SupportRemoval>> {
   const address = normaliseEmail(email);
   const [sso] = await deps.db
     .select({ id: account.id, email: account.email })
@@ -139,7 +137,7 @@ export async function removeDevicesBySupport(deps: FlowDeps, email: string): Pro
     for (const at of linked) {
       await recordAudit(tx, deps.keys.auditChain, {
         siteId: at.siteId,
-        actor: { siteUserId: null, name: PLATFORM_SUPPORT },
+        actor,
         action: 'devices_removed_by_support',
         target: { siteUserId: at.siteUserId, name: at.fullName },
         detail,

@@ -7,6 +7,7 @@ import { and, eq, gte } from 'drizzle-orm';
 import { recordAudit } from '../../audit/audit-log.ts';
 import { account, site, siteUser } from '../../db/schema.ts';
 import type { DbTransaction } from '../../db/transaction.ts';
+import type { AuditActor } from '../../directory/admin-audit.ts';
 import { normaliseEmail } from '../../directory/email-address.ts';
 import { done, type Outcome, refused } from '../../lib/outcome.ts';
 import { signInUrl } from '../../lib/urls.ts';
@@ -14,7 +15,6 @@ import { enqueueMail } from '../../mail/outbox.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
 import { SECOND_FACTOR_FAILURE_CAP } from '../throttle/index.ts';
 import type { FlowDeps } from './deps.ts';
-import { PLATFORM_SUPPORT } from './remove-devices.ts';
 import { secondFactorsUnlockedEmail } from './second-factor/emails.ts';
 
 /** Unlocks the account if it is locked; false when it was not. */
@@ -46,6 +46,7 @@ export async function unlockSecondFactorsByAdmin(deps: FlowDeps, r: AdminUnlock)
     await enqueueMail(tx, deps.keys.encryption, {
       to: owner.email,
       kind: 'second_factors_unlocked',
+      siteId: r.site.id,
       ...secondFactorsUnlockedEmail(`${r.admin.fullName}, an admin at ${r.site.name},`, loginUrl),
     });
     await recordSecurityEvent(tx, deps.log, {
@@ -69,7 +70,11 @@ export async function unlockSecondFactorsByAdmin(deps: FlowDeps, r: AdminUnlock)
 }
 
 /** Platform support unlocks an SSO account: audited at every site it is linked to. */
-export async function unlockSecondFactorsBySupport(deps: FlowDeps, email: string): Promise<Outcome<{ email: string; unlocked: boolean; sites: string[] }>> {
+export async function unlockSecondFactorsBySupport(
+  deps: FlowDeps,
+  email: string,
+  actor: AuditActor,
+): Promise<Outcome<{ email: string; unlocked: boolean; sites: string[] }>> {
   const address = normaliseEmail(email);
   const [sso] = await deps.db
     .select({ id: account.id, email: account.email })
@@ -96,12 +101,12 @@ export async function unlockSecondFactorsBySupport(deps: FlowDeps, email: string
       event: 'second_factors_unlocked',
       ip: null,
       userAgent: null,
-      detail: { by: PLATFORM_SUPPORT },
+      detail: { by: actor.name },
     });
     for (const at of linked) {
       await recordAudit(tx, deps.keys.auditChain, {
         siteId: at.siteId,
-        actor: { siteUserId: null, name: PLATFORM_SUPPORT },
+        actor,
         action: 'second_factors_unlocked_by_support',
         target: { siteUserId: at.siteUserId, name: at.fullName },
       });

@@ -113,8 +113,11 @@ export type Verified =
       /** What else a pass means, once it is counted and logged (a used recovery code's email). */
       afterPass?: (services: AuthServices, attempt: Attempt) => Promise<void>;
     }
-  /** `detail`: the security log's reason (never the answer). */
-  | { ok: false; detail: string };
+  /**
+   * `detail`: the security log's reason (never the answer). `refusal`: what to tell the person
+   * when it is not the method's usual `refusal` (a code that has just been used).
+   */
+  | { ok: false; detail: string; refusal?: Refusal };
 
 /** What the person is told after a wrong answer. */
 export interface Refusal {
@@ -158,6 +161,7 @@ export interface SecondFactor {
   /** What it shows at the second step for this account now; undefined when it has nothing to offer. */
   offer(services: MethodServices, ctx: OfferContext): Promise<Offer | undefined>;
   verify(services: MethodServices, attempt: Attempt, answer: Answer): Promise<Verified>;
+  /** What the person is told after a wrong answer, unless verify says otherwise. */
   refusal: Refusal;
   /** Its section of Account Settings: `devices` are the account's devices of its kinds. */
   settings(services: MethodServices, account: { accountId: string; devices: ListedDevice[]; anyDevice: boolean }): Promise<SettingsSection | undefined>;

@@ -1,4 +1,6 @@
 // gatehouse site add <slug> --name "<name>" [--trust "<trust name>"] [--kind safeguarding|staffsafe]
+
+import { auditedByCommandLine } from '../../directory/admin-audit.ts';
 import { addSite, newSite } from '../../directory/sites.ts';
 import { type Command, parseCommandArgs, requiredOption, UsageError } from '../command.ts';
 
@@ -25,12 +27,16 @@ export const siteAdd: Command = {
     const name = requiredOption(values.name, 'name');
     const kind = values.kind ?? 'safeguarding';
     if (!isKind(kind)) throw new UsageError(`--kind must be ${KINDS.join(' or ')}, not "${kind}"`);
-    const created = await addSite(await ctx.db(), {
-      slug: positionals[0]!,
-      name,
-      trustName: values.trust,
-      kind,
-    });
+    const created = await addSite(
+      await ctx.db(),
+      {
+        slug: positionals[0]!,
+        name,
+        trustName: values.trust,
+        kind,
+      },
+      auditedByCommandLine(ctx.keys().auditChain),
+    );
     return `Added site ${created.slug} (${created.name})`;
   },
 };

@@ -1,5 +1,6 @@
 // gatehouse support remove-2fa <email>
 import { removeDevicesBySupport } from '../../auth/flows/remove-devices.ts';
+import { commandLineActor } from '../../directory/admin-audit.ts';
 import { accepted, type Command, parseCommandArgs } from '../command.ts';
 
 export const supportRemove2fa: Command = {
@@ -15,7 +16,7 @@ export const supportRemove2fa: Command = {
   ].join('\n'),
   async run(args, ctx) {
     const { positionals } = parseCommandArgs(args, {}, { names: ['email'] });
-    const done = accepted(await removeDevicesBySupport(await ctx.flowDeps(), positionals[0]!));
+    const done = accepted(await removeDevicesBySupport(await ctx.flowDeps(), positionals[0]!, commandLineActor));
     const kept = done.kept > 0 ? `; kept ${done.kept} managed token${done.kept === 1 ? '' : 's'}` : '';
     if (done.removed === 0) return `${done.email} has no two-factor devices to remove${kept}`;
     return `Removed ${done.removed} two-factor device${done.removed === 1 ? '' : 's'} of ${done.email}${kept}; audited at ${done.sites.join(', ')}`;

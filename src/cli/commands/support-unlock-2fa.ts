@@ -1,5 +1,6 @@
 // gatehouse support unlock-2fa <email>
 import { unlockSecondFactorsBySupport } from '../../auth/flows/unlock-second-factors.ts';
+import { commandLineActor } from '../../directory/admin-audit.ts';
 import { accepted, type Command, parseCommandArgs } from '../command.ts';
 
 export const supportUnlock2fa: Command = {
@@ -14,7 +15,7 @@ export const supportUnlock2fa: Command = {
   ].join('\n'),
   async run(args, ctx) {
     const { positionals } = parseCommandArgs(args, {}, { names: ['email'] });
-    const done = accepted(await unlockSecondFactorsBySupport(await ctx.flowDeps(), positionals[0]!));
+    const done = accepted(await unlockSecondFactorsBySupport(await ctx.flowDeps(), positionals[0]!, commandLineActor));
     if (!done.unlocked) return `Two-factor sign-in of ${done.email} is not locked: nothing to do`;
     return `Unlocked two-factor sign-in of ${done.email}; audited at ${done.sites.join(', ')}`;
   },

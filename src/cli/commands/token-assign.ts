@@ -1,5 +1,6 @@
 // gatehouse token assign <serial> <email> [--site <slug>]
 import { assignManagedToken, findTokenOwner } from '../../auth/flows/managed-tokens.ts';
+import { commandLineActor } from '../../directory/admin-audit.ts';
 import { type Command, parseCommandArgs, UsageError } from '../command.ts';
 
 export const tokenAssign: Command = {
@@ -20,7 +21,7 @@ export const tokenAssign: Command = {
     const deps = await ctx.flowDeps();
     const owner = await findTokenOwner(deps.db, email, values.site);
     if ('ambiguous' in owner) throw new UsageError(`${email} has Identity accounts at ${owner.ambiguous.join(', ')}: choose one with --site`);
-    const name = await assignManagedToken(deps, serial, owner);
+    const name = await assignManagedToken(deps, serial, owner, commandLineActor);
     const where = owner.kind === 'sso' ? 'Single Sign-On account' : `Identity account at ${owner.sites[0]!.slug}`;
     return `Assigned ${name} to ${owner.email} (${where})`;
   },

@@ -1,4 +1,6 @@
 // gatehouse user add <site> <email> --name "<full name>" --group "<group>" [--job-title "<title>"] [--password-stdin]
+
+import { auditedByCommandLine } from '../../directory/admin-audit.ts';
 import { addSiteUser } from '../../directory/site-users.ts';
 import { type Command, parseCommandArgs, requiredOption } from '../command.ts';
 
@@ -24,14 +26,18 @@ export const userAdd: Command = {
     const fullName = requiredOption(values.name, 'name');
     const groupName = requiredOption(values.group, 'group');
     const passwordHash = values['password-stdin'] ? await ctx.passwordHashFromStdin() : undefined;
-    const created = await addSiteUser(await ctx.db(), {
-      site: positionals[0]!,
-      email: positionals[1]!,
-      fullName,
-      groupName,
-      jobTitle: values['job-title'],
-      passwordHash,
-    });
+    const created = await addSiteUser(
+      await ctx.db(),
+      {
+        site: positionals[0]!,
+        email: positionals[1]!,
+        fullName,
+        groupName,
+        jobTitle: values['job-title'],
+        passwordHash,
+      },
+      auditedByCommandLine(ctx.keys().auditChain),
+    );
     return `Added ${created.fullName} (${created.email}) to ${positionals[0]}${passwordHash ? ', with a password' : ''}`;
   },
 };

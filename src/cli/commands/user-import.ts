@@ -1,6 +1,6 @@
 // gatehouse user import <site> <file.csv> [--dry-run] [--disable-missing] [--send-first-time-emails]
-import { PLATFORM_SUPPORT } from '../../auth/flows/remove-devices.ts';
 import { applyStaffImport, type ImportPlan, previewStaffImport, supportImporter } from '../../auth/flows/school-admin/staff-import.ts';
+import { commandLineActor } from '../../directory/admin-audit.ts';
 import { MAX_IMPORT_BYTES, parseStaffCsv, TEMPLATE_COLUMNS } from '../../directory/staff-csv.ts';
 import { accepted, type Command, parseCommandArgs, Refusal } from '../command.ts';
 import { readFileForCommand } from '../read-file.ts';
@@ -43,7 +43,7 @@ export const userImport: Command = {
     const parsed = parseStaffCsv(await readFileForCommand(file, MAX_IMPORT_BYTES));
     if (!parsed.ok) throw new Refusal(`${file}: ${parsed.message}`);
     const deps = await ctx.flowDeps();
-    const by = await supportImporter(deps, siteSlug, PLATFORM_SUPPORT);
+    const by = await supportImporter(deps, siteSlug, commandLineActor.name);
     const options = { disableMissing: values['disable-missing'] === true };
     if (values['dry-run']) {
       const plan = await previewStaffImport(deps, by, parsed, options);

@@ -7,6 +7,7 @@ import { PERMISSIONS } from '../../directory/permissions.ts';
 import { sitePaths } from '../../lib/urls.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
 import type { AppEnv } from '../env.ts';
+import { nextOf } from '../next-page.ts';
 import { AdminAccessPage } from '../views/admin-access-page.tsx';
 import { errorPage } from '../views/error-page.tsx';
 import type { Chrome } from '../views/layout.tsx';
@@ -20,6 +21,18 @@ export interface RefusalOptions {
   why?: string;
 }
 
+/**
+ * Where signing in comes back to: the page asked for (with its query), or for a form, the page
+ * it was on (returnTo); the sign-in route checks it again (web/next-page.ts).
+ */
+function afterSignIn(c: Context<AppEnv>, options: RefusalOptions): string | undefined {
+  if (c.req.method === 'GET' || c.req.method === 'HEAD') {
+    const url = new URL(c.req.url);
+    return nextOf(c, url.pathname + url.search);
+  }
+  return options.returnTo?.(c);
+}
+
 export async function refusalResponse(
   c: Context<AppEnv>,
   d: Extract<Decision, { allowed: false }>,
@@ -30,9 +43,9 @@ export async function refusalResponse(
   const next = options.returnTo?.(c) ?? c.req.path;
   switch (d.reason) {
     case 'not_signed_in':
-      return c.redirect(here.login, 303);
+      return c.redirect(here.signIn(afterSignIn(c, options)), 303);
     case 'signed_in_elsewhere':
-      if (!d.member) return c.redirect(here.login, 303);
+      if (!d.member) return c.redirect(here.signIn(afterSignIn(c, options)), 303);
       return render(c, <SwitchPrompt chrome={await pageChrome()} signedIn={c.var.signedIn!} target={c.var.site} />);
     case 'two_factor_required':
       return c.redirect(d.canElevate ? here.elevate(c.req.path) : `${here.securityKeys}?required=1`, 303);

@@ -7,6 +7,7 @@
 //  - signInAdmission() here, after the CSRF check, which admits (and counts) every sign-in.
 // A refusal is the same page for every email, existing or not, and changes nothing.
 import { Hono, type MiddlewareHandler } from 'hono';
+import type { SupportContact } from '../../config.ts';
 import { normaliseEmail } from '../../directory/email-address.ts';
 import type { BusyReply } from '../admission.ts';
 import type { AppEnv } from '../env.ts';
@@ -23,9 +24,15 @@ export function signInEmail(raw: string | undefined): string {
   return normaliseEmail((raw ?? '').trim());
 }
 
-/** The busy page, with the security headers of every other page (https: with HSTS), rendered once at start. */
-export async function renderBusyReply(https: boolean): Promise<BusyReply> {
-  const page = new Hono<AppEnv>().use(securityHeaders(https)).get('/', (c) => errorPage(c, 503, BUSY_TITLE, BUSY_MESSAGE, { 'Retry-After': '1' }));
+/** The busy page, with the security headers of every other page (https: with HSTS) and the service's support contact, rendered once at start. */
+export async function renderBusyReply(https: boolean, support: SupportContact = {}): Promise<BusyReply> {
+  const page = new Hono<AppEnv>()
+    .use(securityHeaders(https))
+    .use((c, next) => {
+      c.set('support', support);
+      return next();
+    })
+    .get('/', (c) => errorPage(c, 503, BUSY_TITLE, BUSY_MESSAGE, { 'Retry-After': '1' }));
   const res = await page.request('/');
   const headers: Record<string, string> = {};
   res.headers.forEach((value, name) => {

@@ -1,6 +1,7 @@
 // /:site/account/confirm: the password again, before changes to two-factor devices.
 import { Hono } from 'hono';
 import { confirmPassword } from '../../auth/flows/confirm-identity.ts';
+import { HashingBusy } from '../../auth/methods/password/index.ts';
 import { sitePaths } from '../../lib/urls.ts';
 import { SESSION_COOKIE, writeCookie } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
@@ -10,6 +11,7 @@ import { safeNext } from '../next-page.ts';
 import { ConfirmIdentityPage } from '../views/confirm-identity-page.tsx';
 import { errorPage } from '../views/error-page.tsx';
 import { render } from '../views/render.ts';
+import { busyHashing } from './busy.ts';
 
 export const confirmIdentityRoutes = new Hono<AppEnv>()
   .get('/', (c) => {
@@ -24,11 +26,17 @@ export const confirmIdentityRoutes = new Hono<AppEnv>()
     if (form instanceof Response) return form;
     const paths = sitePaths(c.var.site.slug);
     const next = safeNext(c.var.site.slug, form.next, paths.securityKeys);
-    const result = await confirmPassword(services, here.signedIn, (form.password ?? '').slice(0, 1024), {
-      ip: c.var.ip,
-      userAgent: c.var.userAgent,
-      browser: browserClaimOf(c, here.signedIn.account.email),
-    });
+    let result: Awaited<ReturnType<typeof confirmPassword>>;
+    try {
+      result = await confirmPassword(services, here.signedIn, (form.password ?? '').slice(0, 1024), {
+        ip: c.var.ip,
+        userAgent: c.var.userAgent,
+        browser: browserClaimOf(c, here.signedIn.account.email),
+      });
+    } catch (err) {
+      if (err instanceof HashingBusy) return busyHashing(c, err);
+      throw err;
+    }
     switch (result.outcome) {
       case 'throttled':
         return errorPage(c, 429, 'Too many attempts', `Please wait ${Math.ceil(result.retryAfterSeconds / 60)} minutes and try again.`, {

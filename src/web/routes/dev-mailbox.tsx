@@ -7,6 +7,7 @@ import { errorPage } from '../views/error-page.tsx';
 import { formatDateTime } from '../views/format.ts';
 import { Layout } from '../views/layout.tsx';
 import { render } from '../views/render.ts';
+import { TableScroll } from '../views/table-scroll.tsx';
 
 export { devMailboxEnabled };
 
@@ -32,7 +33,7 @@ function MailboxPage({ csrfToken, mail }: { csrfToken: string; mail: MailboxEntr
       {mail.length === 0 ? (
         <p>No mail yet.</p>
       ) : (
-        <div class="table-scroll">
+        <TableScroll label="Mail sent">
           <table>
             <thead>
               <tr>
@@ -57,7 +58,7 @@ function MailboxPage({ csrfToken, mail }: { csrfToken: string; mail: MailboxEntr
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </Layout>
   );

@@ -10,6 +10,8 @@ import { PENDING_SIGN_IN_COOKIE, readSitePreference, replaceSession, writeCookie
 import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
 import { browserClaimOf, rememberThisBrowser } from '../known-browser.ts';
+import { nextOf } from '../next-page.ts';
+import { takeTimedOutNotice } from '../signed-out-notice.ts';
 import { errorPage } from '../views/error-page.tsx';
 import { LoginPage, type LoginPageProps, SIGN_IN_FAILED } from '../views/login-page.tsx';
 import { render } from '../views/render.ts';
@@ -32,21 +34,23 @@ const credentials = z.object({
 });
 
 /** Which page the browser sees: the remembered choice, the Identity page by default, SSO only where it exists. */
-function loginPageFor(c: Context<AppEnv>, requested?: string): Omit<LoginPageProps, 'csrfToken'> {
+function loginPageFor(c: Context<AppEnv>, requested: string | undefined, next: string | undefined): Omit<LoginPageProps, 'csrfToken'> {
   const site = c.var.site;
   const showSwitch = site.hasSsoUsers && site.settings.showSsoSwitch !== false;
   const choice = provider.safeParse(requested ?? readSitePreference(c, PROVIDER_COOKIE));
-  return { site, showSwitch, provider: site.hasSsoUsers && choice.success ? choice.data : 'identity', publicUrl: c.var.services.config.publicUrl.origin };
+  const chosen = site.hasSsoUsers && choice.success ? choice.data : 'identity';
+  return { site, showSwitch, provider: chosen, publicUrl: c.var.services.config.publicUrl.origin, ...(next ? { next } : {}) };
 }
 
 export const loginRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const site = c.var.site;
-    if (c.var.signedIn?.site.id === site.id) return c.redirect(`/${site.slug}/`, 303);
+    const next = nextOf(c, c.req.query('next'));
+    if (c.var.signedIn?.site.id === site.id) return c.redirect(next ?? `/${site.slug}/`, 303);
     const requested = c.req.query('provider');
-    const page = loginPageFor(c, requested);
+    const page = loginPageFor(c, requested, next);
     if (requested && page.showSwitch && requested === page.provider) writeSitePreference(c, site.slug, PROVIDER_COOKIE, page.provider);
-    const notice = c.req.query('password') === 'changed' ? 'Your password has been set. You can now log in with it.' : undefined;
+    const notice = c.req.query('password') === 'changed' ? 'Your password has been set. You can now log in with it.' : takeTimedOutNotice(c, site.slug);
     return render(c, <LoginPage {...page} csrfToken={c.var.csrfToken} {...(notice ? { notice } : {})} />);
   })
   .post('/', async (c) => {
@@ -54,7 +58,8 @@ export const loginRoutes = new Hono<AppEnv>()
     const site = c.var.site;
     const form = await readForm(c);
     if (form instanceof Response) return form;
-    const page = loginPageFor(c, form.provider);
+    const next = nextOf(c, form.next);
+    const page = loginPageFor(c, form.provider, next);
     const input = credentials.safeParse(form);
     if (!input.success) {
       const message = input.error.issues[0]!.message;
@@ -95,10 +100,10 @@ export const loginRoutes = new Hono<AppEnv>()
     if (page.showSwitch) writeSitePreference(c, site.slug, PROVIDER_COOKIE, page.provider);
     if (result.outcome === 'second_factor_needed') {
       writeCookie(c, PENDING_SIGN_IN_COOKIE, result.pendingToken);
-      return c.redirect(sitePaths(site.slug).secondStep, 303);
+      return c.redirect(sitePaths(site.slug).secondStep(next), 303);
     }
     // Signed in: this browser is now known to the account (auth/known-browsers.ts).
     rememberThisBrowser(c, result.browserToken, email);
     await replaceSession(c, result.token);
-    return c.redirect(`/${site.slug}/`, 303);
+    return c.redirect(next ?? `/${site.slug}/`, 303);
   });

@@ -7,21 +7,15 @@ import { emailAddress } from '../../directory/email-address.ts';
 import { sitePaths } from '../../lib/urls.ts';
 import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
-import { errorPage } from '../views/error-page.tsx';
 import { ChoosePasswordPage, ForgottenPasswordPage, LinkExpiredPage, LinkSentPage } from '../views/password-pages.tsx';
 import { render } from '../views/render.ts';
+import { busyHashing } from './busy.ts';
 
 const provider = z.enum(['identity', 'sso']);
 
 /** The address mail comes from, for "ask IT to allow email from …". */
 function senderAddress(mailFrom: string): string {
   return mailFrom.match(/<([^>]+)>/)?.[1] ?? mailFrom;
-}
-
-function busy(c: Parameters<typeof errorPage>[0], err: HashingBusy) {
-  return errorPage(c, 503, 'Gatehouse is very busy', 'Too many people are doing this at this moment. Please try again in a few seconds.', {
-    'Retry-After': String(err.retryAfterSeconds),
-  });
 }
 
 export const passwordResetRoutes = new Hono<AppEnv>()
@@ -75,7 +69,7 @@ export const passwordResetRoutes = new Hono<AppEnv>()
         userAgent: c.var.userAgent,
       });
     } catch (err) {
-      if (err instanceof HashingBusy) return busy(c, err);
+      if (err instanceof HashingBusy) return busyHashing(c, err);
       throw err;
     }
     if (result.outcome === 'link_unusable') return render(c, <LinkExpiredPage {...page} />, 410);

@@ -11,18 +11,25 @@ import { clearCookie, PENDING_SIGN_IN_COOKIE, readCookie, replaceSession } from 
 import type { AppEnv } from '../env.ts';
 import { readForm } from '../form.ts';
 import { browserClaimOf, rememberThisBrowser } from '../known-browser.ts';
+import { nextOf } from '../next-page.ts';
 import { refusalMessage, refusalStatus } from '../second-factor-input.ts';
 import { render } from '../views/render.ts';
 import { SecondStepPage } from '../views/second-step-page.tsx';
 
-async function page(c: Context<AppEnv>, pending: PendingSignIn, refused?: { error: Refusal; answered: string }, status: 200 | 401 | 403 | 429 = 200) {
+async function page(
+  c: Context<AppEnv>,
+  pending: PendingSignIn,
+  next: string | undefined,
+  refused?: { error: Refusal; answered: string },
+  status: 200 | 401 | 403 | 429 = 200,
+) {
   const site = c.var.site;
   const asking = { accountId: pending.accountId, site, ceremonyOwnerId: pending.id, ip: c.var.ip, userAgent: c.var.userAgent };
   const { offers } = await secondFactorOffers(c.var.services, asking);
   const action = `/${site.slug}/login/second-step`;
   return render(
     c,
-    <SecondStepPage siteName={site.name} siteSlug={site.slug} action={action} csrfToken={c.var.csrfToken} offers={offers} {...refused} />,
+    <SecondStepPage siteName={site.name} siteSlug={site.slug} action={action} csrfToken={c.var.csrfToken} offers={offers} next={next} {...refused} />,
     status,
   );
 }
@@ -31,7 +38,7 @@ export const secondStepRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const pending = await findPendingSignIn(c.var.services.db, readCookie(c, PENDING_SIGN_IN_COOKIE), c.var.site.id);
     if (!pending) return c.redirect(sitePaths(c.var.site.slug).login, 303);
-    return page(c, pending);
+    return page(c, pending, nextOf(c, c.req.query('next')));
   })
   .post('/', async (c) => {
     const { services } = c.var;
@@ -41,6 +48,7 @@ export const secondStepRoutes = new Hono<AppEnv>()
     const form = await readForm(c);
     if (form instanceof Response) return form;
     const input = secondFactorAnswer(form);
+    const next = nextOf(c, form.next);
     const [owner] = await services.db.select({ email: account.email }).from(account).where(eq(account.id, pending.accountId));
     const client = { ip: c.var.ip, userAgent: c.var.userAgent };
     const result = await verifySecondFactor(services, {
@@ -53,12 +61,12 @@ export const secondStepRoutes = new Hono<AppEnv>()
     });
     if (!result.ok) {
       if (result.reason === 'throttled') c.header('Retry-After', String(result.retryAfterSeconds));
-      return page(c, pending, { error: refusalMessage(input.method, result), answered: input.method.id }, refusalStatus(result));
+      return page(c, pending, next, { error: refusalMessage(input.method, result), answered: input.method.id }, refusalStatus(result));
     }
     const signedIn = await completeSecondStep(services, pending, result.method, { ...client, browser: browserClaimOf(c, owner!.email) });
     clearCookie(c, PENDING_SIGN_IN_COOKIE);
     if (!signedIn) return c.redirect(sitePaths(site.slug).login, 303);
     rememberThisBrowser(c, signedIn.browserToken, owner!.email);
     await replaceSession(c, signedIn.token);
-    return c.redirect(`/${site.slug}/`, 303);
+    return c.redirect(next ?? `/${site.slug}/`, 303);
   });

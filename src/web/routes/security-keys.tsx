@@ -1,6 +1,7 @@
 // /:site/account/security-keys: the person's authenticator apps, security keys and recovery codes
 // (app.tsx: signed in here, before the school's two-factor rule; changes: requireDeviceChange).
 import { type Context, Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { finishAppEnrolment, startAppEnrolment } from '../../auth/flows/enrol-device/authenticator-app.ts';
 import { finishKeyEnrolment, startKeyEnrolment } from '../../auth/flows/enrol-device/security-key.ts';
 import { listDevices, regenerateRecoveryCodes, removeDevice, renameDevice } from '../../auth/flows/manage-devices.ts';
@@ -16,7 +17,7 @@ import { errorPage } from '../views/error-page.tsx';
 import type { Chrome } from '../views/layout.tsx';
 import { RecoveryCodesPage } from '../views/recovery-codes-page.tsx';
 import { render } from '../views/render.ts';
-import { AddAuthenticatorPage, AddSecurityKeyPage, SecurityKeysPage } from '../views/security-keys-page.tsx';
+import { AddAuthenticatorPage, AddSecurityKeyPage, type RenameRefused, SecurityKeysPage } from '../views/security-keys-page.tsx';
 
 const NOTICES: Record<string, string> = {
   'app-added': 'Successfully added new two-factor authentication method.',
@@ -45,17 +46,22 @@ async function keyPage(c: Context<AppEnv>, here: { signedIn: SignedIn; chrome: C
   );
 }
 
+/** Account Settings > Security keys, with a notice or a refused rename. */
+async function securityKeysPage(c: Context<AppEnv>, extra: { notice?: string | undefined; renameRefused?: RenameRefused }, status: ContentfulStatusCode = 200) {
+  const here = c.var.here;
+  const { services } = c.var;
+  const accountId = here.signedIn.account.id;
+  const sections = await settingsSections(services, accountId, await listDevices(services.db, accountId));
+  return render(c, <SecurityKeysPage chrome={here.chrome} siteSlug={c.var.site.slug} sections={sections} {...extra} />, status);
+}
+
 export const securityKeyRoutes = new Hono<AppEnv>()
-  .get('/', async (c) => {
-    const here = c.var.here;
-    const { services } = c.var;
-    const accountId = here.signedIn.account.id;
-    const sections = await settingsSections(services, accountId, await listDevices(services.db, accountId));
+  .get('/', (c) => {
     const notice =
       c.req.query('required') === '1'
-        ? `${here.signedIn.site.name} requires two-factor authentication for all staff: add a device to carry on.`
+        ? `${c.var.here.signedIn.site.name} requires two-factor authentication for all staff: add a device to carry on.`
         : NOTICES[c.req.query('done') ?? ''];
-    return render(c, <SecurityKeysPage chrome={here.chrome} siteSlug={c.var.site.slug} sections={sections} notice={notice} />);
+    return securityKeysPage(c, { notice });
   })
   .get('/authenticator/new', requireDeviceChange(), async (c) => {
     const here = c.var.here;
@@ -104,8 +110,11 @@ export const securityKeyRoutes = new Hono<AppEnv>()
     const id = c.req.param('id');
     const result = isUuid(id)
       ? await renameDevice(c.var.services, here.signedIn, id, (form.name ?? '').slice(0, 200), client(c))
-      : { ok: false as const, message: 'That device is not one of yours.' };
-    if (!result.ok) return errorPage(c, 400, 'Could not rename the device', result.message);
+      : { ok: false as const, reason: 'not_found' as const, message: 'That device is not one of yours.' };
+    // Refused: the same page again, the message at that device, what was typed kept.
+    if (!result.ok && result.reason === 'invalid')
+      return securityKeysPage(c, { renameRefused: { deviceId: id, message: result.message, typed: form.name ?? '' } }, 400);
+    if (!result.ok) return errorPage(c, 404, 'Device not found', result.message);
     return c.redirect(`${base(here.signedIn)}?done=renamed`, 303);
   })
   .post('/:id/remove', requireDeviceChange(toList), async (c) => {

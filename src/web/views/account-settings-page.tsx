@@ -5,6 +5,7 @@ import type { SecurityLogPage } from '../../security-log/security-events.ts';
 import { AccountTabs } from './account-tabs.tsx';
 import { formatDateTime } from './format.ts';
 import { type Chrome, CsrfField, Layout } from './layout.tsx';
+import { TableScroll } from './table-scroll.tsx';
 
 export function AccountPage(p: { chrome: Chrome; signedIn: SignedIn; sessions: ActiveSession[]; browsers: KnownBrowserRow[]; notice?: string }) {
   const base = `/${p.signedIn.site.slug}`;
@@ -25,8 +26,14 @@ export function AccountPage(p: { chrome: Chrome; signedIn: SignedIn; sessions: A
         <dt>Account type</dt>
         <dd>{p.signedIn.account.kind === 'sso' ? 'Single Sign-On (one password for all your schools)' : 'Identity'}</dd>
       </dl>
+      <h2>Password</h2>
+      <p>
+        <a href={`${base}/account/password`} class="button">
+          Change password
+        </a>
+      </p>
       <h2 id="sessions-heading">Active sessions</h2>
-      <div class="table-scroll">
+      <TableScroll labelledBy="sessions-heading">
         <table aria-labelledby="sessions-heading">
           <thead>
             <tr>
@@ -67,7 +74,7 @@ export function AccountPage(p: { chrome: Chrome; signedIn: SignedIn; sessions: A
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {p.sessions.length > 1 && (
         <form method="post" action={`${base}/account/sessions/sign-out-others`}>
           <CsrfField token={p.chrome.csrfToken} />
@@ -94,7 +101,7 @@ function KnownBrowsers(p: { base: string; csrfToken: string; browsers: KnownBrow
       {p.browsers.length === 0 ? (
         <p>None yet.</p>
       ) : (
-        <div class="table-scroll">
+        <TableScroll labelledBy="browsers-heading">
           <table aria-labelledby="browsers-heading">
             <thead>
               <tr>
@@ -130,7 +137,7 @@ function KnownBrowsers(p: { base: string; csrfToken: string; browsers: KnownBrow
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {p.browsers.some((b) => !b.current) && (
         <form method="post" action={`${p.base}/account/browsers/forget-others`}>
@@ -145,7 +152,7 @@ function KnownBrowsers(p: { base: string; csrfToken: string; browsers: KnownBrow
 /** A security log's rows as its owner reads them (an admin's view of it shows the same). */
 export function SecurityLogTable(p: { rows: SecurityLogPage['rows']; labelledBy: string; timeZone?: string }) {
   return (
-    <div class="table-scroll">
+    <TableScroll labelledBy={p.labelledBy}>
       <table aria-labelledby={p.labelledBy}>
         <thead>
           <tr>
@@ -168,7 +175,7 @@ export function SecurityLogTable(p: { rows: SecurityLogPage['rows']; labelledBy:
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

@@ -4,6 +4,7 @@ import { AdminLayout } from './admin-layout.tsx';
 import { PageLinks } from './admin-security-log.tsx';
 import { formatDateTime } from './format.ts';
 import type { Chrome } from './layout.tsx';
+import { TableScroll } from './table-scroll.tsx';
 
 /** "count: 2, managed tokens kept: 1": an entry's detail, as words. */
 export function describeDetail(detail: Record<string, string | number | boolean | null>): string {
@@ -30,7 +31,7 @@ export function AdminAuditsPage(p: { chrome: Chrome; timeZone: string; audit: Au
       {p.audit.total === 0 ? (
         <p>No admin actions yet.</p>
       ) : (
-        <div class="table-scroll">
+        <TableScroll labelledBy="audit-heading">
           <table aria-labelledby="audit-heading">
             <thead>
               <tr>
@@ -56,7 +57,7 @@ export function AdminAuditsPage(p: { chrome: Chrome; timeZone: string; audit: Au
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <PageLinks base={base} query={{}} page={p.audit.page} pages={p.audit.pages} label="Pages of the audit" />
     </AdminLayout>

@@ -5,6 +5,7 @@ import type { ManagedUser } from '../../directory/managed-users.ts';
 import { AdminUserProfileLayout, profileBase } from './admin-users-profile.tsx';
 import { formatDateTime } from './format.ts';
 import { type Chrome, CsrfField } from './layout.tsx';
+import { TableScroll } from './table-scroll.tsx';
 
 export interface AdminDeviceRow {
   kind: DeviceKind;
@@ -18,7 +19,7 @@ export const CONFIRM_LABEL = 'I confirm that I have read and understand this not
 function DeviceTable({ devices, timeZone }: { devices: AdminDeviceRow[]; timeZone: string }) {
   if (devices.length === 0) return <p>No two-factor devices are registered.</p>;
   return (
-    <div class="table-scroll">
+    <TableScroll labelledBy="devices-heading">
       <table aria-labelledby="devices-heading">
         <thead>
           <tr>
@@ -39,7 +40,7 @@ function DeviceTable({ devices, timeZone }: { devices: AdminDeviceRow[]; timeZon
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

@@ -61,6 +61,32 @@ export function AdminUserProfileLayout(p: {
   );
 }
 
+/** "Send the first-time link": the sign-in page's own link, emailed to the person, never shown to the admin. */
+function PasswordLink({ chrome, user, error }: { chrome: Chrome; user: ManagedUser; error?: string | undefined }) {
+  return (
+    <section aria-labelledby="password-heading">
+      <h2 id="password-heading">Password</h2>
+      {error && (
+        <div class="message error" role="alert">
+          {error}
+        </div>
+      )}
+      {user.status === 'disabled' ? (
+        <p>{user.fullName} is disabled: enable them first to send them a link to set their password.</p>
+      ) : (
+        <form method="post" action={`${profileBase(chrome, user.id)}/password-link`}>
+          <CsrfField token={chrome.csrfToken} />
+          <p>
+            New, and lost the first email? Or forgotten their password? This emails {user.fullName} at <strong>{user.email}</strong> a link to set their
+            password. It works once and expires at midnight; you never see their password.
+          </p>
+          <button type="submit">Send the first-time link</button>
+        </form>
+      )}
+    </section>
+  );
+}
+
 function AccountStatus({ chrome, user, self, error }: { chrome: Chrome; user: ManagedUser; self: boolean; error?: string | undefined }) {
   const base = profileBase(chrome, user.id);
   const site = chrome.signedIn!.site.name;
@@ -90,13 +116,15 @@ function AccountStatus({ chrome, user, self, error }: { chrome: Chrome; user: Ma
       ) : self ? (
         <p>This is you: another admin at your school can disable your account if it should be.</p>
       ) : (
-        <form method="post" action={`${base}/disable`}>
-          <CsrfField token={chrome.csrfToken} />
+        <>
           <p>Disabling {user.fullName} signs them out here at once, and they cannot sign in here until enabled again.</p>
-          <button type="submit" class="danger">
-            Disable user
-          </button>
-        </form>
+          {/* A page of its own asks first: it works without JavaScript, and signing someone out is not undone by enabling them. */}
+          <p>
+            <a href={`${base}/disable`} class="button danger">
+              Disable user…
+            </a>
+          </p>
+        </>
       )}
       {!user.leftAt && !self && (
         <form method="post" action={`${base}/leaver`}>
@@ -160,6 +188,33 @@ export interface AccessDateValues {
   accessEndsOn: string;
 }
 
+/** "Disable <Name>?": what it does, then Yes or Cancel. Posting the profile's old form without `confirm` lands here too. */
+export function ConfirmDisablePage(p: { chrome: Chrome; user: ManagedUser }) {
+  const base = profileBase(p.chrome, p.user.id);
+  const site = p.chrome.signedIn!.site.name;
+  return (
+    <AdminUserProfileLayout chrome={p.chrome} user={p.user} current="details">
+      <section aria-labelledby="confirm-heading" class="confirm">
+        <h2 id="confirm-heading">Disable {p.user.fullName}?</h2>
+        <ul>
+          <li>They are signed out of {site} at once, in every browser, and anything they have not saved there is lost.</li>
+          <li>They cannot sign in at {site} until an admin enables them again.</li>
+          {p.user.accountKind === 'sso' && <li>Their Single Sign-On account still works at their other schools.</li>}
+          <li>This goes in the audit, and in their security log.</li>
+        </ul>
+        <form method="post" action={`${base}/disable`}>
+          <CsrfField token={p.chrome.csrfToken} />
+          <input type="hidden" name="confirm" value="yes" />
+          <button type="submit" class="danger">
+            Yes, disable {p.user.fullName}
+          </button>{' '}
+          <a href={base}>Cancel</a>
+        </form>
+      </section>
+    </AdminUserProfileLayout>
+  );
+}
+
 export function PersonalDetailsPage(p: {
   chrome: Chrome;
   timeZone: string;
@@ -170,6 +225,7 @@ export function PersonalDetailsPage(p: {
   statusError?: string | undefined;
   accessValues?: AccessDateValues | undefined;
   accessError?: string | undefined;
+  linkError?: string | undefined;
   notice?: string | undefined;
 }) {
   const { user } = p;
@@ -209,6 +265,7 @@ export function PersonalDetailsPage(p: {
         </p>
       </form>
       <AccessDates chrome={p.chrome} user={user} values={p.accessValues} error={p.accessError} />
+      <PasswordLink chrome={p.chrome} user={user} error={p.linkError} />
       <AccountStatus chrome={p.chrome} user={user} self={p.self} error={p.statusError} />
     </AdminUserProfileLayout>
   );

@@ -7,6 +7,7 @@ import { showCalendarDate } from '../../lib/calendar-date.ts';
 import { AdminLayout } from './admin-layout.tsx';
 import { formatDateTime } from './format.ts';
 import { type Chrome, CsrfField } from './layout.tsx';
+import { TableScroll } from './table-scroll.tsx';
 
 /** How many a filtered list shows. */
 export const FILTER_LIMIT = 500;
@@ -190,7 +191,7 @@ export function AdminUsersPage(p: {
       {p.list.rows.length === 0 ? (
         <p>{p.filter ? 'Nobody.' : p.q ? `No users match “${p.q}”.` : 'No users yet.'}</p>
       ) : (
-        <div class="table-scroll">
+        <TableScroll labelledBy="users-heading">
           <table aria-labelledby="users-heading">
             <thead>
               <tr>
@@ -221,7 +222,7 @@ export function AdminUsersPage(p: {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {(p.list.previous || p.list.next) && (
         <nav aria-label="Pages of users" class="pager">

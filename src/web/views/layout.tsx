@@ -1,8 +1,10 @@
 import type { Child } from 'hono/jsx';
 import { accessLabel } from '../../auth/access.ts';
 import type { SignedIn } from '../../auth/sessions.ts';
+import type { SupportContact } from '../../config.ts';
 import type { SiteChoice } from '../../directory/sites.ts';
 import { sitePaths } from '../../lib/urls.ts';
+import { usePageContext } from './page-context.ts';
 
 export interface Chrome {
   csrfToken: string;
@@ -75,9 +77,42 @@ function Navigation({ signedIn, csrfToken }: { signedIn: SignedIn; csrfToken: st
   );
 }
 
+/** The tel: form of a phone number as people write it ("0113 496 0000" → "01134960000"). */
+function telHref(phone: string): string {
+  return `tel:${phone.replace(/[^\d+]/g, '')}`;
+}
+
+/** How to get help, as the reference prints it on every page: the support contact, or the school's key holders. */
+export function SupportFooter({ support }: { support: SupportContact }) {
+  const ways = [
+    support.phone && (
+      <li>
+        Phone <a href={telHref(support.phone)}>{support.phone}</a>
+      </li>
+    ),
+    support.email && (
+      <li>
+        Email <a href={`mailto:${support.email}`}>{support.email}</a>
+      </li>
+    ),
+    support.url && (
+      <li>
+        <a href={support.url}>Help and support</a>
+      </li>
+    ),
+  ].filter(Boolean);
+  return (
+    <footer class="site-footer" id="help">
+      <h2>Need help?</h2>
+      {ways.length ? <ul class="support">{ways}</ul> : <p>Ask the person who looks after Gatehouse at your school (your key holder).</p>}
+    </footer>
+  );
+}
+
 export function Layout(props: Chrome & { title: string; children?: Child }) {
   const { signedIn, title } = props;
   const place = signedIn?.site.name ?? props.siteName;
+  const { support } = usePageContext();
   return (
     <html lang="en-GB">
       <head>
@@ -87,27 +122,34 @@ export function Layout(props: Chrome & { title: string; children?: Child }) {
         <link rel="stylesheet" href="/static/app.css" />
       </head>
       <body>
-        <header class="topbar">
-          {signedIn ? (
-            <>
-              <SchoolSwitcher signedIn={signedIn} sites={props.sites ?? []} csrfToken={props.csrfToken} />
-              <Navigation signedIn={signedIn} csrfToken={props.csrfToken} />
-              <span class="access">
-                {accessLabel(signedIn.session.level)}
-                {props.canElevate && (
-                  <a href={sitePaths(signedIn.site.slug).elevate(props.path)} class="elevate">
-                    Elevate Your Access
-                  </a>
-                )}
-              </span>
-            </>
-          ) : (
-            <span class="brand">Gatehouse</span>
-          )}
-          {/* Inside the banner: every part of a page belongs to a landmark (axe's "region" rule). */}
+        <a class="skip-link" href="#main">
+          Skip to main content
+        </a>
+        <header>
+          <div class="topbar">
+            {signedIn ? (
+              <>
+                <SchoolSwitcher signedIn={signedIn} sites={props.sites ?? []} csrfToken={props.csrfToken} />
+                <Navigation signedIn={signedIn} csrfToken={props.csrfToken} />
+                <span class="access">
+                  {accessLabel(signedIn.session.level)}
+                  {props.canElevate && (
+                    <a href={sitePaths(signedIn.site.slug).elevate(props.path)} class="elevate">
+                      Elevate Your Access
+                    </a>
+                  )}
+                </span>
+              </>
+            ) : (
+              <span class="brand">Gatehouse</span>
+            )}
+          </div>
           {signedIn && <p class="responsibility">It is your responsibility to log out and protect the security of student information.</p>}
         </header>
-        <main>{props.children}</main>
+        <main id="main" tabindex={-1}>
+          {props.children}
+        </main>
+        <SupportFooter support={support} />
       </body>
     </html>
   );

@@ -15,6 +15,8 @@ export interface LoginPageProps {
   error?: string;
   notice?: string;
   publicUrl: string;
+  /** The page of this site to come back to once signed in (checked: web/next-page.ts). */
+  next?: string;
 }
 
 export function LoginPage(p: LoginPageProps) {
@@ -38,6 +40,7 @@ export function LoginPage(p: LoginPageProps) {
         <form method="post" action={`${base}/login`} novalidate>
           <CsrfField token={p.csrfToken} />
           <input type="hidden" name="provider" value={p.provider} />
+          {p.next && <input type="hidden" name="next" value={p.next} />}
           <label for="email">Email address</label>
           <input id="email" name="email" type="email" autocomplete="username" required maxlength={254} value={p.email ?? ''} />
           <label for="password">Password</label>
@@ -51,7 +54,9 @@ export function LoginPage(p: LoginPageProps) {
         </p>
         {p.showSwitch && (
           <p class="switch-provider">
-            <a href={`${base}/login?provider=${other}`}>{other === 'sso' ? 'Login using your SSO account' : 'Login using your Identity account'}</a>
+            <a href={`${base}/login?provider=${other}${p.next ? `&next=${encodeURIComponent(p.next)}` : ''}`}>
+              {other === 'sso' ? 'Login using your SSO account' : 'Login using your Identity account'}
+            </a>
           </p>
         )}
         <section class="guidance" aria-labelledby="guidance-heading">
@@ -67,6 +72,9 @@ export function LoginPage(p: LoginPageProps) {
                 <strong>Single Sign-On</strong> if you use it at more than one school or StaffSafe.
               </li>
             )}
+            <li>
+              Still stuck? <a href="#help">Get help from your support team</a>.
+            </li>
           </ul>
         </section>
       </div>

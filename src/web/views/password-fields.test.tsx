@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PolicyContext } from '../../auth/methods/password/policy-rules.ts';
+import { PASSWORDS_DIFFER_MESSAGE, type PolicyContext } from '../../auth/methods/password/policy-rules.ts';
 import { NewPasswordFields } from './password-fields.tsx';
 
 const context: PolicyContext = {
@@ -15,6 +15,15 @@ function html(errors?: Parameters<typeof NewPasswordFields>[0]['errors']): strin
 }
 
 describe('NewPasswordFields', () => {
+  it('says a single reason as one sentence after the lead, and several as a list', () => {
+    const one = html([PASSWORDS_DIFFER_MESSAGE]);
+    expect(one).toContain(`<p>That password cannot be used. ${PASSWORDS_DIFFER_MESSAGE}</p>`);
+    expect(one).not.toContain('cannot be used:');
+    expect(one).not.toContain('<li>The two passwords');
+    const two = html([PASSWORDS_DIFFER_MESSAGE, 'It is one of the most common passwords.']);
+    expect(two).toContain('<p>That password cannot be used, for these reasons:</p><ul><li>The two passwords do not match');
+  });
+
   it('renders labelled password fields that keep every character and suit password managers', () => {
     const page = html();
     expect(page).toContain('<label for="new-password">New password</label>');

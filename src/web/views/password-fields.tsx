@@ -22,6 +22,8 @@ export interface NewPasswordFieldsProps {
   includeReuseRule?: boolean;
 }
 
+const messageOf = (e: PolicyFailure | string) => (typeof e === 'string' ? e : e.message);
+
 /** A password manager offers to generate and save a new password for autocomplete="new-password". */
 function PasswordInput(p: { id: string; name: string; describedBy: string; invalid?: boolean }) {
   return (
@@ -54,12 +56,19 @@ export function NewPasswordFields({ context, errors = [], includeReuseRule = tru
     >
       {hasErrors && (
         <div class="message error" role="alert" id={IDS.errors}>
-          <p>{errors.length === 1 ? 'That password cannot be used:' : 'That password cannot be used, for these reasons:'}</p>
-          <ul>
-            {errors.map((e) => (
-              <li>{typeof e === 'string' ? e : e.message}</li>
-            ))}
-          </ul>
+          {errors.length === 1 ? (
+            // One reason reads as one sentence after the lead ("…cannot be used. The two passwords do not match…").
+            <p>That password cannot be used. {messageOf(errors[0]!)}</p>
+          ) : (
+            <>
+              <p>That password cannot be used, for these reasons:</p>
+              <ul>
+                {errors.map((e) => (
+                  <li>{messageOf(e)}</li>
+                ))}
+              </ul>
+            </>
+          )}
         </div>
       )}
 

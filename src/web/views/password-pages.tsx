@@ -12,6 +12,12 @@ interface SitePage {
   csrfToken: string;
 }
 
+/** The two kinds of account, each with the hint that tells a person which is theirs (set apart from the label). */
+const PROVIDER_CHOICES = [
+  { value: 'identity', label: 'Identity', hint: 'If you use Gatehouse at one school.' },
+  { value: 'sso', label: 'Single Sign-On', hint: 'If you use Gatehouse at more than one school, or StaffSafe.' },
+] as const;
+
 export function ForgottenPasswordPage(p: SitePage & { showProvider: boolean; provider: Provider; email?: string; error?: string }) {
   return (
     <Layout title="Reset Password" siteName={p.siteName} csrfToken={p.csrfToken}>
@@ -34,14 +40,22 @@ export function ForgottenPasswordPage(p: SitePage & { showProvider: boolean; pro
           {p.showProvider ? (
             <fieldset class="choice">
               <legend>Authentication Provider</legend>
-              <label>
-                <input type="radio" name="provider" value="identity" checked={p.provider === 'identity'} /> Identity
-                <span class="hint">if you use Gatehouse at one school</span>
-              </label>
-              <label>
-                <input type="radio" name="provider" value="sso" checked={p.provider === 'sso'} /> Single Sign-On
-                <span class="hint">if you use Gatehouse at more than one school, or StaffSafe</span>
-              </label>
+              {PROVIDER_CHOICES.map((choice) => (
+                <div class="choice-option">
+                  <input
+                    type="radio"
+                    id={`provider-${choice.value}`}
+                    name="provider"
+                    value={choice.value}
+                    checked={p.provider === choice.value}
+                    aria-describedby={`provider-${choice.value}-hint`}
+                  />
+                  <label for={`provider-${choice.value}`}>{choice.label}</label>
+                  <p class="hint" id={`provider-${choice.value}-hint`}>
+                    {choice.hint}
+                  </p>
+                </div>
+              ))}
             </fieldset>
           ) : (
             <input type="hidden" name="provider" value="identity" />

@@ -6,11 +6,31 @@ import { sitePaths } from '../../lib/urls.ts';
 import { AccountTabs } from './account-tabs.tsx';
 import { formatDate, formatDateTime } from './format.ts';
 import { type Chrome, CsrfField, Layout } from './layout.tsx';
+import { TableScroll } from './table-scroll.tsx';
 
-function DeviceTable({ devices, base, csrfToken, caption }: { devices: ListedDevice[]; base: string; csrfToken: string; caption: string }) {
+/** A rename the person just tried that was refused: shown at that device, with what they typed. */
+export interface RenameRefused {
+  deviceId: string;
+  message: string;
+  typed: string;
+}
+
+function DeviceTable({
+  devices,
+  base,
+  csrfToken,
+  caption,
+  renameRefused,
+}: {
+  devices: ListedDevice[];
+  base: string;
+  csrfToken: string;
+  caption: string;
+  renameRefused?: RenameRefused | undefined;
+}) {
   if (devices.length === 0) return <p>None yet.</p>;
   return (
-    <div class="table-scroll">
+    <TableScroll label={caption}>
       <table>
         <caption class="visually-hidden">{caption}</caption>
         <thead>
@@ -24,48 +44,78 @@ function DeviceTable({ devices, base, csrfToken, caption }: { devices: ListedDev
           </tr>
         </thead>
         <tbody>
-          {devices.map((d) => (
-            <tr>
-              <td>
-                {d.name} {d.verifiedAt === null && <span class="badge">Unverified</span>}
-              </td>
-              <td>{formatDate(d.createdAt)}</td>
-              <td>{d.lastUsedAt ? formatDateTime(d.lastUsedAt) : 'N/A'}</td>
-              <td class="actions">
-                <form method="post" action={`${base}/${d.id}/rename`} class="inline">
-                  <CsrfField token={csrfToken} />
-                  <label class="visually-hidden" for={`rename-${d.id}`}>
-                    New name for {d.name}
-                  </label>
-                  <input id={`rename-${d.id}`} name="name" type="text" maxlength={60} required value={d.name} class="short" />
-                  <button type="submit" aria-label={`Rename ${d.name}`}>
-                    Rename
-                  </button>
-                </form>
-                {deviceTypeOf(d.kind).removable && (
-                  <form method="post" action={`${base}/${d.id}/remove`} class="inline">
+          {devices.map((d) => {
+            const refused = renameRefused?.deviceId === d.id ? renameRefused : undefined;
+            return (
+              <tr>
+                <td>
+                  {d.name} {d.verifiedAt === null && <span class="badge">Unverified</span>}
+                </td>
+                <td>{formatDate(d.createdAt)}</td>
+                <td>{d.lastUsedAt ? formatDateTime(d.lastUsedAt) : 'N/A'}</td>
+                <td class="actions">
+                  <form method="post" action={`${base}/${d.id}/rename`} class="inline">
                     <CsrfField token={csrfToken} />
-                    <button type="submit" class="danger" aria-label={`Remove ${d.name}`}>
-                      Remove
+                    <label class="visually-hidden" for={`rename-${d.id}`}>
+                      New name for {d.name}
+                    </label>
+                    {refused && (
+                      <p class="field-error" id={`rename-${d.id}-error`}>
+                        {refused.message}
+                      </p>
+                    )}
+                    <input
+                      id={`rename-${d.id}`}
+                      name="name"
+                      type="text"
+                      maxlength={60}
+                      required
+                      value={refused ? refused.typed : d.name}
+                      class="short"
+                      aria-invalid={refused ? 'true' : undefined}
+                      aria-describedby={refused ? `rename-${d.id}-error` : undefined}
+                    />
+                    <button type="submit" aria-label={`Rename ${d.name}`}>
+                      Rename
                     </button>
                   </form>
-                )}
-              </td>
-            </tr>
-          ))}
+                  {deviceTypeOf(d.kind).removable && (
+                    <form method="post" action={`${base}/${d.id}/remove`} class="inline">
+                      <CsrfField token={csrfToken} />
+                      <button type="submit" class="danger" aria-label={`Remove ${d.name}`}>
+                        Remove
+                      </button>
+                    </form>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 
 /** One method's section: its devices and a link to add one, or its one button (new recovery codes). */
-function Section({ section, base, csrfToken }: { section: SettingsSection; base: string; csrfToken: string }) {
+function Section({
+  section,
+  base,
+  csrfToken,
+  renameRefused,
+}: {
+  section: SettingsSection;
+  base: string;
+  csrfToken: string;
+  renameRefused?: RenameRefused | undefined;
+}) {
   return (
     <section aria-labelledby={section.id}>
       <h2 id={section.id}>{section.heading}</h2>
       <p>{section.text}</p>
-      {section.devices && <DeviceTable devices={section.devices.rows} base={base} csrfToken={csrfToken} caption={section.devices.caption} />}
+      {section.devices && (
+        <DeviceTable devices={section.devices.rows} base={base} csrfToken={csrfToken} caption={section.devices.caption} renameRefused={renameRefused} />
+      )}
       {section.add && (
         <p>
           <a href={`${base}/${section.add.path}`} class="button">
@@ -83,7 +133,13 @@ function Section({ section, base, csrfToken }: { section: SettingsSection; base:
   );
 }
 
-export function SecurityKeysPage(p: { chrome: Chrome; siteSlug: string; sections: SettingsSection[]; notice?: string | undefined }) {
+export function SecurityKeysPage(p: {
+  chrome: Chrome;
+  siteSlug: string;
+  sections: SettingsSection[];
+  notice?: string | undefined;
+  renameRefused?: RenameRefused | undefined;
+}) {
   const base = sitePaths(p.siteSlug).securityKeys;
   return (
     <Layout title="Security keys" {...p.chrome}>
@@ -94,12 +150,17 @@ export function SecurityKeysPage(p: { chrome: Chrome; siteSlug: string; sections
           {p.notice}
         </div>
       )}
+      {p.renameRefused && (
+        <div class="message error" role="alert">
+          <a href={`#rename-${p.renameRefused.deviceId}`}>The device was not renamed: {p.renameRefused.message}</a>
+        </div>
+      )}
       <p>
         Gatehouse encourages everyone to use two-factor authentication: something extra on top of your email address and password when you log in, to prove that
         you are the owner of the account. Without it you have basic access only.
       </p>
       {p.sections.map((section) => (
-        <Section section={section} base={base} csrfToken={p.chrome.csrfToken} />
+        <Section section={section} base={base} csrfToken={p.chrome.csrfToken} renameRefused={p.renameRefused} />
       ))}
     </Layout>
   );

@@ -27,7 +27,7 @@ export async function afterDeviceAdded(
   const loginUrl = signInUrl(config.publicUrl, signedIn.site.slug);
   const first = added.first ? { first: { accountKind: signedIn.account.kind } } : {};
   const mail = deviceAddedEmail({ siteName: signedIn.site.name, loginUrl, deviceName: added.name, kind: deviceTypeOf(added.kind).names.inEmails, ...first });
-  await enqueueMail(db, keys.encryption, { to: signedIn.account.email, kind: 'device_added', ...mail });
+  await enqueueMail(db, keys.encryption, { to: signedIn.account.email, kind: 'device_added', siteId: signedIn.site.id, ...mail });
   if ((await countUnusedRecoveryCodes(db, signedIn.account.id)) > 0) return {};
   return { recoveryCodes: await replaceRecoveryCodes(db, keys.recoveryCodes, signedIn.account.id) };
 }

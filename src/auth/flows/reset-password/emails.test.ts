@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeExpiry, noAccountEmail, passwordChangedEmail, resetLinkEmail } from './emails.ts';
+import { describeExpiry, noAccountEmail, resetLinkEmail } from './emails.ts';
 
 describe('password emails', () => {
   const expiresAt = new Date('2026-11-21T00:00:00Z');
@@ -35,18 +35,5 @@ describe('password emails', () => {
     const mail = noAccountEmail({ siteName: '<b>St Mary & All</b>', provider: 'identity', loginUrl: 'y' });
     expect(mail.html).toContain('&lt;b&gt;St Mary &amp; All&lt;/b&gt;');
     expect(mail.text).toContain('ask your school');
-  });
-
-  it('describe a password change with time, browser and address', () => {
-    const mail = passwordChangedEmail({
-      siteName: 'North',
-      at: new Date('2026-11-20T09:15:00Z'),
-      timeZone: 'Europe/London',
-      ip: '203.0.113.9',
-      userAgent: 'Mozilla/5.0 (Windows NT 10.0) Chrome/156.0',
-      loginUrl: 'y',
-    });
-    expect(mail.text).toMatch(/Friday,? 20 November 2026,? at 09:15/);
-    expect(mail.text).toContain('Chrome on Windows, IP address 203.0.113.9');
   });
 });

@@ -1,7 +1,7 @@
-// The three emails of the password flow. Each names the school and carries nothing personal
-// beyond what the reader already knows (their own address); only the first carries a link.
+// The two emails of asking for a password link ("your password was changed" is in
+// new-password/). Each names the school and carries nothing personal beyond what the reader
+// already knows (their own address); only the first carries a link.
 import { html } from 'hono/html';
-import { describeBrowser } from '../../../lib/describe-browser.ts';
 import { type ComposedMail as Mail, emailPage as page, simpleMail } from '../../../mail/email-page.ts';
 
 /** "midnight tonight (00:00 on Saturday 21 November 2026, UK time)" */
@@ -16,15 +16,30 @@ export function describeExpiry(expiresAt: Date, timeZone: string): string {
   return `midnight tonight (00:00 on ${when}, ${zone})`;
 }
 
-export function resetLinkEmail(p: { siteName: string; link: string; loginUrl: string; expiresAt: Date; timeZone: string; sso: boolean }): Mail {
+export function resetLinkEmail(p: {
+  siteName: string;
+  link: string;
+  loginUrl: string;
+  expiresAt: Date;
+  timeZone: string;
+  sso: boolean;
+  /** The school admin who sent it from the person's profile; otherwise someone asked on the sign-in page. */
+  sentBy?: string | undefined;
+}): Mail {
   const expiry = describeExpiry(p.expiresAt, p.timeZone);
   const sso = p.sso ? 'This is your Single Sign-On password: it will work at every school where you use Gatehouse.' : '';
+  const who = p.sentBy
+    ? `${p.sentBy}, a Gatehouse administrator at ${p.siteName}, has sent you this link to set your Gatehouse password.`
+    : `Someone, hopefully you, asked to set or reset the Gatehouse password for this email address at ${p.siteName}.`;
+  const whoHtml = p.sentBy
+    ? html`${p.sentBy}, a Gatehouse administrator at <strong>${p.siteName}</strong>, has sent you this link to set your Gatehouse password.`
+    : html`Someone, hopefully you, asked to set or reset the Gatehouse password for this email address at <strong>${p.siteName}</strong>.`;
   return {
     subject: `Set your Gatehouse password for ${p.siteName}`,
     text: [
       'Hello,',
       '',
-      `Someone, hopefully you, asked to set or reset the Gatehouse password for this email address at ${p.siteName}.`,
+      who,
       '',
       'Choose your password here:',
       p.link,
@@ -35,7 +50,7 @@ export function resetLinkEmail(p: { siteName: string; link: string; loginUrl: st
       'If you did not ask for this, you can ignore this email: your password has not changed.',
     ].join('\n'),
     html: page(html`<p>Hello,</p>
-      <p>Someone, hopefully you, asked to set or reset the Gatehouse password for this email address at <strong>${p.siteName}</strong>.</p>
+      <p>${whoHtml}</p>
       <p><a href="${p.link}" style="display:inline-block; background:#1f4e79; color:#fff; padding:.6em 1.2em; border-radius:.3em; text-decoration:none">Choose your password</a></p>
       <p>The link works once, and expires at ${expiry}. If it has expired, ask for a new one on <a href="${p.loginUrl}">your school's sign-in page</a>.</p>
       ${sso ? html`<p>${sso}</p>` : ''}
@@ -52,15 +67,4 @@ export function noAccountEmail(p: { siteName: string; provider: 'identity' | 'ss
     'If you did not ask for this, you can ignore this email.',
   ];
   return simpleMail(`Gatehouse password request for ${p.siteName}`, lines, p.loginUrl);
-}
-
-export function passwordChangedEmail(p: { siteName: string; at: Date; timeZone: string; ip: string; userAgent: string; loginUrl: string }): Mail {
-  const when = new Intl.DateTimeFormat('en-GB', { timeZone: p.timeZone, dateStyle: 'full', timeStyle: 'short' }).format(p.at);
-  const where = `${describeBrowser(p.userAgent)}, IP address ${p.ip}`;
-  const lines = [
-    `The Gatehouse password for this email address was changed on ${when} (${p.timeZone}), from ${where}, through a link requested at ${p.siteName}.`,
-    'All sessions signed in with the old password have been signed out.',
-    `If this was not you, ask for a new password link now on your school's sign-in page, and tell your school's Gatehouse administrator.`,
-  ];
-  return simpleMail('Your Gatehouse password was changed', lines, p.loginUrl);
 }

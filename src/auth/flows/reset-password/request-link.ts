@@ -1,6 +1,8 @@
 // "Forgotten your password or using Gatehouse for the first time?": asking for a link.
 // The person sees the same page, status and timing whatever happens here: a link to the
 // account's own address, an email saying there is no account, or (past the limits) nothing.
+
+import type { Db } from '../../../db/connect.ts';
 import { resetToken } from '../../../db/schema.ts';
 import { findSiteAccount } from '../../../directory/accounts.ts';
 import type { Site } from '../../../directory/sites.ts';
@@ -9,7 +11,7 @@ import { atSteadyPace } from '../../../lib/steady-pace.ts';
 import { absoluteUrl, signInUrl, sitePaths } from '../../../lib/urls.ts';
 import { enqueueMail } from '../../../mail/outbox.ts';
 import { recordSecurityEvent } from '../../../security-log/security-events.ts';
-import type { AuthServices } from '../deps.ts';
+import type { AuthServices, FlowDeps } from '../deps.ts';
 import type { Provider } from '../sign-in/index.ts';
 import { noAccountEmail, resetLinkEmail } from './emails.ts';
 import { newResetToken, resetLinkExpiry } from './reset-link.ts';
@@ -21,6 +23,29 @@ export interface LinkRequest {
   provider: Provider;
   ip: string;
   userAgent: string;
+}
+
+export interface LinkToSend {
+  accountId: string;
+  email: string;
+  sso: boolean;
+  site: Pick<Site, 'id' | 'slug' | 'name' | 'timeZone'>;
+  /** Where it was asked from (the person's, or the admin's address). */
+  ip: string | null;
+  now: Date;
+  /** The admin who sent it from a profile. */
+  sentBy?: string;
+}
+
+/** A new link (only its hash kept), expiring at the school's midnight, emailed to the account's own address: in the caller's transaction. */
+export async function sendResetLink(tx: Db, deps: Pick<FlowDeps, 'keys' | 'config'>, l: LinkToSend): Promise<void> {
+  const { token, tokenHash } = newResetToken();
+  const expiresAt = resetLinkExpiry(l.now, l.site.timeZone);
+  await tx.insert(resetToken).values({ tokenHash, accountId: l.accountId, siteId: l.site.id, expiresAt, ip: l.ip, createdAt: l.now });
+  const link = absoluteUrl(deps.config.publicUrl, sitePaths(l.site.slug).resetPassword(token));
+  const loginUrl = signInUrl(deps.config.publicUrl, l.site.slug);
+  const mail = resetLinkEmail({ siteName: l.site.name, link, loginUrl, expiresAt, timeZone: l.site.timeZone, sso: l.sso, sentBy: l.sentBy });
+  await enqueueMail(tx, deps.keys.encryption, { to: l.email, kind: 'reset_link', siteId: l.site.id, ...mail });
 }
 
 export function requestResetLink(services: AuthServices, req: LinkRequest, now = new Date()): Promise<void> {
@@ -55,16 +80,11 @@ async function sendLinkOrExplanation(services: AuthServices, req: LinkRequest, n
 
   await db.transaction(async (tx) => {
     if (match?.siteUserActive) {
-      const { token, tokenHash } = newResetToken();
-      const expiresAt = resetLinkExpiry(now, req.site.timeZone);
-      await tx.insert(resetToken).values({ tokenHash, accountId: match.accountId, siteId: req.site.id, expiresAt, ip: req.ip, createdAt: now });
-      const link = absoluteUrl(config.publicUrl, sitePaths(req.site.slug).resetPassword(token));
-      const mail = resetLinkEmail({ siteName: req.site.name, link, loginUrl, expiresAt, timeZone: req.site.timeZone, sso: req.provider === 'sso' });
-      await enqueueMail(tx, keys.encryption, { to: match.email, kind: 'reset_link', ...mail });
+      await sendResetLink(tx, services, { accountId: match.accountId, email: match.email, sso: req.provider === 'sso', site: req.site, ip: req.ip, now });
       await recordSecurityEvent(tx, services.log, { accountId: match.accountId, siteId: req.site.id, event: 'password_reset_requested', ...client });
     } else {
       const mail = noAccountEmail({ siteName: req.site.name, provider: req.provider, loginUrl });
-      await enqueueMail(tx, keys.encryption, { to: req.email, kind: 'no_account', ...mail });
+      await enqueueMail(tx, keys.encryption, { to: req.email, kind: 'no_account', siteId: req.site.id, ...mail });
       await recordSecurityEvent(tx, services.log, {
         accountId: match?.accountId ?? null,
         siteId: req.site.id,

@@ -153,7 +153,7 @@ export async function changeUserDetails(
           timeZone: admin.site.timeZone,
           loginUrl: signInUrl(deps.config.publicUrl, admin.site.slug),
         });
-        await enqueueMail(tx, deps.keys.encryption, { to: target.email, kind: 'email_changed', ...notice });
+        await enqueueMail(tx, deps.keys.encryption, { to: target.email, kind: 'email_changed', siteId: admin.site.id, ...notice });
       }
       await auditByAdmin(tx, admin, 'user_details_changed', detail, { id: target.id, fullName: next.fullName });
       return done({ changed });

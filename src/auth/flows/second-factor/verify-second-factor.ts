@@ -7,7 +7,7 @@ import { securityEvent } from '../../../db/schema.ts';
 import { signInUrl } from '../../../lib/urls.ts';
 import { enqueueMail } from '../../../mail/outbox.ts';
 import { logSecurityEvent, recordSecurityEvent, type SecurityEventInput, securityEventRow } from '../../../security-log/security-events.ts';
-import type { Answer, Attempt, SecondFactor } from '../../second-factors/index.ts';
+import type { Answer, Attempt, Refusal, SecondFactor } from '../../second-factors/index.ts';
 import { SECOND_FACTOR_FAILURE_CAP } from '../../throttle/index.ts';
 import type { AuthServices } from '../deps.ts';
 import { secondFactorsLockedEmail } from './emails.ts';
@@ -20,7 +20,8 @@ export interface SecondFactorAttempt extends Attempt {
 
 export type SecondFactorResult =
   | { ok: true; method: string; deviceName?: string }
-  | { ok: false; reason: 'wrong' }
+  /** `refusal`: what the method tells the person this time, when not its usual words. */
+  | { ok: false; reason: 'wrong'; refusal?: Refusal }
   | { ok: false; reason: 'throttled'; retryAfterSeconds: number }
   /** 100 failures in a row: no second factor works until a password reset or an admin unlocks them. */
   | { ok: false; reason: 'locked' };
@@ -50,12 +51,14 @@ export async function verifySecondFactor(services: AuthServices, a: SecondFactor
         await enqueueMail(tx, services.keys.encryption, {
           to: a.email,
           kind: 'second_factors_locked',
+          siteId: a.site.id,
           ...secondFactorsLockedEmail({ siteName: a.site.name, loginUrl: signInUrl(services.config.publicUrl, a.site.slug) }),
         });
     });
     for (const e of events) logSecurityEvent(log, e);
     if (capReached) services.mail.kick();
-    return capReached ? { ok: false, reason: 'locked' } : { ok: false, reason: 'wrong' };
+    if (capReached) return { ok: false, reason: 'locked' };
+    return outcome.refusal ? { ok: false, reason: 'wrong', refusal: outcome.refusal } : { ok: false, reason: 'wrong' };
   }
 
   await services.secondFactorThrottle.succeeded(admission, a.accountId);

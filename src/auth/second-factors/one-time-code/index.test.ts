@@ -8,7 +8,7 @@ import { newTotpSecret } from '../../methods/totp/index.ts';
 import { databaseWithAccounts } from '../../methods/totp/testing/database-with-accounts.ts';
 import { codeAt } from '../../methods/totp/testing/reference-totp.ts';
 import type { Asking, DeviceKind, MethodServices } from '../second-factor.ts';
-import { CLOCK_ADVICE, INCORRECT_CODE, oneTimeCode } from './index.ts';
+import { CLOCK_ADVICE, CODE_JUST_USED, INCORRECT_CODE, oneTimeCode } from './index.ts';
 
 const keys = deriveKeys(Buffer.alloc(32, 9).toString('base64'));
 const config = { publicUrl: new URL('https://gatehouse.example.org') };
@@ -78,7 +78,9 @@ describe.each(await databaseKinds())('the one-time code method, verifying (%s)',
     expect(await oneTimeCode.verify(services(), attempt, { code: codeAt(app, new Date()) })).toEqual({ ok: true, deviceName: 'Phone' });
     const tokenCode = codeAt(token, new Date());
     expect(await oneTimeCode.verify(services(), attempt, { code: tokenCode })).toEqual({ ok: true, deviceName: 'Managed token HW-1' });
-    expect(await oneTimeCode.verify(services(), attempt, { code: tokenCode })).toEqual({ ok: false, detail: 'replayed' });
+    // Used again: still refused, but the person is told it has just been used, not to check their clock.
+    expect(await oneTimeCode.verify(services(), attempt, { code: tokenCode })).toEqual({ ok: false, detail: 'replayed', refusal: CODE_JUST_USED });
+    expect(CODE_JUST_USED.message).toBe('That code has just been used. Wait for the next one');
   });
 
   it("refuses another account's code, and anything that is not a code, saying why for the security log", async () => {

@@ -2,10 +2,15 @@
 // account has, checked against all of them in one statement (verifyTotpForAccount), each code
 // once. amr `otp` (RFC 8176: RFC 6238 codes).
 import { verifyTotpForAccount } from '../../methods/totp/index.ts';
-import type { DeviceKind, SecondFactor } from '../second-factor.ts';
+import type { DeviceKind, Refusal, SecondFactor } from '../second-factor.ts';
 import { authenticatorApp, managedToken } from './device-types.ts';
 
 export const INCORRECT_CODE = 'Incorrect or out of date code';
+/** The code is right, and was accepted a moment ago (the enrolment's, or another tab's): each code works once. */
+export const CODE_JUST_USED: Refusal = {
+  message: 'That code has just been used. Wait for the next one',
+  advice: 'Each code works once. Your app or token shows a new one within 30 seconds: enter that one.',
+};
 export const CLOCK_ADVICE =
   "If this keeps happening, the date and time on your phone may be slightly out: set them to update automatically (in your phone's settings, Date & time > Set automatically), then try the new code.";
 
@@ -38,7 +43,9 @@ export const oneTimeCode: SecondFactor = {
 
   async verify({ db, keys }, attempt, answer) {
     const r = await verifyTotpForAccount(db, keys.encryption, attempt.accountId, answer.code ?? '');
-    return r.ok ? { ok: true, deviceName: r.deviceName } : { ok: false, detail: r.reason };
+    if (r.ok) return { ok: true, deviceName: r.deviceName };
+    // A replay is still refused (and counted), but the person is told what happened, not to blame their clock.
+    return r.reason === 'replayed' ? { ok: false, detail: r.reason, refusal: CODE_JUST_USED } : { ok: false, detail: r.reason };
   },
 
   refusal: { message: INCORRECT_CODE, advice: CLOCK_ADVICE },

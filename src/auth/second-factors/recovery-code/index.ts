@@ -34,7 +34,7 @@ export const recoveryCode: SecondFactor = {
         const who = { accountId: a.accountId, siteId: a.site.id, ip: a.ip, userAgent: a.userAgent };
         await recordSecurityEvent(services.db, services.log, { ...who, event: 'recovery_code_used', detail: { remaining: r.remaining } });
         const mail = recoveryCodeUsedEmail({ siteName: a.site.name, loginUrl: signInUrl(services.config.publicUrl, a.site.slug), remaining: r.remaining });
-        await enqueueMail(services.db, services.keys.encryption, { to: a.email, kind: 'recovery_code_used', ...mail });
+        await enqueueMail(services.db, services.keys.encryption, { to: a.email, kind: 'recovery_code_used', siteId: a.site.id, ...mail });
         services.mail.kick();
       },
     };

@@ -5,13 +5,14 @@
 import { type Context, Hono } from 'hono';
 import { setAccessDates } from '../../../auth/flows/school-admin/access-dates.ts';
 import { bringBackLeaver, markAsLeaver } from '../../../auth/flows/school-admin/leavers.ts';
+import { sendPasswordLinkByAdmin } from '../../../auth/flows/school-admin/password-link.ts';
 import { changeUserDetails, changeUserGroup, setUserStatus } from '../../../auth/flows/school-admin/staff.ts';
 import { type FieldErrors, findSiteUserForAdmin, groupsOfSite, type ManagedUser } from '../../../directory/managed-users.ts';
 import { showCalendarDate } from '../../../lib/calendar-date.ts';
 import type { AppEnv } from '../../env.ts';
 import { type Form, readForm } from '../../form.ts';
 import { typedUserFields, type UserFormValues } from '../../views/admin-users.tsx';
-import { type AccessDateValues, PermissionsPage, PersonalDetailsPage } from '../../views/admin-users-profile.tsx';
+import { type AccessDateValues, ConfirmDisablePage, PermissionsPage, PersonalDetailsPage } from '../../views/admin-users-profile.tsx';
 import { errorPage } from '../../views/error-page.tsx';
 import { render } from '../../views/render.ts';
 import { adminContext, statusOf } from './admin-context.ts';
@@ -61,6 +62,8 @@ function notice(c: Context<AppEnv>, user: ManagedUser): string | undefined {
       return user.accessEndedAt
         ? `${user.fullName} is back, but their access ended on its end date: give a later date, or none, under Access dates.`
         : `${user.fullName} is back and can sign in here again.`;
+    case 'link-sent':
+      return `A link to set their password has been emailed to ${user.email}. It works once, and expires at midnight tonight.`;
     default:
       return undefined;
   }
@@ -69,7 +72,14 @@ function notice(c: Context<AppEnv>, user: ManagedUser): string | undefined {
 function detailsPage(
   c: Context<AppEnv>,
   user: ManagedUser,
-  extra: { values?: UserFormValues; errors?: FieldErrors; statusError?: string; accessValues?: AccessDateValues; accessError?: string } = {},
+  extra: {
+    values?: UserFormValues;
+    errors?: FieldErrors;
+    statusError?: string;
+    linkError?: string;
+    accessValues?: AccessDateValues;
+    accessError?: string;
+  } = {},
   status: 200 | 400 | 403 | 404 = 200,
 ) {
   const { chrome, signedIn } = c.var.here;
@@ -90,6 +100,13 @@ function detailsPage(
 async function permissionsPage(c: Context<AppEnv>, user: ManagedUser, error?: string, status: 200 | 400 | 403 | 404 = error ? 400 : 200) {
   const groups = await groupsOfSite(c.var.services.db, c.var.here.signedIn.site.id);
   return render(c, <PermissionsPage chrome={c.var.here.chrome} user={user} groups={groups} error={error} notice={notice(c, user)} />, status);
+}
+
+/** Disabling signs the person out at once: it is asked first, on a page of its own (no script needed). */
+function confirmDisable(c: Context<AppEnv>, user: ManagedUser) {
+  // Nothing to confirm for someone disabled already, or for oneself (the profile says why not).
+  if (user.status === 'disabled' || user.id === c.var.here.signedIn.siteUser.id) return c.redirect(`/${c.var.site.slug}/admin/users/${user.id}`, 303);
+  return render(c, <ConfirmDisablePage chrome={c.var.here.chrome} user={user} />);
 }
 
 /** Disable or enable: the same steps, the other way round. */
@@ -117,8 +134,6 @@ export const adminUserProfileRoutes = new Hono<AppEnv>()
       return c.redirect(`/${c.var.site.slug}/admin/users/${user.id}/permissions${outcome.value.changed ? '?done=group' : ''}`, 303);
     }),
   )
-  .post('/:id/disable', (c) => forUser(c, (user) => changeStatus(c, user, 'disabled')))
-  .post('/:id/enable', (c) => forUser(c, (user) => changeStatus(c, user, 'active')))
   .post('/:id/access', (c) =>
     forUserForm(c, async (user, form) => {
       const outcome = await setAccessDates(c.var.services, adminContext(c), user, form);
@@ -142,4 +157,19 @@ export const adminUserProfileRoutes = new Hono<AppEnv>()
       if (!outcome.ok) return detailsPage(c, user, { statusError: outcome.message }, statusOf(outcome));
       return c.redirect(`/${c.var.site.slug}/admin/users/${user.id}?done=back`, 303);
     }),
-  );
+  )
+  .post('/:id/password-link', (c) =>
+    forUser(c, async (user) => {
+      const outcome = await sendPasswordLinkByAdmin(c.var.services, adminContext(c), user);
+      if (!outcome.ok) return detailsPage(c, user, { linkError: outcome.message }, statusOf(outcome));
+      return c.redirect(`/${c.var.site.slug}/admin/users/${user.id}?done=link-sent`, 303);
+    }),
+  )
+  .get('/:id/disable', (c) => forUser(c, (user) => confirmDisable(c, user)))
+  .post('/:id/disable', (c) =>
+    forUserForm(c, (user, form) => {
+      const self = user.id === c.var.here.signedIn.siteUser.id;
+      return form.confirm === 'yes' || self ? changeStatus(c, user, 'disabled') : confirmDisable(c, user);
+    }),
+  )
+  .post('/:id/enable', (c) => forUser(c, (user) => changeStatus(c, user, 'active')));

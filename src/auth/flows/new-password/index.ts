@@ -1,0 +1,120 @@
+// Choosing a new password, wherever it is chosen: with a reset link, in Account Settings >
+// Change password, or piped to the `gatehouse` command. One set of checks and one way of
+// storing it, so that the rules cannot drift between them:
+//   checkNewPasswordFor: the two fields match -> the policy -> not a recent password (in the
+//   order a person can act on), and
+//   storeNewPassword: in the caller's transaction, the password and its history, every
+//   outstanding link, everything half-done and every other session ended, the other browsers
+//   forgotten, the "your password was changed" email queued and the security log's line.
+import { and, desc, eq, notInArray } from 'drizzle-orm';
+import type { Db } from '../../../db/connect.ts';
+import type { SiteSettings } from '../../../db/schema.ts';
+import { account, passwordHistory } from '../../../db/schema.ts';
+import { namesOfAccount } from '../../../directory/accounts.ts';
+import { signInUrl } from '../../../lib/urls.ts';
+import { enqueueMail } from '../../../mail/outbox.ts';
+import { recordSecurityEvent } from '../../../security-log/security-events.ts';
+import { type BrowserClaim, forgetKnownBrowsers } from '../../known-browsers.ts';
+import type { PasswordMethod } from '../../methods/password/index.ts';
+import {
+  checkNewPassword,
+  checkPasswordConfirmation,
+  PASSWORD_HISTORY_SIZE,
+  type PolicyContext,
+  type PolicyFailure,
+  REUSED_PASSWORD_MESSAGE,
+  sitePasswordPolicy,
+} from '../../methods/password/policy.ts';
+import { endOtherSessions } from '../../sessions.ts';
+import { endUnfinishedSteps } from '../../unfinished-steps.ts';
+import type { FlowDeps } from '../deps.ts';
+import { revokeOutstandingLinks } from '../reset-password/reset-link.ts';
+import { type PasswordChangedHow, passwordChangedEmail } from './emails.ts';
+
+export type { PasswordChangedHow } from './emails.ts';
+
+export interface ChosenPassword {
+  password: string;
+  /** What was typed in "Confirm new password" (the command, reading one pipe, passes the password). */
+  confirmation: string;
+}
+
+/** The rules for this account's new password at this site: its email, its names, the site's name and settings. */
+export async function passwordPolicyFor(
+  db: Db,
+  who: { accountId: string; email: string },
+  site: { name: string; settings: SiteSettings | null | undefined },
+): Promise<PolicyContext> {
+  return { email: who.email, names: await namesOfAccount(db, who.accountId), siteName: site.name, ...sitePasswordPolicy(site.settings) };
+}
+
+/** The account's password and the ones before it that a new one may not repeat. */
+async function recentPasswordHashes(db: Db, accountId: string): Promise<string[]> {
+  const [current] = await db.select({ hash: account.passwordHash }).from(account).where(eq(account.id, accountId));
+  const history = await db
+    .select({ hash: passwordHistory.passwordHash })
+    .from(passwordHistory)
+    .where(eq(passwordHistory.accountId, accountId))
+    .orderBy(desc(passwordHistory.createdAt), desc(passwordHistory.id))
+    .limit(PASSWORD_HISTORY_SIZE);
+  return [...new Set([current?.hash, ...history.map((h) => h.hash)].filter((h): h is string => !!h))];
+}
+
+/**
+ * Why the account may not have this password (every rule it breaks, with a message for the
+ * person), or undefined when it may. The reuse check hashes: HashingBusy may be thrown.
+ */
+export async function checkNewPasswordFor(
+  services: { db: Db; passwords: Pick<PasswordMethod, 'matchesAny'> },
+  accountId: string,
+  chosen: ChosenPassword,
+  context: PolicyContext,
+): Promise<PolicyFailure[] | undefined> {
+  const mismatch = checkPasswordConfirmation(chosen.password, chosen.confirmation);
+  if (mismatch) return [mismatch];
+  const policy = checkNewPassword(chosen.password, context);
+  if (!policy.ok) return policy.failures;
+  if (await services.passwords.matchesAny(chosen.password, await recentPasswordHashes(services.db, accountId))) {
+    return [{ rule: 'not-reused', message: REUSED_PASSWORD_MESSAGE }];
+  }
+  return undefined;
+}
+
+export interface NewPasswordToStore {
+  accountId: string;
+  email: string;
+  /** The new password's argon2id hash (PasswordMethod.hash), checked with checkNewPasswordFor first. */
+  passwordHash: string;
+  /** The site it was chosen at: the email names it and links to its sign-in page. */
+  site: { id: string; slug: string; name: string; timeZone: string };
+  how: PasswordChangedHow;
+  /** The session it was changed in, which stays signed in (rotate its token); null: every session ends. */
+  keepSessionId: string | null;
+  /** The browser it was changed in keeps its standing (auth/known-browsers.ts); without one, all are forgotten. */
+  keepBrowser?: BrowserClaim | undefined;
+  client: { ip: string | null; userAgent: string | null };
+  now: Date;
+}
+
+/** Stores the new password and ends what the old one let anyone do, in the caller's transaction. */
+export async function storeNewPassword(tx: Db, deps: FlowDeps, p: NewPasswordToStore): Promise<void> {
+  await tx.update(account).set({ passwordHash: p.passwordHash, passwordChangedAt: p.now }).where(eq(account.id, p.accountId));
+  await tx.insert(passwordHistory).values({ accountId: p.accountId, passwordHash: p.passwordHash, createdAt: p.now });
+  const keep = tx
+    .select({ id: passwordHistory.id })
+    .from(passwordHistory)
+    .where(eq(passwordHistory.accountId, p.accountId))
+    .orderBy(desc(passwordHistory.createdAt), desc(passwordHistory.id))
+    .limit(PASSWORD_HISTORY_SIZE);
+  await tx.delete(passwordHistory).where(and(eq(passwordHistory.accountId, p.accountId), notInArray(passwordHistory.id, keep)));
+  await revokeOutstandingLinks(tx, p.accountId, p.now);
+  // A second step begun with the old password must not finish with full access.
+  await endUnfinishedSteps(tx, p.accountId);
+  await endOtherSessions(tx, p.accountId, p.keepSessionId, 'password_changed');
+  // Whoever had the old password had its browsers' standing.
+  await forgetKnownBrowsers(tx, p.accountId, p.keepBrowser);
+  const loginUrl = signInUrl(deps.config.publicUrl, p.site.slug);
+  const mail = passwordChangedEmail({ siteName: p.site.name, at: p.now, timeZone: p.site.timeZone, how: p.how, ...p.client, loginUrl });
+  await enqueueMail(tx, deps.keys.encryption, { to: p.email, kind: 'password_changed', siteId: p.site.id, ...mail });
+  await recordSecurityEvent(tx, deps.log, { accountId: p.accountId, siteId: p.site.id, event: 'password_changed', ...p.client, detail: { how: p.how } });
+}
