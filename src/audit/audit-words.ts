@@ -77,6 +77,26 @@ function describe(action: AuditAction, d: Detail): string | undefined {
       return `Exported the user's security log (${plural(Number(d.entries ?? 0), 'entry', 'entries')})`;
     case 'audit_exported':
       return `Exported the audit (${plural(Number(d.entries ?? 0), 'entry', 'entries')})`;
+    case 'staff_imported': {
+      const disabled = Number(d.disabled_not_in_file ?? 0);
+      const left = Number(d.rows_with_errors_left_out ?? 0);
+      return [
+        `Imported staff${d.file ? ` from ${text(d.file)}` : ''}: ${Number(d.added ?? 0)} added, ${Number(d.updated ?? 0)} updated, ${Number(d.unchanged ?? 0)} unchanged`,
+        left > 0 ? `, ${plural(left, 'row')} with mistakes left out` : '',
+        disabled > 0 ? `, ${plural(disabled, 'person', 'people')} not in the file disabled (${text(d.disabled_people)})` : '',
+        Number(d.first_time_emails ?? 0) > 0 ? `, ${plural(Number(d.first_time_emails), 'first-time email')} sent` : '',
+      ].join('');
+    }
+    case 'access_dates_changed':
+      return `Changed the user's access dates: starting ${text(d.starts_to)} (was ${text(d.starts_from)}), ending ${text(d.ends_to)} (was ${text(d.ends_from)})`;
+    case 'access_ended':
+      return "Ended the user's access: the last day given for it is over";
+    case 'user_marked_leaver':
+      return `Marked the user as a leaver, ending their access${typeof d.sessions_ended === 'number' ? ` (${plural(d.sessions_ended, 'session')} ended)` : ''}`;
+    case 'leaver_brought_back':
+      return 'Brought the user back after leaving';
+    case 'dormant_disabled':
+      return 'Disabled the user: their account had not been used for the days the school set';
     case 'integration_registered':
       return `Registered the school system ${text(d.system)} (client id ${text(d.client_id)}), signing in back to ${text(d.redirect_uris)}`;
     case 'integration_secret_rotated':

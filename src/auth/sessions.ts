@@ -5,6 +5,7 @@ import type { Db } from '../db/connect.ts';
 import { preparedStatement } from '../db/prepared.ts';
 import type { SiteSettings } from '../db/schema.ts';
 import { account, device, session, site, siteGroup, siteUser } from '../db/schema.ts';
+import { type AccessClosed, accessClosedAt } from '../directory/accounts.ts';
 import type { Site, SiteChoice } from '../directory/sites.ts';
 import { hashSessionToken, newSessionToken } from './session-token.ts';
 
@@ -28,20 +29,22 @@ export interface SignedIn {
   };
   /** hasDevice: as the request began (a change made during it is not reflected). */
   account: { id: string; kind: 'identity' | 'sso'; email: string; hasDevice: boolean };
-  siteUser: { id: string; fullName: string; email: string };
+  /** accessEndsOn: their last day here (YYYY-MM-DD), for the dashboard's notice in their last two weeks. */
+  siteUser: { id: string; fullName: string; email: string; accessEndsOn: string | null };
   site: Site;
   group: { id: string; name: string; permissions: string[] };
   /** SSO accounts: the schools they may switch to (their active memberships); Identity: none. */
   switchableSites: SiteChoice[];
 }
 
+/** Why a session was found over: its timeouts, or its person's access here. */
+export type SessionEndReason = 'idle_timeout' | 'absolute_timeout' | 'user_disabled' | AccessClosed;
+
 export type SessionLookup =
   | { status: 'active'; signedIn: SignedIn }
   /** `limitMinutes`: the timeout that ended it (the site's idle minutes, or its absolute hours in minutes). */
   | { status: 'ended'; reason: SessionEndReason; accountId: string; siteId: string; siteSlug: string; limitMinutes: number }
   | { status: 'none' };
-
-export type SessionEndReason = 'idle_timeout' | 'absolute_timeout' | 'user_disabled';
 
 export function sessionLimits(settings: SiteSettings, defaults: SessionDefaults) {
   return {
@@ -84,7 +87,17 @@ const findSessionQuery = preparedStatement('find_session', (db, name) =>
         email: account.email,
         hasDevice: sql<boolean>`exists (select 1 from ${device} where ${device.accountId} = ${account.id})`.mapWith(Boolean),
       },
-      siteUser: { id: siteUser.id, fullName: siteUser.fullName, email: siteUser.email, status: siteUser.status, accountId: siteUser.accountId },
+      siteUser: {
+        id: siteUser.id,
+        fullName: siteUser.fullName,
+        email: siteUser.email,
+        status: siteUser.status,
+        accountId: siteUser.accountId,
+        accessStartsAt: siteUser.accessStartsAt,
+        accessEndsAt: siteUser.accessEndsAt,
+        accessEndedAt: siteUser.accessEndedAt,
+        accessEndsOn: siteUser.accessEndsOn,
+      },
       site: getTableColumns(site),
       group: { id: siteGroup.id, name: siteGroup.name, permissions: siteGroup.permissions },
       // The schools an SSO account may switch to: its active memberships, by kind then name.
@@ -120,6 +133,9 @@ export async function findSession(db: Db, token: string, defaults: SessionDefaul
   };
   // A site user moved to another account (SSO linking) or disabled no longer signs in.
   if (row.siteUser.status !== 'active' || row.siteUser.accountId !== row.account.id) return ended('user_disabled');
+  // Their access here ended (or has not begun): housekeeping ends such sessions too, but not to the second.
+  const closed = accessClosedAt(row.siteUser, now);
+  if (closed) return ended(closed);
   if (now.getTime() - row.session.createdAt.getTime() >= limits.absoluteMs) return ended('absolute_timeout');
   if (now.getTime() - row.session.lastSeenAt.getTime() >= limits.idleMs) return ended('idle_timeout');
 
@@ -127,7 +143,7 @@ export async function findSession(db: Db, token: string, defaults: SessionDefaul
     await db.update(session).set({ lastSeenAt: now }).where(eq(session.id, row.session.id));
     row.session.lastSeenAt = now;
   }
-  const { status: _status, accountId: _accountId, ...person } = row.siteUser;
+  const { status: _status, accountId: _accountId, accessStartsAt: _starts, accessEndsAt: _ends, accessEndedAt: _ended, ...person } = row.siteUser;
   return { status: 'active', signedIn: { ...row, siteUser: person, switchableSites: row.switchableSites ?? [] } };
 }
 

@@ -1,7 +1,7 @@
 // The one Postgres schema, shared by the embedded database and a PostgreSQL server.
 // Change it here, then `npm run db:generate` writes the SQL migration into drizzle/.
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const createdAt = () => at('created_at').notNull().defaultNow();
@@ -20,6 +20,9 @@ export interface SiteSettings {
   requireComposition?: boolean;
   requireTwoFactor?: boolean;
   showSsoSwitch?: boolean;
+  /** "Flag accounts not used for N days" (default 90), and whether housekeeping disables them. */
+  dormantAfterDays?: number;
+  disableDormant?: boolean;
   /** The school's own support contact for its staff (`gatehouse site support`), instead of the service's. */
   support?: { email?: string; phone?: string; url?: string };
 }
@@ -101,6 +104,16 @@ export const siteUser = pgTable(
       .default('active'),
     lastLoginAt: at('last_login_at'),
     createdAt: createdAt(),
+    /** "Access starts on" and "Access ends on", as the admin gave them: dates on the school's calendar. */
+    accessStartsOn: date('access_starts_on', { mode: 'string' }),
+    accessEndsOn: date('access_ends_on', { mode: 'string' }),
+    /** The same as instants in the school's time zone (the start of the first day, the end of the last), which sign-in and the sweep compare. */
+    accessStartsAt: at('access_starts_at'),
+    accessEndsAt: at('access_ends_at'),
+    /** When housekeeping ended their access here at access_ends_at (its sessions, its audit row), once. */
+    accessEndedAt: at('access_ended_at'),
+    /** Marked as a leaver: disabled, and kept with everything they did. */
+    leftAt: at('left_at'),
     /** "abbott wendy abbott": surname first, for the admin's list sorted by surname. */
     sortName: text('sort_name').notNull().generatedAlwaysAs(sql`lower(regexp_replace(full_name, '^.*[[:space:]]', '')) || ' ' || lower(full_name)`),
   },
@@ -108,6 +121,8 @@ export const siteUser = pgTable(
     check('site_user_status_valid', sql`${t.status} in ('active', 'disabled')`),
     uniqueIndex('site_user_site_email').on(t.siteId, t.email),
     index('site_user_account').on(t.accountId),
+    // Housekeeping finds whose access has just ended without reading the whole table.
+    index('site_user_access_due').on(t.accessEndsAt).where(sql`${t.accessEndedAt} is null and ${t.accessEndsAt} is not null`),
     index('site_user_site_sort').on(t.siteId, t.sortName, t.id),
     // Quick User Search: any part of the name or email, on a site of 100,000 users among many
     // sites. btree_gin lets the trigram index lead with one key for the site and a coarse band

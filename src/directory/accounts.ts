@@ -12,14 +12,36 @@ export interface SiteAccount {
   passwordHash: string | null;
   siteUserId: string;
   fullName: string;
+  /** Active, and within their access dates at this school: they may sign in here. */
   siteUserActive: boolean;
+  /** Why an active site user may not sign in here now: their access has ended, or not yet begun. */
+  accessClosed: AccessClosed | undefined;
   /** Any second-factor device (sign-in then has a second step), read in the same statement. */
   hasDevice: boolean;
   /** The browser's claim (its known-browser id's hash, if asked) holds for this account. */
   knownBrowser: boolean;
 }
 
-export async function findSiteAccount(db: Db, siteId: string, email: string, kind: AccountKind, browserTokenHash?: string): Promise<SiteAccount | undefined> {
+export type AccessClosed = 'access_ended' | 'access_not_started';
+
+/** A site user's access dates at `now`: housekeeping's record that it ended, or the instants themselves. */
+export function accessClosedAt(
+  dates: { accessStartsAt: Date | null; accessEndsAt: Date | null; accessEndedAt: Date | null },
+  now: Date,
+): AccessClosed | undefined {
+  if (dates.accessEndedAt !== null || (dates.accessEndsAt !== null && dates.accessEndsAt <= now)) return 'access_ended';
+  if (dates.accessStartsAt !== null && dates.accessStartsAt > now) return 'access_not_started';
+  return undefined;
+}
+
+export async function findSiteAccount(
+  db: Db,
+  siteId: string,
+  email: string,
+  kind: AccountKind,
+  browserTokenHash?: string,
+  now = new Date(),
+): Promise<SiteAccount | undefined> {
   const [row] = await db
     .select({
       accountId: account.id,
@@ -28,6 +50,9 @@ export async function findSiteAccount(db: Db, siteId: string, email: string, kin
       siteUserId: siteUser.id,
       fullName: siteUser.fullName,
       status: siteUser.status,
+      accessStartsAt: siteUser.accessStartsAt,
+      accessEndsAt: siteUser.accessEndsAt,
+      accessEndedAt: siteUser.accessEndedAt,
       hasDevice: sql<boolean>`exists (select 1 from ${device} where ${device.accountId} = ${account.id})`.mapWith(Boolean),
       // As isKnownBrowser() asks it (auth/known-browsers.ts), in this one statement.
       knownBrowser: (browserTokenHash === undefined
@@ -39,8 +64,9 @@ export async function findSiteAccount(db: Db, siteId: string, email: string, kin
     .innerJoin(account, eq(account.id, siteUser.accountId))
     .where(and(eq(siteUser.siteId, siteId), eq(siteUser.email, email), eq(account.kind, kind)));
   if (!row) return undefined;
-  const { status, ...rest } = row;
-  return { ...rest, siteUserActive: status === 'active' };
+  const { status, accessStartsAt, accessEndsAt, accessEndedAt, ...rest } = row;
+  const accessClosed = status === 'active' ? accessClosedAt({ accessStartsAt, accessEndsAt, accessEndedAt }, now) : undefined;
+  return { ...rest, siteUserActive: status === 'active' && accessClosed === undefined, accessClosed };
 }
 
 /** Every name the account's person goes by at their sites (a password must not contain them). */

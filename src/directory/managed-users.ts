@@ -21,6 +21,11 @@ export interface ManagedUser {
   groupName: string;
   lastLoginAt: Date | null;
   createdAt: Date;
+  /** Their access dates here (YYYY-MM-DD), when it ended on the last of them, and when they were marked as a leaver. */
+  accessStartsOn: string | null;
+  accessEndsOn: string | null;
+  accessEndedAt: Date | null;
+  leftAt: Date | null;
 }
 
 /** A user of the admin's site, or undefined: for another site's user exactly as for no user. */
@@ -39,6 +44,10 @@ export async function findSiteUserForAdmin(db: Db, siteId: string, id: string): 
       groupName: siteGroup.name,
       lastLoginAt: siteUser.lastLoginAt,
       createdAt: siteUser.createdAt,
+      accessStartsOn: siteUser.accessStartsOn,
+      accessEndsOn: siteUser.accessEndsOn,
+      accessEndedAt: siteUser.accessEndedAt,
+      leftAt: siteUser.leftAt,
     })
     .from(siteUser)
     .innerJoin(account, eq(account.id, siteUser.accountId))

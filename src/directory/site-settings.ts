@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { SupportContact } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { type SiteSettings, site } from '../db/schema.ts';
+import { DEFAULT_DORMANT_DAYS } from './user-filters.ts';
 
 export const siteSettingsForm = z.object({
   sessionIdleMinutes: z.coerce
@@ -33,10 +34,33 @@ export const siteSettingsForm = z.object({
     .literal('on')
     .optional()
     .transform((v) => v === 'on'),
+  // Empty (or a form from before the setting) keeps the default.
+  dormantAfterDays: z.preprocess(
+    (v) => (v === undefined || v === '' ? DEFAULT_DORMANT_DAYS : v),
+    z.coerce
+      .number({ error: 'Enter a number of days' })
+      .int('Enter a whole number of days')
+      .min(7, 'Accounts are flagged after at least 7 days unused')
+      .max(3650, 'Accounts are flagged after at most 3650 days unused'),
+  ),
+  disableDormant: z
+    .literal('on')
+    .optional()
+    .transform((v) => v === 'on'),
 });
 
 export type EditableSettings = Required<
-  Pick<SiteSettings, 'sessionIdleMinutes' | 'sessionAbsoluteHours' | 'minPasswordLength' | 'requireComposition' | 'requireTwoFactor' | 'showSsoSwitch'>
+  Pick<
+    SiteSettings,
+    | 'sessionIdleMinutes'
+    | 'sessionAbsoluteHours'
+    | 'minPasswordLength'
+    | 'requireComposition'
+    | 'requireTwoFactor'
+    | 'showSsoSwitch'
+    | 'dormantAfterDays'
+    | 'disableDormant'
+  >
 >;
 
 /** The settings in force: the site's own, or the service's defaults. */
@@ -48,6 +72,8 @@ export function effectiveSettings(settings: SiteSettings, defaults: { idleMinute
     requireComposition: settings.requireComposition ?? false,
     requireTwoFactor: settings.requireTwoFactor ?? false,
     showSsoSwitch: settings.showSsoSwitch ?? true,
+    dormantAfterDays: settings.dormantAfterDays ?? DEFAULT_DORMANT_DAYS,
+    disableDormant: settings.disableDormant ?? false,
   };
 }
 

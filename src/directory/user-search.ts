@@ -82,6 +82,8 @@ export interface UserListRow {
   groupName: string;
   lastLoginAt: Date | null;
   status: 'active' | 'disabled';
+  /** Their last day here (YYYY-MM-DD), if their access ends. */
+  accessEndsOn: string | null;
 }
 
 /** A place in the list: just after (or just before) the row with this sort key. */
@@ -137,11 +139,11 @@ export function walkQuery(siteId: string, q: string, position: ListPosition | un
   // as soon as it has limit + 1 rows (the group's name is looked up for those rows only).
   return sql`
     select w.id, w.full_name, w.job_title, (select g.name from site_group g where g.id = w.group_id) as group_name,
-           w.last_login_at, w.status, w.sort_name, w.hit, w.n
+           w.last_login_at, w.status, w.access_ends_on::text, w.sort_name, w.hit, w.n
     from (
       select u.*, ${hit} as hit, (row_number() over (order by ${order(position, 'u')}))::int as n
       from (
-        select u.id, u.full_name, u.email, u.job_title, u.group_id, u.last_login_at, u.status, u.sort_name
+        select u.id, u.full_name, u.email, u.job_title, u.group_id, u.last_login_at, u.status, u.access_ends_on, u.sort_name
         from site_user u
         where u.site_id = ${siteId}::uuid${from(position)}${edge}
         order by ${order(position, 'u')}
@@ -166,14 +168,14 @@ export function bandedProbeQuery(siteId: string, q: string, position: ListPositi
   const first = position ? bandOf(sql`${position.sortName}::text`) : sql.raw(backwards(position) ? String(LAST_BAND) : '0');
   const series = backwards(position) ? sql`generate_series(${first}, 0, -1)` : sql`generate_series(${first}, ${sql.raw(String(LAST_BAND))})`;
   return sql`
-    select p.id, p.full_name, p.job_title, g.name as group_name, p.last_login_at, p.status, p.sort_name, p.band, p.matches
+    select p.id, p.full_name, p.job_title, g.name as group_name, p.last_login_at, p.status, p.access_ends_on::text, p.sort_name, p.band, p.matches
     from (
       select b.n as band, f.*
       from ${series} as b(n)
       cross join lateral (
         select c.*, (count(*) over ())::int as matches
         from (
-          select u.id, u.full_name, u.job_title, u.group_id, u.last_login_at, u.status, u.sort_name
+          select u.id, u.full_name, u.job_title, u.group_id, u.last_login_at, u.status, u.access_ends_on, u.sort_name
           from site_user u
           where u.site_id::text || '/' || ${bandOf(sql`u.sort_name`)} = ${siteId}::uuid::text || '/' || b.n and ${searchCondition(q)}${from(position)}
           limit ${CANDIDATES + 1}
@@ -202,6 +204,7 @@ function foundRow(r: Raw): FoundRow {
     groupName: r.group_name as string,
     lastLoginAt: last == null ? null : last instanceof Date ? last : new Date(last as string),
     status: r.status as 'active' | 'disabled',
+    accessEndsOn: (r.access_ends_on as string | null) ?? null,
     sortName: r.sort_name as string,
   };
 }
@@ -294,9 +297,7 @@ export async function listSiteUsers(
   // Nothing on that side of the cursor any more (names changed since): start from the top.
   if (position && found.length === 0) return listSiteUsers(db, siteId, { q, pageSize });
   const more = found.length > pageSize;
-  const shown: UserListRow[] = found
-    .slice(0, pageSize)
-    .map((r) => ({ id: r.id, fullName: r.fullName, jobTitle: r.jobTitle, groupName: r.groupName, lastLoginAt: r.lastLoginAt, status: r.status }));
+  const shown: UserListRow[] = found.slice(0, pageSize).map(({ sortName: _sortName, ...row }) => row);
   if (position?.direction === 'before') {
     shown.reverse();
     return { rows: shown, previous: more ? shown[0]!.id : null, next: shown.at(-1)?.id ?? null };

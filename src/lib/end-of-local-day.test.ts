@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endOfLocalDay } from './end-of-local-day.ts';
+import { endOfLocalDate, endOfLocalDay, localDate, startOfLocalDate } from './end-of-local-day.ts';
 
 const at = (iso: string, tz = 'Europe/London') => endOfLocalDay(new Date(iso), tz).toISOString();
 
@@ -53,5 +53,33 @@ describe('links expire at midnight on the day they were sent, on the school’s 
 
   it('uses UTC for UTC', () => {
     expect(at('2026-03-29T00:30:00Z', 'UTC')).toBe('2026-03-30T00:00:00.000Z');
+  });
+});
+
+describe('access that ends on a date ends at the end of that day on the school’s clock', () => {
+  it('in winter at midnight GMT, in summer at midnight BST', () => {
+    expect(endOfLocalDate('2027-01-15', 'Europe/London').toISOString()).toBe('2027-01-16T00:00:00.000Z');
+    expect(endOfLocalDate('2027-08-31', 'Europe/London').toISOString()).toBe('2027-08-31T23:00:00.000Z');
+  });
+
+  it('on the days the clocks change: the 23-hour and the 25-hour day', () => {
+    expect(endOfLocalDate('2027-03-28', 'Europe/London').toISOString()).toBe('2027-03-28T23:00:00.000Z');
+    expect(endOfLocalDate('2027-10-31', 'Europe/London').toISOString()).toBe('2027-11-01T00:00:00.000Z');
+  });
+
+  it('the day before a clock change starts where the day before it ended', () => {
+    expect(startOfLocalDate('2027-03-28', 'Europe/London').toISOString()).toBe('2027-03-28T00:00:00.000Z');
+    expect(startOfLocalDate('2027-11-01', 'Europe/London').toISOString()).toBe('2027-11-01T00:00:00.000Z');
+    expect(startOfLocalDate('2027-09-01', 'Europe/London').toISOString()).toBe('2027-08-31T23:00:00.000Z');
+  });
+
+  it('in zones far from UTC, the same calendar day', () => {
+    expect(endOfLocalDate('2027-08-31', 'Pacific/Kiritimati').toISOString()).toBe('2027-08-31T10:00:00.000Z');
+    expect(endOfLocalDate('2027-08-31', 'Pacific/Pago_Pago').toISOString()).toBe('2027-09-01T11:00:00.000Z');
+  });
+
+  it("today's date is the school's, not UTC's", () => {
+    expect(localDate(new Date('2027-08-31T23:30:00Z'), 'Europe/London')).toBe('2027-09-01');
+    expect(localDate(new Date('2027-08-31T23:30:00Z'), 'UTC')).toBe('2027-08-31');
   });
 });

@@ -56,3 +56,30 @@ export function endOfLocalDay(now: Date, timeZone: string): Date {
   const candidates = [second, first].filter((t) => sameDay(wallClock(t, timeZone), tomorrow));
   return new Date(Math.min(...(candidates.length ? candidates : [first])));
 }
+
+/** An instant within the calendar day `date` (YYYY-MM-DD) on the zone's clock. */
+function instantOnLocalDate(date: string, timeZone: string): Date {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const wanted = { year, month, day };
+  // Noon UTC is that day on every clock from UTC-11 to UTC+11; the few zones beyond take a step.
+  const noon = Date.UTC(year, month - 1, day, 12);
+  const found = [noon, noon - 12 * 3_600_000, noon + 12 * 3_600_000].find((t) => sameDay(wallClock(t, timeZone), wanted));
+  return new Date(found ?? noon);
+}
+
+/** "Access ends on 31/08/2027": the first instant after that day on the school's clock. */
+export function endOfLocalDate(date: string, timeZone: string): Date {
+  return endOfLocalDay(instantOnLocalDate(date, timeZone), timeZone);
+}
+
+/** "Access starts on 01/09/2027": the first instant of that day on the school's clock. */
+export function startOfLocalDate(date: string, timeZone: string): Date {
+  const day = instantOnLocalDate(date, timeZone);
+  return endOfLocalDay(new Date(day.getTime() - 24 * 3_600_000), timeZone);
+}
+
+/** Today's date (YYYY-MM-DD) on the zone's clock. */
+export function localDate(now: Date, timeZone: string): string {
+  const { year, month, day } = wallClock(now.getTime(), timeZone);
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}

@@ -1,7 +1,10 @@
-// What each housekeeping round removes, one sweep a table: each deletes in bounded batches
+// What each housekeeping round removes, one sweep a table (and the access that ends on a date, which
+// is ended rather than removed): each deletes in bounded batches
 // (batches.ts) what is past its time at `now`, and says how many rows it removed.
 import { and, lt, not, sql } from 'drizzle-orm';
 import { pruneSiteAudit, sitesWithAuditBefore } from '../audit/audit-pruning.ts';
+import { endDueAccess } from '../auth/flows/school-admin/access-dates.ts';
+import { disableDormantAccounts } from '../auth/flows/school-admin/dormant.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import {
@@ -40,6 +43,8 @@ export interface SweepContext {
 export type Sweep = (c: SweepContext) => Promise<number>;
 
 const HOUR = 3_600_000;
+/** Ending someone's access writes several rows (sessions, the audit, the log): fewer at a time. */
+const ACCESS_BATCH = 500;
 const DAY = 24 * HOUR;
 const ago = (now: Date, ms: number) => new Date(now.getTime() - ms);
 const timestamp = (at: Date) => sql`${at.toISOString()}::timestamptz`;
@@ -153,8 +158,21 @@ export function sweepAuthenticatorJtis({ db, budget, now }: SweepContext): Promi
   return deleteInBatches(db, budget, authenticatorJti, authenticatorJti.jti, lt(authenticatorJti.expiresAt, now));
 }
 
+/** People whose last day at a school is over: their access there ends (auth/flows/school-admin/access-dates.ts). */
+export function sweepEndedAccess({ db, budget, keys, now }: SweepContext): Promise<number> {
+  return inBatches({ ...budget, batchRows: Math.min(budget.batchRows, ACCESS_BATCH) }, (rows) => endDueAccess(db, keys.auditChain, now, rows));
+}
+
+/** Accounts not used for the days a school set, where it asked for them to be disabled (auth/flows/school-admin/dormant.ts). */
+export function sweepDormantAccounts({ db, keys, now }: SweepContext): Promise<number> {
+  // One batch a school a round: dormancy is measured in days, and the next round carries on.
+  return disableDormantAccounts(db, keys.auditChain, now, ACCESS_BATCH);
+}
+
 /** Every sweep of a round, by the table it sweeps (the round's log line counts by these names). */
 export const SWEEPS: Readonly<Record<string, Sweep>> = {
+  site_user_access: sweepEndedAccess,
+  site_user_dormant: sweepDormantAccounts,
   ceremony: sweepCeremonies,
   pending_sign_in: sweepPendingSignIns,
   session: sweepSessions,

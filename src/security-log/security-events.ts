@@ -42,6 +42,10 @@ export const SECURITY_EVENTS = {
   account_disabled: 'Account disabled by a school admin',
   account_enabled: 'Account enabled by a school admin',
   system_sign_in: 'Signed in to a school system',
+  access_ended: 'Access to the school ended: the last day given for it is over',
+  marked_leaver: 'Marked as a leaver by a school admin: access ended',
+  leaver_brought_back: 'Brought back by a school admin after leaving',
+  dormant_disabled: 'Account disabled: not used for the days the school set',
 } as const;
 
 export type SecurityEventName = keyof typeof SECURITY_EVENTS;

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { MAX_IMPORT_BYTES } from '../directory/staff-csv.ts';
 import { APP_PATH as AUTHENTICATOR_PATH } from './authenticator/manifest.ts';
 import type { AppEnv } from './env.ts';
 import { requirePermission, requireSignedInHere } from './guards/index.ts';
@@ -13,6 +14,7 @@ import { signInAdmission } from './middleware/sign-in-admission.ts';
 import { loadSite } from './middleware/site.ts';
 import { oidcProvider } from './oidc-mount.ts';
 import { accountSettingsRoutes } from './routes/account-settings.tsx';
+import { IMPORT_BODY_BYTES } from './routes/admin/imports.tsx';
 import { adminRoutes } from './routes/admin/index.ts';
 import { authenticatorRoutes } from './routes/authenticator.tsx';
 import { authenticatorApiRoutes } from './routes/authenticator-api.ts';
@@ -36,6 +38,7 @@ const stylesheet = ['app.css', 'password.css'].map((f) => readFileSync(new URL(`
 
 /** Forms here are small: 64 KiB is far beyond any of them, and far below harm. */
 const MAX_BODY_BYTES = 64 * 1024;
+const IMPORT_POSTS = /^\/[^/]+\/admin\/imports\/(?:preview|apply)\/?$/;
 
 export function createApp(services: WebServices) {
   const app = new Hono<AppEnv>({ strict: false });
@@ -58,12 +61,22 @@ export function createApp(services: WebServices) {
   });
   // The OpenID Connect provider's endpoints: it parses, authenticates and protects its own (web/oidc-mount.ts).
   app.use(oidcProvider());
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => errorPage(c as never, 413, 'Too much data', 'That form sent far more than any Gatehouse form needs.'),
-    }),
-  );
+  const formLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => errorPage(c as never, 413, 'Too much data', 'That form sent far more than any Gatehouse form needs.'),
+  });
+  // Admin > Imports takes a staff file: its two POSTs, and only they, may send that much.
+  const importLimit = bodyLimit({
+    maxSize: IMPORT_BODY_BYTES,
+    onError: (c) =>
+      errorPage(
+        c as never,
+        413,
+        'File too large',
+        `A staff file can be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB: no staff list is that long. Check it is the right file, or split it.`,
+      ),
+  });
+  app.use((c, next) => (c.req.method === 'POST' && IMPORT_POSTS.test(c.req.path) ? importLimit(c, next) : formLimit(c, next)));
   app.use(csrfProtection());
   // Before the session: no cookie authenticates the Gatehouse Authenticator's calls.
   app.route('/authenticator/api', authenticatorApiRoutes);

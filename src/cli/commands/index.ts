@@ -12,10 +12,12 @@ import { supportUnlock2fa } from './support-unlock-2fa.ts';
 import { tokenAssign } from './token-assign.ts';
 import { tokenImport } from './token-import.ts';
 import { userAdd } from './user-add.ts';
+import { userImport } from './user-import.ts';
 
 export const COMMANDS: readonly Command[] = [
   siteAdd,
   userAdd,
+  userImport,
   ssoLink,
   supportRemove2fa,
   supportUnlock2fa,

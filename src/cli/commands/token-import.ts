@@ -1,7 +1,7 @@
 // gatehouse token import <file.csv>
-import { readFile } from 'node:fs/promises';
 import { importManagedTokens, parseManagedTokenCsv } from '../../auth/flows/managed-tokens.ts';
 import { type Command, parseCommandArgs, Refusal } from '../command.ts';
+import { readFileForCommand } from '../read-file.ts';
 
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
@@ -21,13 +21,10 @@ export const tokenImport: Command = {
     const file = positionals[0]!;
     let text: string;
     try {
-      const bytes = await readFile(file);
-      if (bytes.length > MAX_FILE_BYTES) throw new Refusal(`${file} is over 10 MiB: split it`);
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      text = new TextDecoder('utf-8', { fatal: true }).decode(await readFileForCommand(file, MAX_FILE_BYTES));
     } catch (err) {
-      if (err instanceof Refusal) throw err;
       if (err instanceof TypeError) throw new Refusal(`${file} is not UTF-8 text`);
-      throw new Refusal(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+      throw err;
     }
     const rows = parseManagedTokenCsv(text);
     const imported = await importManagedTokens(await ctx.flowDeps(), rows);

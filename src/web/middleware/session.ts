@@ -19,7 +19,8 @@ export function loadSession(): MiddlewareHandler<AppEnv> {
       } else {
         clearCookie(c, SESSION_COOKIE);
         if (found.status === 'ended') {
-          if (found.reason !== 'user_disabled') noteTimedOut(c, { siteSlug: found.siteSlug, reason: found.reason, limitMinutes: found.limitMinutes });
+          if (found.reason === 'idle_timeout' || found.reason === 'absolute_timeout')
+            noteTimedOut(c, { siteSlug: found.siteSlug, reason: found.reason, limitMinutes: found.limitMinutes });
           await recordSecurityEvent(db, log, {
             accountId: found.accountId,
             siteId: found.siteId,

@@ -98,6 +98,12 @@ export function SettingsPage(p: { chrome: Chrome; settings: EditableSettings; no
             <input type="checkbox" name="showSsoSwitch" checked={s.showSsoSwitch} /> Show the Identity / Single Sign-On switch on the sign-in page
           </label>
         </fieldset>
+        <label for="dormant-days">Flag accounts not used for this many days</label>
+        <input id="dormant-days" name="dormantAfterDays" type="number" min={7} max={3650} required value={String(s.dormantAfterDays)} />
+        <label>
+          <input type="checkbox" name="disableDormant" checked={s.disableDormant} /> Disable them automatically
+          <span class="hint"> (never the school's last admin still in use: the Admin area stays open)</span>
+        </label>
         <button type="submit" class="primary">
           Save settings
         </button>

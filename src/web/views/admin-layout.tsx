@@ -1,17 +1,19 @@
 import type { Child } from 'hono/jsx';
 import { type Chrome, Layout } from './layout.tsx';
 
-export type AdminTab = 'users' | 'groups' | 'settings' | 'audits' | 'integrations';
+export type AdminTab = 'overview' | 'users' | 'groups' | 'settings' | 'imports' | 'audits' | 'integrations';
 
 const TABS: Array<[AdminTab, string]> = [
+  ['overview', 'Overview'],
   ['users', 'Users'],
   ['groups', 'Groups'],
   ['settings', 'Settings'],
+  ['imports', 'Imports'],
   ['audits', 'Audits'],
   ['integrations', 'Integrations'],
 ];
 
-/** The Admin area's frame: its heading and the tabs Users, Groups, Settings, Audits, Integrations. */
+/** The Admin area's frame: its heading and the tabs Overview, Users, Groups, Settings, Imports, Audits, Integrations. */
 export function AdminLayout(p: { chrome: Chrome; current: AdminTab; title: string; notice?: string | undefined; children?: Child }) {
   const base = `/${p.chrome.signedIn!.site.slug}/admin`;
   return (

@@ -3,9 +3,10 @@
 import type { Child } from 'hono/jsx';
 import type { FieldErrors, ManagedUser, SiteGroupChoice } from '../../directory/managed-users.ts';
 import { isPermission, PERMISSIONS } from '../../directory/permissions.ts';
+import { showCalendarDate } from '../../lib/calendar-date.ts';
 import { AdminLayout } from './admin-layout.tsx';
 import { ErrorSummary, GroupSelect, TextField, type UserFormValues, usersBase } from './admin-users.tsx';
-import { formatDateTime } from './format.ts';
+import { formatDate, formatDateTime } from './format.ts';
 import { type Chrome, CsrfField } from './layout.tsx';
 
 export type ProfileTab = 'details' | 'permissions' | 'security-keys' | 'security-log';
@@ -22,7 +23,7 @@ export const profileBase = (chrome: Chrome, userId: string) => `${usersBase(chro
 
 export function AdminUserProfileLayout(p: {
   chrome: Chrome;
-  user: { id: string; fullName: string; status: 'active' | 'disabled' };
+  user: { id: string; fullName: string; status: 'active' | 'disabled'; leftAt?: Date | null };
   current: ProfileTab;
   notice?: string | undefined;
   children?: Child;
@@ -50,7 +51,9 @@ export function AdminUserProfileLayout(p: {
       )}
       {p.user.status === 'disabled' && (
         <div class="message warning">
-          {p.user.fullName} is disabled: they cannot sign in at {p.chrome.signedIn!.site.name} until enabled.
+          {p.user.leftAt
+            ? `${p.user.fullName} has left ${p.chrome.signedIn!.site.name}: they cannot sign in here unless brought back.`
+            : `${p.user.fullName} is disabled: they cannot sign in at ${p.chrome.signedIn!.site.name} until enabled.`}
         </div>
       )}
       {p.children}
@@ -86,6 +89,7 @@ function PasswordLink({ chrome, user, error }: { chrome: Chrome; user: ManagedUs
 
 function AccountStatus({ chrome, user, self, error }: { chrome: Chrome; user: ManagedUser; self: boolean; error?: string | undefined }) {
   const base = profileBase(chrome, user.id);
+  const site = chrome.signedIn!.site.name;
   return (
     <section aria-labelledby="status-heading">
       <h2 id="status-heading">Account</h2>
@@ -94,7 +98,16 @@ function AccountStatus({ chrome, user, self, error }: { chrome: Chrome; user: Ma
           {error}
         </div>
       )}
-      {user.status === 'disabled' ? (
+      {user.leftAt ? (
+        <form method="post" action={`${base}/bring-back`}>
+          <CsrfField token={chrome.csrfToken} />
+          <p>
+            {user.fullName} left {site} on {formatDate(user.leftAt, chrome.signedIn!.site.timeZone)}. Their record, security log and everything they wrote are
+            kept. Bringing them back lets them sign in here again.
+          </p>
+          <button type="submit">Bring back</button>
+        </form>
+      ) : user.status === 'disabled' ? (
         <form method="post" action={`${base}/enable`}>
           <CsrfField token={chrome.csrfToken} />
           <p>Enabling {user.fullName} lets them sign in here again.</p>
@@ -113,8 +126,66 @@ function AccountStatus({ chrome, user, self, error }: { chrome: Chrome; user: Ma
           </p>
         </>
       )}
+      {!user.leftAt && !self && (
+        <form method="post" action={`${base}/leaver`}>
+          <CsrfField token={chrome.csrfToken} />
+          <p>
+            When {user.fullName} leaves {site}: their access here ends now (sessions, password links, anything half-done) and their record, security log and
+            everything they wrote are kept.
+          </p>
+          <button type="submit" class="danger">
+            Mark as a leaver
+          </button>
+        </form>
+      )}
     </section>
   );
+}
+
+function AccessDates(p: { chrome: Chrome; user: ManagedUser; values?: AccessDateValues | undefined; error?: string | undefined }) {
+  const { user } = p;
+  const values = p.values ?? { accessStartsOn: user.accessStartsOn ?? '', accessEndsOn: user.accessEndsOn ?? '' };
+  return (
+    <section aria-labelledby="access-heading">
+      <h2 id="access-heading">Access dates</h2>
+      {user.accessEndedAt && (
+        <div class="message warning">
+          {user.fullName}'s access here ended at the end of {showCalendarDate(user.accessEndsOn)}. A later date, or none, gives it back.
+        </div>
+      )}
+      {p.error && (
+        <div class="message error" role="alert" id="access-error">
+          {p.error}
+        </div>
+      )}
+      <form method="post" action={`${profileBase(p.chrome, user.id)}/access`}>
+        <CsrfField token={p.chrome.csrfToken} />
+        <p class="hint" id="access-hint">
+          On the school's calendar ({p.chrome.signedIn!.site.timeZone}): access starts at the beginning of the first day and ends at the end of the last. Leave
+          empty for none.
+        </p>
+        <label for="field-accessStartsOn">Access starts on</label>
+        <input id="field-accessStartsOn" name="accessStartsOn" type="date" value={values.accessStartsOn} aria-describedby="access-hint" />
+        <label for="field-accessEndsOn">Access ends on</label>
+        <input
+          id="field-accessEndsOn"
+          name="accessEndsOn"
+          type="date"
+          value={values.accessEndsOn}
+          aria-describedby={p.error ? 'access-hint access-error' : 'access-hint'}
+          aria-invalid={p.error ? 'true' : undefined}
+        />
+        <p>
+          <button type="submit">Save access dates</button>
+        </p>
+      </form>
+    </section>
+  );
+}
+
+export interface AccessDateValues {
+  accessStartsOn: string;
+  accessEndsOn: string;
 }
 
 /** "Disable <Name>?": what it does, then Yes or Cancel. Posting the profile's old form without `confirm` lands here too. */
@@ -152,6 +223,8 @@ export function PersonalDetailsPage(p: {
   values?: UserFormValues;
   errors?: FieldErrors;
   statusError?: string | undefined;
+  accessValues?: AccessDateValues | undefined;
+  accessError?: string | undefined;
   linkError?: string | undefined;
   notice?: string | undefined;
 }) {
@@ -191,6 +264,7 @@ export function PersonalDetailsPage(p: {
           </button>
         </p>
       </form>
+      <AccessDates chrome={p.chrome} user={user} values={p.accessValues} error={p.accessError} />
       <PasswordLink chrome={p.chrome} user={user} error={p.linkError} />
       <AccountStatus chrome={p.chrome} user={user} self={p.self} error={p.statusError} />
     </AdminUserProfileLayout>

@@ -1,11 +1,16 @@
 // Admin > Users: the list with Quick User Search, and the Add user form.
 import type { FieldErrors, SiteGroupChoice } from '../../directory/managed-users.ts';
+import { USER_FILTERS, type UserFilter } from '../../directory/user-filters.ts';
 import type { UserListPage } from '../../directory/user-search.ts';
 import { MAX_SEARCH_LENGTH } from '../../directory/user-search.ts';
+import { showCalendarDate } from '../../lib/calendar-date.ts';
 import { AdminLayout } from './admin-layout.tsx';
 import { formatDateTime } from './format.ts';
 import { type Chrome, CsrfField } from './layout.tsx';
 import { TableScroll } from './table-scroll.tsx';
+
+/** How many a filtered list shows. */
+export const FILTER_LIMIT = 500;
 
 export const usersBase = (chrome: Chrome) => `/${chrome.signedIn!.site.slug}/admin/users`;
 
@@ -131,6 +136,8 @@ export function AdminUsersPage(p: {
   q: string;
   error?: string | undefined;
   notice?: string | undefined;
+  /** A filter of the Overview's: its list instead of the whole school's (at most `FILTER_LIMIT`). */
+  filter?: UserFilter | undefined;
 }) {
   const base = usersBase(p.chrome);
   const site = p.chrome.signedIn!.site;
@@ -170,7 +177,27 @@ export function AdminUsersPage(p: {
           </a>
         </p>
       </div>
-      <h2 id="users-heading">Users at {site.name}</h2>
+      <nav aria-label="Filters" class="filters">
+        <p>
+          Show:{' '}
+          <a href={base} aria-current={p.filter === undefined ? 'page' : undefined}>
+            Everyone
+          </a>
+          {(Object.keys(USER_FILTERS) as UserFilter[]).map((f) => (
+            <>
+              {' · '}
+              <a href={`${base}?filter=${f}`} aria-current={p.filter === f ? 'page' : undefined}>
+                {USER_FILTERS[f]}
+              </a>
+            </>
+          ))}
+        </p>
+      </nav>
+      <h2 id="users-heading">
+        {p.filter
+          ? `${USER_FILTERS[p.filter]} at ${site.name} (${p.list.rows.length}${p.list.rows.length >= FILTER_LIMIT ? '+' : ''})`
+          : `Users at ${site.name}`}
+      </h2>
       {p.q && (
         <p role="status">
           {[...p.q].length < 3
@@ -179,7 +206,7 @@ export function AdminUsersPage(p: {
         </p>
       )}
       {p.list.rows.length === 0 ? (
-        <p>{p.q ? `No users match “${p.q}”.` : 'No users yet.'}</p>
+        <p>{p.filter ? 'Nobody.' : p.q ? `No users match “${p.q}”.` : 'No users yet.'}</p>
       ) : (
         <TableScroll labelledBy="users-heading">
           <table aria-labelledby="users-heading">
@@ -189,6 +216,7 @@ export function AdminUsersPage(p: {
                 <th scope="col">Job Title</th>
                 <th scope="col">Group</th>
                 <th scope="col">Last Login</th>
+                <th scope="col">Access Ends</th>
               </tr>
             </thead>
             <tbody>
@@ -206,6 +234,7 @@ export function AdminUsersPage(p: {
                   <td>{u.jobTitle ?? ''}</td>
                   <td>{u.groupName}</td>
                   <td>{formatDateTime(u.lastLoginAt, p.timeZone)}</td>
+                  <td>{showCalendarDate(u.accessEndsOn, '')}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,15 +1,32 @@
 import { accessLabel, effectivePermissions, hasHigherAccess } from '../../auth/access.ts';
 import type { SignedIn } from '../../auth/sessions.ts';
 import { isPermission, PERMISSIONS } from '../../directory/permissions.ts';
+import { showCalendarDate } from '../../lib/calendar-date.ts';
+import { localDate } from '../../lib/end-of-local-day.ts';
 import { sitePaths } from '../../lib/urls.ts';
 import { type Chrome, Layout } from './layout.tsx';
 
-export function DashboardPage({ chrome, signedIn }: { chrome: Chrome; signedIn: SignedIn }) {
+/** Their last two weeks here: the dashboard says when their access ends. */
+const ACCESS_NOTICE_DAYS = 14;
+
+function accessEndsSoon(endsOn: string | null, timeZone: string, now: Date): boolean {
+  if (!endsOn) return false;
+  const daysLeft = (Date.parse(`${endsOn}T00:00:00Z`) - Date.parse(`${localDate(now, timeZone)}T00:00:00Z`)) / 86_400_000;
+  return daysLeft >= 0 && daysLeft < ACCESS_NOTICE_DAYS;
+}
+
+export function DashboardPage({ chrome, signedIn, now: at = new Date() }: { chrome: Chrome; signedIn: SignedIn; now?: Date }) {
   const now = effectivePermissions(signedIn.group.permissions, signedIn.session.level);
+  const endsOn = signedIn.siteUser.accessEndsOn;
   const withFullAccess = signedIn.group.permissions.filter(isPermission).filter((p) => !now.has(p));
   return (
     <Layout title="Dashboard" {...chrome}>
       <h1>Dashboard</h1>
+      {accessEndsSoon(endsOn, signedIn.site.timeZone, at) && (
+        <div class="message notice" role="status">
+          Your access to {signedIn.site.name} ends on {showCalendarDate(endsOn)}, at the end of that day. If that is wrong, ask an administrator at your school.
+        </div>
+      )}
       {signedIn.session.level === 'basic' && hasHigherAccess(signedIn) && (
         <div class="message warning" role="status">
           {chrome.canElevate ? (

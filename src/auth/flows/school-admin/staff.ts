@@ -226,7 +226,8 @@ export async function setUserStatus(
   return db.transaction(async (tx) => {
     await tx
       .update(siteUser)
-      .set({ status })
+      // Enabled is back: a leaver too (leavers.ts brings them back the same way).
+      .set(status === 'active' ? { status, leftAt: null } : { status })
       .where(and(eq(siteUser.id, target.id), eq(siteUser.siteId, admin.site.id)));
     const logged = { accountId: target.accountId, siteId: admin.site.id, ip: null, userAgent: null };
     if (status === 'active') {

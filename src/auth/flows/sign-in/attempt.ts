@@ -18,7 +18,7 @@ export interface SignInRequest {
 export type { SiteAccount as MatchedAccount } from '../../../directory/accounts.ts';
 
 /** Why a sign-in failed, kept for the security log; the person only ever sees one message. */
-export type FailureReason = 'unknown_email' | 'no_password_set' | 'wrong_password' | 'user_disabled';
+export type FailureReason = 'unknown_email' | 'no_password_set' | 'wrong_password' | 'user_disabled' | 'access_ended' | 'access_not_started';
 
 export type SignInResult =
   /** `browserToken`: this browser's known-browser id for the account, for its cookie. */

@@ -11,7 +11,7 @@ export async function checkPassword(services: AuthServices, req: SignInRequest, 
   if (!match) return 'unknown_email';
   if (match.passwordHash === null) return 'no_password_set';
   if (!result.ok) return 'wrong_password';
-  if (!match.siteUserActive) return 'user_disabled';
+  if (!match.siteUserActive) return match.accessClosed ?? 'user_disabled';
   if (result.upgradedHash) {
     await services.db.update(account).set({ passwordHash: result.upgradedHash }).where(eq(account.id, match.accountId));
   }

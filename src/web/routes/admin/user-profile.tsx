@@ -1,15 +1,18 @@
 // /:site/admin/users/:id…: a user's profile, "<Name>'s settings": Personal details (with
-// Disable / Enable) and Permissions. The id comes from the URL, so every lookup is scoped to
+// Access dates, Disable / Enable and Mark as a leaver / Bring back) and Permissions. The id comes from the URL, so every lookup is scoped to
 // the admin's site: another school's user is a 404 page, exactly like no user at all.
 // (Security keys and Security log are in user-security*.tsx.)
 import { type Context, Hono } from 'hono';
+import { setAccessDates } from '../../../auth/flows/school-admin/access-dates.ts';
+import { bringBackLeaver, markAsLeaver } from '../../../auth/flows/school-admin/leavers.ts';
 import { sendPasswordLinkByAdmin } from '../../../auth/flows/school-admin/password-link.ts';
 import { changeUserDetails, changeUserGroup, setUserStatus } from '../../../auth/flows/school-admin/staff.ts';
 import { type FieldErrors, findSiteUserForAdmin, groupsOfSite, type ManagedUser } from '../../../directory/managed-users.ts';
+import { showCalendarDate } from '../../../lib/calendar-date.ts';
 import type { AppEnv } from '../../env.ts';
 import { type Form, readForm } from '../../form.ts';
 import { typedUserFields, type UserFormValues } from '../../views/admin-users.tsx';
-import { ConfirmDisablePage, PermissionsPage, PersonalDetailsPage } from '../../views/admin-users-profile.tsx';
+import { type AccessDateValues, ConfirmDisablePage, PermissionsPage, PersonalDetailsPage } from '../../views/admin-users-profile.tsx';
 import { errorPage } from '../../views/error-page.tsx';
 import { render } from '../../views/render.ts';
 import { adminContext, statusOf } from './admin-context.ts';
@@ -49,6 +52,16 @@ function notice(c: Context<AppEnv>, user: ManagedUser): string | undefined {
       return `${user.fullName} has been disabled and signed out of ${site}.`;
     case 'enabled':
       return `${user.fullName} has been enabled and can sign in again.`;
+    case 'access':
+      return user.accessEndsOn
+        ? `Access dates saved: ${user.fullName}'s access here ends at the end of ${showCalendarDate(user.accessEndsOn)}.`
+        : `Access dates saved: ${user.fullName}'s access here has no end date.`;
+    case 'left':
+      return `${user.fullName} is marked as a leaver: signed out of ${site}, their password links and anything half-done ended. Their record is kept.`;
+    case 'back':
+      return user.accessEndedAt
+        ? `${user.fullName} is back, but their access ended on its end date: give a later date, or none, under Access dates.`
+        : `${user.fullName} is back and can sign in here again.`;
     case 'link-sent':
       return `A link to set their password has been emailed to ${user.email}. It works once, and expires at midnight tonight.`;
     default:
@@ -59,7 +72,14 @@ function notice(c: Context<AppEnv>, user: ManagedUser): string | undefined {
 function detailsPage(
   c: Context<AppEnv>,
   user: ManagedUser,
-  extra: { values?: UserFormValues; errors?: FieldErrors; statusError?: string; linkError?: string } = {},
+  extra: {
+    values?: UserFormValues;
+    errors?: FieldErrors;
+    statusError?: string;
+    linkError?: string;
+    accessValues?: AccessDateValues;
+    accessError?: string;
+  } = {},
   status: 200 | 400 | 403 | 404 = 200,
 ) {
   const { chrome, signedIn } = c.var.here;
@@ -112,6 +132,30 @@ export const adminUserProfileRoutes = new Hono<AppEnv>()
       const outcome = await changeUserGroup(c.var.services, adminContext(c), user, form.groupId ?? '');
       if (!outcome.ok) return permissionsPage(c, user, outcome.message, statusOf(outcome));
       return c.redirect(`/${c.var.site.slug}/admin/users/${user.id}/permissions${outcome.value.changed ? '?done=group' : ''}`, 303);
+    }),
+  )
+  .post('/:id/access', (c) =>
+    forUserForm(c, async (user, form) => {
+      const outcome = await setAccessDates(c.var.services, adminContext(c), user, form);
+      if (!outcome.ok) {
+        const accessValues = { accessStartsOn: (form.accessStartsOn ?? '').slice(0, 20), accessEndsOn: (form.accessEndsOn ?? '').slice(0, 20) };
+        return detailsPage(c, user, { accessValues, accessError: outcome.message }, statusOf(outcome));
+      }
+      return c.redirect(`/${c.var.site.slug}/admin/users/${user.id}${outcome.value.changed ? '?done=access' : '?done=unchanged'}`, 303);
+    }),
+  )
+  .post('/:id/leaver', (c) =>
+    forUser(c, async (user) => {
+      const outcome = await markAsLeaver(c.var.services, adminContext(c), user);
+      if (!outcome.ok) return detailsPage(c, user, { statusError: outcome.message }, statusOf(outcome));
+      return c.redirect(`/${c.var.site.slug}/admin/users/${user.id}?done=left`, 303);
+    }),
+  )
+  .post('/:id/bring-back', (c) =>
+    forUser(c, async (user) => {
+      const outcome = await bringBackLeaver(c.var.services, adminContext(c), user);
+      if (!outcome.ok) return detailsPage(c, user, { statusError: outcome.message }, statusOf(outcome));
+      return c.redirect(`/${c.var.site.slug}/admin/users/${user.id}?done=back`, 303);
     }),
   )
   .post('/:id/password-link', (c) =>

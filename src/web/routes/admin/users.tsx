@@ -3,10 +3,11 @@
 import { Hono } from 'hono';
 import { addUserAtSite } from '../../../auth/flows/school-admin/staff.ts';
 import { groupsOfSite } from '../../../directory/managed-users.ts';
+import { isUserFilter, listFilteredUsers } from '../../../directory/user-filters.ts';
 import { listSiteUsers, quickSearchText } from '../../../directory/user-search.ts';
 import type { AppEnv } from '../../env.ts';
 import { readForm } from '../../form.ts';
-import { AddUserPage, AdminUsersPage, typedUserFields } from '../../views/admin-users.tsx';
+import { AddUserPage, AdminUsersPage, FILTER_LIMIT, typedUserFields } from '../../views/admin-users.tsx';
 import { render } from '../../views/render.ts';
 import { adminContext, statusOf } from './admin-context.ts';
 import { adminUserProfileRoutes } from './user-profile.tsx';
@@ -15,6 +16,11 @@ export const adminUserRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const { db } = c.var.services;
     const { chrome, signedIn } = c.var.here;
+    const filter = c.req.query('filter');
+    if (isUserFilter(filter)) {
+      const rows = await listFilteredUsers(db, c.var.site, filter, new Date(), FILTER_LIMIT);
+      return render(c, <AdminUsersPage chrome={chrome} timeZone={c.var.site.timeZone} list={{ rows, previous: null, next: null }} q="" filter={filter} />);
+    }
     const typed = c.req.query('q') ?? '';
     const q = quickSearchText.safeParse(typed);
     if (!q.success) {

@@ -1,0 +1,102 @@
+// Admin > Overview's figures and the filtered Users lists they link to, and dormant accounts:
+// the site setting, the filter, and "Disable them automatically" by housekeeping (the test
+// moves its clock), which never leaves the school without an admin in use. Both databases.
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEvent, securityEvent, siteUser } from '../../src/db/schema.ts';
+import { runMaintenanceRound } from '../../src/maintenance/round.ts';
+import { type AdminSession, fullAccessSession, personWithPassword } from '../support/admin-session.ts';
+import { Client, text } from '../support/client.ts';
+import { databaseKinds } from '../support/databases.ts';
+import { PASSWORD, seedSchools, startTestGatehouse, type TestGatehouse } from '../support/test-gatehouse.ts';
+
+const DAY = 86_400_000;
+
+describe.each(await databaseKinds())('Admin > Overview and dormant accounts (%s database)', (kind) => {
+  let g: TestGatehouse;
+  let admin: AdminSession;
+  beforeAll(async () => {
+    g = await startTestGatehouse(kind);
+    await seedSchools(g);
+    admin = await fullAccessSession(g, { fullName: 'Olive Overview' });
+  });
+  afterAll(() => g.close());
+
+  const figure = (html: string, label: string) => {
+    const m = text(html).match(new RegExp(`(\\d+) ${label}`));
+    return m ? Number(m[1]) : undefined;
+  };
+  const listed = (html: string) => [...html.matchAll(/<a href="\/north\/admin\/users\/[0-9a-f-]{36}">([^<]+)<\/a>/g)].map((m) => m[1]);
+
+  it('each figure links to the filtered list of exactly those people', async () => {
+    const overview = await admin.client.get('/north/admin/overview');
+    expect(overview.status).toBe(200);
+    const links = [...overview.html.matchAll(/href="(\/north\/admin\/users\?filter=[a-z-]+)"/g)].map((m) => m[1]!);
+    expect(links).toHaveLength(6);
+    for (const link of links) {
+      const page = await admin.client.get(link);
+      expect(page.status).toBe(200);
+      const n = Number(overview.html.match(new RegExp(`href="${link.replace('?', '\\?')}"><strong class="figure">(\\d+)`))![1]);
+      expect(listed(page.html)).toHaveLength(n);
+    }
+    // Seeded: Tess (Teachers) and Ada (Admin) with passwords and no devices; the SSO lead (DSL) too.
+    expect(figure(overview.html, 'Higher access and no second factor')).toBeGreaterThanOrEqual(3);
+    const noSecondFactor = listed((await admin.client.get('/north/admin/users?filter=no-second-factor')).html);
+    expect(noSecondFactor).toContain('Ada Admin');
+    expect(noSecondFactor).not.toContain('Olive Overview');
+    const never = listed((await admin.client.get('/north/admin/users?filter=never-signed-in')).html);
+    expect(never).toContain('Tess Teacher');
+    expect(never).not.toContain('Olive Overview');
+  });
+
+  it('dormant accounts: flagged after the days set, then disabled automatically when asked, never the last admin in use', async () => {
+    const sleepy = await personWithPassword(g, { group: 'Teachers', fullName: 'Sid Sleepy' });
+    const sleepyClient = new Client(g.url);
+    expect((await sleepyClient.signIn('north', sleepy.email, PASSWORD)).location).toBe('/north/');
+    const longAgo = new Date(Date.now() - 200 * DAY);
+    await g.services.db.update(siteUser).set({ lastLoginAt: longAgo, createdAt: longAgo }).where(eq(siteUser.id, sleepy.siteUserId));
+    expect(listed((await admin.client.get('/north/admin/users?filter=dormant')).html)).toContain('Sid Sleepy');
+
+    await admin.client.get('/north/admin/settings');
+    const saved = await admin.client.post('/north/admin/settings', {
+      sessionIdleMinutes: '30',
+      sessionAbsoluteHours: '12',
+      minPasswordLength: '12',
+      showSsoSwitch: 'on',
+      dormantAfterDays: '300',
+      disableDormant: 'on',
+    });
+    expect(saved.status).toBe(303);
+    expect(listed((await admin.client.get('/north/admin/users?filter=dormant')).html)).not.toContain('Sid Sleepy');
+    await runMaintenanceRound(g.services, { now: new Date() });
+    expect((await g.services.db.select().from(siteUser).where(eq(siteUser.id, sleepy.siteUserId)))[0]!.status).toBe('active');
+
+    // A year on, with everyone else as they are: Sid and the others not used since go; Olive, in use, stays.
+    const yearOn = new Date(Date.now() + 365 * DAY);
+    await g.services.db
+      .update(siteUser)
+      .set({ lastLoginAt: new Date(yearOn.getTime() - DAY) })
+      .where(eq(siteUser.id, admin.siteUserId));
+    await runMaintenanceRound(g.services, { now: yearOn });
+    const [sid] = await g.services.db.select().from(siteUser).where(eq(siteUser.id, sleepy.siteUserId));
+    expect(sid!.status).toBe('disabled');
+    // Its session ended (the same round's session sweep, a year on, then removed it; the log keeps it).
+    const [logged] = await g.services.db
+      .select()
+      .from(securityEvent)
+      .where(and(eq(securityEvent.accountId, sleepy.accountId), eq(securityEvent.event, 'dormant_disabled')));
+    expect(logged!.detail).toMatchObject({ days_unused: 300, sessions_ended: 1 });
+    expect((await g.services.db.select().from(siteUser).where(eq(siteUser.id, admin.siteUserId)))[0]!.status).toBe('active');
+    const audits = await g.services.db.select().from(auditEvent).where(eq(auditEvent.action, 'dormant_disabled'));
+    expect(audits.map((a) => a.targetName)).toContain('Sid Sleepy');
+    // South asked for nothing: its people are untouched.
+    const south = await g.services.db.select().from(siteUser).where(eq(siteUser.email, 'teacher@south.example'));
+    expect(south.every((u) => u.status === 'active')).toBe(true);
+  });
+
+  it('with no admin in use, dormant admins are kept: the Admin area never locks', async () => {
+    const later = new Date(Date.now() + 5 * 365 * DAY);
+    await runMaintenanceRound(g.services, { now: later });
+    expect((await g.services.db.select().from(siteUser).where(eq(siteUser.id, admin.siteUserId)))[0]!.status).toBe('active');
+  });
+});
