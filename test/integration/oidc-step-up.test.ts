@@ -46,7 +46,9 @@ describe.each(await databaseKinds())('OpenID Connect step-up (%s database)', (ki
     const browser = new Client(the.g.url);
     const { started, landing } = await the.rp.signIn(browser, email);
     expect(at(landing)).toMatch(/^\/north\/login\/second-step\?next=/);
-    const back = await the.rp.submit(browser, (landing as { path: string }).path, { method: 'totp', code: totp(secret, Date.now() + 30_000) });
+    const path = (landing as { path: string }).path;
+    const next = new URL(path, the.g.url).searchParams.get('next') ?? '';
+    const back = await the.rp.submit(browser, path, { method: 'totp', code: totp(secret, Date.now() + 30_000), next });
     const claims = await the.rp.verifyIdToken((await the.rp.finish(started, callbackOf(back))).id_token!);
     expect(claims.acr).toBe(FULL);
     expect(claims.amr).toEqual(['pwd', 'otp', 'mfa']);

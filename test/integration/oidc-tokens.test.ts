@@ -64,7 +64,7 @@ describe.each(await databaseKinds())('OpenID Connect tokens and logout (%s datab
     const admin = await fullAccessSession(the.g);
     const before = the.rp.logouts.length;
     await admin.client.get(`/north/admin/users/${person.siteUserId}`);
-    expect((await admin.client.post(`/north/admin/users/${person.siteUserId}/disable`, {})).status).toBe(303);
+    expect((await admin.client.post(`/north/admin/users/${person.siteUserId}/disable`, { confirm: 'yes' })).status).toBe(303);
     the.g.services.oidc.logouts.kick();
     const [received] = (await the.rp.logoutsReceived(before + 1)).slice(before);
     expect((await the.rp.verifyLogoutToken(received!.token)).sub).toBe(claims.sub);

@@ -44,7 +44,8 @@ describe.runIf(await postgresReachable())('OpenID Connect across two instances',
     for (const [name, value] of browserAtA.cookies) browserAtB.cookies.set(name, value);
     let landing = await atB.follow(browserAtB, first.location!);
     if (landing.at === 'gatehouse' && landing.path.includes('/login')) {
-      landing = await atB.submit(browserAtB, landing.path, { email: person.email, password: PASSWORD, provider: 'identity' });
+      const next = new URL(landing.path, both.b.url).searchParams.get('next') ?? '';
+      landing = await atB.submit(browserAtB, landing.path, { email: person.email, password: PASSWORD, provider: 'identity', next });
     }
     const tokens = await atB.finish(started, callbackOf(landing));
     const claims = await atB.verifyIdToken(tokens.id_token!);

@@ -190,7 +190,8 @@ export class RelyingParty {
     const started = await this.start(options);
     let landing = await this.follow(browser, started.url);
     if (landing.at === 'gatehouse' && landing.path.includes('/login')) {
-      landing = await this.submit(browser, landing.path, { email, password: PASSWORD, provider: 'identity' });
+      const next = new URL(landing.path, this.gatehouse.url).searchParams.get('next') ?? '';
+      landing = await this.submit(browser, landing.path, { email, password: PASSWORD, provider: 'identity', next });
     }
     return { started, landing };
   }
