@@ -65,6 +65,7 @@ export async function startGatehouse(config: Config, log: Logger, options: { dat
       // After the server (its last requests may kick it), before the database it sends from.
       await services.mail.stop();
       services.admission.stop();
+      services.database.stop();
       await maintenance.stop();
       await database.close();
     },

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { HashingGate, PasswordMethod } from './auth/methods/password/index.ts';
 import { ResetRequestThrottle, SecondFactorThrottle, SignInThrottle } from './auth/throttle/index.ts';
 import type { Config } from './config.ts';
+import { DatabaseAvailability } from './db/availability.ts';
 import type { Db } from './db/connect.ts';
 import { CountedWarning } from './lib/counted-warning.ts';
 import { deriveKeys } from './lib/keys.ts';
@@ -20,6 +21,7 @@ export async function createServices(config: Config, db: Db, log: Logger, secret
   const gate = new HashingGate({ concurrency: config.hashConcurrency, queueLimit: config.hashQueueLimit });
   const keys = deriveKeys(secretKey);
   const passwords = await PasswordMethod.create(config.argon2, gate);
+  const database = new DatabaseAvailability(db, log);
   return {
     config,
     db,
@@ -36,9 +38,11 @@ export async function createServices(config: Config, db: Db, log: Logger, secret
       key: keys.encryption,
       transport: createMailTransport(config),
       log,
+      database,
       pollMs: config.mailPollMs,
       retry: config.mailRetry,
     }),
     admission: new SignInAdmission(gate, await renderBusyReply(config.secureCookies), log),
+    database,
   };
 }

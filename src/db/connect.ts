@@ -32,8 +32,11 @@ const MIGRATION_LOCK = 7_305_046_455_616_911;
 
 /** A PostgreSQL server; migrations run under an advisory lock so several instances may start at once. */
 export async function openPostgres(url: string, poolSize = 10, migrate = true): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  // An idle client's error (server restart) must not crash the process; the pool replaces it.
+  // A server that does not answer (a network partition) is an unavailable database after 5 s,
+  // not a request that hangs; keep-alive finds connections that died in silence.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, keepAlive: true });
+  // An idle client's error (server restart) must not crash the process; the pool replaces it,
+  // and the next query's failure, if any, is classified (db/availability.ts).
   pool.on('error', () => {});
   if (migrate) {
     try {

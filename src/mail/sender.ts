@@ -4,6 +4,7 @@
 // why it failed, never its recipient's link or its text.
 import type { Logger } from 'pino';
 import type { Db } from '../db/connect.ts';
+import { describeFailure } from '../db/describe-failure.ts';
 import { NotOneMailbox } from './one-mailbox.ts';
 import { type ClaimedMail, claimDueMail, markNotSent, markSent, openMessage } from './outbox.ts';
 import { afterFailure, type RetryPolicy } from './retry.ts';
@@ -20,6 +21,8 @@ export interface MailSenderOptions {
   key: Buffer;
   transport: MailTransport;
   log: Logger;
+  /** Told of a pass that failed: the database away is logged there once, not by every pass. */
+  database?: { failed(err: unknown): boolean };
   pollMs: number;
   retry: RetryPolicy;
 }
@@ -71,7 +74,7 @@ export class MailSender {
         await this.sendDue();
       } catch (err) {
         // The database is unreachable: the mail waits in the outbox for the next pass.
-        this.log.warn({ err }, 'mail pass failed');
+        if (!this.options.database?.failed(err)) this.log.warn({ error: describeFailure(err) }, 'mail pass failed');
       }
     } while (this.again && this.started);
   }

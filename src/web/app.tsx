@@ -25,6 +25,7 @@ import { sessionActionRoutes } from './routes/session-actions.ts';
 import { errorPage } from './views/error-page.tsx';
 import { LandingPage } from './views/landing-page.tsx';
 import { render } from './views/render.ts';
+import { unavailablePage } from './views/unavailable-page.tsx';
 import type { WebServices } from './web-services.ts';
 
 const stylesheet = ['app.css', 'password.css'].map((f) => readFileSync(new URL(`./static/${f}`, import.meta.url), 'utf8')).join('\n');
@@ -87,6 +88,8 @@ export function createApp(services: WebServices) {
 
   app.notFound((c) => errorPage(c as never, 404, 'Page not found', 'There is nothing at this address.'));
   app.onError((err, c) => {
+    // The database away: logged once for the outage (db/availability.ts), and a 503 to come back to.
+    if (services.database.failed(err)) return unavailablePage(c as never);
     (c.get('log') ?? services.log).error({ err }, 'unhandled error');
     return errorPage(c as never, 500, 'Something went wrong', 'Gatehouse could not finish that. Nothing you entered was lost: go back and try again.');
   });

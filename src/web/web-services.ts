@@ -1,6 +1,7 @@
 // What the web layer is given by the composition root (services.ts): the flows' services, the
 // mail sender, and the door's admission. Declared here, so that nothing in web imports the root.
 import type { AuthServices } from '../auth/flows/deps.ts';
+import type { DatabaseAvailability } from '../db/availability.ts';
 import type { MailSender } from '../mail/sender.ts';
 import type { SignInAdmission } from './admission.ts';
 
@@ -9,4 +10,6 @@ export interface WebServices extends AuthServices {
   mail: MailSender;
   /** Admission at the door under a flood (front-door.ts, middleware/sign-in-admission.ts). */
   admission: SignInAdmission;
+  /** Whether the database can be reached: every query's failure is classified there, once. */
+  database: DatabaseAvailability;
 }
