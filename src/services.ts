@@ -6,13 +6,14 @@ import { HashingGate, PasswordMethod } from './auth/methods/password/index.ts';
 import { ResetRequestThrottle, SecondFactorThrottle, SignInThrottle } from './auth/throttle/index.ts';
 import type { Config } from './config.ts';
 import { DatabaseAvailability } from './db/availability.ts';
-import type { Db } from './db/connect.ts';
+import { type Db, migrationsApplied } from './db/connect.ts';
 import { CountedWarning } from './lib/counted-warning.ts';
 import { deriveKeys } from './lib/keys.ts';
 import { MailSender } from './mail/sender.ts';
 import { createMailTransport } from './mail/transport.ts';
 import { SignInAdmission } from './web/admission.ts';
 import { renderBusyReply } from './web/middleware/sign-in-admission.ts';
+import { Readiness } from './web/readiness.ts';
 import type { WebServices } from './web/web-services.ts';
 
 export type Services = WebServices;
@@ -44,5 +45,6 @@ export async function createServices(config: Config, db: Db, log: Logger, secret
     }),
     admission: new SignInAdmission(gate, await renderBusyReply(config.secureCookies), log),
     database,
+    readiness: new Readiness(database, () => migrationsApplied(db)),
   };
 }

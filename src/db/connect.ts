@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { sql } from 'drizzle-orm';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -26,6 +28,16 @@ export interface Database {
 }
 
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
+
+let newestMigration: number | undefined; // the files never change while the process runs
+
+/** Whether the database has every migration this version carries (readiness asks). */
+export async function migrationsApplied(db: Db): Promise<boolean> {
+  newestMigration ??= readMigrationFiles({ migrationsFolder }).at(-1)?.folderMillis ?? 0;
+  const result = await db.execute<{ newest: string | null }>(sql`select max(created_at)::text as newest from drizzle.__drizzle_migrations`);
+  const rows = (result as unknown as { rows: Array<{ newest: string | null }> }).rows;
+  return Number(rows[0]?.newest ?? 0) >= newestMigration;
+}
 
 // Any fixed number: every instance takes the same lock while migrating.
 const MIGRATION_LOCK = 7_305_046_455_616_911;

@@ -17,6 +17,7 @@ import { confirmIdentityRoutes } from './routes/confirm-identity.tsx';
 import { dashboardRoutes } from './routes/dashboard.tsx';
 import { DEV_MAILBOX_PATH, devMailboxEnabled, devMailboxRoutes } from './routes/dev-mailbox.tsx';
 import { elevateRoutes } from './routes/elevate.tsx';
+import { healthRoutes } from './routes/health.ts';
 import { loginRoutes } from './routes/login.tsx';
 import { passwordResetRoutes } from './routes/password-reset.tsx';
 import { secondStepRoutes } from './routes/second-step.tsx';
@@ -46,10 +47,7 @@ export function createApp(services: WebServices) {
   });
   app.get('/favicon.ico', (c) => c.body(null, 204));
   app.route('/static/js', browserScriptRoutes);
-  app.get('/healthz', async (c) => {
-    await services.db.execute('select 1');
-    return c.json({ status: 'ok' });
-  });
+  app.route('/healthz', healthRoutes);
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,

@@ -4,6 +4,7 @@ import type { AuthServices } from '../auth/flows/deps.ts';
 import type { DatabaseAvailability } from '../db/availability.ts';
 import type { MailSender } from '../mail/sender.ts';
 import type { SignInAdmission } from './admission.ts';
+import type { Readiness } from './readiness.ts';
 
 export interface WebServices extends AuthServices {
   /** Sends the outbox; after committing a transaction that enqueued mail, call mail.kick(). */
@@ -12,4 +13,6 @@ export interface WebServices extends AuthServices {
   admission: SignInAdmission;
   /** Whether the database can be reached: every query's failure is classified there, once. */
   database: DatabaseAvailability;
+  /** GET /healthz/ready: the database answers, migrated, not shutting down. */
+  readiness: Readiness;
 }

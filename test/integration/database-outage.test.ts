@@ -2,7 +2,7 @@
 // and PostgreSQL): every request that needs it gets the 503 "briefly unavailable" page with
 // Retry-After, never a 500; a form sent then keeps what was typed but never a password; the
 // log says once that the database went away and once that it came back, never a query; and
-// afterwards everything works again on its own, sessions intact.
+// afterwards everything works again on its own, sessions intact. Readiness follows it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openPostgres } from '../../src/db/connect.ts';
 import { capturedLog } from '../support/captured-log.ts';
@@ -66,9 +66,15 @@ describe.runIf(kinds.includes('postgres'))('PostgreSQL unreachable while request
       }
     })();
     await until(async () => statuses.includes(200), 'a first answer');
+    const ready = async () => (await fetch(`${g.url}/healthz/ready`)).status;
+    expect(await ready()).toBe(200);
 
     await proxy.down();
     await until(async () => statuses.filter((s) => s === 503).length >= 5, 'the outage to be seen');
+    const notReady = await fetch(`${g.url}/healthz/ready`);
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toMatchObject({ ready: false, database: false });
+    expect((await fetch(`${g.url}/healthz/live`)).status).toBe(200);
 
     // A sign-in sent now: 503, its email kept for "Try again", its password not.
     const signIn = await stranger.post('/north/login', { email: 'teacher@north.example', password: 'typed during the outage', provider: 'identity' });
@@ -89,6 +95,7 @@ describe.runIf(kinds.includes('postgres'))('PostgreSQL unreachable while request
     const home = await teacher.get('/north/');
     expect(home.status).toBe(200);
     expect(text(home.html)).toContain('Tess Teacher');
+    await until(async () => (await ready()) === 200, 'ready again');
     // And a new sign-in works.
     expect((await new Client(g.url).signIn('north', 'teacher@north.example', PASSWORD)).status).toBe(303);
 
