@@ -76,6 +76,7 @@ const envSchema = z.object({
   RESET_RESPONSE_MS: int(0, 10_000).default(250),
   SESSION_ABSOLUTE_HOURS: int(1, 7 * 24).default(12),
   MAINTENANCE_INTERVAL_MINUTES: int(1, 24 * 60).default(10),
+  SHUTDOWN_GRACE_SECONDS: int(1, 600).default(20),
   SESSION_RETENTION_DAYS: int(1, 3650).default(30),
   MAIL_RETENTION_DAYS: int(1, 3650).default(30),
   // Six years (with their leap days): how long records that may be needed in a claim are kept.
@@ -113,6 +114,8 @@ export interface Config {
   sessionDefaults: { idleMinutes: number; absoluteHours: number };
   /** Every reset-link request is answered after at least this long, known address or not. */
   resetResponseMs: number;
+  /** On SIGTERM: how long requests in flight (and the last mail) get before the instance stops. */
+  shutdownGraceMs: number;
   /** Housekeeping (maintenance/): how often a round runs, and how many days what it removes is kept first. */
   maintenance: {
     intervalMinutes: number;
@@ -168,6 +171,7 @@ export function loadConfig(env: Env = process.env): Config {
     hashQueueLimit: e.HASH_QUEUE_LIMIT,
     sessionDefaults: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS },
     resetResponseMs: e.RESET_RESPONSE_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     maintenance: {
       intervalMinutes: e.MAINTENANCE_INTERVAL_MINUTES,
       retentionDays: {

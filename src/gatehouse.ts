@@ -1,6 +1,6 @@
 // Starting and stopping the whole service; used by server.ts, the tests and the benchmarks.
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
@@ -11,6 +11,7 @@ import { loadOrCreateSecretKey } from './lib/secret-key.ts';
 import { MaintenanceLoop } from './maintenance/maintenance-loop.ts';
 import { createServices, type Services } from './services.ts';
 import { createApp } from './web/app.tsx';
+import { Drain } from './web/drain.ts';
 import { frontDoor } from './web/front-door.ts';
 
 export interface Running {
@@ -40,36 +41,58 @@ export async function startGatehouse(config: Config, log: Logger, options: { dat
 
   const app = createApp(services);
   // POST /<site>/login passes the front door first: under a flood, strangers' attempts are
-  // refused there before any other work (see web/front-door.ts).
-  const listener = frontDoor(getRequestListener(app.fetch, { hostname: config.host }), services);
+  // refused there before any other work (see web/front-door.ts). Every request is counted in
+  // flight, for a shutdown to wait for (web/drain.ts).
+  const drain = new Drain();
+  const listener = drain.track(frontDoor(getRequestListener(app.fetch, { hostname: config.host }), services));
   // Slow clients must not hold sockets open forever: the headers within 20 s, the whole request within 60 s.
   const server = createServer({ headersTimeout: 20_000, requestTimeout: 60_000 }, listener);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
-  const address = server.address() as AddressInfo;
+  const address = server.address() as net.AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   const maintenance = new MaintenanceLoop(services);
   if (options.housekeeping !== false) maintenance.start();
   services.mail.start();
 
+  let closing: Promise<void> | undefined;
+  const shutDown = async () => {
+    const deadline = Date.now() + config.shutdownGraceMs;
+    // Not ready from the first moment, and no new connections (net's close: http's would also
+    // drop idle keep-alive connections at once, with any request already sent on them unread).
+    services.readiness.shuttingDown = true;
+    const housekeepingStopped = maintenance.stop(); // a round under way ends after its batch
+    const listening = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
+    const unanswered = await drain.finish(config.shutdownGraceMs);
+    // Nothing in flight (or the grace is over): what is still open is idle, or cut now.
+    server.closeIdleConnections();
+    if (unanswered > 0) {
+      services.log.warn({ unanswered, graceMs: config.shutdownGraceMs }, 'shutting down: requests still unanswered after the grace period were cut');
+      server.closeAllConnections();
+    }
+    await Promise.race([listening, sleepUntil(deadline)]);
+    server.closeAllConnections();
+    // After the last requests (they may have written mail), before the database it sends from:
+    // one more pass sends what they queued, within what is left of the grace.
+    await services.mail.stop({ flushUntil: deadline });
+    services.admission.stop();
+    services.database.stop();
+    await housekeepingStopped;
+    await database.close();
+  };
+
   return {
     url,
     services,
     database,
-    async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Idle keep-alive connections would hold close() open; in-flight requests get 5 s.
-        if ('closeIdleConnections' in server) server.closeIdleConnections();
-        setTimeout(() => ('closeAllConnections' in server ? server.closeAllConnections() : undefined), 5000).unref();
-      });
-      // After the server (its last requests may kick it), before the database it sends from.
-      await services.mail.stop();
-      services.admission.stop();
-      services.database.stop();
-      await maintenance.stop();
-      await database.close();
+    close() {
+      closing ??= shutDown();
+      return closing;
     },
   };
+}
+
+function sleepUntil(deadline: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())));
 }
 
 export { describeDemo };

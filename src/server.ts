@@ -33,8 +33,15 @@ async function main() {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down');
-    await running.close();
+    // Not ready at once; requests in flight get SHUTDOWN_GRACE_SECONDS; then mail, housekeeping, the database.
+    log.info({ signal, graceSeconds: config.shutdownGraceMs / 1000 }, 'shutting down');
+    try {
+      await running.close();
+    } catch (err) {
+      log.error({ err }, 'shutting down failed');
+      process.exit(1);
+    }
+    log.info('stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -59,12 +59,31 @@ export class MailSender {
     });
   }
 
-  /** Stops polling, waits for a pass under way to finish, and closes the transport. */
-  async stop(): Promise<void> {
-    this.started = false;
+  /**
+   * Stops polling, waits for a pass under way to finish, and closes the transport. With
+   * `flushUntil` (a time, in ms), first sends what is due until then: a shutdown sends the mail
+   * its last requests wrote rather than leave it for another instance's next poll.
+   */
+  async stop(options: { flushUntil?: number } = {}): Promise<void> {
     clearInterval(this.timer);
-    await this.pass;
+    const { flushUntil } = options;
+    if (this.started && flushUntil !== undefined && Date.now() < flushUntil) {
+      this.kick();
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, flushUntil - Date.now());
+      });
+      await Promise.race([this.idle(), late]);
+      clearTimeout(timer);
+    }
+    this.started = false;
+    await this.idle();
     this.options.transport.close();
+  }
+
+  /** Resolves when no pass is under way (one may start another as it ends: kicks during it). */
+  private async idle(): Promise<void> {
+    while (this.pass) await this.pass;
   }
 
   private async drain(): Promise<void> {
