@@ -44,6 +44,8 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: int(0, 65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_PORT: int(0, 65535).optional(),
+  METRICS_HOST: z.string().min(1).optional(),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   DATABASE_URL: z
     .string()
@@ -91,6 +93,8 @@ export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
   host: string;
+  /** Where /metrics is served (a listener of its own), when METRICS_PORT is set. */
+  metrics: { port: number; host: string } | undefined;
   publicUrl: URL;
   /** Cookies get Secure and the __Host- prefix when the public address is https. */
   secureCookies: boolean;
@@ -152,6 +156,7 @@ export function loadConfig(env: Env = process.env): Config {
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
+    metrics: e.METRICS_PORT === undefined ? undefined : { port: e.METRICS_PORT, host: e.METRICS_HOST ?? e.HOST },
     publicUrl,
     secureCookies: publicUrl.protocol === 'https:',
     databaseUrl: e.DATABASE_URL,

@@ -1,5 +1,5 @@
 // Starting and stopping the whole service; used by server.ts, the tests and the benchmarks.
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import net from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { Logger } from 'pino';
@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import { type Database, openPostgres } from './db/connect.ts';
 import { openEmbeddedAsOwner } from './db/embedded.ts';
 import { describeDemo, isEmpty, seedDemo } from './directory/demo.ts';
+import type { Metrics } from './lib/metrics.ts';
 import { loadOrCreateSecretKey } from './lib/secret-key.ts';
 import { MaintenanceLoop } from './maintenance/maintenance-loop.ts';
 import { createServices, type Services } from './services.ts';
@@ -16,6 +17,8 @@ import { frontDoor } from './web/front-door.ts';
 
 export interface Running {
   url: string;
+  /** The metrics listener's address (METRICS_PORT), serving GET /metrics. */
+  metricsUrl: string | undefined;
   services: Services;
   database: Database;
   close(): Promise<void>;
@@ -33,6 +36,8 @@ export async function startGatehouse(config: Config, log: Logger, options: { dat
   const database = options.database ?? (await openDatabase(config));
   const secretKey = loadOrCreateSecretKey(config.secretKey, config.dataDir);
   const services = await createServices(config, database.db, log, secretKey);
+  const { pool } = database;
+  if (pool) services.metrics.observePool(() => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }));
 
   if (config.demo && (await isEmpty(database.db))) {
     await seedDemo(database.db, (p) => services.passwords.hash(p));
@@ -47,9 +52,15 @@ export async function startGatehouse(config: Config, log: Logger, options: { dat
   const listener = drain.track(frontDoor(getRequestListener(app.fetch, { hostname: config.host }), services));
   // Slow clients must not hold sockets open forever: the headers within 20 s, the whole request within 60 s.
   const server = createServer({ headersTimeout: 20_000, requestTimeout: 60_000 }, listener);
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
-  const address = server.address() as net.AddressInfo;
-  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  const url = await listen(server, config.port, config.host);
+  // Metrics on a listener of their own, for the operator's network only (never the public port).
+  let metricsServer: Server | undefined;
+  let metricsUrl: string | undefined;
+  if (config.metrics) {
+    services.metrics.collectProcessMetrics();
+    metricsServer = createServer(metricsListener(services.metrics));
+    metricsUrl = await listen(metricsServer, config.metrics.port, config.metrics.host);
+  }
   const maintenance = new MaintenanceLoop(services);
   if (options.housekeeping !== false) maintenance.start();
   services.mail.start();
@@ -77,17 +88,45 @@ export async function startGatehouse(config: Config, log: Logger, options: { dat
     services.admission.stop();
     services.database.stop();
     await housekeepingStopped;
+    await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
     await database.close();
   };
 
   return {
     url,
+    metricsUrl,
     services,
     database,
     close() {
       closing ??= shutDown();
       return closing;
     },
+  };
+}
+
+async function listen(server: Server, port: number, host: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as net.AddressInfo;
+  return `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+}
+
+/** GET /metrics: Prometheus' text format; anything else is a 404. */
+function metricsListener(metrics: Metrics) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: metrics are at /metrics\n');
+      return;
+    }
+    metrics.scrape().then(
+      ({ body, contentType }) => res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' }).end(body),
+      () => res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics could not be collected\n'),
+    );
   };
 }
 

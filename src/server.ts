@@ -25,6 +25,7 @@ async function main() {
   const running = await startGatehouse(config, log);
   const where = config.databaseUrl ? 'PostgreSQL' : `the embedded database in ${config.dataDir}`;
   console.log(`Gatehouse is listening on ${running.url} (public address ${config.publicUrl.origin}), using ${where}.`);
+  if (running.metricsUrl) console.log(`Metrics are at ${running.metricsUrl}/metrics.`);
   if (config.demo && (await running.services.db.query.site.findFirst({ where: (s, { eq }) => eq(s.slug, DEMO_SITES[0]!.slug) }))) {
     console.log(describeDemo(config.publicUrl));
   }

@@ -9,6 +9,8 @@ import { DatabaseAvailability } from './db/availability.ts';
 import { type Db, migrationsApplied } from './db/connect.ts';
 import { CountedWarning } from './lib/counted-warning.ts';
 import { deriveKeys } from './lib/keys.ts';
+import { Metrics } from './lib/metrics.ts';
+import { outboxBacklog } from './mail/outbox.ts';
 import { MailSender } from './mail/sender.ts';
 import { createMailTransport } from './mail/transport.ts';
 import { SignInAdmission } from './web/admission.ts';
@@ -19,10 +21,17 @@ import type { WebServices } from './web/web-services.ts';
 export type Services = WebServices;
 
 export async function createServices(config: Config, db: Db, log: Logger, secretKey: string): Promise<Services> {
-  const gate = new HashingGate({ concurrency: config.hashConcurrency, queueLimit: config.hashQueueLimit });
+  const metrics = new Metrics();
+  const gate = new HashingGate({
+    concurrency: config.hashConcurrency,
+    queueLimit: config.hashQueueLimit,
+    onRefused: () => metrics.hashingRefusals.inc({ where: 'queue' }),
+  });
+  metrics.observeHashing(() => ({ queued: gate.queued, active: gate.running, signInsInProgress: gate.inProgress }));
+  metrics.observeOutbox(() => outboxBacklog(db));
   const keys = deriveKeys(secretKey);
   const passwords = await PasswordMethod.create(config.argon2, gate);
-  const database = new DatabaseAvailability(db, log);
+  const database = new DatabaseAvailability(db, log, metrics);
   return {
     config,
     db,
@@ -43,7 +52,8 @@ export async function createServices(config: Config, db: Db, log: Logger, secret
       pollMs: config.mailPollMs,
       retry: config.mailRetry,
     }),
-    admission: new SignInAdmission(gate, await renderBusyReply(config.secureCookies), log),
+    admission: new SignInAdmission(gate, await renderBusyReply(config.secureCookies), log, metrics),
+    metrics,
     database,
     readiness: new Readiness(database, () => migrationsApplied(db)),
   };

@@ -44,7 +44,7 @@ describe('DatabaseAvailability', () => {
     let now = 1_000;
     const db = { execute: async () => (up ? [] : Promise.reject(withCode('refused', 'ECONNREFUSED'))) } as unknown as Db;
     const { log, lines } = capturedLog();
-    const availability = new DatabaseAvailability(db, log, () => now, 60_000);
+    const availability = new DatabaseAvailability(db, log, undefined, () => now, 60_000);
     for (let i = 0; i < 5; i++) expect(availability.failed(wrapped(withCode('refused', 'ECONNREFUSED')))).toBe(true);
     expect(availability.failed(new Error('a bug'))).toBe(false);
     expect(availability.available).toBe(false);

@@ -6,6 +6,7 @@
 // when it answers again and the log says that once, with how long it was away.
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
+import type { Metrics } from '../lib/metrics.ts';
 import type { Db } from './db.ts';
 
 /** Socket errors that mean the server is not there (or went away mid-query). */
@@ -59,6 +60,7 @@ export class DatabaseAvailability {
   constructor(
     private readonly db: Db,
     log: Logger,
+    private readonly metrics?: Pick<Metrics, 'databaseErrors' | 'databaseAvailable'>,
     private readonly now: () => number = Date.now,
     private readonly probeMs = PROBE_MS,
   ) {
@@ -78,8 +80,10 @@ export class DatabaseAvailability {
   failed(err: unknown): boolean {
     const kind = unavailableKind(err);
     if (kind === undefined) return false;
+    this.metrics?.databaseErrors.inc({ kind: 'unavailable' });
     if (this.lostAt === undefined) {
       this.lostAt = this.now();
+      this.metrics?.databaseAvailable.set(0);
       this.log.error({ reason: kind }, 'the database cannot be reached: answering 503 until it is back');
       this.probe = setInterval(() => void this.look(), this.probeMs);
       this.probe.unref();
@@ -118,6 +122,7 @@ export class DatabaseAvailability {
     if (this.lostAt === undefined) return;
     const awayMs = this.now() - this.lostAt;
     this.lostAt = undefined;
+    this.metrics?.databaseAvailable.set(1);
     this.stop();
     this.log.warn({ awayMs }, `the database is back after ${(awayMs / 1000).toFixed(1)} s`);
   }

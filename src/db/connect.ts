@@ -24,6 +24,8 @@ export interface Database {
   kind: 'embedded' | 'postgres';
   /** The PGlite instance, for serving other processes (the CLI) through a socket. */
   pglite?: PGlite;
+  /** The PostgreSQL pool, for its metrics. */
+  pool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -67,7 +69,7 @@ export async function openPostgres(url: string, poolSize = 10, migrate = true): 
   }
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   allowNamedStatements(db);
-  return { db, kind: 'postgres', close: () => pool.end() };
+  return { db, kind: 'postgres', pool, close: () => pool.end() };
 }
 
 // PostgreSQL's 128 MB of shared buffers is sized for a server with memory of its own; PGlite

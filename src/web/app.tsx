@@ -88,6 +88,7 @@ export function createApp(services: WebServices) {
   app.onError((err, c) => {
     // The database away: logged once for the outage (db/availability.ts), and a 503 to come back to.
     if (services.database.failed(err)) return unavailablePage(c as never);
+    services.metrics.databaseErrors.inc({ kind: 'other' });
     (c.get('log') ?? services.log).error({ err }, 'unhandled error');
     return errorPage(c as never, 500, 'Something went wrong', 'Gatehouse could not finish that. Nothing you entered was lost: go back and try again.');
   });
