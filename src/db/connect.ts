@@ -78,9 +78,9 @@ export async function openPostgres(url: string, poolSize = 10, migrate = true): 
 const EMBEDDED_SETTINGS = ['shared_buffers=32MB'];
 
 /** The embedded database: PGlite in this process, stored in `dir`, or in memory for `memory://`. */
-export async function openEmbedded(dir: string): Promise<Database> {
+export async function openEmbedded(dir: string, options: { loadDataDir?: Blob } = {}): Promise<Database> {
   if (!dir.startsWith('memory://')) mkdirSync(path.dirname(dir), { recursive: true });
-  const pglite = await PGlite.create({ dataDir: dir, extensions: { pg_trgm, btree_gin }, postgresqlconf: EMBEDDED_SETTINGS });
+  const pglite = await PGlite.create({ dataDir: dir, extensions: { pg_trgm, btree_gin }, postgresqlconf: EMBEDDED_SETTINGS, ...options });
   const db = drizzlePglite(pglite, { schema });
   await migratePglite(db, { migrationsFolder });
   return { db: db as unknown as Db, kind: 'embedded', pglite, close: () => pglite.close() };

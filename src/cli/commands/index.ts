@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
 import { auditCheckpoint } from './audit-checkpoint.ts';
 import { auditVerify } from './audit-verify.ts';
+import { backup, restore } from './backup.ts';
 import { siteAdd } from './site-add.ts';
 import { ssoLink } from './sso-link.ts';
 import { supportRemove2fa } from './support-remove-2fa.ts';
@@ -19,4 +20,6 @@ export const COMMANDS: readonly Command[] = [
   tokenAssign,
   auditCheckpoint,
   auditVerify,
+  backup,
+  restore,
 ];
