@@ -53,6 +53,8 @@ const envSchema = z.object({
   NODE_ENV: oneOf(['development', 'production', 'test'] as const).default('development'),
   PORT: int(0, 65535).default(3000),
   HOST: z.string().min(1, { error: 'must be an address to listen on, such as 127.0.0.1 or 0.0.0.0' }).default('127.0.0.1'),
+  METRICS_PORT: int(0, 65535).optional(),
+  METRICS_HOST: z.string().min(1, { error: 'must be an address to listen on, such as 127.0.0.1' }).optional(),
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be the address people use, such as https://gatehouse.example.org' }).optional(),
   DATABASE_URL: z
     .string()
@@ -88,6 +90,7 @@ const envSchema = z.object({
   OIDC_LOGOUT_POLL_MS: int(10, 600_000).default(2000),
   OIDC_LOGOUT_TO_PRIVATE_ADDRESSES: bool.optional(),
   MAINTENANCE_INTERVAL_MINUTES: int(1, 24 * 60).default(10),
+  SHUTDOWN_GRACE_SECONDS: int(1, 600).default(20),
   SESSION_RETENTION_DAYS: int(1, 3650).default(30),
   MAIL_RETENTION_DAYS: int(1, 3650).default(30),
   // Six years (with their leap days): how long records that may be needed in a claim are kept.
@@ -124,6 +127,8 @@ export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
   host: string;
+  /** Where /metrics is served (a listener of its own), when METRICS_PORT is set. */
+  metrics: { port: number; host: string } | undefined;
   publicUrl: URL;
   /** Cookies get Secure and the __Host- prefix when the public address is https. */
   secureCookies: boolean;
@@ -156,6 +161,8 @@ export interface Config {
     /** Back-channel logout may reach loopback and private-network addresses (a school system on its own network). */
     logoutToPrivateAddresses: boolean;
   };
+  /** On SIGTERM: how long requests in flight (and the last mail) get before the instance stops. */
+  shutdownGraceMs: number;
   /** Housekeeping (maintenance/): how often a round runs, and how many days what it removes is kept first. */
   maintenance: {
     intervalMinutes: number;
@@ -210,6 +217,7 @@ export function loadConfig(env: Env = process.env): Config {
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
+    metrics: e.METRICS_PORT === undefined ? undefined : { port: e.METRICS_PORT, host: e.METRICS_HOST ?? e.HOST },
     publicUrl,
     secureCookies: publicUrl.protocol === 'https:',
     databaseUrl: e.DATABASE_URL,
@@ -236,6 +244,7 @@ export function loadConfig(env: Env = process.env): Config {
       // Off in production unless set: oidc-provider then refuses special-use addresses (SSRF).
       logoutToPrivateAddresses: e.OIDC_LOGOUT_TO_PRIVATE_ADDRESSES ?? e.NODE_ENV !== 'production',
     },
+    shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     maintenance: {
       intervalMinutes: e.MAINTENANCE_INTERVAL_MINUTES,
       retentionDays: {

@@ -26,6 +26,7 @@ async function main() {
   const running = await startGatehouse(config, log);
   const where = config.databaseUrl ? 'PostgreSQL' : `the embedded database in ${config.dataDir}`;
   const banner = [`Gatehouse is listening on ${running.url} (public address ${config.publicUrl.origin}), using ${where}.`];
+  if (running.metricsUrl) banner.push(`Metrics are at ${running.metricsUrl}/metrics.`);
   // The demo's password is printed once, as the data is made; later starts say where to find it.
   if (running.demoCreated) banner.push(describeDemo(config.publicUrl));
   else if (config.demo && (await running.services.db.query.site.findFirst({ where: (s, { eq }) => eq(s.slug, DEMO_SITES[0]!.slug) }))) {
@@ -39,8 +40,15 @@ async function main() {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down');
-    await running.close();
+    // Not ready at once; requests in flight get SHUTDOWN_GRACE_SECONDS; then mail, housekeeping, the database.
+    log.info({ signal, graceSeconds: config.shutdownGraceMs / 1000 }, 'shutting down');
+    try {
+      await running.close();
+    } catch (err) {
+      log.error({ err }, 'shutting down failed');
+      process.exit(1);
+    }
+    log.info('stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -6,18 +6,22 @@ import { HashingGate, PasswordMethod } from './auth/methods/password/index.ts';
 import { WebPushDelivery } from './auth/methods/push/web-push.ts';
 import { ResetRequestThrottle, SecondFactorThrottle, SignInThrottle } from './auth/throttle/index.ts';
 import type { Config } from './config.ts';
-import type { Db, Listen } from './db/connect.ts';
+import { DatabaseAvailability } from './db/availability.ts';
+import { type Db, type Listen, migrationsApplied } from './db/connect.ts';
 import { Wakeups } from './db/wakeups.ts';
 import { findIntegrationByClientId } from './directory/integrations.ts';
 import { CountedWarning } from './lib/counted-warning.ts';
 import { deriveKeys } from './lib/keys.ts';
+import { Metrics } from './lib/metrics.ts';
 import { dbIpCityFiles, Places } from './lib/places.ts';
 import { oidcPaths } from './lib/urls.ts';
+import { outboxBacklog } from './mail/outbox.ts';
 import { MailSender } from './mail/sender.ts';
 import { createMailTransport } from './mail/transport.ts';
 import { OidcService } from './oidc/service.ts';
 import { SignInAdmission } from './web/admission.ts';
 import { renderBusyReply } from './web/middleware/sign-in-admission.ts';
+import { Readiness } from './web/readiness.ts';
 import { providerPages } from './web/views/oidc-pages.tsx';
 import type { WebServices } from './web/web-services.ts';
 
@@ -25,9 +29,17 @@ export type Services = WebServices;
 
 /** `listen`: the database's LISTEN (db/connect.ts), for wake-ups from other instances. */
 export async function createServices(config: Config, db: Db, log: Logger, secretKey: string, listen?: Listen): Promise<Services> {
-  const gate = new HashingGate({ concurrency: config.hashConcurrency, queueLimit: config.hashQueueLimit });
+  const metrics = new Metrics();
+  const gate = new HashingGate({
+    concurrency: config.hashConcurrency,
+    queueLimit: config.hashQueueLimit,
+    onRefused: () => metrics.hashingRefusals.inc({ where: 'queue' }),
+  });
+  metrics.observeHashing(() => ({ queued: gate.queued, active: gate.running, signInsInProgress: gate.inProgress }));
+  metrics.observeOutbox(() => outboxBacklog(db));
   const keys = deriveKeys(secretKey);
   const passwords = await PasswordMethod.create(config.argon2, gate);
+  const database = new DatabaseAvailability(db, log, metrics);
   const oidc = new OidcService({
     config,
     db,
@@ -61,11 +73,15 @@ export async function createServices(config: Config, db: Db, log: Logger, secret
       key: keys.encryption,
       transport: createMailTransport(config),
       log,
+      database,
       pollMs: config.mailPollMs,
       retry: config.mailRetry,
       support: config.support,
     }),
-    admission: new SignInAdmission(gate, await renderBusyReply(config.secureCookies, config.support), log),
+    admission: new SignInAdmission(gate, await renderBusyReply(config.secureCookies, config.support), log, metrics),
     oidc,
+    metrics,
+    database,
+    readiness: new Readiness(database, () => migrationsApplied(db)),
   };
 }

@@ -1,8 +1,10 @@
 // What every `gatehouse` subcommand is made of: its words, its help, and a run that parses
 // its own arguments (node:util parseArgs, strict) and answers with one line for the person
 // (and, for a command whose output is for a script, lines of data on stdout before it).
+
 import { type ParseArgsOptionDescriptor, parseArgs } from 'node:util';
 import type { FlowDeps } from '../auth/flows/deps.ts';
+import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import type { Keys } from '../lib/keys.ts';
 import type { Outcome } from '../lib/outcome.ts';
@@ -33,6 +35,8 @@ export interface CommandContext {
    * the outbox for a running server to send it.
    */
   flowDeps(): Promise<FlowDeps>;
+  /** The settings, as the server reads them. */
+  settings(): Config;
   /** The keys derived from SECRET_KEY (or DATA_DIR's generated key), as the server derives them. */
   keys(): Keys;
   /**
@@ -43,8 +47,8 @@ export interface CommandContext {
 }
 
 export interface Command {
-  /** How it is typed: ['site', 'add']. */
-  words: readonly [string, string];
+  /** How it is typed: ['site', 'add'], or one word (['backup']). */
+  words: readonly [string, string] | readonly [string];
   /** The synopsis, as in DESIGN.md. */
   synopsis: string;
   /** What it does and what its options mean, shown by --help under the synopsis. */

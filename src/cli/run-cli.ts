@@ -64,6 +64,11 @@ type Found = { command: Command; args: string[] } | { help: string } | { usage: 
 function findCommand(argv: string[]): Found {
   const [group, action, ...args] = argv;
   if (group === undefined || HELP_FLAGS.has(group)) return group === undefined ? { usage: 'missing command' } : { help: overview() };
+  const single = COMMANDS.find((c) => c.words.length === 1 && c.words[0] === group);
+  if (single) {
+    const rest = action === undefined ? [] : [action, ...args];
+    return asksForHelp(rest) ? { help: helpText(single) } : { command: single, args: rest };
+  }
   const inGroup = COMMANDS.filter((c) => c.words[0] === group);
   if (inGroup.length === 0) return { usage: `unknown command "${group}"` };
   const command = inGroup.find((c) => c.words[1] === action);
@@ -143,6 +148,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const db = await ctx.db();
       return { db, log: pino({ level: 'silent' }), keys: ctx.keys(), config: { ...settings(), publicUrl: await publicUrl(db) }, mail: { kick() {} } };
     },
+    settings,
     keys() {
       const config = settings();
       keys ??= deriveKeys(loadOrCreateSecretKey(config.secretKey, config.dataDir));

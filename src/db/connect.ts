@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { sql } from 'drizzle-orm';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -24,6 +26,8 @@ export interface Database {
   pglite?: PGlite;
   /** Hears NOTIFY on a channel, from this and every other instance (db/wakeups.ts); absent for the command's connection. */
   listen?: Listen;
+  /** The PostgreSQL pool, for its metrics. */
+  pool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -64,13 +68,26 @@ function listenOnPostgres(url: string): Listen {
 
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
+let newestMigration: number | undefined; // the files never change while the process runs
+
+/** Whether the database has every migration this version carries (readiness asks). */
+export async function migrationsApplied(db: Db): Promise<boolean> {
+  newestMigration ??= readMigrationFiles({ migrationsFolder }).at(-1)?.folderMillis ?? 0;
+  const result = await db.execute<{ newest: string | null }>(sql`select max(created_at)::text as newest from drizzle.__drizzle_migrations`);
+  const rows = (result as unknown as { rows: Array<{ newest: string | null }> }).rows;
+  return Number(rows[0]?.newest ?? 0) >= newestMigration;
+}
+
 // Any fixed number: every instance takes the same lock while migrating.
 const MIGRATION_LOCK = 7_305_046_455_616_911;
 
 /** A PostgreSQL server; migrations run under an advisory lock so several instances may start at once. */
 export async function openPostgres(url: string, poolSize = 10, migrate = true): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  // An idle client's error (server restart) must not crash the process; the pool replaces it.
+  // A server that does not answer (a network partition) is an unavailable database after 5 s,
+  // not a request that hangs; keep-alive finds connections that died in silence.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, keepAlive: true });
+  // An idle client's error (server restart) must not crash the process; the pool replaces it,
+  // and the next query's failure, if any, is classified (db/availability.ts).
   pool.on('error', () => {});
   if (migrate) {
     try {
@@ -89,7 +106,7 @@ export async function openPostgres(url: string, poolSize = 10, migrate = true): 
   }
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   allowNamedStatements(db);
-  return { db, kind: 'postgres', listen: listenOnPostgres(url), close: () => pool.end() };
+  return { db, kind: 'postgres', listen: listenOnPostgres(url), pool, close: () => pool.end() };
 }
 
 // PostgreSQL's 128 MB of shared buffers is sized for a server with memory of its own; PGlite
@@ -98,9 +115,9 @@ export async function openPostgres(url: string, poolSize = 10, migrate = true): 
 const EMBEDDED_SETTINGS = ['shared_buffers=32MB'];
 
 /** The embedded database: PGlite in this process, stored in `dir`, or in memory for `memory://`. */
-export async function openEmbedded(dir: string): Promise<Database> {
+export async function openEmbedded(dir: string, options: { loadDataDir?: Blob } = {}): Promise<Database> {
   if (!dir.startsWith('memory://')) mkdirSync(path.dirname(dir), { recursive: true });
-  const pglite = await PGlite.create({ dataDir: dir, extensions: { pg_trgm, btree_gin }, postgresqlconf: EMBEDDED_SETTINGS });
+  const pglite = await PGlite.create({ dataDir: dir, extensions: { pg_trgm, btree_gin }, postgresqlconf: EMBEDDED_SETTINGS, ...options });
   const db = drizzlePglite(pglite, { schema });
   await migratePglite(db, { migrationsFolder });
   const listen: Listen = (channel, onPayload) => pglite.listen(channel, onPayload);

@@ -36,6 +36,11 @@ export class KickedLoop {
     });
   }
 
+  /** Resolves when no pass is under way (one may start another as it ends: kicks during it). */
+  async idle(): Promise<void> {
+    while (this.pass) await this.pass;
+  }
+
   /** Stops polling and waits for a pass under way. */
   async stop(): Promise<void> {
     this.started = false;

@@ -145,3 +145,15 @@ export async function markNotSent(db: Db, id: number, error: string, delayMs: nu
     })
     .where(and(eq(mailOutbox.id, id), isNull(mailOutbox.sentAt)));
 }
+
+/** What waits to be sent (neither sent nor given up), and how old the oldest is: for the metrics. */
+export async function outboxBacklog(db: Db): Promise<{ unsent: number; oldestUnsentSeconds: number }> {
+  const [row] = await db
+    .select({
+      unsent: sql<number>`count(*)::int`,
+      oldestUnsentSeconds: sql<number>`coalesce(extract(epoch from now() - min(${mailOutbox.createdAt})), 0)::float8`,
+    })
+    .from(mailOutbox)
+    .where(and(isNull(mailOutbox.sentAt), isNull(mailOutbox.failedAt)));
+  return { unsent: Number(row?.unsent ?? 0), oldestUnsentSeconds: Number(row?.oldestUnsentSeconds ?? 0) };
+}

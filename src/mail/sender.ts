@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { SupportContact } from '../config.ts';
 import type { Db } from '../db/connect.ts';
+import { describeFailure } from '../db/describe-failure.ts';
 import { KickedLoop } from '../lib/kicked-loop.ts';
 import { supportFor, withHelpFooter } from './help-footer.ts';
 import { NotOneMailbox } from './one-mailbox.ts';
@@ -23,6 +24,8 @@ export interface MailSenderOptions {
   key: Buffer;
   transport: MailTransport;
   log: Logger;
+  /** Told of a pass that failed: the database away is logged there once, not by every pass. */
+  database?: { failed(err: unknown): boolean };
   pollMs: number;
   retry: RetryPolicy;
   /** Whom the mail's footer says to ask for help, unless the school it is about has its own (SUPPORT_*). */
@@ -49,8 +52,22 @@ export class MailSender {
     this.loop.kick();
   }
 
-  /** Stops polling, waits for a pass under way to finish, and closes the transport. */
-  async stop(): Promise<void> {
+  /**
+   * Stops polling, waits for a pass under way to finish, and closes the transport. With
+   * `flushUntil` (a time, in ms), first sends what is due until then: a shutdown sends the mail
+   * its last requests wrote rather than leave it for another instance's next poll.
+   */
+  async stop(options: { flushUntil?: number } = {}): Promise<void> {
+    const { flushUntil } = options;
+    if (this.loop.running && flushUntil !== undefined && Date.now() < flushUntil) {
+      this.kick();
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, flushUntil - Date.now());
+      });
+      await Promise.race([this.loop.idle(), late]);
+      clearTimeout(timer);
+    }
     await this.loop.stop();
     this.options.transport.close();
   }
@@ -59,8 +76,8 @@ export class MailSender {
     try {
       await this.sendDue();
     } catch (err) {
-      // The database is unreachable: the mail waits in the outbox for the next pass.
-      this.log.warn({ err }, 'mail pass failed');
+      // The database is unreachable: the mail waits in the outbox for the next pass (logged once, there).
+      if (!this.options.database?.failed(err)) this.log.warn({ error: describeFailure(err) }, 'mail pass failed');
     }
   }
 

@@ -2,9 +2,11 @@
 // MAINTENANCE_INTERVAL_MINUTES after the last one ended, in every instance (the round lock lets
 // one at a time do the work). The timer never keeps the process alive; stop() waits for a round
 // under way, which ends after its current batch.
-import { describeFailure, runMaintenanceRound } from './round.ts';
+import { describeFailure } from '../db/describe-failure.ts';
+import { runMaintenanceRound } from './round.ts';
 
-type RoundServices = Parameters<typeof runMaintenanceRound>[0];
+/** The round's services, and where a failure is told first: the database away is logged there, once. */
+type RoundServices = Parameters<typeof runMaintenanceRound>[0] & { database?: { failed(err: unknown): boolean } };
 
 const FIRST_ROUND_MS = 60_000;
 
@@ -38,7 +40,10 @@ export class MaintenanceLoop {
     this.round = runMaintenanceRound(this.services, { signal: this.stopping.signal })
       .then(() => undefined)
       // The database unreachable, say: the next round tries again.
-      .catch((err: unknown) => this.services.log.warn({ component: 'housekeeping', error: describeFailure(err) }, 'housekeeping: the round failed'))
+      .catch((err: unknown) => {
+        if (this.services.database?.failed(err)) return;
+        this.services.log.warn({ component: 'housekeeping', error: describeFailure(err) }, 'housekeeping: the round failed');
+      })
       .finally(() => {
         this.round = undefined;
         this.schedule(this.services.config.maintenance.intervalMinutes * 60_000);

@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
+import { describeFailure } from '../db/describe-failure.ts';
 import type { Keys } from '../lib/keys.ts';
 import { timeBudget } from './batches.ts';
 import { withRoundLock } from './round-lock.ts';
@@ -45,14 +46,4 @@ export async function runMaintenanceRound(services: { db: Db; log: Logger; confi
     return { ran: true as const, removed, failed };
   });
   return outcome ?? { ran: false };
-}
-
-/** "DrizzleQueryError, code 57014": what failed, without the message (a query's text, a row's values). */
-export function describeFailure(err: unknown): string {
-  const kind = err instanceof Error ? err.constructor.name : typeof err;
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return `${kind}, code ${code}`;
-  }
-  return kind;
 }

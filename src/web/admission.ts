@@ -7,6 +7,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { HashingGate } from '../auth/methods/password/hashing-gate.ts';
 import { CountedWarning } from '../lib/counted-warning.ts';
+import type { Metrics } from '../lib/metrics.ts';
 
 /** The 503 every refusal sends: the same bytes each time, rendered once. */
 export interface BusyReply {
@@ -31,6 +32,7 @@ export class SignInAdmission {
     readonly gate: HashingGate,
     readonly busy: BusyReply,
     log: Logger,
+    private readonly metrics: Metrics,
   ) {
     this.refusals = new CountedWarning(log, 'sign-in attempts refused: too busy (503)');
   }
@@ -66,6 +68,8 @@ export class SignInAdmission {
   /** Counts a refusal for the operator's log. */
   refused(): void {
     this.refusals.note('refused');
+    this.metrics.signIns.inc({ outcome: 'refused_busy' });
+    this.metrics.hashingRefusals.inc({ where: 'door' });
   }
 
   stop(): void {

@@ -23,6 +23,7 @@ import { confirmIdentityRoutes } from './routes/confirm-identity.tsx';
 import { dashboardRoutes } from './routes/dashboard.tsx';
 import { DEV_MAILBOX_PATH, devMailboxEnabled, devMailboxRoutes } from './routes/dev-mailbox.tsx';
 import { elevateRoutes } from './routes/elevate.tsx';
+import { healthRoutes } from './routes/health.ts';
 import { loginRoutes } from './routes/login.tsx';
 import { oidcInteractionRoutes } from './routes/oidc-interaction.tsx';
 import { passwordResetRoutes } from './routes/password-reset.tsx';
@@ -32,6 +33,7 @@ import { sessionActionRoutes } from './routes/session-actions.ts';
 import { errorPage } from './views/error-page.tsx';
 import { LandingPage } from './views/landing-page.tsx';
 import { render } from './views/render.ts';
+import { unavailablePage } from './views/unavailable-page.tsx';
 import type { WebServices } from './web-services.ts';
 
 const stylesheet = ['app.css', 'password.css'].map((f) => readFileSync(new URL(`./static/${f}`, import.meta.url), 'utf8')).join('\n');
@@ -55,10 +57,7 @@ export function createApp(services: WebServices) {
   app.route('/static/js', browserScriptRoutes);
   // The Gatehouse Authenticator's page and files: the same for everyone, no cookie read.
   app.route(AUTHENTICATOR_PATH, authenticatorRoutes);
-  app.get('/healthz', async (c) => {
-    await services.db.execute('select 1');
-    return c.json({ status: 'ok' });
-  });
+  app.route('/healthz', healthRoutes);
   // The OpenID Connect provider's endpoints: it parses, authenticates and protects its own (web/oidc-mount.ts).
   app.use(oidcProvider());
   const formLimit = bodyLimit({
@@ -113,6 +112,9 @@ export function createApp(services: WebServices) {
 
   app.notFound((c) => errorPage(c as never, 404, 'Page not found', 'There is nothing at this address.'));
   app.onError((err, c) => {
+    // The database away: logged once for the outage (db/availability.ts), and a 503 to come back to.
+    if (services.database.failed(err)) return unavailablePage(c as never);
+    services.metrics.databaseErrors.inc({ kind: 'other' });
     (c.get('log') ?? services.log).error({ err }, 'unhandled error');
     return errorPage(c as never, 500, 'Something went wrong', 'Gatehouse could not finish that. Nothing you entered was lost: go back and try again.');
   });

@@ -3,7 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { loadConfig } from '../../src/config.ts';
 import type { Database } from '../../src/db/connect.ts';
 import { recordPublicUrl } from '../../src/directory/public-url.ts';
@@ -35,6 +35,8 @@ export async function startTestGatehouse(
     publicHost?: 'localhost';
     /** The maintenance loop runs (off by default: a round would land in tests that count statements). */
     housekeeping?: boolean;
+    /** The server's logger (tests that read the log: test/support/captured-log.ts). */
+    log?: Logger;
   } = {},
 ): Promise<TestGatehouse> {
   const config = loadConfig({
@@ -50,7 +52,7 @@ export async function startTestGatehouse(
     ...options.env,
   });
   const database = options.database ?? (await freshDatabase(kind));
-  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const log = options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const running = await startGatehouse(config, log, { database, housekeeping: options.housekeeping ?? false });
   // Unless a test sets PUBLIC_URL, the public address is the one the server actually got.
   if (!options.env?.PUBLIC_URL) running.services.config.publicUrl = new URL(running.url);

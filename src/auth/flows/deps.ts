@@ -6,6 +6,7 @@ import type { Config } from '../../config.ts';
 import type { Db } from '../../db/connect.ts';
 import type { CountedWarning } from '../../lib/counted-warning.ts';
 import type { Keys } from '../../lib/keys.ts';
+import type { Metrics } from '../../lib/metrics.ts';
 import type { PasswordMethod } from '../methods/password/index.ts';
 import type { PushServices } from '../methods/push/push-services.ts';
 import type { ResetRequestThrottle, SecondFactorThrottle, SignInThrottle } from '../throttle/index.ts';
@@ -32,4 +33,6 @@ export interface AuthServices extends FlowDeps {
   authenticator: PushServices;
   /** Refusals counted for the operator's log, a line per 10 s while they go on, not one each. */
   refusals: { throttled: CountedWarning };
+  /** Counts for the operator's dashboard (lib/metrics.ts): outcomes only, nothing personal. */
+  metrics: Metrics;
 }

@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
 import { auditCheckpoint } from './audit-checkpoint.ts';
 import { auditVerify } from './audit-verify.ts';
+import { backup, restore } from './backup.ts';
 import { clientAdd } from './client-add.ts';
 import { clientDelete, clientDisable, clientEnable, clientRotateSecret } from './client-change.ts';
 import { clientList } from './client-list.ts';
@@ -32,4 +33,6 @@ export const COMMANDS: readonly Command[] = [
   clientEnable,
   clientDelete,
   keysRotate,
+  backup,
+  restore,
 ];

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
 import { clientAddressFor } from '../client-address.ts';
 import type { AppEnv } from '../env.ts';
 import type { WebServices } from '../web-services.ts';
@@ -24,6 +25,10 @@ export function requestContext(services: WebServices): MiddlewareHandler<AppEnv>
     const log = services.log.child({ req: randomUUID().slice(0, 8) });
     c.set('log', log);
     await next();
-    log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+    const ms = performance.now() - started;
+    log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(ms) }, 'request');
+    // By the pattern of the route that answered (/:site/login), never the path: slugs and ids are unbounded.
+    const route = c.res.status === 404 && c.req.routeIndex < 0 ? 'unmatched' : (matchedRoutes(c)[c.req.routeIndex]?.path ?? 'unmatched');
+    services.metrics.requestDuration.observe({ method: c.req.method, route, status: `${Math.floor(c.res.status / 100)}xx` }, ms / 1000);
   };
 }

@@ -27,6 +27,12 @@ export type SecondFactorResult =
   | { ok: false; reason: 'locked' };
 
 export async function verifySecondFactor(services: AuthServices, a: SecondFactorAttempt): Promise<SecondFactorResult> {
+  const result = await checkSecondFactor(services, a);
+  services.metrics.secondFactors.inc({ method: a.method.id, outcome: result.ok ? 'success' : result.reason });
+  return result;
+}
+
+async function checkSecondFactor(services: AuthServices, a: SecondFactorAttempt): Promise<SecondFactorResult> {
   const { db, log } = services;
   const { method } = a;
   const who = { accountId: a.accountId, siteId: a.site.id, ip: a.ip, userAgent: a.userAgent };

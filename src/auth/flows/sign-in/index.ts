@@ -6,7 +6,9 @@
 // Every failure looks the same to the person; the reason goes to the security log.
 import { findSiteAccount } from '../../../directory/accounts.ts';
 import { emailTag } from '../../../lib/email-tag.ts';
+import type { SignInOutcome } from '../../../lib/metrics.ts';
 import { newBrowserToken } from '../../known-browsers.ts';
+import { HashingBusy } from '../../methods/password/index.ts';
 import type { AuthServices } from '../deps.ts';
 import type { SignInRequest, SignInResult } from './attempt.ts';
 import { checkPassword } from './check-password.ts';
@@ -17,6 +19,24 @@ export type { Provider, SignInRequest, SignInResult } from './attempt.ts';
 export { completeSecondStep } from './second-step.ts';
 
 export async function signIn(services: AuthServices, req: SignInRequest): Promise<SignInResult> {
+  try {
+    const result = await attemptSignIn(services, req);
+    services.metrics.signIns.inc({ outcome: OUTCOME_METRIC[result.outcome] });
+    return result;
+  } catch (err) {
+    if (err instanceof HashingBusy) services.metrics.signIns.inc({ outcome: 'refused_busy' });
+    throw err;
+  }
+}
+
+const OUTCOME_METRIC = {
+  signed_in: 'success',
+  second_factor_needed: 'second_step',
+  failed: 'wrong_password',
+  throttled: 'throttled',
+} as const satisfies Record<SignInResult['outcome'], SignInOutcome>;
+
+async function attemptSignIn(services: AuthServices, req: SignInRequest): Promise<SignInResult> {
   const attempt = { emailTag: emailTag(services.keys.emailTag, req.email), ip: req.ip, knownBrowser: req.browser !== undefined };
   // Independent, so asked at once: on PostgreSQL they overlap (two pooled connections).
   const [match, counted] = await Promise.all([

@@ -21,6 +21,8 @@ export interface HashingGateOptions {
   maxWaitMs?: number;
   /** Milliseconds from some fixed point; tests pass their own clock. */
   now?: () => number;
+  /** Told of every hash refused for want of room in the queue (the metrics count them). */
+  onRefused?: () => void;
 }
 
 export class HashingGate {
@@ -43,6 +45,14 @@ export class HashingGate {
     this.queueLimit = options.queueLimit;
     this.maxWaitMs = options.maxWaitMs ?? 1000;
     this.now = options.now ?? (() => performance.now());
+    this.onRefused = options.onRefused;
+  }
+
+  private readonly onRefused: (() => void) | undefined;
+
+  /** Hashes running now. */
+  get running(): number {
+    return this.active;
   }
 
   get queued(): number {
@@ -87,7 +97,10 @@ export class HashingGate {
   async run<T>(work: () => Promise<T>, { priority = false }: { priority?: boolean } = {}): Promise<T> {
     if (this.active >= this.concurrency) {
       const lane = priority ? this.waitingFirst : this.waiting;
-      if (lane.length >= this.capacity) throw new HashingBusy(1);
+      if (lane.length >= this.capacity) {
+        this.onRefused?.();
+        throw new HashingBusy(1);
+      }
       await new Promise<void>((resolve) => lane.push(resolve));
     } else {
       this.active++;

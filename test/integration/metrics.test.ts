@@ -1,0 +1,99 @@
+// /metrics on its own listener (METRICS_PORT) counts a known sequence of events: sign-ins by
+// outcome, second factors by method and outcome, requests by route pattern; it shows the
+// hashing gate, the database and the mail outbox; and no label carries anything personal.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enqueueMail } from '../../src/mail/outbox.ts';
+import { enrolAuthenticatorApp } from '../support/admin-session.ts';
+import { Client } from '../support/client.ts';
+import { databaseKinds } from '../support/databases.ts';
+import { totp } from '../support/rfc6238.ts';
+import { PASSWORD, seedSchools, startTestGatehouse, type TestGatehouse } from '../support/test-gatehouse.ts';
+
+const kinds = await databaseKinds();
+
+/** The value of one sample (`name{labels}`), or undefined when the scrape lacks it. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  for (const line of text.split('\n')) {
+    const match = line.match(/^([a-z_]+)(?:\{([^}]*)\})? (\S+)$/);
+    if (!match || match[1] !== name) continue;
+    const have = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(match[3]);
+  }
+  return undefined;
+}
+
+describe.each(kinds)('metrics (%s)', (kind) => {
+  let g: TestGatehouse;
+  beforeAll(async () => {
+    g = await startTestGatehouse(kind, { env: { METRICS_PORT: '0' } });
+    await seedSchools(g);
+  });
+  afterAll(async () => {
+    await g?.close();
+  });
+
+  const scrape = async () => {
+    const res = await fetch(`${g.metricsUrl}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    return res.text();
+  };
+
+  it('is served on its own listener only', async () => {
+    expect(g.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(g.metricsUrl).not.toBe(g.url);
+    expect((await fetch(`${g.url}/metrics`)).status).toBe(404);
+    expect((await fetch(`${g.metricsUrl}/elsewhere`)).status).toBe(404);
+  });
+
+  it('counts sign-ins and second factors by outcome, requests by route pattern, and names nobody', async () => {
+    const wrong = new Client(g.url);
+    for (let i = 0; i < 2; i++) expect((await wrong.signIn('north', 'admin@north.example', 'not the password at all')).status).toBe(401);
+
+    const teacher = new Client(g.url);
+    expect((await teacher.signIn('north', 'teacher@north.example', PASSWORD)).status).toBe(303);
+    const { secret } = await enrolAuthenticatorApp(teacher, 'north');
+
+    // With the app: the password, then a wrong code, then the next step's code (the current one was used to enrol).
+    const phone = new Client(g.url);
+    expect((await phone.signIn('north', 'teacher@north.example', PASSWORD)).location).toBe('/north/login/second-step');
+    await phone.get('/north/login/second-step');
+    expect((await phone.post('/north/login/second-step', { method: 'totp', code: totp(secret) === '000000' ? '111111' : '000000' })).status).toBe(401);
+    expect((await phone.post('/north/login/second-step', { method: 'totp', code: totp(secret, Date.now() + 30_000) })).status).toBe(303);
+
+    const text = await scrape();
+    expect(sample(text, 'gatehouse_sign_ins_total', { outcome: 'wrong_password' })).toBe(2);
+    expect(sample(text, 'gatehouse_sign_ins_total', { outcome: 'success' })).toBe(1);
+    expect(sample(text, 'gatehouse_sign_ins_total', { outcome: 'second_step' })).toBe(1);
+    expect(sample(text, 'gatehouse_second_factors_total', { method: 'totp', outcome: 'wrong' })).toBe(1);
+    expect(sample(text, 'gatehouse_second_factors_total', { method: 'totp', outcome: 'success' })).toBe(1);
+    // 4 sign-in POSTs: 2 refused (4xx), 2 redirects.
+    expect(sample(text, 'gatehouse_http_request_duration_seconds_count', { method: 'POST', route: '/:site/login', status: '4xx' })).toBe(2);
+    expect(sample(text, 'gatehouse_http_request_duration_seconds_count', { method: 'POST', route: '/:site/login', status: '3xx' })).toBe(2);
+    expect(sample(text, 'gatehouse_hashing_queued')).toBe(0);
+    expect(sample(text, 'gatehouse_hashing_refusals_total', { where: 'door' }) ?? 0).toBe(0);
+    expect(sample(text, 'gatehouse_database_available')).toBe(1);
+    expect(sample(text, 'gatehouse_mail_outbox_unsent')).toEqual(expect.any(Number));
+    expect(sample(text, 'gatehouse_mail_outbox_oldest_unsent_seconds')).toEqual(expect.any(Number));
+    if (kind === 'postgres') expect(sample(text, 'gatehouse_database_pool_total')).toBeGreaterThan(0);
+    expect(sample(text, 'gatehouse_process_resident_memory_bytes')).toBeGreaterThan(0);
+
+    // No school, person, address or id in any label: only patterns and outcomes.
+    const labels = [...text.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]).join('\n');
+    expect(labels).not.toMatch(/north|example|@|127\.0\.0\.1|[0-9a-f]{8}-[0-9a-f]{4}/);
+  });
+
+  it('shows the mail outbox waiting while the sender cannot send', async () => {
+    await g.services.mail.stop();
+    await enqueueMail(g.services.db, g.services.keys.encryption, {
+      to: 'someone@north.example',
+      kind: 'test',
+      subject: 'Test',
+      text: 'Test',
+      html: '<p>Test</p>',
+    });
+    const text = await scrape();
+    expect(sample(text, 'gatehouse_mail_outbox_unsent')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'gatehouse_mail_outbox_oldest_unsent_seconds')).toBeGreaterThanOrEqual(0);
+  });
+});
