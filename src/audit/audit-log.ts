@@ -15,6 +15,7 @@ import { sameText } from '../lib/keys.ts';
 
 export const AUDIT_ACTIONS = {
   site_added: 'Added the site',
+  support_contact_changed: 'Changed the support contact',
   user_added: 'Added a user',
   sso_linked: 'Linked the user to a Single Sign-On account',
   user_details_changed: 'Changed personal details',

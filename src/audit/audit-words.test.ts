@@ -24,6 +24,7 @@ describe('audit entries in plain words', () => {
   it('has a sentence for every kind of entry, with no underscore in it', () => {
     const examples: Record<AuditAction, Record<string, string | number | boolean | null>> = {
       site_added: { address: 'north', name: 'North School', trust: null, kind: 'safeguarding' },
+      support_contact_changed: { email: 'office@north.example', phone: null, url: null },
       user_added: { email: 'a@b.example', group: 'Teachers', job_title: null, password_set: false },
       sso_linked: { email: 'a@b.example', new_account: true, password_set: false },
       user_details_changed: { name_from: 'A', name_to: 'B' },

@@ -30,6 +30,10 @@ function describe(action: AuditAction, d: Detail): string | undefined {
   switch (action) {
     case 'site_added':
       return `Added the site ${text(d.name)} (at /${text(d.address)})${d.trust ? `, in ${text(d.trust)}` : ''}`;
+    case 'support_contact_changed': {
+      const ways = [d.phone && `phone ${text(d.phone)}`, d.email && `email ${text(d.email)}`, d.url && text(d.url)].filter(Boolean);
+      return ways.length > 0 ? `Set the school's own support contact: ${ways.join(', ')}` : "Cleared the school's own support contact: the service's is shown";
+    }
     case 'user_added':
       return `Added the user, ${text(d.email)}, to ${text(d.group)}${d.password_set ? ', with a password' : ''}`;
     case 'sso_linked':

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { SupportContact } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { type SiteSettings, site } from '../db/schema.ts';
+import { type AuditedBy, auditBy } from './admin-audit.ts';
+import { DirectoryError } from './directory-error.ts';
 import { DEFAULT_DORMANT_DAYS } from './user-filters.ts';
 
 export const siteSettingsForm = z.object({
@@ -91,4 +93,36 @@ export async function saveSiteSettings(db: Db, siteId: string, before: EditableS
 export function ownSupportContact(settings: SiteSettings | undefined): SupportContact | undefined {
   const own = settings?.support;
   return own && (own.email || own.phone || own.url) ? own : undefined;
+}
+
+/** A school's own support contact as the command sets it: each part checked like SUPPORT_*. */
+export const siteSupportContact = z.object({
+  email: z.email({ error: '--email must be an email address, such as support@school.example' }).optional(),
+  phone: z
+    .string()
+    .regex(/^\+?[0-9][0-9 ()-]{4,30}$/, { error: '--phone must be a phone number, such as 0113 496 0000' })
+    .optional(),
+  url: z.url({ protocol: /^https?$/, error: '--url must be a web address, such as https://help.school.example' }).optional(),
+});
+
+/**
+ * Sets (or with an empty contact, clears) the school's own support contact, shown instead of the
+ * service's on its pages and in mail about it; audited in the same transaction.
+ */
+export async function setSiteSupportContact(db: Db, by: AuditedBy, siteSlug: string, contact: SupportContact): Promise<{ siteName: string }> {
+  const checked = siteSupportContact.parse(contact);
+  return db.transaction(async (tx) => {
+    const [row] = await tx.select({ id: site.id, name: site.name, settings: site.settings }).from(site).where(eq(site.slug, siteSlug)).for('update');
+    if (!row) throw new DirectoryError(`there is no site "${siteSlug}"`);
+    const { support: _old, ...rest } = row.settings;
+    const support = Object.fromEntries(Object.entries(checked).filter(([, v]) => v)) as SiteSettings['support'];
+    const settings: SiteSettings = support && Object.keys(support).length > 0 ? { ...rest, support } : rest;
+    await tx.update(site).set({ settings }).where(eq(site.id, row.id));
+    await auditBy(tx, by, row.id, 'support_contact_changed', {
+      email: support?.email ?? null,
+      phone: support?.phone ?? null,
+      url: support?.url ?? null,
+    });
+    return { siteName: row.name };
+  });
 }

@@ -3,11 +3,12 @@
 // each mail as it is sent.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { site } from '../../src/db/schema.ts';
+import { auditEvent } from '../../src/db/schema.ts';
 import { renderBusyReply } from '../../src/web/middleware/sign-in-admission.ts';
 import { Client, text } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
-import { PASSWORD, startSeededWithInbox, startTestGatehouse, type TestGatehouse } from '../support/test-gatehouse.ts';
+import { gatehouse } from '../support/gatehouse-cli.ts';
+import { PASSWORD, startSeededWithInbox, startTestGatehouse, TEST_SECRET_KEY, type TestGatehouse } from '../support/test-gatehouse.ts';
 
 const SUPPORT = { SUPPORT_EMAIL: 'help@gatehouse.example', SUPPORT_PHONE: '0113 496 0000', SUPPORT_URL: 'https://help.gatehouse.example/' };
 const SOUTH_OWN = { email: 'office@south.example', phone: '020 7946 0000' };
@@ -25,10 +26,11 @@ describe.each(await databaseKinds())('where to get help (%s database)', (kind) =
 
   beforeAll(async () => {
     g = await startSeededWithInbox(kind, { ...SUPPORT, TRUST_PROXY: '1' });
-    await g.services.db
-      .update(site)
-      .set({ settings: { support: SOUTH_OWN } })
-      .where(eq(site.slug, 'south'));
+    const set = await gatehouse(['site', 'support', 'south', '--email', SOUTH_OWN.email, '--phone', SOUTH_OWN.phone], {
+      database: g.database,
+      env: { SECRET_KEY: TEST_SECRET_KEY },
+    });
+    expect(set).toEqual({ exitCode: 0, stdout: 'South School now shows its own support contact\n', stderr: '' });
   });
   afterAll(() => g.close());
 
@@ -55,6 +57,26 @@ describe.each(await databaseKinds())('where to get help (%s database)', (kind) =
     const page = await client().get('/south/login');
     expect(footerOf(page.html)).toBe('Need help? Phone 020 7946 0000 Email office@south.example');
     expect(page.html).not.toContain('help@gatehouse.example');
+  });
+
+  it("sets a school's own contact from the command line, audited as the command line, refusing a bad one and clearing it", async () => {
+    const [audit] = await g.services.db.select().from(auditEvent).where(eq(auditEvent.action, 'support_contact_changed'));
+    expect(audit).toMatchObject({
+      actorSiteUserId: null,
+      actorName: 'Platform support, by the command line',
+      detail: { email: SOUTH_OWN.email, phone: SOUTH_OWN.phone, url: null },
+    });
+    const cli = (args: string[]) => gatehouse(['site', 'support', ...args], { database: g.database, env: { SECRET_KEY: TEST_SECRET_KEY } });
+    expect(await cli(['north', '--email', 'not an address'])).toMatchObject({
+      exitCode: 1,
+      stderr: 'gatehouse: --email must be an email address, such as support@school.example\n',
+    });
+    expect((await cli(['nowhere', '--email', 'a@b.example'])).exitCode).toBe(1);
+    expect((await cli(['north'])).exitCode).toBe(2);
+    expect(await cli(['vetting', '--url', 'https://help.vetting.example/'])).toMatchObject({ exitCode: 0 });
+    expect(footerOf((await client().get('/vetting/login')).html)).toBe('Need help? Help and support');
+    expect(await cli(['vetting', '--clear'])).toMatchObject({ exitCode: 0, stdout: "Trust StaffSafe now shows the service's support contact\n" });
+    expect(footerOf((await client().get('/vetting/login')).html)).toContain('Phone 0113 496 0000');
   });
 
   it("ends every email with the contact, the school's own for mail about that school", async () => {

@@ -7,6 +7,7 @@ import { clientDelete, clientDisable, clientEnable, clientRotateSecret } from '.
 import { clientList } from './client-list.ts';
 import { keysRotate } from './keys-rotate.ts';
 import { siteAdd } from './site-add.ts';
+import { siteSupport } from './site-support.ts';
 import { ssoLink } from './sso-link.ts';
 import { supportRemove2fa } from './support-remove-2fa.ts';
 import { supportUnlock2fa } from './support-unlock-2fa.ts';
@@ -17,6 +18,7 @@ import { userImport } from './user-import.ts';
 
 export const COMMANDS: readonly Command[] = [
   siteAdd,
+  siteSupport,
   userAdd,
   userImport,
   ssoLink,
