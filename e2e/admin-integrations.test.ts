@@ -77,8 +77,14 @@ describe('Admin > Integrations', () => {
     await expect.poll(() => page.getByText('No systems are registered yet.').isVisible()).toBe(true);
 
     await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Audits' }).click();
-    for (const what of ['Registered a system', 'Rotated the secret of a system', 'Disabled a system', 'Enabled a system', 'Deleted a system']) {
-      await expect.poll(() => page.getByRole('cell', { name: new RegExp(`^${what} \\(system: Records`) }).isVisible()).toBe(true);
+    for (const what of [
+      'Registered the school system',
+      'Gave the school system',
+      'Stopped the school system',
+      'Let the school system',
+      'Deleted the school system',
+    ]) {
+      await expect.poll(() => page.getByRole('cell', { name: new RegExp(`^${what} Records`) }).isVisible()).toBe(true);
     }
   });
 });

@@ -126,6 +126,18 @@ describe('every page, at desktop and phone width', () => {
       .first()
       .waitFor();
     await expectPassesAtBothWidths(page, 'recovery codes');
+
+    // Print and Copy (shown by the script), and a download made from this page alone.
+    const codes = (await page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem').allTextContents()).map((c) => c.trim());
+    expect(codes.length).toBeGreaterThan(5);
+    await page.getByRole('button', { name: 'Print' }).waitFor();
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByRole('button', { name: 'Copy' }).click();
+    await page.getByRole('status').filter({ hasText: 'Copied.' }).waitFor();
+    expect((await page.evaluate(() => navigator.clipboard.readText())).split('\n')).toEqual(codes);
+    const download = await page.getByRole('link', { name: 'Download as a text file' }).getAttribute('href');
+    expect(download).toMatch(/^data:text\/plain;charset=utf-8,/);
+    expect(decodeURIComponent(download!.split(',')[1]!).split('\r\n')).toEqual(expect.arrayContaining(codes));
   });
 });
 

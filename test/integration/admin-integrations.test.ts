@@ -77,7 +77,7 @@ describe.each(await databaseKinds())('Admin > Integrations (%s database)', (kind
       expect(page.html).not.toContain(secret!);
     }
     const audits = text((await admin.client.get('/north/admin/audits')).html);
-    expect(audits).toContain('Registered a system (system: Records');
+    expect(audits).toContain('Registered the school system Records (client id');
   });
 
   it('brings bad input back with what was typed and a message at its field (400), registering nothing', async () => {
