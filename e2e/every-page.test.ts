@@ -27,6 +27,7 @@ const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
 
 const PAGES: PageRow[] = [
   { name: 'landing page', role: 'nobody', path: () => '/' },
+  { name: 'the Gatehouse Authenticator', role: 'nobody', path: () => '/authenticator' },
   { name: 'sign-in page (Identity)', role: 'nobody', path: () => '/north/login' },
   { name: 'sign-in page (Single Sign-On)', role: 'nobody', path: () => '/north/login?provider=sso' },
   { name: 'forgotten password, with the provider choice', role: 'nobody', path: () => '/north/password/forgotten' },
@@ -39,6 +40,7 @@ const PAGES: PageRow[] = [
   { name: 'dashboard', role: 'teacher', path: () => '/north/' },
   { name: 'account settings', role: 'teacher', path: () => '/north/account' },
   { name: 'security log', role: 'teacher', path: () => '/north/account/security-log' },
+  { name: 'change password', role: 'teacher', path: () => '/north/account/password' },
   { name: 'security keys', role: 'teacherWithApp', path: () => '/north/account/security-keys' },
   { name: 'add an authenticator app (QR code)', role: 'teacher', path: () => '/north/account/security-keys/authenticator/new' },
   { name: 'add a security key', role: 'teacher', path: () => '/north/account/security-keys/key/new' },
@@ -48,7 +50,12 @@ const PAGES: PageRow[] = [
   { name: 'page not found, signed in', role: 'teacher', path: () => '/north/no-such-page', status: 404 },
   { name: 'switch school offer (SSO, signed in elsewhere)', role: 'sso', path: () => '/south/' },
   { name: 'dashboard of an SSO account, with its schools', role: 'sso', path: () => '/north/' },
+  { name: 'admin: overview', role: 'admin', path: () => '/north/admin/overview' },
   { name: 'admin: users', role: 'admin', path: () => '/north/admin/users' },
+  { name: 'admin: dormant users', role: 'admin', path: () => '/north/admin/users?filter=dormant' },
+  { name: 'admin: imports', role: 'admin', path: () => '/north/admin/imports' },
+  { name: 'admin: integrations', role: 'admin', path: () => '/north/admin/integrations' },
+  { name: 'admin: confirm disabling a user', role: 'admin', path: () => `/north/admin/users/${teacherId}/disable` },
   { name: 'admin: add a user', role: 'admin', path: () => '/north/admin/users/new' },
   { name: "admin: a user's details", role: 'admin', path: () => `/north/admin/users/${teacherId}` },
   { name: "admin: a user's permissions", role: 'admin', path: () => `/north/admin/users/${teacherId}/permissions` },

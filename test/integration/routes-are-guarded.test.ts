@@ -19,6 +19,8 @@ const PUBLIC_ROUTES = new Map([
   ['GET /authenticator/sw.js', "the Authenticator's service worker"],
   ['GET /authenticator/:icon{icon-[0-9]+\\.png}', "the Authenticator's icons"],
   ['GET /healthz', 'for load balancers: the database answers'],
+  ['GET /healthz/live', 'for orchestrators: the process is up (no database work)'],
+  ['GET /healthz/ready', 'for load balancers: the database answers, migrated, and the instance is not shutting down'],
   ['GET /_dev/mail', 'the dev mailbox (development only, never with SMTP_URL or in production)'],
   ['GET /_dev/mail/:id{[0-9]{1,15}}', 'the dev mailbox'],
   ['GET /_dev/mail/:id{[0-9]{1,15}}/html', 'the dev mailbox'],
