@@ -70,7 +70,7 @@ export class Metrics {
     ),
   };
 
-  /** For push notifications (branch `push`). */
+  /** For the Gatehouse Authenticator's Web Push notifications. */
   readonly push = {
     notifications: this.counter(
       'gatehouse_push_notifications_total',
