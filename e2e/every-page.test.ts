@@ -140,7 +140,7 @@ describe('every page, at desktop and phone width', () => {
     await page.getByRole('button', { name: 'Print' }).waitFor();
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.getByRole('button', { name: 'Copy' }).click();
-    await page.getByRole('status').filter({ hasText: 'Copied.' }).waitFor();
+    await page.locator('#recovery-codes-copied', { hasText: 'Copied.' }).waitFor();
     expect((await page.evaluate(() => navigator.clipboard.readText())).split('\n')).toEqual(codes);
     const download = await page.getByRole('link', { name: 'Download as a text file' }).getAttribute('href');
     expect(download).toMatch(/^data:text\/plain;charset=utf-8,/);

@@ -43,7 +43,7 @@ export function RecoveryCodesPage(p: { chrome: Chrome; codes: string[]; notice?:
         <a href={`data:text/plain;charset=utf-8,${encodeURIComponent(codesFile(p.codes))}`} download="gatehouse-recovery-codes.txt">
           Download as a text file
         </a>{' '}
-        <span id="recovery-codes-copied" role="status"></span>
+        <span id="recovery-codes-copied" aria-live="polite"></span>
       </p>
       <p>Making new codes later replaces these.</p>
       <p>
