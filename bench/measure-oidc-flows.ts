@@ -10,7 +10,7 @@ import * as oidc from 'openid-client';
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
 import { openEmbedded } from '../src/db/connect.ts';
-import { commandLine } from '../src/directory/admin-audit.ts';
+import { auditedByCommandLine } from '../src/directory/admin-audit.ts';
 import { addIntegration } from '../src/directory/integrations.ts';
 import { addSiteUser } from '../src/directory/site-users.ts';
 import { addSite } from '../src/directory/sites.ts';
@@ -52,7 +52,7 @@ export async function measureOidcFlows(ctx: Context): Promise<OidcFlowFigures> {
     for (let i = 1; i <= USERS; i++)
       await addSiteUser(db, { site: 'bench', email: `p${i}@bench.example`, fullName: `Person ${i}`, groupName: 'Teachers', passwordHash: hash });
     const redirectUri = 'http://127.0.0.1:9/callback';
-    const added = await addIntegration({ db, keys: g.services.keys }, commandLine(g.services.keys.auditChain), site.id, {
+    const added = await addIntegration({ db, keys: g.services.keys }, auditedByCommandLine(g.services.keys.auditChain), site.id, {
       name: 'Bench system',
       redirectUris: [redirectUri],
     });

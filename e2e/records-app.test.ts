@@ -6,7 +6,7 @@
 // reaches Records through back-channel logout.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RecordsApp, startRecordsApp } from '../examples/records-app/app.js';
-import { commandLine } from '../src/directory/admin-audit.ts';
+import { auditedByCommandLine } from '../src/directory/admin-audit.ts';
 import { addIntegration } from '../src/directory/integrations.ts';
 import { requireSite } from '../src/directory/sites.ts';
 import { freePort } from '../test/support/free-port.ts';
@@ -22,7 +22,7 @@ beforeAll(async () => {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const north = await requireSite(services.db, 'north');
-  const added = await addIntegration(services, commandLine(services.keys.auditChain), north.id, {
+  const added = await addIntegration(services, auditedByCommandLine(services.keys.auditChain), north.id, {
     name: 'Records',
     redirectUris: [`${origin}/callback`],
     postLogoutRedirectUris: [`${origin}/signed-out`],

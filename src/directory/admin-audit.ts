@@ -73,28 +73,17 @@ export function auditRefusal(db: Db, admin: AdminContext, refused: { what: strin
   return auditByAdmin(db, admin, 'change_refused', { refused: what, why, ...rest }, target);
 }
 
-/** How the audit names the operator at the `gatehouse` command, who is no site user. */
-export const COMMAND_LINE = 'The command line';
+/**
+ * Who makes a change that a site's admin may make at their own site, and the operator at any
+ * site (`auditedByCommandLine`, audited at the site the change concerns).
+ */
+export type Changer = AdminContext | AuditedBy;
 
-/** The operator at the `gatehouse` command: not scoped to one site, and audited at the site a change concerns. */
-export interface CommandLine {
-  commandLine: true;
-  auditKey: KeyObject;
-}
-
-export function commandLine(auditKey: KeyObject): CommandLine {
-  return { commandLine: true, auditKey };
-}
-
-/** Who makes a change to a site's registrations: its admin, or the operator at the command line. */
-export type Changer = AdminContext | CommandLine;
-
-export function isCommandLine(by: Changer): by is CommandLine {
-  return 'commandLine' in by;
+export function isAdmin(by: Changer): by is AdminContext {
+  return !('actor' in by);
 }
 
 /** The audit row of a change at `siteId`, by whoever made it (an admin only ever changes their own site). */
 export function auditChange(db: Db, by: Changer, siteId: string, action: AuditAction, detail: Detail) {
-  if (!isCommandLine(by)) return auditByAdmin(db, by, action, detail);
-  return recordAudit(db, by.auditKey, { siteId, actor: { siteUserId: null, name: COMMAND_LINE }, action, detail, ip: null });
+  return isAdmin(by) ? auditByAdmin(db, by, action, detail) : auditBy(db, by, siteId, action, detail);
 }

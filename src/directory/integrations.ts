@@ -13,7 +13,7 @@ import type { Keys } from '../lib/keys.ts';
 import { done, type Outcome, refused, refusedField } from '../lib/outcome.ts';
 import { plainText } from '../lib/plain-text.ts';
 import { open, seal } from '../lib/secret-box.ts';
-import { auditChange, type Changer, isCommandLine } from './admin-audit.ts';
+import { auditChange, type Changer, isAdmin } from './admin-audit.ts';
 
 export interface IntegrationDeps {
   db: Db;
@@ -146,7 +146,7 @@ export interface Credentials {
 
 /** Registers a system at `siteId` (an admin: their own site only), with a new client id and secret. */
 export async function addIntegration(deps: IntegrationDeps, by: Changer, siteId: string, form: IntegrationForm): Promise<Outcome<Credentials>> {
-  if (!isCommandLine(by) && by.site.id !== siteId) return refused('not_found', 'There is no such school here.');
+  if (isAdmin(by) && by.site.id !== siteId) return refused('not_found', 'There is no such school here.');
   const checked = checkIntegrationForm(form);
   if (!checked.ok) return checked;
   const { name, redirectUris, postLogoutRedirectUris, backchannelLogoutUri } = checked.value;
@@ -192,9 +192,9 @@ type Row = typeof oidcClient.$inferSelect;
  */
 function changeIntegration<T>(deps: IntegrationDeps, by: Changer, clientId: string, change: (tx: Db, row: Row) => Promise<Outcome<T>>): Promise<Outcome<T>> {
   return deps.db.transaction(async (tx) => {
-    const scope = isCommandLine(by) ? eq(oidcClient.clientId, clientId) : and(eq(oidcClient.clientId, clientId), eq(oidcClient.siteId, by.site.id));
+    const scope = isAdmin(by) ? and(eq(oidcClient.clientId, clientId), eq(oidcClient.siteId, by.site.id)) : eq(oidcClient.clientId, clientId);
     const [row] = await tx.select().from(oidcClient).where(scope).for('update');
-    if (!row) return refused('not_found', isCommandLine(by) ? `No system has the client id ${clientId}` : 'There is no such system at this school.');
+    if (!row) return refused('not_found', isAdmin(by) ? 'There is no such system at this school.' : `No system has the client id ${clientId}`);
     return change(tx, row);
   });
 }

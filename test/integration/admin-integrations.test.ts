@@ -5,7 +5,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvent, oidcClient } from '../../src/db/schema.ts';
-import { commandLine } from '../../src/directory/admin-audit.ts';
+import { auditedByCommandLine } from '../../src/directory/admin-audit.ts';
 import { addIntegration, findIntegrationByClientId } from '../../src/directory/integrations.ts';
 import { findSiteBySlug } from '../../src/directory/sites.ts';
 import { type AdminSession, fullAccessSession } from '../support/admin-session.ts';
@@ -133,7 +133,7 @@ describe.each(await databaseKinds())('Admin > Integrations (%s database)', (kind
 
   it("answers another school's system, or none, with 404 and changes nothing", async () => {
     const south = await findSiteBySlug(db(), 'south');
-    const other = await addIntegration(g.services, commandLine(g.services.keys.auditChain), south!.id, {
+    const other = await addIntegration(g.services, auditedByCommandLine(g.services.keys.auditChain), south!.id, {
       name: 'South records',
       redirectUris: ['https://south.example/cb'],
     });

@@ -5,7 +5,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvent } from '../../src/db/schema.ts';
-import { COMMAND_LINE } from '../../src/directory/admin-audit.ts';
+import { commandLineActor } from '../../src/directory/admin-audit.ts';
 import { findIntegrationByClientId } from '../../src/directory/integrations.ts';
 import { addSite, type Site } from '../../src/directory/sites.ts';
 import { deriveKeys } from '../../src/lib/keys.ts';
@@ -94,7 +94,7 @@ describe.each(await databaseKinds())('gatehouse client commands (%s database)', 
     });
     expect(await latestAudit()).toMatchObject({
       actorSiteUserId: null,
-      actorName: COMMAND_LINE,
+      actorName: commandLineActor.name,
       action: 'integration_registered',
       detail: { system: 'Records', client_id: records.clientId },
     });
@@ -137,7 +137,7 @@ describe.each(await databaseKinds())('gatehouse client commands (%s database)', 
     expect(secret).not.toBe(records.clientSecret);
     expect(rotated.stderr).toBe('Rotated the secret of Records: keep it now, it is not shown again\n');
     expect((await findIntegrationByClientId(database.db, keys.encryption, records.clientId))?.clientSecret).toBe(secret);
-    expect(await latestAudit()).toMatchObject({ actorName: COMMAND_LINE, action: 'integration_secret_rotated' });
+    expect(await latestAudit()).toMatchObject({ actorName: commandLineActor.name, action: 'integration_secret_rotated' });
   });
 
   it('disables, enables and deletes, saying when there was nothing to do', async () => {

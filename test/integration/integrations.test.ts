@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/audit/audit-log.ts';
 import { auditEvent, oidcClient } from '../../src/db/schema.ts';
-import { type AdminContext, COMMAND_LINE, commandLine } from '../../src/directory/admin-audit.ts';
+import { type AdminContext, auditedByCommandLine, commandLineActor } from '../../src/directory/admin-audit.ts';
 import {
   addIntegration,
   deleteIntegration,
@@ -29,7 +29,7 @@ describe.each(await databaseKinds())('the registry of school systems (%s databas
   let north: Site;
   let south: Site;
   let admin: AdminContext;
-  const cli = commandLine(keys.auditChain);
+  const cli = auditedByCommandLine(keys.auditChain);
 
   beforeAll(async () => {
     database = await freshDatabase(kind);
@@ -153,14 +153,14 @@ describe.each(await databaseKinds())('the registry of school systems (%s databas
     expect(await disableIntegration(deps, cli, clientId)).toMatchObject({ ok: true });
     expect(await latestAudit(south.id)).toMatchObject({
       actorSiteUserId: null,
-      actorName: COMMAND_LINE,
+      actorName: commandLineActor.name,
       action: 'integration_disabled',
       ip: null,
       detail: { system: 'South only', client_id: clientId },
     });
     expect(await deleteIntegration(deps, cli, clientId)).toEqual({ ok: true, value: { name: 'South only' } });
     expect(await findIntegrationByClientId(database.db, keys.encryption, clientId)).toBeNull();
-    expect(await latestAudit(south.id)).toMatchObject({ actorName: COMMAND_LINE, action: 'integration_deleted', detail: { system: 'South only' } });
+    expect(await latestAudit(south.id)).toMatchObject({ actorName: commandLineActor.name, action: 'integration_deleted', detail: { system: 'South only' } });
     expect(await deleteIntegration(deps, cli, clientId)).toEqual({ ok: false, kind: 'not_found', message: `No system has the client id ${clientId}` });
   });
 

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import * as oidc from 'openid-client';
 import { describe, expect, it } from 'vitest';
 import { oidcLogoutOutbox } from '../../src/db/schema.ts';
-import { commandLine } from '../../src/directory/admin-audit.ts';
+import { auditedByCommandLine } from '../../src/directory/admin-audit.ts';
 import { disableIntegration } from '../../src/directory/integrations.ts';
 import { fullAccessSession, personWithPassword } from '../support/admin-session.ts';
 import { Client, text } from '../support/client.ts';
@@ -92,7 +92,7 @@ describe.each(await databaseKinds())('OpenID Connect tokens and logout (%s datab
       const { tokens } = await signedInTeacher(other);
       const disabled = await disableIntegration(
         { db: the.g.services.db, keys: the.g.services.keys },
-        commandLine(the.g.services.keys.auditChain),
+        auditedByCommandLine(the.g.services.keys.auditChain),
         other.clientId,
       );
       expect(disabled.ok).toBe(true);

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll } from 'vitest';
-import { commandLine } from '../../src/directory/admin-audit.ts';
+import { auditedByCommandLine } from '../../src/directory/admin-audit.ts';
 import { addIntegration } from '../../src/directory/integrations.ts';
 import { requireSite } from '../../src/directory/sites.ts';
 import type { Running } from '../../src/gatehouse.ts';
@@ -87,7 +87,7 @@ export class RelyingParty {
     }
     const redirectUri = `http://127.0.0.1:9/${siteSlug}/callback`;
     const site = await requireSite(g.services.db, siteSlug);
-    const added = await addIntegration({ db: g.services.db, keys: g.services.keys }, commandLine(g.services.keys.auditChain), site.id, {
+    const added = await addIntegration({ db: g.services.db, keys: g.services.keys }, auditedByCommandLine(g.services.keys.auditChain), site.id, {
       name: options.name ?? `Records ${Math.random().toString(36).slice(2, 8)}`,
       redirectUris: [redirectUri],
       postLogoutRedirectUris: [`http://127.0.0.1:9/${siteSlug}/signed-out`],

@@ -1,5 +1,5 @@
 // gatehouse client add <site> --name "<name>" --redirect-uri <url> [--redirect-uri <url> …] [--backchannel-logout-uri <url>]
-import { commandLine } from '../../directory/admin-audit.ts';
+import { auditedByCommandLine } from '../../directory/admin-audit.ts';
 import { addIntegration } from '../../directory/integrations.ts';
 import { requireSite } from '../../directory/sites.ts';
 import { accepted, type Command, parseCommandArgs, requiredOption, UsageError } from '../command.ts';
@@ -36,7 +36,7 @@ export const clientAdd: Command = {
     const deps = await ctx.flowDeps();
     const site = await requireSite(deps.db, positionals[0]!);
     const credentials = accepted(
-      await addIntegration(deps, commandLine(deps.keys.auditChain), site.id, {
+      await addIntegration(deps, auditedByCommandLine(deps.keys.auditChain), site.id, {
         name,
         redirectUris,
         postLogoutRedirectUris: values['post-logout-redirect-uri'] ?? [],

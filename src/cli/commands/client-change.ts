@@ -1,6 +1,6 @@
 // gatehouse client rotate-secret|disable|enable|delete <client_id>: a registered system's
 // changes, each audited at its site as done by the command line.
-import { type Changer, commandLine } from '../../directory/admin-audit.ts';
+import { auditedByCommandLine, type Changer } from '../../directory/admin-audit.ts';
 import {
   deleteIntegration,
   disableIntegration,
@@ -23,7 +23,7 @@ async function onClient<T>(
   const { positionals } = parseCommandArgs(args, {}, { names: ['client_id'] });
   const deps = await ctx.flowDeps();
   const clientId = positionals[0]!;
-  return { clientId, value: accepted(await change(deps, commandLine(deps.keys.auditChain), clientId)) };
+  return { clientId, value: accepted(await change(deps, auditedByCommandLine(deps.keys.auditChain), clientId)) };
 }
 
 export const clientRotateSecret: Command = {
