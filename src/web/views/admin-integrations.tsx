@@ -3,6 +3,7 @@
 // to rotate its secret or delete it, each confirmed on a page of its own), and the page that
 // shows a secret, the one time it is shown.
 import type { Integration } from '../../directory/integrations.ts';
+import { type openIdProviderAddresses, sitePaths } from '../../lib/urls.ts';
 import { AdminLayout } from './admin-layout.tsx';
 import { ErrorSummary, TextField } from './admin-users.tsx';
 import { formatDateTime } from './format.ts';
@@ -22,12 +23,9 @@ export interface IntegrationFormValues {
 export type IntegrationFormErrors = Partial<Record<keyof IntegrationFormValues | 'form', string>>;
 
 /** Where a school system finds Gatehouse: its issuer and discovery document. */
-export interface ProviderAddresses {
-  issuer: string;
-  discovery: string;
-}
+type ProviderAddresses = ReturnType<typeof openIdProviderAddresses>;
 
-export const integrationsBase = (chrome: Chrome) => `/${chrome.signedIn!.site.slug}/admin/integrations`;
+const paths = (chrome: Chrome) => sitePaths(chrome.signedIn!.site.slug);
 
 function status(system: Integration) {
   return system.disabledAt ? 'Disabled' : 'Enabled';
@@ -61,6 +59,21 @@ function ProviderDetails({ provider }: { provider: ProviderAddresses }) {
   );
 }
 
+/** The most a text box of the form keeps (the route cuts what is typed to it). */
+export const TYPED_MAX = 20_000;
+
+/** A text box of addresses, one a line (directory/integrations.ts linesOf). */
+function AddressLines(p: {
+  name: keyof IntegrationFormValues;
+  label: string;
+  hint: string;
+  value: string | undefined;
+  error: string | undefined;
+  required?: boolean;
+}) {
+  return <TextField {...p} lines={3} maxlength={TYPED_MAX} />;
+}
+
 export function IntegrationsPage(p: {
   chrome: Chrome;
   systems: Integration[];
@@ -70,7 +83,6 @@ export function IntegrationsPage(p: {
   errors?: IntegrationFormErrors;
   notice?: string | undefined;
 }) {
-  const base = integrationsBase(p.chrome);
   const values = p.values ?? {};
   const errors = p.errors ?? {};
   return (
@@ -98,7 +110,7 @@ export function IntegrationsPage(p: {
               {p.systems.map((s) => (
                 <tr>
                   <td>
-                    <a href={`${base}/${s.clientId}`}>{s.name}</a>
+                    <a href={paths(p.chrome).adminIntegration(s.clientId)}>{s.name}</a>
                   </td>
                   <td>
                     <code>{s.clientId}</code>
@@ -118,7 +130,7 @@ export function IntegrationsPage(p: {
         <h2 id="register-heading">Register a system</h2>
         <p>The system's supplier tells you its redirect URIs. You will see its client ID and secret once it is registered, to give to the supplier.</p>
         <ErrorSummary errors={errors} />
-        <form method="post" action={base}>
+        <form method="post" action={paths(p.chrome).adminIntegrations}>
           <CsrfField token={p.chrome.csrfToken} />
           <TextField
             name="name"
@@ -129,9 +141,7 @@ export function IntegrationsPage(p: {
             required
             hint="What the school calls it, for example Records"
           />
-          <TextField
-            lines={3}
-            maxlength={20_000}
+          <AddressLines
             name="redirect_uris"
             label="Redirect URIs"
             hint="One per line: where the system receives people back after they sign in. Each starts with https:// (http:// only for localhost)."
@@ -148,9 +158,7 @@ export function IntegrationsPage(p: {
             maxlength={2000}
             hint="Where Gatehouse tells the system that a person has signed out, so that the system signs them out too."
           />
-          <TextField
-            lines={3}
-            maxlength={20_000}
+          <AddressLines
             name="post_logout_redirect_uris"
             label="Sign-out return addresses (optional)"
             hint="One per line: where the system may send people after they sign out of Gatehouse through it."
@@ -173,11 +181,11 @@ export function IntegrationsPage(p: {
 
 export function IntegrationPage(p: { chrome: Chrome; system: Integration; timeZone: string; notice?: string | undefined }) {
   const s = p.system;
-  const here = `${integrationsBase(p.chrome)}/${s.clientId}`;
+  const here = paths(p.chrome).adminIntegration(s.clientId);
   return (
     <AdminLayout chrome={p.chrome} current="integrations" title={s.name} notice={p.notice}>
       <p>
-        <a href={integrationsBase(p.chrome)}>All integrations</a>
+        <a href={paths(p.chrome).adminIntegrations}>All integrations</a>
       </p>
       <h2>{s.name}</h2>
       <dl class="summary">
@@ -226,7 +234,7 @@ export function IntegrationPage(p: { chrome: Chrome; system: Integration; timeZo
 
 /** Asks before a change that cannot be undone: rotating a secret, deleting a system. */
 export function ConfirmIntegrationChange(p: { chrome: Chrome; system: Integration; title: string; explanation: string; action: string; button: string }) {
-  const here = `${integrationsBase(p.chrome)}/${p.system.clientId}`;
+  const here = paths(p.chrome).adminIntegration(p.system.clientId);
   return (
     <AdminLayout chrome={p.chrome} current="integrations" title={p.title}>
       <h2>{p.title}</h2>
@@ -283,7 +291,7 @@ export function IntegrationSecretPage(p: {
       </dl>
       <ProviderDetails provider={p.provider} />
       <p>
-        <a href={`${integrationsBase(p.chrome)}/${p.clientId}`} class="button primary">
+        <a href={paths(p.chrome).adminIntegration(p.clientId)} class="button primary">
           I have saved the secret
         </a>
       </p>

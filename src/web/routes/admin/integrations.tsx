@@ -26,6 +26,7 @@ import {
   IntegrationPage,
   IntegrationSecretPage,
   IntegrationsPage,
+  TYPED_MAX,
 } from '../../views/admin-integrations.tsx';
 import { errorPage } from '../../views/error-page.tsx';
 import { render } from '../../views/render.ts';
@@ -57,7 +58,7 @@ async function listPage(
 
 /** What was typed, kept for the form that comes back (the body limit already bounds it). */
 function typedValues(form: Record<string, string | undefined>): IntegrationFormValues {
-  const keep = (v: string | undefined) => (v ?? '').slice(0, 20_000);
+  const keep = (v: string | undefined) => (v ?? '').slice(0, TYPED_MAX);
   return {
     name: keep(form.name),
     redirect_uris: keep(form.redirect_uris),
