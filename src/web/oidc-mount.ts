@@ -13,22 +13,21 @@ import type { MiddlewareHandler } from 'hono';
 import { signOut } from '../auth/flows/sign-out.ts';
 import { looksLikeSessionToken } from '../auth/session-token.ts';
 import { findSession } from '../auth/sessions.ts';
-import { isInteractionPath } from '../lib/urls.ts';
 import { OIDC_ROUTES } from '../oidc/provider.ts';
 import { cookieName, readCookie, SESSION_COOKIE } from './cookies.ts';
 import type { AppEnv } from './env.ts';
 import { errorPage } from './views/error-page.tsx';
 
-const PROVIDER_PATHS = ['/.well-known/openid-configuration', '/oidc/'];
 const LOGOUT_CONFIRM = `${OIDC_ROUTES.end_session}/confirm`;
 
-export function isProviderPath(path: string): boolean {
-  return PROVIDER_PATHS.some((p) => path === p || (p.endsWith('/') && path.startsWith(p))) && !path.startsWith('/oidc/interaction/');
+/** Discovery, and everything under /oidc/ but Gatehouse's own pages of a sign-in in progress. */
+function isProviderPath(path: string): boolean {
+  return path === '/.well-known/openid-configuration' || (path.startsWith('/oidc/') && !path.startsWith('/oidc/interaction/'));
 }
 
 export function oidcProvider(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (!isProviderPath(c.req.path) || isInteractionPath(c.req.path)) return next();
+    if (!isProviderPath(c.req.path)) return next();
     const { services } = c.var;
     const handle = await services.oidc.handler();
     const { incoming, outgoing } = c.env as unknown as HttpBindings;
