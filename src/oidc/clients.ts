@@ -1,7 +1,10 @@
 // A school system as the provider sees it: the school's registered integration (Admin >
-// Integrations, `gatehouse client add`), read fresh on every request, so that one disabled or
-// deleted stops working at once. Every client is confidential, uses the code flow with PKCE
-// (provider.ts requires it) and belongs to one school.
+// Integrations, `gatehouse client add`), read fresh on every request, so that one disabled,
+// deleted or given a new secret at any instance stops working at once. What each request
+// repeats is one read by the unique client id and the opening of its secret (microseconds):
+// oidc-provider keeps the last 100 clients it built and schema-checked, each under a hash of
+// this metadata, and checks one again only when it changes. Every client is confidential, uses the
+// code flow with PKCE (provider.ts requires it) and belongs to one school.
 import type { ClientMetadata } from 'oidc-provider';
 import type { ProviderClient } from '../directory/integrations.ts';
 
