@@ -8,12 +8,10 @@
 import type { ClientMetadata } from 'oidc-provider';
 import type { ProviderClient } from '../directory/integrations.ts';
 
-export type RegisteredClient = ProviderClient;
-
-export type FindClient = (clientId: string) => Promise<RegisteredClient | null>;
+export type FindClient = (clientId: string) => Promise<ProviderClient | null>;
 
 /** What oidc-provider is told about an integration; nothing for one disabled. */
-export function clientMetadata(client: RegisteredClient): ClientMetadata | undefined {
+export function clientMetadata(client: ProviderClient): ClientMetadata | undefined {
   if (client.disabledAt) return undefined;
   return {
     client_id: client.clientId,

@@ -16,9 +16,9 @@ import { amrOf } from '../auth/second-factors/index.ts';
 import type { SignedIn } from '../auth/sessions.ts';
 import type { Db } from '../db/connect.ts';
 import { oidcGrant } from '../db/schema.ts';
+import type { ProviderClient } from '../directory/integrations.ts';
 import { recordSecurityEvent } from '../security-log/security-events.ts';
 import { ACR } from './accounts.ts';
-import type { RegisteredClient } from './clients.ts';
 
 export type InteractionStep =
   | { step: 'sign_in' }
@@ -108,7 +108,7 @@ export async function finishSignIn(
   deps: FinishDeps,
   provider: Provider,
   signedIn: SignedIn,
-  client: RegisteredClient,
+  client: ProviderClient,
   params: Params,
   requestClient: { ip: string; userAgent: string },
 ): Promise<InteractionResults> {

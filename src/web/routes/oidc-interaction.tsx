@@ -8,9 +8,9 @@ import type { HttpBindings } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
 import type { Interaction } from 'oidc-provider';
 import { switchSite } from '../../auth/flows/switch-site.ts';
+import type { ProviderClient } from '../../directory/integrations.ts';
 import { findSiteById } from '../../directory/sites.ts';
 import { oidcPaths, sitePaths, withNextPage } from '../../lib/urls.ts';
-import type { RegisteredClient } from '../../oidc/clients.ts';
 import { finishSignIn, nextStep, signInRequest } from '../../oidc/interaction.ts';
 import { chrome } from '../chrome.ts';
 import { SESSION_COOKIE, writeCookie } from '../cookies.ts';
@@ -27,7 +27,7 @@ const EXPIRED = ['This sign-in has expired', 'Go back to the system you were sig
 const node = (c: Context<AppEnv>) => c.env as unknown as HttpBindings;
 
 /** The interaction this browser has under way at this address, and its system; undefined when there is none (or it expired). */
-async function interactionOf(c: Context<AppEnv>): Promise<{ interaction: Interaction; client: RegisteredClient } | undefined> {
+async function interactionOf(c: Context<AppEnv>): Promise<{ interaction: Interaction; client: ProviderClient } | undefined> {
   const provider = await c.var.services.oidc.provider();
   const { incoming, outgoing } = node(c);
   const interaction = await provider.interactionDetails(incoming, outgoing).catch(() => undefined);
