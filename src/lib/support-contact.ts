@@ -1,8 +1,15 @@
 // Where staff get help, the same everywhere it is set or shown: what each part of a contact may
 // be (SUPPORT_* and `gatehouse site support`), which contact applies (a school's own, when it
 // has set any part, else the service's), and the ways it offers (the page footer and the mail's).
+// (It imports nothing of ours, so that config.ts can check SUPPORT_* with supportContactFields.)
 import { z } from 'zod';
-import type { SupportContact } from '../config.ts';
+
+/** Where staff get help: any of the three, or none. */
+export interface SupportContact {
+  email?: string | undefined;
+  phone?: string | undefined;
+  url?: string | undefined;
+}
 
 /** Each part of a contact, checked alike wherever it is set; the messages say how it was given. */
 export function supportContactFields(errors: { email: string; phone: string; url: string }) {
