@@ -3,8 +3,8 @@
 // and deletes it after confirming. Every page of the tab passes axe-core (WCAG 2.2 AA and best
 // practices) as it is shown.
 import { describe, expect, it } from 'vitest';
-import { expectNoAxeViolations } from './support/accessibility.ts';
 import { useBrowserHarness } from './support/harness.ts';
+import { expectNoAxeViolations } from './support/page-checks.ts';
 import { expectHeading, submitLogin, submitWith } from './support/pages.ts';
 import { personWithApp } from './support/people.ts';
 

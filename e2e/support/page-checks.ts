@@ -3,6 +3,7 @@
 // scroll inside its own box).
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 
@@ -19,6 +20,11 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
         .map((n) => n.target.join(' '))
         .join(', ')}`,
   );
+}
+
+/** Fails the test on any axe-core violation, each listed with where it is. */
+export async function expectNoAxeViolations(page: Page, what: string): Promise<void> {
+  expect(await accessibilityViolations(page), `axe-core on ${what}`).toEqual([]);
 }
 
 /**

@@ -4,8 +4,9 @@
 // or anything else).
 import pino from 'pino';
 import { ZodError } from 'zod';
+import { passwordRules } from '../auth/flows/new-password/index.ts';
 import { hashPassword } from '../auth/methods/password/argon2.ts';
-import { checkNewPassword, sitePasswordPolicy } from '../auth/methods/password/policy.ts';
+import { checkNewPassword } from '../auth/methods/password/policy.ts';
 import { type Config, ConfigError, type Env, loadConfig } from '../config.ts';
 import type { Database, Db } from '../db/connect.ts';
 import { EmbeddedDatabaseBusy } from '../db/embedded.ts';
@@ -138,8 +139,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       for (const slug of rulesFor.sites) {
         const site = await findSiteBySlug(db, slug);
         if (!site) continue; // the command itself says the site is unknown
-        const context = { email: rulesFor.email, names: rulesFor.names, siteName: site.name, ...sitePasswordPolicy(site.settings) };
-        const checked = checkNewPassword(password, context);
+        const checked = checkNewPassword(password, passwordRules(rulesFor, site));
         if (!checked.ok) throw new Refusal(`that password cannot be used at ${site.slug}: ${checked.failures.map((f) => f.message).join(' ')}`);
       }
       return hashPassword(password, settings().argon2);

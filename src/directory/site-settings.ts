@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { SupportContact } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { type SiteSettings, site } from '../db/schema.ts';
+import { supportContactFields } from '../lib/support-contact.ts';
 import { type AuditedBy, auditBy } from './admin-audit.ts';
 import { DirectoryError } from './directory-error.ts';
 import { DEFAULT_DORMANT_DAYS } from './user-filters.ts';
@@ -89,21 +90,14 @@ export async function saveSiteSettings(db: Db, siteId: string, before: EditableS
   return changed;
 }
 
-/** The school's own support contact, when it has set one (`gatehouse site support`). */
-export function ownSupportContact(settings: SiteSettings | undefined): SupportContact | undefined {
-  const own = settings?.support;
-  return own && (own.email || own.phone || own.url) ? own : undefined;
-}
-
 /** A school's own support contact as the command sets it: each part checked like SUPPORT_*. */
-export const siteSupportContact = z.object({
-  email: z.email({ error: '--email must be an email address, such as support@school.example' }).optional(),
-  phone: z
-    .string()
-    .regex(/^\+?[0-9][0-9 ()-]{4,30}$/, { error: '--phone must be a phone number, such as 0113 496 0000' })
-    .optional(),
-  url: z.url({ protocol: /^https?$/, error: '--url must be a web address, such as https://help.school.example' }).optional(),
-});
+export const siteSupportContact = z.object(
+  supportContactFields({
+    email: '--email must be an email address, such as support@school.example',
+    phone: '--phone must be a phone number, such as 0113 496 0000',
+    url: '--url must be a web address, such as https://help.school.example',
+  }),
+);
 
 /**
  * Sets (or with an empty contact, clears) the school's own support contact, shown instead of the

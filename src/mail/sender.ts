@@ -7,7 +7,8 @@ import type { SupportContact } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { describeFailure } from '../db/describe-failure.ts';
 import { KickedLoop } from '../lib/kicked-loop.ts';
-import { supportFor, withHelpFooter } from './help-footer.ts';
+import { supportContactFor } from '../lib/support-contact.ts';
+import { withHelpFooter } from './help-footer.ts';
 import { NotOneMailbox } from './one-mailbox.ts';
 import { type ClaimedMail, claimDueMail, markNotSent, markSent, openMessage, type SealedPart } from './outbox.ts';
 import { afterFailure, type RetryPolicy } from './retry.ts';
@@ -95,7 +96,7 @@ export class MailSender {
     const about = { outboxId: mail.id, kind: mail.kind, attempt: mail.attempts };
     let message: SealedPart;
     try {
-      message = withHelpFooter(this.open(mail), supportFor(mail.siteSupport, this.options.support));
+      message = withHelpFooter(this.open(mail), supportContactFor(mail.siteSupport, this.options.support));
       await transport.send({ to: mail.recipient, kind: mail.kind, ...message });
     } catch (err) {
       const error = err instanceof UnreadableMail || err instanceof NotOneMailbox ? err.message : describeSendError(err);

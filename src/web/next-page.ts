@@ -1,5 +1,7 @@
 // Where a step returns to (`next`, from a form or a query): only this site's own pages, or a
-// school system's sign-in waiting at Gatehouse (oidcPaths.interaction), so that no link can send a person elsewhere after they sign in, elevate or confirm it's them.
+// school system's sign-in waiting at Gatehouse (oidcPaths.interaction), so that no link can
+// send a person elsewhere after they sign in, elevate or confirm it's them. safeNext gives a
+// fallback (the step's own page); nextOf gives nothing for home, so forms carry no `next` then.
 // Checked as typed and once decoded: a browser would follow "//host", "/\host" or a tab folded
 // out of "/\t/host" to another site, and a server behind a proxy may decode "%2F%2F" first.
 

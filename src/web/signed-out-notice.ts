@@ -5,7 +5,7 @@ import type { Context } from 'hono';
 import { clearCookie, readCookie, writeCookie } from './cookies.ts';
 import type { AppEnv, TimedOut } from './env.ts';
 
-export const SIGNED_OUT_COOKIE = 'gatehouse_signed_out';
+const SIGNED_OUT_COOKIE = 'gatehouse_signed_out';
 
 const REASONS = { idle: 'idle_timeout', absolute: 'absolute_timeout' } as const;
 
@@ -36,7 +36,8 @@ export function timedOutMessage(t: Pick<TimedOut, 'reason' | 'limitMinutes'>): s
 
 /** The sign-in page's notice, once: why this browser was signed out at this site, if the timeouts did it. */
 export function takeTimedOutNotice(c: Context<AppEnv>, siteSlug: string): string | undefined {
-  const noted = c.var.timedOut ?? parse(readCookie(c, SIGNED_OUT_COOKIE));
-  if (noted || readCookie(c, SIGNED_OUT_COOKIE) !== undefined) clearCookie(c, SIGNED_OUT_COOKIE);
+  const cookie = readCookie(c, SIGNED_OUT_COOKIE);
+  const noted = c.var.timedOut ?? parse(cookie);
+  if (noted || cookie !== undefined) clearCookie(c, SIGNED_OUT_COOKIE);
   return noted?.siteSlug === siteSlug ? timedOutMessage(noted) : undefined;
 }

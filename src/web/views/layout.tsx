@@ -3,6 +3,7 @@ import { accessLabel } from '../../auth/access.ts';
 import type { SignedIn } from '../../auth/sessions.ts';
 import type { SupportContact } from '../../config.ts';
 import type { SiteChoice } from '../../directory/sites.ts';
+import { ASK_YOUR_KEY_HOLDER, waysToGetHelp } from '../../lib/support-contact.ts';
 import { sitePaths } from '../../lib/urls.ts';
 import { usePageContext } from './page-context.ts';
 
@@ -77,34 +78,18 @@ function Navigation({ signedIn, csrfToken }: { signedIn: SignedIn; csrfToken: st
   );
 }
 
-/** The tel: form of a phone number as people write it ("0113 496 0000" → "01134960000"). */
-function telHref(phone: string): string {
-  return `tel:${phone.replace(/[^\d+]/g, '')}`;
-}
-
 /** How to get help, as the reference prints it on every page: the support contact, or the school's key holders. */
-export function SupportFooter({ support }: { support: SupportContact }) {
-  const ways = [
-    support.phone && (
-      <li>
-        Phone <a href={telHref(support.phone)}>{support.phone}</a>
-      </li>
-    ),
-    support.email && (
-      <li>
-        Email <a href={`mailto:${support.email}`}>{support.email}</a>
-      </li>
-    ),
-    support.url && (
-      <li>
-        <a href={support.url}>Help and support</a>
-      </li>
-    ),
-  ].filter(Boolean);
+function SupportFooter({ support }: { support: SupportContact }) {
+  const ways = waysToGetHelp(support).map((way) => (
+    <li>
+      {way.before}
+      <a href={way.href}>{way.label}</a>
+    </li>
+  ));
   return (
     <footer class="site-footer" id="help">
       <h2>Need help?</h2>
-      {ways.length ? <ul class="support">{ways}</ul> : <p>Ask the person who looks after Gatehouse at your school (your key holder).</p>}
+      {ways.length ? <ul class="support">{ways}</ul> : <p>{ASK_YOUR_KEY_HOLDER}</p>}
     </footer>
   );
 }

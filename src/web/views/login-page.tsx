@@ -1,6 +1,6 @@
 import type { Provider } from '../../auth/flows/sign-in/index.ts';
 import type { Site } from '../../directory/sites.ts';
-import { withNextPage } from '../../lib/urls.ts';
+import { sitePaths } from '../../lib/urls.ts';
 import { CsrfField, Layout } from './layout.tsx';
 import { FORGOTTEN_LINK_TEXT } from './password-pages.tsx';
 
@@ -38,7 +38,7 @@ export function LoginPage(p: LoginPageProps) {
             {p.notice}
           </div>
         )}
-        <form method="post" action={withNextPage(`${base}/login`, p.next)} novalidate>
+        <form method="post" action={sitePaths(p.site.slug).signIn(p.next)} novalidate>
           <CsrfField token={p.csrfToken} />
           <input type="hidden" name="provider" value={p.provider} />
           {p.next && <input type="hidden" name="next" value={p.next} />}

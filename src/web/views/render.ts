@@ -4,7 +4,7 @@ import { jsx } from 'hono/jsx';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { SupportContact } from '../../config.ts';
-import { ownSupportContact } from '../../directory/site-settings.ts';
+import { supportContactFor } from '../../lib/support-contact.ts';
 import type { AppEnv } from '../env.ts';
 import { PageContextProvider } from './page-context.ts';
 
@@ -18,5 +18,5 @@ export function render(c: Context<AppEnv>, page: JSX.Element, status: Contentful
 
 /** The school's own contact when it has one, else the service's (SUPPORT_*), else the one the page was given. */
 function supportContactOf(c: Context<AppEnv>): SupportContact {
-  return ownSupportContact(c.var.site?.settings) ?? c.var.services?.config.support ?? c.var.support ?? {};
+  return supportContactFor(c.var.site?.settings.support, c.var.services?.config.support ?? c.var.support ?? {});
 }

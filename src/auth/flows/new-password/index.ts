@@ -1,6 +1,8 @@
 // Choosing a new password, wherever it is chosen: with a reset link, in Account Settings >
-// Change password, or piped to the `gatehouse` command. One set of checks and one way of
+// Change password, or piped to the `gatehouse` command. One set of rules and one way of
 // storing it, so that the rules cannot drift between them:
+//   passwordRules: the policy for this person at this site (the command checks a piped
+//   password against it alone: it has no second field, and the account may not exist yet),
 //   checkNewPasswordFor: the two fields match -> the policy -> not a recent password (in the
 //   order a person can act on), and
 //   storeNewPassword: in the caller's transaction, the password and its history, every
@@ -35,17 +37,20 @@ export type { PasswordChangedHow } from './emails.ts';
 
 export interface ChosenPassword {
   password: string;
-  /** What was typed in "Confirm new password" (the command, reading one pipe, passes the password). */
+  /** What was typed in "Confirm new password". */
   confirmation: string;
 }
 
-/** The rules for this account's new password at this site: its email, its names, the site's name and settings. */
-export async function passwordPolicyFor(
-  db: Db,
-  who: { accountId: string; email: string },
-  site: { name: string; settings: SiteSettings | null | undefined },
-): Promise<PolicyContext> {
-  return { email: who.email, names: await namesOfAccount(db, who.accountId), siteName: site.name, ...sitePasswordPolicy(site.settings) };
+type PolicySite = { name: string; settings: SiteSettings | null | undefined };
+
+/** The rules for a new password at this site: not like the person's email, their names or the site's name, and the site's settings. */
+export function passwordRules(who: { email: string; names: string[] }, site: PolicySite): PolicyContext {
+  return { email: who.email, names: who.names, siteName: site.name, ...sitePasswordPolicy(site.settings) };
+}
+
+/** The rules for this account's new password at this site (passwordRules, with the account's names). */
+export async function passwordPolicyFor(db: Db, who: { accountId: string; email: string }, site: PolicySite): Promise<PolicyContext> {
+  return passwordRules({ email: who.email, names: await namesOfAccount(db, who.accountId) }, site);
 }
 
 /** The account's password and the ones before it that a new one may not repeat. */
