@@ -2,6 +2,9 @@
 // A bad value stops start-up with one clear line per setting (see ConfigError).
 import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
+import { type SupportContact, supportContactFields } from './lib/support-contact.ts';
+
+export type { SupportContact };
 
 // Each kind of setting says what it must be in words for the person editing the env file,
 // not the validator's ("Too big: expected number to be <=65535").
@@ -48,6 +51,13 @@ const trustProxy = z
 
 // OWASP's argon2id floor: m=19456 KiB, t=2, p=1. Settings may raise it, never lower it.
 export const ARGON2_FLOOR = { memoryKiB: 19456, iterations: 2, parallelism: 1 } as const;
+
+// The same checks as `gatehouse site support`, worded for the env file.
+const supportFields = supportContactFields({
+  email: 'must be an email address, such as support@example.org',
+  phone: 'must be a phone number, such as 0113 496 0000 or +44 113 496 0000',
+  url: 'must be a web address, such as https://help.example.org',
+});
 
 const envSchema = z.object({
   NODE_ENV: oneOf(['development', 'production', 'test'] as const).default('development'),
@@ -98,12 +108,9 @@ const envSchema = z.object({
   // Unset: the audit is kept for ever. Never under a year, so a slip cannot empty a school's audit.
   AUDIT_RETENTION_DAYS: int(365, 36_500).optional(),
   // Where staff get help: shown in the footer of every page and every email (a site may set its own).
-  SUPPORT_EMAIL: z.email({ error: 'must be an email address, such as support@example.org' }).optional(),
-  SUPPORT_PHONE: z
-    .string()
-    .regex(/^\+?[0-9][0-9 ()-]{4,30}$/, { error: 'must be a phone number, such as 0113 496 0000 or +44 113 496 0000' })
-    .optional(),
-  SUPPORT_URL: z.url({ protocol: /^https?$/, error: 'must be a web address, such as https://help.example.org' }).optional(),
+  SUPPORT_EMAIL: supportFields.email,
+  SUPPORT_PHONE: supportFields.phone,
+  SUPPORT_URL: supportFields.url,
   // The place database: .mmdb files (comma-separated), or "off"; unset: DB-IP's, as installed.
   GEOIP_DB: z.string().optional(),
   WEB_PUSH: bool.optional(),
@@ -172,13 +179,6 @@ export interface Config {
   geoipDb: string[] | undefined;
   /** Web Push to the Gatehouse Authenticator: on unless WEB_PUSH=off; the operator's VAPID keys, or made and kept in the database. */
   webPush: { enabled: boolean; keys: { publicKey: string; privateKey: string } | undefined; subject: string };
-}
-
-/** How to reach whoever supports the people signing in: any of the three, or none. */
-export interface SupportContact {
-  email?: string | undefined;
-  phone?: string | undefined;
-  url?: string | undefined;
 }
 
 export class ConfigError extends Error {

@@ -1,7 +1,7 @@
 // Where staff get help, the same everywhere it is set or shown: what each part of a contact may
 // be (SUPPORT_* and `gatehouse site support`), which contact applies (a school's own, when it
 // has set any part, else the service's), and the ways it offers (the page footer and the mail's).
-// (It imports nothing of ours, so that config.ts can check SUPPORT_* with supportContactFields.)
+// (It imports nothing of ours: config.ts checks SUPPORT_* with supportContactFields.)
 import { z } from 'zod';
 
 /** Where staff get help: any of the three, or none. */
