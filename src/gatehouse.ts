@@ -9,7 +9,7 @@ import { openEmbeddedAsOwner } from './db/embedded.ts';
 import { describeDemo, isEmpty, seedDemo } from './directory/demo.ts';
 import { recordPublicUrl } from './directory/public-url.ts';
 import type { Metrics } from './lib/metrics.ts';
-import { checkPortFree, listenOn } from './lib/port-in-use.ts';
+import { checkPortFree, listenOn, urlOf } from './lib/port-in-use.ts';
 import { loadOrCreateSecretKey } from './lib/secret-key.ts';
 import { MaintenanceLoop } from './maintenance/maintenance-loop.ts';
 import { createServices, type Services } from './services.ts';
@@ -39,6 +39,7 @@ export function openDatabase(config: Config): Promise<Database> {
 export async function startGatehouse(config: Config, log: Logger, options: { database?: Database; housekeeping?: boolean } = {}): Promise<Running> {
   // Before anything is opened or written: a second `npm start` stops here, leaving no trace.
   await checkPortFree(config.port, config.host);
+  if (config.metrics) await checkPortFree(config.metrics.port, config.metrics.host, 'METRICS_PORT');
   const database = options.database ?? (await openDatabase(config));
   const secretKey = loadOrCreateSecretKey(config.secretKey, config.dataDir);
   // Where emails link to, for the `gatehouse` command run without PUBLIC_URL (directory/public-url.ts).
@@ -68,15 +69,15 @@ export async function startGatehouse(config: Config, log: Logger, options: { dat
     if (!options.database) await database.close();
     throw err;
   });
-  const address = server.address() as net.AddressInfo;
-  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  const url = urlOf(server);
   // Metrics on a listener of their own, for the operator's network only (never the public port).
   let metricsServer: Server | undefined;
   let metricsUrl: string | undefined;
   if (config.metrics) {
     services.metrics.collectProcessMetrics();
     metricsServer = createServer(metricsListener(services.metrics));
-    metricsUrl = await listen(metricsServer, config.metrics.port, config.metrics.host);
+    await listenOn(metricsServer, config.metrics.port, config.metrics.host, 'METRICS_PORT');
+    metricsUrl = urlOf(metricsServer);
   }
   const maintenance = new MaintenanceLoop(services);
   if (options.housekeeping !== false) maintenance.start();
@@ -124,18 +125,6 @@ export async function startGatehouse(config: Config, log: Logger, options: { dat
       return closing;
     },
   };
-}
-
-async function listen(server: Server, port: number, host: string): Promise<string> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as net.AddressInfo;
-  return `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 }
 
 /** GET /metrics: Prometheus' text format; anything else is a 404. */

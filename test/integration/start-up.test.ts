@@ -94,6 +94,21 @@ describe('starting Gatehouse', () => {
     }
   });
 
+  it('says the same of METRICS_PORT, naming that setting, before writing anything', async () => {
+    const port = await freePort();
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(port, '127.0.0.1', resolve));
+    try {
+      const dir = dataDir();
+      const s = serve({ DATA_DIR: dir, PORT: '0', METRICS_PORT: String(port), METRICS_HOST: '127.0.0.1' });
+      expect(await s.exited).toBe(1);
+      expect(s.output()).toBe(`Gatehouse cannot start: port ${port} is in use on 127.0.0.1: stop whatever is using it, or set METRICS_PORT to another port\n`);
+      expect(existsSync(dir)).toBe(false);
+    } finally {
+      taken.close();
+    }
+  });
+
   it.each([
     ['PORT', 'eighty', 'Gatehouse cannot start: PORT must be a number from 0 to 65,535\n'],
     ['SUPPORT_EMAIL', 'helpdesk', 'Gatehouse cannot start: SUPPORT_EMAIL must be an email address, such as support@example.org\n'],
