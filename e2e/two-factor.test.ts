@@ -3,15 +3,21 @@
 // RFC 6238 implementation), security keys (Chromium's virtual authenticator as a FIDO U2F key
 // and as a FIDO2 key), "Elevate Your Access", and recovery codes. Served at
 // http://localhost:<port>: a WebAuthn relying party's ID cannot be an IP address.
+
+import { eq } from 'drizzle-orm';
 import jsQRModule from 'jsqr';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newTotpSecret } from '../src/auth/methods/totp/index.ts';
+import { device, siteUser } from '../src/db/schema.ts';
 import { addSiteUser } from '../src/directory/site-users.ts';
+import { seal } from '../src/lib/secret-box.ts';
 import { base32Decode, hotp } from '../test/support/rfc6238.ts';
 import { SmtpInbox } from '../test/support/smtp-inbox.ts';
 import { PASSWORD } from '../test/support/test-gatehouse.ts';
 import { useBrowserHarness } from './support/harness.ts';
+import { expectNoAxeViolations } from './support/page-checks.ts';
 import { expectHeading, pathOf, signInWithIdentity, submitLogin, submitWith } from './support/pages.ts';
 import { addVirtualAuthenticator, type VirtualAuthenticatorMode } from './support/virtual-authenticator.ts';
 
@@ -259,6 +265,41 @@ describe('an authenticator app', () => {
     // Refused as a replay, not as out of date: the code's step was still within the window.
     expect(stepNow()).toBeLessThanOrEqual(used.step + 1);
     await h.screenshot(other, 'replayed-code-refused');
+  });
+});
+
+describe('a managed token', () => {
+  it('asks for the "Code shown on your security token" at the second step, and is listed under "Managed tokens", not among the apps', async () => {
+    const email = await h.newIdentityUser('north');
+    const { db, keys } = h.gatehouse.services;
+    const [owner] = await db.select({ accountId: siteUser.accountId }).from(siteUser).where(eq(siteUser.email, email));
+    const token = new AuthenticatorApp(newTotpSecret());
+    await db.insert(device).values({
+      accountId: owner!.accountId,
+      kind: 'managed_totp',
+      name: 'Managed token HW-7',
+      serial: `HW-7-${owner!.accountId}`,
+      sealedSecret: seal(keys.encryption, token.secret),
+    });
+    const page = await h.newPage();
+    await signInToSecondStep(page, email);
+    const field = page.getByLabel('Code shown on your security token', { exact: true });
+    expect(await field.isVisible()).toBe(true);
+    expect(await page.getByText('authenticator app').count()).toBe(0);
+    await expectNoAxeViolations(page, 'the second step with a managed token');
+    await field.fill((await token.code()).code);
+    await submitWith(page, page.getByRole('button', { name: 'Authenticate' }));
+    await expectFullAccessDashboard(page);
+
+    await openSecurityKeys(page);
+    const managed = page.getByRole('region', { name: 'Managed tokens' });
+    expect(
+      await managed.getByRole('table', { name: 'Managed tokens issued to you' }).getByRole('cell', { name: 'Managed token HW-7', exact: true }).count(),
+    ).toBe(1);
+    // Vendor-issued: it stays, so no Remove button; the apps' section has none of it.
+    expect(await managed.getByRole('button', { name: 'Remove Managed token HW-7' }).count()).toBe(0);
+    expect(await page.getByRole('region', { name: 'Authenticator app' }).getByText('HW-7').count()).toBe(0);
+    await expectNoAxeViolations(page, 'Security keys with a managed token');
   });
 });
 

@@ -11,7 +11,7 @@ import { SECOND_FACTOR_FAILURE_CAP } from '../../src/auth/throttle/index.ts';
 import { account, auditEvent, device, recoveryCode, securityEvent, session, site, siteUser } from '../../src/db/schema.ts';
 import { addSiteUser } from '../../src/directory/site-users.ts';
 import { seal } from '../../src/lib/secret-box.ts';
-import { Client, text } from '../support/client.ts';
+import { Client, sectionText, text } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { expectRefusal, gatehouse } from '../support/gatehouse-cli.ts';
 import { totp } from '../support/rfc6238.ts';
@@ -326,7 +326,7 @@ describe.each(await databaseKinds())('gatehouse support, token and audit command
       expectRefusal(await cli(['token', 'assign', 'TWO-1', 'teacher@north.example', '--site', 'atlantis']), 1, 'No site with the address "atlantis"');
     });
 
-    it('signs in with a managed token imported and assigned by the command, at the second step like an app', async () => {
+    it('signs in with a managed token imported and assigned by the command, at the second step like an app, in the words of a security token; listed apart in Account Settings', async () => {
       // The command finds the key the server generated in DATA_DIR, as it would with no SECRET_KEY set.
       const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-data-'));
       writeFileSync(path.join(dataDir, 'secret-key'), `${TEST_SECRET_KEY}\n`);
@@ -347,9 +347,17 @@ describe.each(await databaseKinds())('gatehouse support, token and audit command
       const person = new Client(g.url);
       expect((await person.signIn('north', email, PASSWORD)).location).toBe('/north/login/second-step');
       const step = await person.get('/north/login/second-step');
-      expect(step.html).toContain('<label for="code">Code</label>');
+      expect(step.html).toContain('<label for="code">Code shown on your security token</label>');
+      expect(text(step.html)).toContain('Enter the 6-digit code your security token shows.');
+      expect(text(step.html)).not.toContain('authenticator app');
       expect((await person.post('/north/login/second-step', { method: 'totp', code: totp(secret) })).location).toBe('/north/');
       expect(text((await person.get('/north/')).html)).toContain('Full access');
+      // Account Settings > Security keys: under its own heading, not among the authenticator apps.
+      const keys = (await person.get('/north/account/security-keys')).html;
+      expect(sectionText(keys, 'Managed tokens')).toMatch(/^Managed tokens Security tokens issued to you.* Managed token HW-42 /);
+      expect(sectionText(keys, 'Managed tokens')).not.toContain('Remove');
+      expect(sectionText(keys, 'Authenticator app')).toContain('None yet.');
+      expect(sectionText(keys, 'Authenticator app')).not.toContain('HW-42');
       const [token] = await db().select().from(device).where(eq(device.serial, 'HW-42'));
       expect(token!.verifiedAt).not.toBeNull();
       expect(token!.lastUsedAt).not.toBeNull();
