@@ -67,6 +67,12 @@ async function newAdmin(): Promise<string> {
   return email;
 }
 
+/** The account of a person made by h.newIdentityUser, for giving it a device directly. */
+async function accountOf(email: string): Promise<{ accountId: string }> {
+  const [owner] = await h.gatehouse.services.db.select({ accountId: siteUser.accountId }).from(siteUser).where(eq(siteUser.email, email));
+  return owner!;
+}
+
 /** The Security keys tab, through the navigation as a person reaches it. */
 async function openSecurityKeys(page: Page): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account Settings' }).click();
@@ -272,13 +278,13 @@ describe('a managed token', () => {
   it('asks for the "Code shown on your security token" at the second step, and is listed under "Managed tokens", not among the apps', async () => {
     const email = await h.newIdentityUser('north');
     const { db, keys } = h.gatehouse.services;
-    const [owner] = await db.select({ accountId: siteUser.accountId }).from(siteUser).where(eq(siteUser.email, email));
+    const owner = await accountOf(email);
     const token = new AuthenticatorApp(newTotpSecret());
     await db.insert(device).values({
-      accountId: owner!.accountId,
+      accountId: owner.accountId,
       kind: 'managed_totp',
       name: 'Managed token HW-7',
-      serial: `HW-7-${owner!.accountId}`,
+      serial: `HW-7-${owner.accountId}`,
       sealedSecret: seal(keys.encryption, token.secret),
     });
     const page = await h.newPage();
@@ -300,6 +306,45 @@ describe('a managed token', () => {
     expect(await managed.getByRole('button', { name: 'Remove Managed token HW-7' }).count()).toBe(0);
     expect(await page.getByRole('region', { name: 'Authenticator app' }).getByText('HW-7').count()).toBe(0);
     await expectNoAxeViolations(page, 'Security keys with a managed token');
+  });
+});
+
+describe('a security key, in a browser with JavaScript turned off', () => {
+  const NEEDS_JAVASCRIPT = /^Security keys need JavaScript in this browser/;
+
+  it('registering one says "Security keys need JavaScript in this browser", not that the key did not answer, keeping the name typed', async () => {
+    const email = await h.newIdentityUser('north');
+    const page = await h.newPage({ javaScriptEnabled: false });
+    await signInWithIdentity(page, 'north', email);
+    await openSecurityKeys(page);
+    await page.getByRole('link', { name: 'Register a new security key' }).click();
+    await expectHeading(page, 'Register a new security key');
+    await page.getByLabel('Device Name').fill('Blue key');
+    await submitWith(page, page.getByRole('button', { name: 'Start Registration' }));
+    const alert = page.getByRole('alert').filter({ hasText: NEEDS_JAVASCRIPT });
+    expect(await alert.count()).toBe(1);
+    expect(await page.getByText('did not answer').count()).toBe(0);
+    expect(await page.getByLabel('Device Name').inputValue()).toBe('Blue key');
+  });
+
+  it('"Use a security key" at the second step says so too', async () => {
+    const email = await h.newIdentityUser('north');
+    const { db } = h.gatehouse.services;
+    const owner = await accountOf(email);
+    await db.insert(device).values({
+      accountId: owner.accountId,
+      kind: 'webauthn',
+      name: 'Blue key',
+      credentialId: `no-js-${owner.accountId}`,
+      publicKey: 'AA',
+      signCount: 0,
+    });
+    const page = await h.newPage({ javaScriptEnabled: false });
+    await signInToSecondStep(page, email);
+    await submitWith(page, page.getByRole('button', { name: 'Use a security key' }));
+    await expectHeading(page, 'Two Factor Authentication');
+    expect(await page.getByRole('alert').filter({ hasText: NEEDS_JAVASCRIPT }).count()).toBe(1);
+    expect(await page.getByText('That security key was not accepted').count()).toBe(0);
   });
 });
 
