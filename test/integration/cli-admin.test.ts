@@ -364,6 +364,51 @@ describe.each(await databaseKinds())('gatehouse support, token and audit command
     });
   });
 
+  describe('sso link --password-stdin on an existing SSO account', () => {
+    it("replaces its password as a reset does: the web form's rules with the account's names, no recent password, sessions ended, emailed, logged", async () => {
+      const email = 'pat.quigley@trust.example';
+      const hash = await g.services.passwords.hash(PASSWORD);
+      for (const site of ['north', 'south']) await addSiteUser(db(), { site, email, fullName: 'Patricia Quigley', groupName: 'Teachers', passwordHash: hash });
+      const link = (password: string) =>
+        gatehouse(['sso', 'link', email, 'north', 'south', '--password-stdin'], {
+          database: g.database,
+          env: { PUBLIC_URL: g.url, SECRET_KEY: TEST_SECRET_KEY },
+          stdin: `${password}\n`,
+        });
+      expect((await link(PASSWORD)).exitCode).toBe(0); // a new SSO account, with that password
+      const accountId = await accountOfEmail(email);
+      const signedIn = new Client(g.url);
+      expect((await signedIn.signIn('north', email, PASSWORD, 'sso')).location).toBe('/north/');
+
+      // Refused, changing nothing: their own name (the names of the account's site users), and the password they have now.
+      expectRefusal(
+        await link('quigley and a long passphrase'),
+        1,
+        /^gatehouse: that password cannot be used at north: Your password must not contain your name \(“Quigley”\)/,
+      );
+      expectRefusal(await link(PASSWORD), 1, /^gatehouse: that password cannot be used: Choose a unique password that you have not used previously/);
+      expect((await signedIn.get('/north/')).status).toBe(200);
+
+      const newPassword = 'a different long piped passphrase';
+      expect(await link(newPassword)).toEqual({
+        exitCode: 0,
+        stdout: `Linked ${email} at north, south to their SSO account, with a new password\n`,
+        stderr: '',
+      });
+      // The session signed in with the old password has ended; the new password signs in, the old one not.
+      expect((await signedIn.get('/north/')).location).toMatch(/^\/north\/login/);
+      expect((await new Client(g.url).signIn('north', email, PASSWORD, 'sso')).location).not.toBe('/north/');
+      expect((await new Client(g.url).signIn('south', email, newPassword, 'sso')).location).toBe('/south/');
+      const mail = await inbox.waitFor((m) => m.to.includes(email) && m.subject === 'Your Gatehouse password was changed');
+      expect(mail.text).toContain('by Gatehouse platform support');
+      const logged = await db()
+        .select()
+        .from(securityEvent)
+        .where(and(eq(securityEvent.accountId, accountId), eq(securityEvent.event, 'password_changed')));
+      expect(logged.map((e) => e.detail)).toEqual([{ how: 'command_line' }]);
+    });
+  });
+
   describe('audit verify', () => {
     it('refuses an unknown site (exit 1) and says how many entries a new site has', async () => {
       expectRefusal(await cli(['audit', 'verify', 'atlantis']), 1, 'No site with the address "atlantis"');
