@@ -4,6 +4,9 @@
 // screenshots land in test-results/e2e/every-page/ to be looked at.
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { newTotpSecret } from '../src/auth/methods/totp/index.ts';
+import { device } from '../src/db/schema.ts';
+import { seal } from '../src/lib/secret-box.ts';
 import { enrolAuthenticatorApp, fullAccessSession, personWithPassword } from '../test/support/admin-session.ts';
 import { Client } from '../test/support/client.ts';
 import { PASSWORD } from '../test/support/test-gatehouse.ts';
@@ -23,6 +26,8 @@ interface PageRow {
 
 const sessions = new Map<Role, Client>();
 let teacherId = '';
+/** The person with an authenticator app and a managed token (their pages list both). */
+let withAppId = '';
 const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
 
 const PAGES: PageRow[] = [
@@ -36,12 +41,12 @@ const PAGES: PageRow[] = [
   { name: 'page not found, signed out', role: 'nobody', path: () => '/north/no-such-page', status: 404 },
   { name: 'dev mailbox', role: 'nobody', path: () => '/_dev/mail' },
   { name: 'one mail in the dev mailbox', role: 'nobody', path: () => '/_dev/mail/1' },
-  { name: 'second step of sign-in', role: 'atSecondStep', path: () => '/north/login/second-step' },
+  { name: 'second step of sign-in (an app and a managed token)', role: 'atSecondStep', path: () => '/north/login/second-step' },
   { name: 'dashboard', role: 'teacher', path: () => '/north/' },
   { name: 'account settings', role: 'teacher', path: () => '/north/account' },
   { name: 'security log', role: 'teacher', path: () => '/north/account/security-log' },
   { name: 'change password', role: 'teacher', path: () => '/north/account/password' },
-  { name: 'security keys', role: 'teacherWithApp', path: () => '/north/account/security-keys' },
+  { name: 'security keys (an app and a managed token)', role: 'teacherWithApp', path: () => '/north/account/security-keys' },
   { name: 'add an authenticator app (QR code)', role: 'teacher', path: () => '/north/account/security-keys/authenticator/new' },
   { name: 'add a security key', role: 'teacher', path: () => '/north/account/security-keys/key/new' },
   { name: "confirm it's you", role: 'teacher', path: () => '/north/account/confirm' },
@@ -60,6 +65,7 @@ const PAGES: PageRow[] = [
   { name: "admin: a user's details", role: 'admin', path: () => `/north/admin/users/${teacherId}` },
   { name: "admin: a user's permissions", role: 'admin', path: () => `/north/admin/users/${teacherId}/permissions` },
   { name: "admin: a user's security keys", role: 'admin', path: () => `/north/admin/users/${teacherId}/security-keys` },
+  { name: "admin: a user's security keys, with a managed token", role: 'admin', path: () => `/north/admin/users/${withAppId}/security-keys` },
   { name: "admin: a user's security log", role: 'admin', path: () => `/north/admin/users/${teacherId}/security-log` },
   { name: 'admin: user not found', role: 'admin', path: () => `/north/admin/users/${NO_SUCH_ID}`, status: 404 },
   { name: 'admin: groups', role: 'admin', path: () => '/north/admin/groups' },
@@ -96,6 +102,15 @@ beforeAll(async () => {
   const appClient = new Client(g.url);
   await appClient.signIn('north', withApp.email, PASSWORD);
   await enrolAuthenticatorApp(appClient, 'north');
+  // And a managed token: Security keys lists it under its own heading, the second step names both.
+  withAppId = withApp.siteUserId;
+  await g.services.db.insert(device).values({
+    accountId: withApp.accountId,
+    kind: 'managed_totp',
+    name: 'Managed token EP-1',
+    serial: 'EP-1',
+    sealedSecret: seal(g.services.keys.encryption, newTotpSecret()),
+  });
   sessions.set('teacherWithApp', appClient);
   const pending = new Client(g.url);
   await pending.signIn('north', withApp.email, PASSWORD);

@@ -3,15 +3,21 @@
 // RFC 6238 implementation), security keys (Chromium's virtual authenticator as a FIDO U2F key
 // and as a FIDO2 key), "Elevate Your Access", and recovery codes. Served at
 // http://localhost:<port>: a WebAuthn relying party's ID cannot be an IP address.
+
+import { eq } from 'drizzle-orm';
 import jsQRModule from 'jsqr';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newTotpSecret } from '../src/auth/methods/totp/index.ts';
+import { device, siteUser } from '../src/db/schema.ts';
 import { addSiteUser } from '../src/directory/site-users.ts';
+import { seal } from '../src/lib/secret-box.ts';
 import { base32Decode, hotp } from '../test/support/rfc6238.ts';
 import { SmtpInbox } from '../test/support/smtp-inbox.ts';
 import { PASSWORD } from '../test/support/test-gatehouse.ts';
 import { useBrowserHarness } from './support/harness.ts';
+import { expectNoAxeViolations } from './support/page-checks.ts';
 import { expectHeading, pathOf, signInWithIdentity, submitLogin, submitWith } from './support/pages.ts';
 import { addVirtualAuthenticator, type VirtualAuthenticatorMode } from './support/virtual-authenticator.ts';
 
@@ -59,6 +65,12 @@ async function newAdmin(): Promise<string> {
   const email = `admin${admins}@north.example`;
   await addSiteUser(db, { site: 'north', email, fullName: `Admin Person ${admins}`, groupName: 'Admin', passwordHash: await passwords.hash(PASSWORD) });
   return email;
+}
+
+/** The account of a person made by h.newIdentityUser, for giving it a device directly. */
+async function accountOf(email: string): Promise<{ accountId: string }> {
+  const [owner] = await h.gatehouse.services.db.select({ accountId: siteUser.accountId }).from(siteUser).where(eq(siteUser.email, email));
+  return owner!;
 }
 
 /** The Security keys tab, through the navigation as a person reaches it. */
@@ -259,6 +271,80 @@ describe('an authenticator app', () => {
     // Refused as a replay, not as out of date: the code's step was still within the window.
     expect(stepNow()).toBeLessThanOrEqual(used.step + 1);
     await h.screenshot(other, 'replayed-code-refused');
+  });
+});
+
+describe('a managed token', () => {
+  it('asks for the "Code shown on your security token" at the second step, and is listed under "Managed tokens", not among the apps', async () => {
+    const email = await h.newIdentityUser('north');
+    const { db, keys } = h.gatehouse.services;
+    const owner = await accountOf(email);
+    const token = new AuthenticatorApp(newTotpSecret());
+    await db.insert(device).values({
+      accountId: owner.accountId,
+      kind: 'managed_totp',
+      name: 'Managed token HW-7',
+      serial: `HW-7-${owner.accountId}`,
+      sealedSecret: seal(keys.encryption, token.secret),
+    });
+    const page = await h.newPage();
+    await signInToSecondStep(page, email);
+    const field = page.getByLabel('Code shown on your security token', { exact: true });
+    expect(await field.isVisible()).toBe(true);
+    expect(await page.getByText('authenticator app').count()).toBe(0);
+    await expectNoAxeViolations(page, 'the second step with a managed token');
+    await field.fill((await token.code()).code);
+    await submitWith(page, page.getByRole('button', { name: 'Authenticate' }));
+    await expectFullAccessDashboard(page);
+
+    await openSecurityKeys(page);
+    const managed = page.getByRole('region', { name: 'Managed tokens' });
+    expect(
+      await managed.getByRole('table', { name: 'Managed tokens issued to you' }).getByRole('cell', { name: 'Managed token HW-7', exact: true }).count(),
+    ).toBe(1);
+    // Vendor-issued: it stays, so no Remove button; the apps' section has none of it.
+    expect(await managed.getByRole('button', { name: 'Remove Managed token HW-7' }).count()).toBe(0);
+    expect(await page.getByRole('region', { name: 'Authenticator app' }).getByText('HW-7').count()).toBe(0);
+    await expectNoAxeViolations(page, 'Security keys with a managed token');
+  });
+});
+
+describe('a security key, in a browser with JavaScript turned off', () => {
+  const NEEDS_JAVASCRIPT = /^Security keys need JavaScript in this browser/;
+
+  it('registering one says "Security keys need JavaScript in this browser", not that the key did not answer, keeping the name typed', async () => {
+    const email = await h.newIdentityUser('north');
+    const page = await h.newPage({ javaScriptEnabled: false });
+    await signInWithIdentity(page, 'north', email);
+    await openSecurityKeys(page);
+    await page.getByRole('link', { name: 'Register a new security key' }).click();
+    await expectHeading(page, 'Register a new security key');
+    await page.getByLabel('Device Name').fill('Blue key');
+    await submitWith(page, page.getByRole('button', { name: 'Start Registration' }));
+    const alert = page.getByRole('alert').filter({ hasText: NEEDS_JAVASCRIPT });
+    expect(await alert.count()).toBe(1);
+    expect(await page.getByText('did not answer').count()).toBe(0);
+    expect(await page.getByLabel('Device Name').inputValue()).toBe('Blue key');
+  });
+
+  it('"Use a security key" at the second step says so too', async () => {
+    const email = await h.newIdentityUser('north');
+    const { db } = h.gatehouse.services;
+    const owner = await accountOf(email);
+    await db.insert(device).values({
+      accountId: owner.accountId,
+      kind: 'webauthn',
+      name: 'Blue key',
+      credentialId: `no-js-${owner.accountId}`,
+      publicKey: 'AA',
+      signCount: 0,
+    });
+    const page = await h.newPage({ javaScriptEnabled: false });
+    await signInToSecondStep(page, email);
+    await submitWith(page, page.getByRole('button', { name: 'Use a security key' }));
+    await expectHeading(page, 'Two Factor Authentication');
+    expect(await page.getByRole('alert').filter({ hasText: NEEDS_JAVASCRIPT }).count()).toBe(1);
+    expect(await page.getByText('That security key was not accepted').count()).toBe(0);
   });
 });
 

@@ -22,13 +22,13 @@ export class Refusal extends Error {
 export interface CommandContext {
   /** The database from the settings (opened once, closed by runCli), or the one the caller gave. */
   db(): Promise<Db>;
-  /** The new password piped in with --password-stdin, checked and hashed as the server hashes. */
   /**
    * The password piped to the command, checked against the same rules as the web form at each
    * of `for.sites` (their length and composition settings, the person's email and names, common
-   * passwords), then hashed. A password that breaks a rule is refused (exit 1), saying why.
+   * passwords) and, for an existing account (`accountId`), not one of its recent passwords; then
+   * hashed as the server hashes. A password that breaks a rule is refused (exit 1), saying why.
    */
-  passwordHashFromStdin(rulesFor: { email: string; names: string[]; sites: string[] }): Promise<string>;
+  passwordHashFromStdin(rulesFor: { email: string; names: string[]; sites: string[]; accountId?: string | undefined }): Promise<string>;
   /**
    * What the account flows need, as the server has it: this database, the keys derived from
    * SECRET_KEY (or DATA_DIR's generated key) and PUBLIC_URL for links in emails. Mail waits in

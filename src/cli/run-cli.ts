@@ -4,9 +4,9 @@
 // or anything else).
 import pino from 'pino';
 import { ZodError } from 'zod';
-import { passwordRules } from '../auth/flows/new-password/index.ts';
-import { hashPassword } from '../auth/methods/password/argon2.ts';
-import { checkNewPassword } from '../auth/methods/password/policy.ts';
+import { isRecentPassword, passwordRules } from '../auth/flows/new-password/index.ts';
+import { PasswordMethod } from '../auth/methods/password/index.ts';
+import { checkNewPassword, REUSED_PASSWORD_MESSAGE } from '../auth/methods/password/policy.ts';
 import { type Config, ConfigError, type Env, loadConfig } from '../config.ts';
 import type { Database, Db } from '../db/connect.ts';
 import { EmbeddedDatabaseBusy } from '../db/embedded.ts';
@@ -142,7 +142,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const checked = checkNewPassword(password, passwordRules(rulesFor, site));
         if (!checked.ok) throw new Refusal(`that password cannot be used at ${site.slug}: ${checked.failures.map((f) => f.message).join(' ')}`);
       }
-      return hashPassword(password, settings().argon2);
+      const passwords = await PasswordMethod.create(settings().argon2);
+      if (rulesFor.accountId && (await isRecentPassword({ db, passwords }, rulesFor.accountId, password))) {
+        throw new Refusal(`that password cannot be used: ${REUSED_PASSWORD_MESSAGE}`);
+      }
+      return passwords.hash(password);
     },
     async flowDeps() {
       const db = await ctx.db();

@@ -9,22 +9,38 @@ import { type AuditedBy, auditBy } from './admin-audit.ts';
 import { DirectoryError } from './directory-error.ts';
 import { DEFAULT_DORMANT_DAYS } from './user-filters.ts';
 
+/**
+ * The numbers an admin may choose, the one source of both the form's validation and the range
+ * Admin > Settings shows beside each box.
+ */
+export const SETTING_RANGES = {
+  sessionIdleMinutes: { min: 5, max: 240, unit: 'minutes' },
+  sessionAbsoluteHours: { min: 1, max: 24, unit: 'hours' },
+  minPasswordLength: { min: 8, max: 64, unit: 'characters' },
+  dormantAfterDays: { min: 7, max: 3650, unit: 'days' },
+} as const;
+
+/** "From 5 to 240 minutes": a setting's range in words. */
+export const rangeInWords = (range: { min: number; max: number; unit: string }) => `From ${range.min} to ${range.max} ${range.unit}`;
+
+const R = SETTING_RANGES;
+
 export const siteSettingsForm = z.object({
   sessionIdleMinutes: z.coerce
     .number({ error: 'Enter a number of minutes' })
     .int('Enter a whole number of minutes')
-    .min(5, 'The idle timeout is at least 5 minutes')
-    .max(240, 'The idle timeout is at most 240 minutes'),
+    .min(R.sessionIdleMinutes.min, `The idle timeout is at least ${R.sessionIdleMinutes.min} minutes`)
+    .max(R.sessionIdleMinutes.max, `The idle timeout is at most ${R.sessionIdleMinutes.max} minutes`),
   sessionAbsoluteHours: z.coerce
     .number({ error: 'Enter a number of hours' })
     .int('Enter a whole number of hours')
-    .min(1, 'The absolute timeout is at least 1 hour')
-    .max(24, 'The absolute timeout is at most 24 hours'),
+    .min(R.sessionAbsoluteHours.min, `The absolute timeout is at least ${R.sessionAbsoluteHours.min} hour`)
+    .max(R.sessionAbsoluteHours.max, `The absolute timeout is at most ${R.sessionAbsoluteHours.max} hours`),
   minPasswordLength: z.coerce
     .number({ error: 'Enter a number of characters' })
     .int('Enter a whole number')
-    .min(8, 'Passwords are never allowed below 8 characters')
-    .max(64, 'At most 64 characters can be required'),
+    .min(R.minPasswordLength.min, `Passwords are never allowed below ${R.minPasswordLength.min} characters`)
+    .max(R.minPasswordLength.max, `At most ${R.minPasswordLength.max} characters can be required`),
   requireComposition: z
     .literal('on')
     .optional()
@@ -43,8 +59,8 @@ export const siteSettingsForm = z.object({
     z.coerce
       .number({ error: 'Enter a number of days' })
       .int('Enter a whole number of days')
-      .min(7, 'Accounts are flagged after at least 7 days unused')
-      .max(3650, 'Accounts are flagged after at most 3650 days unused'),
+      .min(R.dormantAfterDays.min, `Accounts are flagged after at least ${R.dormantAfterDays.min} days unused`)
+      .max(R.dormantAfterDays.max, `Accounts are flagged after at most ${R.dormantAfterDays.max} days unused`),
   ),
   disableDormant: z
     .literal('on')

@@ -3,6 +3,7 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
 import { account, session, site, siteUser } from '../db/schema.ts';
+import { namesOfAccount } from './accounts.ts';
 import { type AuditedBy, auditBy } from './admin-audit.ts';
 import { DirectoryError } from './directory-error.ts';
 import { emailAddress } from './email-address.ts';
@@ -13,8 +14,38 @@ export interface SsoLinkResult {
   linkedSites: string[];
 }
 
-/** Links them; `audited`: whoever did it, in the audit of every site linked. */
-export async function linkSso(db: Db, input: { email: string; sites: string[]; passwordHash?: string }, audited?: AuditedBy): Promise<SsoLinkResult> {
+/**
+ * The names a new password for the SSO account with this email may not contain: those of its
+ * site users now, and of the site users at `sites` that linking would add; and the account, if
+ * there is one already (its recent passwords may not be reused).
+ */
+export async function ssoLinkPasswordRules(db: Db, email: string, sites: string[]): Promise<{ accountId: string | undefined; names: string[] }> {
+  const address = emailAddress.parse(email);
+  const [sso] = await db
+    .select({ id: account.id })
+    .from(account)
+    .where(and(eq(account.kind, 'sso'), eq(account.email, address)));
+  const atSites = await db
+    .selectDistinct({ fullName: siteUser.fullName })
+    .from(siteUser)
+    .innerJoin(site, eq(site.id, siteUser.siteId))
+    .where(and(eq(siteUser.email, address), inArray(site.slug, sites)));
+  const own = sso ? await namesOfAccount(db, sso.id) : [];
+  return { accountId: sso?.id, names: [...new Set([...own, ...atSites.map((r) => r.fullName)])] };
+}
+
+/**
+ * Links them; `audited`: whoever did it, in the audit of every site linked. `passwordHash` is a
+ * new account's password; an existing account's is replaced by `replacePassword` when given, in
+ * the same transaction (the command: the new-password flow, which ends sessions and emails),
+ * and otherwise set as it is (demo data and test set-up only).
+ */
+export async function linkSso(
+  db: Db,
+  input: { email: string; sites: string[]; passwordHash?: string },
+  audited?: AuditedBy,
+  replacePassword?: (tx: Db, accountId: string) => Promise<void>,
+): Promise<SsoLinkResult> {
   const email = emailAddress.parse(input.email);
   if (input.sites.length === 0) throw new DirectoryError('Name at least one site to link');
   const linked = await db.transaction(async (tx) => {
@@ -39,6 +70,8 @@ export async function linkSso(db: Db, input: { email: string; sites: string[]; p
         .insert(account)
         .values({ kind: 'sso', email, passwordHash: input.passwordHash ?? null, passwordChangedAt: input.passwordHash ? new Date() : null })
         .returning({ id: account.id });
+    } else if (input.passwordHash && replacePassword) {
+      await replacePassword(tx, sso.id);
     } else if (input.passwordHash) {
       await tx.update(account).set({ passwordHash: input.passwordHash, passwordChangedAt: new Date() }).where(eq(account.id, sso.id));
     }

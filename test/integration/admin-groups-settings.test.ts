@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvent, site, siteGroup } from '../../src/db/schema.ts';
 import { PERMISSIONS, type Permission } from '../../src/directory/permissions.ts';
 import { fullAccessSession } from '../support/admin-session.ts';
-import { Client, text } from '../support/client.ts';
+import { Client, sectionText, text } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { PASSWORD, seedSchools, startTestGatehouse, type TestGatehouse } from '../support/test-gatehouse.ts';
 
@@ -126,6 +126,36 @@ describe.each(await databaseKinds())('Admin > Groups and Settings (%s database)'
     expect(await permissionsOfGroup(admins)).toEqual(ALL_BUT());
   });
 
+  it("shows a group's refused save beside that group, with what was typed kept, on the page posted to; the other groups as they are", async () => {
+    const { client } = await fullAccessSession(g);
+    const teachers = await groupId('north', 'Teachers');
+    const dsl = await groupId('north', 'DSL');
+    const refused = await post(client, `/north/admin/groups/${teachers}`, [['name', 'dsl'], ...permissionsOf(['record_concern', 'view_concerns'])]);
+    expect(refused.status).toBe(400);
+    expect(refused.location).toBeNull();
+    // Said at the top, linking to the box, and beside the Teachers box: the message, the name typed, the permissions ticked.
+    expect(text(refused.html)).toMatch(/The group Teachers was not saved: .*already/);
+    expect(refused.html).toContain(`href="#name-${teachers}"`);
+    const teachersBox = sectionText(refused.html, 'Teachers')!;
+    expect(teachersBox).toMatch(/^Teachers Group name .*already/);
+    expect(refused.html).toMatch(new RegExp(`id="name-${teachers}" name="name" [^>]*value="dsl" aria-invalid="true" aria-describedby="${teachers}-error"`));
+    expect(refused.html).toMatch(new RegExp(`value="view_concerns" id="${teachers}-view_concerns" checked`));
+    expect(refused.html).not.toMatch(new RegExp(`value="own_account" id="${teachers}-own_account" checked`));
+    // The other groups as saved, with no message.
+    expect(sectionText(refused.html, 'DSL')).not.toMatch(/already/);
+    expect(refused.html).toMatch(new RegExp(`id="name-${dsl}" name="name" [^>]*value="DSL"`));
+    expect(sectionText(refused.html, 'Create a group')).not.toMatch(/already/);
+    // Create a group's refusal is beside its own box.
+    const created = await post(client, '/north/admin/groups', [
+      ['name', '   '],
+      ['permissions', 'record_concern'],
+    ]);
+    expect(created.status).toBe(400);
+    expect(text(created.html)).toContain('The new group was not saved:');
+    expect(created.html).toMatch(/id="name-new" name="name" [^>]*aria-invalid="true" aria-describedby="new-error"/);
+    expect(sectionText(created.html, 'Teachers')).not.toContain('Enter');
+  });
+
   it('refuses an admin who is not a key holder the key-holder permission for their own group (403, audited), so they still cannot remove anyone’s devices', async () => {
     const office = await officeAdmin();
     const res = await post(office.client, `/north/admin/groups/${office.groupId}`, [
@@ -215,6 +245,39 @@ describe.each(await databaseKinds())('Admin > Groups and Settings (%s database)'
     expect(res.status).toBe(404);
     const [row] = await g.services.db.select().from(siteGroup).where(eq(siteGroup.id, southTeachers));
     expect(row!.name).toBe('Teachers');
+  });
+
+  it('shows each number box with its allowed range, and a refused save keeps every value typed, the message at its box', async () => {
+    const { client } = await fullAccessSession(g, { site: 'south' });
+    const page = await client.get('/south/admin/settings');
+    for (const [id, range] of [
+      ['idle', 'From 5 to 240 minutes'],
+      ['absolute', 'From 1 to 24 hours'],
+      ['min-length', 'From 8 to 64 characters'],
+      ['dormant-days', 'From 7 to 3650 days'],
+    ] as const) {
+      expect(page.html).toContain(`<p class="hint" id="${id}-range">${range}</p>`);
+      expect(page.html).toMatch(new RegExp(`<input id="${id}" [^>]*aria-describedby="${id}-range"`));
+    }
+    expect(page.html).toMatch(/<input id="idle" name="sessionIdleMinutes" type="number" min="5" max="240"/);
+    const bad = await post(client, '/south/admin/settings', [
+      ['sessionIdleMinutes', '20'],
+      ['sessionAbsoluteHours', '99'],
+      ['minPasswordLength', '15'],
+      ['requireTwoFactor', 'on'],
+    ]);
+    expect(bad.status).toBe(400);
+    expect(bad.location).toBeNull();
+    expect(text(bad.html)).toContain('The settings were not saved: The absolute timeout is at most 24 hours.');
+    expect(bad.html).toContain('<p class="field-error" id="absolute-error">The absolute timeout is at most 24 hours</p>');
+    expect(bad.html).toMatch(/<input id="absolute" [^>]*value="99" aria-describedby="absolute-range absolute-error" aria-invalid="true"/);
+    expect(bad.html).toMatch(/<input id="idle" [^>]*value="20" aria-describedby="idle-range"\/>/);
+    expect(bad.html).toMatch(/<input id="min-length" [^>]*value="15"/);
+    expect(bad.html).toMatch(/<input type="checkbox" name="requireTwoFactor" checked=""/);
+    expect(bad.html).not.toMatch(/<input type="checkbox" name="showSsoSwitch" checked=""/);
+    // Nothing was saved.
+    const [row] = await g.services.db.select().from(site).where(eq(site.slug, 'south'));
+    expect(row!.settings.sessionAbsoluteHours).not.toBe(99);
   });
 
   it('saves security settings within their limits, audited, and refuses values outside them', async () => {

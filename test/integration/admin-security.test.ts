@@ -8,7 +8,7 @@ import { auditEvent, device, recoveryCode, securityEvent, session, siteGroup, si
 import { findSiteBySlug } from '../../src/directory/sites.ts';
 import { seal } from '../../src/lib/secret-box.ts';
 import { fullAccessSession, siteUserId } from '../support/admin-session.ts';
-import { Client, text } from '../support/client.ts';
+import { Client, sectionText, text } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { SmtpInbox } from '../support/smtp-inbox.ts';
 import { PASSWORD, seedSchools, startTestGatehouse, type TestGatehouse } from '../support/test-gatehouse.ts';
@@ -74,7 +74,9 @@ describe.each(await databaseKinds())('Admin > a user > Security keys and Securit
     expect(words).toContain('Please note, managed tokens will not be removed.');
     expect(words).toContain('Name Type Date Registered Last Used');
     expect(words).toMatch(/My phone TOTP \d+ \w+ \d{4}, \d\d:\d\d \d+ \w+ \d{4}, \d\d:\d\d/);
-    expect(words).toContain('Managed token SHOW-1 Managed token');
+    // The managed token under its own heading, after the devices the button removes, not among them.
+    expect(sectionText(page.html, 'Managed tokens')).toMatch(/^Name Type Date Registered Last Used Managed token SHOW-1 Managed token /);
+    expect(words.slice(0, words.indexOf(BUTTON))).not.toContain('SHOW-1');
     expect(page.html).toMatch(
       /<label><input type="checkbox" name="confirm" value="yes" required="" [^>]*\/> I confirm that I have read and understand this notice<\/label>/,
     );
@@ -183,6 +185,18 @@ describe.each(await databaseKinds())('Admin > a user > Security keys and Securit
     expect(text(home.html)).not.toContain('Elevate Your Access');
   });
 
+  it('asks someone with an app and a managed token for the code from either, naming both', async () => {
+    const teacher = await teacherWithApp();
+    await giveManagedToken(teacher.accountId, 'BOTH-1');
+    const fresh = new Client(g.url);
+    expect((await fresh.signIn('north', teacher.email, PASSWORD)).location).toBe('/north/login/second-step');
+    const step = await fresh.get('/north/login/second-step');
+    expect(step.html).toContain('<label for="code">Code from your authenticator app or security token</label>');
+    expect(text(step.html)).toContain(
+      'Open the authenticator app on your registered device, or look at your security token, and enter the 6-digit code it shows.',
+    );
+  });
+
   it('keeps managed tokens: a user with only a managed token has nothing to remove', async () => {
     const teacher = await teacherWithApp();
     await db()
@@ -191,6 +205,7 @@ describe.each(await databaseKinds())('Admin > a user > Security keys and Securit
     await giveManagedToken(teacher.accountId, 'ONLY-1');
     const page = await northAdmin.client.get(keysPath(teacher.siteUserId));
     expect(page.html).not.toContain(BUTTON.replace("'", '&#39;'));
+    expect(text(page.html)).toContain('No other two-factor devices are registered. Managed tokens Name Type');
     const posted = await removeAs(northAdmin.client, teacher.siteUserId);
     expect(posted.status).toBe(200);
     expect(text(posted.html)).toContain('has no two-factor devices to remove');

@@ -11,7 +11,7 @@ import { SECOND_FACTOR_FAILURE_CAP } from '../../src/auth/throttle/index.ts';
 import { account, auditEvent, device, recoveryCode, securityEvent, session, site, siteUser } from '../../src/db/schema.ts';
 import { addSiteUser } from '../../src/directory/site-users.ts';
 import { seal } from '../../src/lib/secret-box.ts';
-import { Client, text } from '../support/client.ts';
+import { Client, sectionText, text } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { expectRefusal, gatehouse } from '../support/gatehouse-cli.ts';
 import { totp } from '../support/rfc6238.ts';
@@ -326,7 +326,7 @@ describe.each(await databaseKinds())('gatehouse support, token and audit command
       expectRefusal(await cli(['token', 'assign', 'TWO-1', 'teacher@north.example', '--site', 'atlantis']), 1, 'No site with the address "atlantis"');
     });
 
-    it('signs in with a managed token imported and assigned by the command, at the second step like an app', async () => {
+    it('signs in with a managed token imported and assigned by the command, at the second step like an app, in the words of a security token; listed apart in Account Settings', async () => {
       // The command finds the key the server generated in DATA_DIR, as it would with no SECRET_KEY set.
       const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-data-'));
       writeFileSync(path.join(dataDir, 'secret-key'), `${TEST_SECRET_KEY}\n`);
@@ -347,12 +347,65 @@ describe.each(await databaseKinds())('gatehouse support, token and audit command
       const person = new Client(g.url);
       expect((await person.signIn('north', email, PASSWORD)).location).toBe('/north/login/second-step');
       const step = await person.get('/north/login/second-step');
-      expect(step.html).toContain('<label for="code">Code</label>');
+      expect(step.html).toContain('<label for="code">Code shown on your security token</label>');
+      expect(text(step.html)).toContain('Enter the 6-digit code your security token shows.');
+      expect(text(step.html)).not.toContain('authenticator app');
       expect((await person.post('/north/login/second-step', { method: 'totp', code: totp(secret) })).location).toBe('/north/');
       expect(text((await person.get('/north/')).html)).toContain('Full access');
+      // Account Settings > Security keys: under its own heading, not among the authenticator apps.
+      const keys = (await person.get('/north/account/security-keys')).html;
+      expect(sectionText(keys, 'Managed tokens')).toMatch(/^Managed tokens Security tokens issued to you.* Managed token HW-42 /);
+      expect(sectionText(keys, 'Managed tokens')).not.toContain('Remove');
+      expect(sectionText(keys, 'Authenticator app')).toContain('None yet.');
+      expect(sectionText(keys, 'Authenticator app')).not.toContain('HW-42');
       const [token] = await db().select().from(device).where(eq(device.serial, 'HW-42'));
       expect(token!.verifiedAt).not.toBeNull();
       expect(token!.lastUsedAt).not.toBeNull();
+    });
+  });
+
+  describe('sso link --password-stdin on an existing SSO account', () => {
+    it("replaces its password as a reset does: the web form's rules with the account's names, no recent password, sessions ended, emailed, logged", async () => {
+      const email = 'pat.quigley@trust.example';
+      const hash = await g.services.passwords.hash(PASSWORD);
+      for (const site of ['north', 'south']) await addSiteUser(db(), { site, email, fullName: 'Patricia Quigley', groupName: 'Teachers', passwordHash: hash });
+      const link = (password: string) =>
+        gatehouse(['sso', 'link', email, 'north', 'south', '--password-stdin'], {
+          database: g.database,
+          env: { PUBLIC_URL: g.url, SECRET_KEY: TEST_SECRET_KEY },
+          stdin: `${password}\n`,
+        });
+      expect((await link(PASSWORD)).exitCode).toBe(0); // a new SSO account, with that password
+      const accountId = await accountOfEmail(email);
+      const signedIn = new Client(g.url);
+      expect((await signedIn.signIn('north', email, PASSWORD, 'sso')).location).toBe('/north/');
+
+      // Refused, changing nothing: their own name (the names of the account's site users), and the password they have now.
+      expectRefusal(
+        await link('quigley and a long passphrase'),
+        1,
+        /^gatehouse: that password cannot be used at north: Your password must not contain your name \(“Quigley”\)/,
+      );
+      expectRefusal(await link(PASSWORD), 1, /^gatehouse: that password cannot be used: Choose a unique password that you have not used previously/);
+      expect((await signedIn.get('/north/')).status).toBe(200);
+
+      const newPassword = 'a different long piped passphrase';
+      expect(await link(newPassword)).toEqual({
+        exitCode: 0,
+        stdout: `Linked ${email} at north, south to their SSO account, with a new password\n`,
+        stderr: '',
+      });
+      // The session signed in with the old password has ended; the new password signs in, the old one not.
+      expect((await signedIn.get('/north/')).location).toMatch(/^\/north\/login/);
+      expect((await new Client(g.url).signIn('north', email, PASSWORD, 'sso')).location).not.toBe('/north/');
+      expect((await new Client(g.url).signIn('south', email, newPassword, 'sso')).location).toBe('/south/');
+      const mail = await inbox.waitFor((m) => m.to.includes(email) && m.subject === 'Your Gatehouse password was changed');
+      expect(mail.text).toContain('by Gatehouse platform support');
+      const logged = await db()
+        .select()
+        .from(securityEvent)
+        .where(and(eq(securityEvent.accountId, accountId), eq(securityEvent.event, 'password_changed')));
+      expect(logged.map((e) => e.detail)).toEqual([{ how: 'command_line' }]);
     });
   });
 

@@ -85,3 +85,15 @@ export function text(html: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/**
+ * The visible text of the region a heading names (a `<section aria-labelledby>` pointing at an
+ * element with this text), as a screen reader's landmark list would find it; undefined when none.
+ */
+export function sectionText(html: string, heading: string): string | undefined {
+  for (const m of html.matchAll(/<section[^>]* aria-labelledby="([^"]+)"[^>]*>([\s\S]*?)<\/section>/g)) {
+    const named = html.match(new RegExp(`<(\\w+)[^>]* id="${m[1]}"[^>]*>([\\s\\S]*?)</\\1>`));
+    if (named && text(named[2]!) === heading) return text(m[2]!);
+  }
+  return undefined;
+}

@@ -47,6 +47,12 @@ export interface DeviceType {
   };
   /** Whether the person, or an admin, may remove it (vendor-issued tokens stay). */
   removable: boolean;
+  /**
+   * Listed apart from its method's other devices, under a heading of its own, in Account
+   * Settings > Security keys (with this text, only when the account has one) and on the admin's
+   * Security keys tab: a device the person did not add themselves (a vendor-issued token).
+   */
+  listedApart?: { heading: string; id: string; text: string; caption: string };
 }
 
 /** What the methods use of the service; `afterPass` (below) gets all of it. */

@@ -2,9 +2,10 @@
 // server's options (data-webauthn-options, JSON) and a hidden input named "credential". On submit
 // this script asks the browser for the key (navigator.credentials.create/get, through
 // @simplewebauthn/browser), puts the browser's answer (JSON) into the hidden input and submits the
-// form; the server checks everything. When the key does not answer, the person cancels, or the
-// browser has no WebAuthn, it says so in the form's [data-webauthn-message] (role="alert") and
-// gives the button back. No inline script anywhere: served by routes/browser-scripts.ts as
+// form; the server checks everything. It also sets the hidden "webauthn_scripted" input, so the
+// server can tell a form posted without this script (JavaScript off) from a key that did not
+// answer. When the key does not answer, the person cancels, or the browser has no WebAuthn, it
+// says so in the form's [data-webauthn-message] (role="alert") and gives the button back. No inline script anywhere: served by routes/browser-scripts.ts as
 // /static/js/webauthn.js (bundled, minified).
 import { browserSupportsWebAuthn, startAuthentication, startRegistration, WebAuthnError } from '@simplewebauthn/browser';
 import {
@@ -14,6 +15,7 @@ import {
   WEBAUTHN_MESSAGES,
   WEBAUTHN_OPTIONS_ATTRIBUTE,
   WEBAUTHN_READY_ATTRIBUTE,
+  WEBAUTHN_SCRIPTED_FIELD,
   type WebAuthnFormMode,
 } from '../../auth/methods/webauthn/browser-form.ts';
 
@@ -35,13 +37,13 @@ function messageElement(form: HTMLFormElement): HTMLElement {
   return element;
 }
 
-/** The hidden input the answer goes in, or one made for it. */
-function credentialInput(form: HTMLFormElement): HTMLInputElement {
-  const existing = form.elements.namedItem(WEBAUTHN_CREDENTIAL_FIELD);
+/** The form's hidden input of this name, or one made for it. */
+function hiddenInput(form: HTMLFormElement, name: string): HTMLInputElement {
+  const existing = form.elements.namedItem(name);
   if (existing instanceof HTMLInputElement) return existing;
   const input = document.createElement('input');
   input.type = 'hidden';
-  input.name = WEBAUTHN_CREDENTIAL_FIELD;
+  input.name = name;
   form.append(input);
   return input;
 }
@@ -72,6 +74,8 @@ function enhance(form: HTMLFormElement): void {
   if (!isMode(mode)) return;
   const message = messageElement(form);
   const buttons = submitButtons(form);
+  // Whatever this form posts from now on, the server knows the script was here.
+  hiddenInput(form, WEBAUTHN_SCRIPTED_FIELD).value = 'yes';
   const setBusy = (busy: boolean) => {
     for (const button of buttons) button.disabled = busy;
     if (busy) form.setAttribute('aria-busy', 'true');
@@ -108,7 +112,7 @@ function enhance(form: HTMLFormElement): void {
         : startAuthentication({ optionsJSON: optionsJSON as Parameters<typeof startAuthentication>[0]['optionsJSON'] });
     ceremony.then(
       (result) => {
-        credentialInput(form).value = JSON.stringify(result);
+        hiddenInput(form, WEBAUTHN_CREDENTIAL_FIELD).value = JSON.stringify(result);
         // submit() sends the form without firing "submit" again; the buttons stay disabled while the page goes.
         form.submit();
       },

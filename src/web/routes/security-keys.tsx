@@ -6,6 +6,7 @@ import { finishAppEnrolment, startAppEnrolment } from '../../auth/flows/enrol-de
 import { authenticatorAdded, authenticatorRegistered } from '../../auth/flows/enrol-device/gatehouse-authenticator.ts';
 import { finishKeyEnrolment, startKeyEnrolment } from '../../auth/flows/enrol-device/security-key.ts';
 import { listDevices, regenerateRecoveryCodes, removeDevice, renameDevice } from '../../auth/flows/manage-devices.ts';
+import { postedByScript } from '../../auth/methods/webauthn/index.ts';
 import { settingsSections } from '../../auth/second-factors/index.ts';
 import type { SignedIn } from '../../auth/sessions.ts';
 import { isUuid } from '../../lib/is-uuid.ts';
@@ -110,7 +111,8 @@ export const securityKeyRoutes = new Hono<AppEnv>()
     const form = await readForm(c);
     if (form instanceof Response) return form;
     const name = (form.name ?? '').slice(0, 200);
-    const result = await finishKeyEnrolment(c.var.services, here.signedIn, { name, credential: (form.credential ?? '').slice(0, 16_384) }, client(c));
+    const credential = (form.credential ?? '').slice(0, 16_384);
+    const result = await finishKeyEnrolment(c.var.services, here.signedIn, { name, credential, scripted: postedByScript(form) }, client(c));
     if (result.outcome === 'added') return added(c, here, 'key-added', result.recoveryCodes);
     if (result.outcome === 'not_now') return deviceChangeStepFirst(c, result.gate, `${base(here.signedIn)}/key/new`);
     return keyPage(c, here, name, result.message, 400);

@@ -17,11 +17,11 @@ export interface AdminDeviceRow {
 
 export const CONFIRM_LABEL = 'I confirm that I have read and understand this notice';
 
-function DeviceTable({ devices, timeZone }: { devices: AdminDeviceRow[]; timeZone: string }) {
-  if (devices.length === 0) return <p>No two-factor devices are registered.</p>;
+function DeviceTable({ devices, timeZone, labelledBy, none }: { devices: AdminDeviceRow[]; timeZone: string; labelledBy: string; none: string }) {
+  if (devices.length === 0) return <p>{none}</p>;
   return (
-    <TableScroll labelledBy="devices-heading">
-      <table aria-labelledby="devices-heading">
+    <TableScroll labelledBy={labelledBy}>
+      <table aria-labelledby={labelledBy}>
         <thead>
           <tr>
             <th scope="col">Name</th>
@@ -43,6 +43,18 @@ function DeviceTable({ devices, timeZone }: { devices: AdminDeviceRow[]; timeZon
       </table>
     </TableScroll>
   );
+}
+
+/** The devices the person added, and each kind listed apart (managed tokens), its own heading's id first. */
+function byListing(devices: AdminDeviceRow[]) {
+  const apart = new Map<string, { heading: string; id: string; rows: AdminDeviceRow[] }>();
+  const together: AdminDeviceRow[] = [];
+  for (const d of devices) {
+    const listed = deviceTypeOf(d.kind).listedApart;
+    if (!listed) together.push(d);
+    else apart.set(listed.id, { heading: listed.heading, id: `admin-${listed.id}`, rows: [...(apart.get(listed.id)?.rows ?? []), d] });
+  }
+  return { together, apart: [...apart.values()] };
 }
 
 /** Why a school's admins cannot remove an SSO account's devices, and who can. */
@@ -111,6 +123,7 @@ export function AdminSecurityKeysPage(p: {
 }) {
   const { user } = p;
   const removable = p.devices.filter((d) => deviceTypeOf(d.kind).removable).length;
+  const { together, apart } = byListing(p.devices);
   const sso = user.accountKind === 'sso';
   return (
     <AdminUserProfileLayout chrome={p.chrome} user={user} current="security-keys" notice={p.notice}>
@@ -130,7 +143,12 @@ export function AdminSecurityKeysPage(p: {
         </div>
       )}
       {p.locked && <LockedNotice user={user} keyHolder={p.keyHolder} chrome={p.chrome} />}
-      <DeviceTable devices={p.devices} timeZone={p.timeZone} />
+      <DeviceTable
+        devices={together}
+        timeZone={p.timeZone}
+        labelledBy="devices-heading"
+        none={apart.length > 0 ? 'No other two-factor devices are registered.' : 'No two-factor devices are registered.'}
+      />
       {!sso && removable > 0 && !p.keyHolder && <p>Only an Admin key holder at this school can remove these devices.</p>}
       {!sso && removable > 0 && p.keyHolder && (
         <form method="post" action={`${profileBase(p.chrome, user.id)}/security-keys`}>
@@ -146,6 +164,12 @@ export function AdminSecurityKeysPage(p: {
           </p>
         </form>
       )}
+      {apart.map((group) => (
+        <>
+          <h3 id={group.id}>{group.heading}</h3>
+          <DeviceTable devices={group.rows} timeZone={p.timeZone} labelledBy={group.id} none="" />
+        </>
+      ))}
     </AdminUserProfileLayout>
   );
 }

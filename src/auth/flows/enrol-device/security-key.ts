@@ -1,7 +1,7 @@
 // Registering a security key (U2F or FIDO2) or passkey with WebAuthn: saved only by a session
 // the device-change gate lets through (device-change-gate.ts).
 import { deviceName } from '../../methods/totp/index.ts';
-import { finishKeyRegistration, relyingParty, startKeyRegistration } from '../../methods/webauthn/index.ts';
+import { finishKeyRegistration, NEEDS_JAVASCRIPT, relyingParty, startKeyRegistration } from '../../methods/webauthn/index.ts';
 import { securityKeyDevice } from '../../second-factors/security-key/index.ts';
 import type { SignedIn } from '../../sessions.ts';
 import type { AuthServices } from '../deps.ts';
@@ -29,7 +29,8 @@ export type KeyEnrolmentResult =
 export async function finishKeyEnrolment(
   services: AuthServices,
   signedIn: SignedIn,
-  input: { name: string; credential: string },
+  /** `scripted`: the form came through the page's script (postedByScript); without it, no key was ever asked. */
+  input: { name: string; credential: string; scripted: boolean },
   client: { ip: string; userAgent: string },
 ): Promise<KeyEnrolmentResult> {
   const { db, keys, config } = services;
@@ -46,12 +47,15 @@ export async function finishKeyEnrolment(
       rp: relyingParty(config.publicUrl),
     });
     if (!saved.ok) {
+      const noAnswer = saved.reason === 'malformed' && input.credential === '';
       const message =
         saved.reason === 'already_registered'
           ? 'That security key is already registered to your account.'
-          : saved.reason === 'malformed' && input.credential === ''
-            ? 'The security key did not answer. Press Start Registration and touch your key when asked.'
-            : 'The security key could not be registered. Press Start Registration and try again.';
+          : noAnswer && !input.scripted
+            ? NEEDS_JAVASCRIPT.register
+            : noAnswer
+              ? 'The security key did not answer. Press Start Registration and touch your key when asked.'
+              : 'The security key could not be registered. Press Start Registration and try again.';
       return { outcome: 'refused', message };
     }
     const added = { deviceId: saved.deviceId, name: name.data, kind: securityKeyDevice.kind, first: !change.hadDevice };

@@ -65,6 +65,15 @@ async function recentPasswordHashes(db: Db, accountId: string): Promise<string[]
   return [...new Set([current?.hash, ...history.map((h) => h.hash)].filter((h): h is string => !!h))];
 }
 
+/** Whether the password is the account's current one or one of those before it (PASSWORD_HISTORY_SIZE). Hashes. */
+export async function isRecentPassword(
+  services: { db: Db; passwords: Pick<PasswordMethod, 'matchesAny'> },
+  accountId: string,
+  password: string,
+): Promise<boolean> {
+  return services.passwords.matchesAny(password, await recentPasswordHashes(services.db, accountId));
+}
+
 /**
  * Why the account may not have this password (every rule it breaks, with a message for the
  * person), or undefined when it may. The reuse check hashes: HashingBusy may be thrown.
@@ -79,9 +88,7 @@ export async function checkNewPasswordFor(
   if (mismatch) return [mismatch];
   const policy = checkNewPassword(chosen.password, context);
   if (!policy.ok) return policy.failures;
-  if (await services.passwords.matchesAny(chosen.password, await recentPasswordHashes(services.db, accountId))) {
-    return [{ rule: 'not-reused', message: REUSED_PASSWORD_MESSAGE }];
-  }
+  if (await isRecentPassword(services, accountId, chosen.password)) return [{ rule: 'not-reused', message: REUSED_PASSWORD_MESSAGE }];
   return undefined;
 }
 
@@ -99,6 +106,19 @@ export interface NewPasswordToStore {
   keepBrowser?: BrowserClaim | undefined;
   client: { ip: string | null; userAgent: string | null };
   now: Date;
+}
+
+/**
+ * The password platform support piped to the command for an existing account (gatehouse sso
+ * link --password-stdin), stored as any other new password: every session ends (there is none
+ * of theirs to keep), and the email says it was platform support.
+ */
+export function storePasswordFromCommandLine(
+  tx: Db,
+  deps: FlowDeps,
+  p: Pick<NewPasswordToStore, 'accountId' | 'email' | 'passwordHash' | 'site'>,
+): Promise<void> {
+  return storeNewPassword(tx, deps, { ...p, how: 'command_line', keepSessionId: null, client: { ip: null, userAgent: null }, now: new Date() });
 }
 
 /** Stores the new password and ends what the old one let anyone do, in the caller's transaction. */

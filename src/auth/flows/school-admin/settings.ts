@@ -2,7 +2,7 @@
 // row that says what changed from what (one transaction).
 import { type AdminContext, auditByAdmin } from '../../../directory/admin-audit.ts';
 import { type EditableSettings, saveSiteSettings, siteSettingsForm } from '../../../directory/site-settings.ts';
-import { done, type Outcome, refused } from '../../../lib/outcome.ts';
+import { done, type Outcome, refusedField } from '../../../lib/outcome.ts';
 import type { FlowDeps } from '../deps.ts';
 
 /** `before`: the settings in force (the site's own or the service's defaults); `form`: as posted. */
@@ -13,7 +13,10 @@ export async function changeSettings(
   form: Record<string, string | undefined>,
 ): Promise<Outcome<{ changed: Record<string, string> }>> {
   const parsed = siteSettingsForm.safeParse(form);
-  if (!parsed.success) return refused('invalid', parsed.error.issues[0]!.message);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return refusedField('invalid', String(issue.path[0]), issue.message);
+  }
   return deps.db.transaction(async (tx) => {
     const changed = await saveSiteSettings(tx, admin.site.id, before, parsed.data);
     if (Object.keys(changed).length > 0) await auditByAdmin(tx, admin, 'settings_changed', changed);

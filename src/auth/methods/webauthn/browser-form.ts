@@ -20,6 +20,23 @@ export const WEBAUTHN_READY_ATTRIBUTE = 'data-webauthn-ready';
 /** The hidden input the script fills with the browser's response (JSON) before submitting. */
 export const WEBAUTHN_CREDENTIAL_FIELD = 'credential';
 
+/**
+ * The hidden input the script sets to `yes` as soon as it takes the form over. A form posted
+ * without it was posted without the script (JavaScript off, or the script blocked): the server
+ * then says security keys need JavaScript, not that the key did not answer, which it cannot
+ * otherwise tell apart.
+ */
+export const WEBAUTHN_SCRIPTED_FIELD = 'webauthn_scripted';
+
+/** What the server says of a security-key form posted without the script (no WEBAUTHN_SCRIPTED_FIELD). */
+export const NEEDS_JAVASCRIPT = {
+  register: 'Security keys need JavaScript in this browser: turn it on for this site to register one, or add an authenticator app instead.',
+  authenticate: 'Security keys need JavaScript in this browser: turn it on for this site, or choose another way to sign in.',
+} as const;
+
+/** Whether a security-key form came through the script (it set WEBAUTHN_SCRIPTED_FIELD). */
+export const postedByScript = (fields: Readonly<Record<string, string | undefined>>): boolean => (fields[WEBAUTHN_SCRIPTED_FIELD] ?? '') !== '';
+
 export const WEBAUTHN_MESSAGES = {
   /** A sign-in or elevation that did not complete: cancelled, timed out, no key, wrong key. */
   authenticateFailed: 'The security key did not respond, or the request was cancelled. Try again, or choose another way to sign in.',

@@ -13,4 +13,10 @@ export const managedToken: DeviceType = {
   kind: 'managed_totp',
   names: { adminType: 'Managed token', inEmails: 'Managed token' },
   removable: false,
+  listedApart: {
+    heading: 'Managed tokens',
+    id: 'managed-tokens-heading',
+    caption: 'Managed tokens issued to you',
+    text: 'Security tokens issued to you: small devices that show a new 6-digit code every 30 seconds. They stay on your account and cannot be removed here.',
+  },
 };

@@ -16,10 +16,10 @@ const site = { id: randomUUID(), slug: 'north', name: 'North School' };
 /** The offer reads nothing of the service: what the account has comes in `has`. */
 const offline = {} as MethodServices;
 const asking = (accountId: string): Asking => ({ accountId, site, ceremonyOwnerId: randomUUID(), ip: '192.0.2.1', userAgent: 'test' });
-const hint = async (...kinds: DeviceKind[]) => {
+const codeField = async (...kinds: DeviceKind[]) => {
   const offer = await oneTimeCode.offer(offline, { ...asking(randomUUID()), has: new Set(kinds) });
   const [field] = offer?.nodes ?? [];
-  return field?.node === 'text-field' ? field.hint : undefined;
+  return field?.node === 'text-field' ? { label: field.label, hint: field.hint } : undefined;
 };
 
 describe('the one-time code method', () => {
@@ -27,7 +27,7 @@ describe('the one-time code method', () => {
     expect(await oneTimeCode.offer(offline, { ...asking(randomUUID()), has: new Set(['webauthn']) })).toBeUndefined();
   });
 
-  it('offers one Code field, in the words of the devices the account has', async () => {
+  it('offers one Code field, labelled and hinted in the words of the devices the account has (an app, a security token, or both)', async () => {
     const offer = await oneTimeCode.offer(offline, { ...asking(randomUUID()), has: new Set(['totp']) });
     expect(offer).toEqual({
       nodes: [
@@ -44,11 +44,15 @@ describe('the one-time code method', () => {
       ],
       submit: 'Authenticate',
     });
-    expect(await hint('totp')).toBe('Open the authenticator app on your registered device and enter the 6-digit code it shows.');
-    expect(await hint('managed_totp')).toBe('Enter the 6-digit code your security token shows.');
-    expect(await hint('totp', 'managed_totp')).toBe(
-      'Open the authenticator app on your registered device, or look at your security token, and enter the 6-digit code it shows.',
-    );
+    expect(await codeField('totp')).toEqual({
+      label: 'Code',
+      hint: 'Open the authenticator app on your registered device and enter the 6-digit code it shows.',
+    });
+    expect(await codeField('managed_totp')).toEqual({ label: 'Code shown on your security token', hint: 'Enter the 6-digit code your security token shows.' });
+    expect(await codeField('totp', 'managed_totp')).toEqual({
+      label: 'Code from your authenticator app or security token',
+      hint: 'Open the authenticator app on your registered device, or look at your security token, and enter the 6-digit code it shows.',
+    });
   });
 
   it('owns apps (removable) and managed tokens (not), claims amr otp, and advises on the clock when refused', () => {

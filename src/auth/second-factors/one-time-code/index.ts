@@ -15,13 +15,15 @@ export const CODE_JUST_USED: Refusal = {
 export const CLOCK_ADVICE =
   "If this keeps happening, the date and time on your phone may be slightly out: set them to update automatically (in your phone's settings, Date & time > Set automatically), then try the new code.";
 
-/** Where the code is read from, in the words of what the account has. */
-function hint(has: ReadonlySet<DeviceKind>): string {
+/** The Code field's label and hint, in the words of what the account has: an app, a security token (a managed one), or both. */
+function codeField(has: ReadonlySet<DeviceKind>): { label: string; hint: string } {
   const app = has.has(authenticatorApp.kind) || has.has(gatehouseAuthenticator.kind);
-  if (app && has.has(managedToken.kind))
-    return 'Open the authenticator app on your registered device, or look at your security token, and enter the 6-digit code it shows.';
-  if (app) return 'Open the authenticator app on your registered device and enter the 6-digit code it shows.';
-  return 'Enter the 6-digit code your security token shows.';
+  if (!has.has(managedToken.kind)) return { label: 'Code', hint: 'Open the authenticator app on your registered device and enter the 6-digit code it shows.' };
+  if (!app) return { label: 'Code shown on your security token', hint: 'Enter the 6-digit code your security token shows.' };
+  return {
+    label: 'Code from your authenticator app or security token',
+    hint: 'Open the authenticator app on your registered device, or look at your security token, and enter the 6-digit code it shows.',
+  };
 }
 
 const DEVICES = [authenticatorApp, managedToken];
@@ -35,9 +37,7 @@ export const oneTimeCode: SecondFactor = {
   async offer(_services, { has }) {
     if (![...DEVICES, gatehouseAuthenticator].some((d) => has.has(d.kind))) return undefined;
     return {
-      nodes: [
-        { node: 'text-field', id: 'code', name: 'code', label: 'Code', hint: hint(has), inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: 12 },
-      ],
+      nodes: [{ node: 'text-field', id: 'code', name: 'code', ...codeField(has), inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: 12 }],
       submit: 'Authenticate',
     };
   },

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { deriveKeys } from '../../../lib/keys.ts';
 import {
+  NEEDS_JAVASCRIPT,
   type PublicKeyCredentialRequestOptionsJSON,
   WEBAUTHN_FORM_ATTRIBUTE,
   WEBAUTHN_OPTIONS_ATTRIBUTE,
   WEBAUTHN_SCRIPT,
+  WEBAUTHN_SCRIPTED_FIELD,
 } from '../../methods/webauthn/index.ts';
 import { registerSoftwareKey } from '../../methods/webauthn/test-support/register-software-key.ts';
 import { RP, useWebAuthnDatabase } from '../../methods/webauthn/test-support/webauthn-database.ts';
@@ -62,5 +64,19 @@ describe('the security key method', () => {
     await securityKey.offer(services(), { ...attempt, has: new Set(['webauthn']) });
     expect(await securityKey.verify(services(), attempt, { credential: '{"id":' })).toEqual({ ok: false, detail: 'malformed' });
     expect(securityKey.amr).toEqual(['hwk']);
+  });
+
+  it('says security keys need JavaScript when the form came without its script, and that the key did not answer when it came with it', async () => {
+    const { account, attempt } = await person();
+    await registerSoftwareKey(fixture, account);
+    await securityKey.offer(services(), { ...attempt, has: new Set(['webauthn']) });
+    expect(await securityKey.verify(services(), attempt, { credential: '' })).toEqual({
+      ok: false,
+      detail: 'no_script',
+      refusal: { message: NEEDS_JAVASCRIPT.authenticate },
+    });
+    expect(NEEDS_JAVASCRIPT.authenticate).toMatch(/^Security keys need JavaScript in this browser/);
+    await securityKey.offer(services(), { ...attempt, has: new Set(['webauthn']) });
+    expect(await securityKey.verify(services(), attempt, { credential: '', [WEBAUTHN_SCRIPTED_FIELD]: 'yes' })).toEqual({ ok: false, detail: 'malformed' });
   });
 });

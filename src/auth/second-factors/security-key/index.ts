@@ -4,6 +4,8 @@
 // key); never `user` or `pin`, since user verification is "discouraged" so PIN-less U2F keys work.
 import {
   finishKeyAuthentication,
+  NEEDS_JAVASCRIPT,
+  postedByScript,
   relyingParty,
   startKeyAuthentication,
   WEBAUTHN_CREDENTIAL_FIELD,
@@ -11,6 +13,7 @@ import {
   WEBAUTHN_MESSAGE_ATTRIBUTE,
   WEBAUTHN_OPTIONS_ATTRIBUTE,
   WEBAUTHN_SCRIPT,
+  WEBAUTHN_SCRIPTED_FIELD,
 } from '../../methods/webauthn/index.ts';
 import type { DeviceType, SecondFactor } from '../second-factor.ts';
 
@@ -25,7 +28,10 @@ export const securityKey: SecondFactor = {
   amr: ['hwk'],
   devices: [securityKeyDevice],
   // Room for any answer: the method itself refuses one over its size as malformed.
-  answer: [{ name: WEBAUTHN_CREDENTIAL_FIELD, maxLength: 16_384 }],
+  answer: [
+    { name: WEBAUTHN_CREDENTIAL_FIELD, maxLength: 16_384 },
+    { name: WEBAUTHN_SCRIPTED_FIELD, maxLength: 8 },
+  ],
 
   async offer({ db, keys, config }, ctx) {
     if (!ctx.has.has(securityKeyDevice.kind)) return undefined;
@@ -52,7 +58,10 @@ export const securityKey: SecondFactor = {
       response: answer[WEBAUTHN_CREDENTIAL_FIELD] ?? '',
       rp: relyingParty(config.publicUrl),
     });
-    return r.ok ? { ok: true, deviceName: r.deviceName } : { ok: false, detail: r.reason };
+    if (r.ok) return { ok: true, deviceName: r.deviceName };
+    // Posted without the page's script (JavaScript off): no key was asked, so say what is missing, not that the key failed.
+    const noScript = (answer[WEBAUTHN_CREDENTIAL_FIELD] ?? '') === '' && !postedByScript(answer);
+    return noScript ? { ok: false, detail: 'no_script', refusal: { message: NEEDS_JAVASCRIPT.authenticate } } : { ok: false, detail: r.reason };
   },
 
   refusal: { message: 'That security key was not accepted. Try again, or choose another way.' },
