@@ -2,8 +2,9 @@ import { and, eq } from 'drizzle-orm';
 import { generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSessionToken } from '../../src/auth/session-token.ts';
-import { device, pendingSignIn, securityEvent, session, signInRequest, siteUser } from '../../src/db/schema.ts';
+import { device, pendingSignIn, recoveryCode, securityEvent, session, signInRequest, siteUser } from '../../src/db/schema.ts';
 import { addSiteUser } from '../../src/directory/site-users.ts';
+import type { SecurityEventName } from '../../src/security-log/security-events.ts';
 import { fullAccessSession } from '../support/admin-session.ts';
 import { Client, text } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
@@ -45,6 +46,20 @@ describe.each(await databaseKinds())('the Gatehouse Authenticator, over HTTP (%s
     const registered = await phone.register(enrolment.token);
     expect(registered.status).toBe(201);
     return { email, desk, phone, enrolment };
+  }
+
+  /** The account's security-log lines of one kind. */
+  function logged(accountId: string, event: SecurityEventName) {
+    return g.services.db
+      .select()
+      .from(securityEvent)
+      .where(and(eq(securityEvent.accountId, accountId), eq(securityEvent.event, event)));
+  }
+
+  /** The account of the person with this email. */
+  async function accountOf(email: string): Promise<string> {
+    const [owner] = await g.services.db.select({ accountId: siteUser.accountId }).from(siteUser).where(eq(siteUser.email, email));
+    return owner!.accountId;
   }
 
   /** A fresh browser at the second step, and the number and request it shows. */
@@ -185,10 +200,7 @@ describe.each(await databaseKinds())('the Gatehouse Authenticator, over HTTP (%s
     await phone.answer(shown.requestId, 'approve', { number: shown.number });
     expect((await desk.post('/north/login/second-step', { method: 'push', request: shown.requestId })).location).toBe('/north/');
     const [req] = await g.services.db.select().from(signInRequest).where(eq(signInRequest.id, shown.requestId));
-    const [passed] = await g.services.db
-      .select()
-      .from(securityEvent)
-      .where(and(eq(securityEvent.accountId, req!.accountId), eq(securityEvent.event, 'second_factor_passed')));
+    const [passed] = await logged(req!.accountId, 'second_factor_passed');
     expect(passed!.detail).toMatchObject({ method: 'push', device: 'Test phone', place: 'near London, England' });
     expect(passed!.ip).toBe('81.2.69.142');
   });
@@ -258,12 +270,9 @@ describe.each(await databaseKinds())('the Gatehouse Authenticator, over HTTP (%s
     expect(after.location).toBe('/north/login');
     const [req] = await g.services.db.select().from(signInRequest).where(eq(signInRequest.id, shown.requestId));
     expect(await g.services.db.select().from(pendingSignIn).where(eq(pendingSignIn.id, req!.ownerId))).toEqual([]);
-    const logged = await g.services.db
-      .select()
-      .from(securityEvent)
-      .where(and(eq(securityEvent.accountId, req!.accountId), eq(securityEvent.event, 'sign_in_request_denied')));
-    expect(logged).toHaveLength(1);
-    expect(logged[0]!.detail).toMatchObject({ place: 'on this network', requestId: shown.requestId });
+    const denied = await logged(req!.accountId, 'sign_in_request_denied');
+    expect(denied).toHaveLength(1);
+    expect(denied[0]!.detail).toMatchObject({ place: 'on this network', requestId: shown.requestId });
     const mail = await inbox.waitFor((m) => m.to.includes(email) && m.subject === 'A sign-in to your Gatehouse account was denied');
     expect(mail.text).toContain("If this wasn't you, change your password");
     expect(mail.text).toMatch(/When: \d{1,2} \w+ \d{4} at \d\d:\d\d\. Browser: Chrome on Linux\. Place: on this network/);
@@ -349,11 +358,7 @@ describe.each(await databaseKinds())('the Gatehouse Authenticator, over HTTP (%s
       expect(confirmed.location).toBe(next);
       expect((await desk.get(next)).status).toBe(200);
     }
-    const [owner] = await g.services.db.select({ accountId: siteUser.accountId }).from(siteUser).where(eq(siteUser.email, email));
-    const confirmations = await g.services.db
-      .select()
-      .from(securityEvent)
-      .where(and(eq(securityEvent.accountId, owner!.accountId), eq(securityEvent.event, 'identity_confirmed')));
+    const confirmations = await logged(await accountOf(email), 'identity_confirmed');
     expect(confirmations).toHaveLength(6);
     expect(confirmations[0]!.detail).toMatchObject({ method: 'push' });
     // A deny while confirming ends the session, as it ends a sign-in.
@@ -366,5 +371,42 @@ describe.each(await databaseKinds())('the Gatehouse Authenticator, over HTTP (%s
     const last = requestShown((await desk.get(`/north/elevate?next=${encodeURIComponent(next)}`)).html)!;
     expect((await phone.answer(last.requestId, 'deny')).json.outcome).toBe('denied');
     expect((await desk.get('/north/account')).location).toMatch(/^\/north\/login/);
+  });
+
+  it('the app removes its own device with a call signed by its key: logged, emailed, the last device leaves basic access; another key, another action and a replay are refused', async () => {
+    const { desk, phone, email } = await enrolled();
+    await desk.post('/north/account/security-keys/authenticator/new/added', {});
+    const elevating = requestShown((await desk.get('/north/elevate')).html)!;
+    await phone.answer(elevating.requestId, 'approve', { number: elevating.number });
+    await desk.post('/north/elevate', { method: 'push', request: elevating.requestId });
+    expect(text((await desk.get('/north/')).html)).toContain('Full access');
+    const other = await generateKeyPair('ES256');
+    const jti = 'used-once-already-0001';
+    expect((await phone.api('requests', { jws: await phone.sign({ action: 'list' }, { jti }) })).status).toBe(200);
+    const refused = [
+      await phone.api('remove', { jws: await phone.sign({ action: 'remove', site: 'north' }, { key: other.privateKey }) }),
+      await phone.api('remove', { jws: await phone.sign({ action: 'remove', site: 'north' }, { jti }) }),
+      await phone.api('remove', { jws: await phone.sign({ action: 'list' }) }),
+      await phone.api('remove', { jws: await phone.sign({ action: 'remove' }, { audience: 'https://elsewhere.example/authenticator' }) }),
+      await phone.api('remove', {}),
+    ];
+    for (const r of refused) expect(r).toMatchObject({ status: 400, json: { error: 'invalid' } });
+    expect(await g.services.db.select({ id: device.id }).from(device).where(eq(device.id, phone.deviceId))).toHaveLength(1);
+
+    const jws = await phone.sign({ action: 'remove', site: 'north' });
+    expect(await phone.api('remove', { jws })).toEqual({ status: 204, json: {} });
+    expect(await g.services.db.select().from(device).where(eq(device.id, phone.deviceId))).toEqual([]);
+    expect(await phone.api('remove', { jws })).toMatchObject({ status: 400, json: { error: 'invalid' } });
+    expect((await phone.api('requests', { jws: await phone.sign({ action: 'list' }) })).json.error).toBe('invalid');
+
+    const accountId = await accountOf(email);
+    const removals = await logged(accountId, 'device_removed');
+    expect(removals).toHaveLength(1);
+    expect(removals[0]!.detail).toMatchObject({ deviceId: phone.deviceId, name: 'Test phone', by: 'the app itself' });
+    const mail = await inbox.waitFor((m) => m.to.includes(email) && m.subject === 'A two-factor device was removed from your Gatehouse account');
+    expect(mail.text).toContain('Gatehouse Authenticator "Test phone" was removed from your Gatehouse account at North School');
+    // Its last device: the session carries on, at basic access; its recovery codes are gone.
+    expect(text((await desk.get('/north/')).html)).toContain('Basic access');
+    expect(await g.services.db.select().from(recoveryCode).where(eq(recoveryCode.accountId, accountId))).toEqual([]);
   });
 });
