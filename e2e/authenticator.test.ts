@@ -9,12 +9,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
 import { afterAll, describe, expect, it } from 'vitest';
-import { signInRequest } from '../src/db/schema.ts';
+import { device, signInRequest, siteUser } from '../src/db/schema.ts';
 import { totp } from '../test/support/rfc6238.ts';
 import { fakeCameraArgs, writeCameraFrame } from './support/fake-camera.ts';
 import { useBrowserHarness } from './support/harness.ts';
@@ -395,5 +395,49 @@ describe('approving sign-ins on the phone', () => {
     await card.getByRole('button', { name: 'Send Code' }).click();
     await phone.getByRole('status').getByText('Code sent.').waitFor();
     await expectSignedIn(desktop);
+  });
+});
+
+describe('removing an account added from Gatehouse', () => {
+  /** The person's Gatehouse Authenticators as Gatehouse holds them. */
+  async function registeredPhones(email: string) {
+    const db = h.gatehouse.services.db;
+    return db
+      .select({ id: device.id })
+      .from(device)
+      .innerJoin(siteUser, eq(siteUser.accountId, device.accountId))
+      .where(and(eq(siteUser.email, email), eq(device.kind, 'gatehouse_authenticator')));
+  }
+
+  it('removes the device from Gatehouse too, so the next sign-in asks no phone', async () => {
+    const { email, desktop, phone } = await personWithPhone();
+    expect(await registeredPhones(email)).toHaveLength(1);
+    const account = accountItem(phone, SITE_NAME);
+    await account.getByRole('button', { name: `Remove ${SITE_NAME}, ${email}` }).click();
+    await account.getByText('Gatehouse removes this phone from your account too').waitFor();
+    await expectNoAxeViolations(phone, 'removing an account added from Gatehouse');
+    await account.getByRole('button', { name: 'Remove account' }).click();
+    await phone.getByRole('status').getByText(`${email} was removed from this app and from Gatehouse.`).waitFor();
+    await account.waitFor({ state: 'detached' });
+    expect(await registeredPhones(email)).toEqual([]);
+    await desktop.goto('/north/login');
+    await submitLogin(desktop, email);
+    await expectHeading(desktop, 'Dashboard');
+  });
+
+  it('offline, removes it from the phone and says Gatehouse still lists the device until it is removed in Account Settings', async () => {
+    const { email, phone } = await personWithPhone();
+    await phone.context().route('**/authenticator/api/**', (route) => route.abort('internetdisconnected'));
+    const account = accountItem(phone, SITE_NAME);
+    await account.getByRole('button', { name: `Remove ${SITE_NAME}, ${email}` }).click();
+    await account.getByRole('button', { name: 'Remove account' }).click();
+    await phone
+      .getByRole('status')
+      .getByText(
+        `${email} was removed from this app. Gatehouse could not be reached, so it still lists this phone until you remove it in Account Settings > Security keys.`,
+      )
+      .waitFor();
+    await account.waitFor({ state: 'detached' });
+    expect(await registeredPhones(email)).toHaveLength(1);
   });
 });

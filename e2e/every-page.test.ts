@@ -5,8 +5,10 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newTotpSecret } from '../src/auth/methods/totp/index.ts';
-import { device } from '../src/db/schema.ts';
+import { device, securityEvent } from '../src/db/schema.ts';
+import { findSiteBySlug } from '../src/directory/sites.ts';
 import { seal } from '../src/lib/secret-box.ts';
+import { securityEventRow } from '../src/security-log/security-events.ts';
 import { enrolAuthenticatorApp, fullAccessSession, personWithPassword } from '../test/support/admin-session.ts';
 import { Client } from '../test/support/client.ts';
 import { PASSWORD } from '../test/support/test-gatehouse.ts';
@@ -44,7 +46,7 @@ const PAGES: PageRow[] = [
   { name: 'second step of sign-in (an app and a managed token)', role: 'atSecondStep', path: () => '/north/login/second-step' },
   { name: 'dashboard', role: 'teacher', path: () => '/north/' },
   { name: 'account settings', role: 'teacher', path: () => '/north/account' },
-  { name: 'security log', role: 'teacher', path: () => '/north/account/security-log' },
+  { name: 'security log, with a place', role: 'teacher', path: () => '/north/account/security-log' },
   { name: 'change password', role: 'teacher', path: () => '/north/account/password' },
   { name: 'security keys (an app and a managed token)', role: 'teacherWithApp', path: () => '/north/account/security-keys' },
   { name: 'add an authenticator app (QR code)', role: 'teacher', path: () => '/north/account/security-keys/authenticator/new' },
@@ -66,7 +68,7 @@ const PAGES: PageRow[] = [
   { name: "admin: a user's permissions", role: 'admin', path: () => `/north/admin/users/${teacherId}/permissions` },
   { name: "admin: a user's security keys", role: 'admin', path: () => `/north/admin/users/${teacherId}/security-keys` },
   { name: "admin: a user's security keys, with a managed token", role: 'admin', path: () => `/north/admin/users/${withAppId}/security-keys` },
-  { name: "admin: a user's security log", role: 'admin', path: () => `/north/admin/users/${teacherId}/security-log` },
+  { name: "admin: a user's security log, with a place", role: 'admin', path: () => `/north/admin/users/${teacherId}/security-log` },
   { name: 'admin: user not found', role: 'admin', path: () => `/north/admin/users/${NO_SUCH_ID}`, status: 404 },
   { name: 'admin: groups', role: 'admin', path: () => '/north/admin/groups' },
   { name: 'admin: settings', role: 'admin', path: () => '/north/admin/settings' },
@@ -97,6 +99,18 @@ beforeAll(async () => {
   const basic = new Client(g.url);
   await basic.signIn('north', teacher.email, PASSWORD);
   sessions.set('teacher', basic);
+  // A line with a place (as a Gatehouse Authenticator's answer records it), for the security logs' Place column and its attribution.
+  const north = await findSiteBySlug(g.services.db, 'north');
+  await g.services.db.insert(securityEvent).values(
+    securityEventRow({
+      accountId: teacher.accountId,
+      siteId: north!.id,
+      event: 'sign_in_request_denied',
+      ip: '81.2.69.142',
+      userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/156.0 Safari/537.36',
+      detail: { place: 'near London, England' },
+    }),
+  );
 
   const withApp = await personWithPassword(g, { group: 'Teachers', email: 'a.very.long.address.for.a.phone.screen@northfield-primary-school.example' });
   const appClient = new Client(g.url);

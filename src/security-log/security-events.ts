@@ -1,7 +1,7 @@
 // The user's security log: one row per thing that happened to their account.
 // Rows never hold a password, token or code; `detail` keeps internal reasons (why a sign-in
 // failed) that the user's own view does not show.
-import { and, count, desc, eq } from 'drizzle-orm';
+import { and, count, desc, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/connect.ts';
 import { securityEvent, site } from '../db/schema.ts';
@@ -82,7 +82,16 @@ export function logSecurityEvent(log: Logger, e: SecurityEventInput): void {
 }
 
 export interface SecurityLogPage {
-  rows: Array<{ at: Date; event: string; label: string; siteName: string | null; ip: string | null; userAgent: string | null }>;
+  rows: Array<{
+    at: Date;
+    event: string;
+    label: string;
+    siteName: string | null;
+    ip: string | null;
+    /** The approximate place of `ip`, where the event recorded one ("near Leeds, England"): a town, never a pin. */
+    place: string | null;
+    userAgent: string | null;
+  }>;
   page: number;
   pages: number;
   total: number;
@@ -108,7 +117,14 @@ export async function readSecurityLog(db: Db, accountId: string, page: number, p
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const current = Math.min(Math.max(1, page), pages);
   const rows = await db
-    .select({ at: securityEvent.at, event: securityEvent.event, siteName: site.name, ip: securityEvent.ip, userAgent: securityEvent.userAgent })
+    .select({
+      at: securityEvent.at,
+      event: securityEvent.event,
+      siteName: site.name,
+      ip: securityEvent.ip,
+      place: sql<string | null>`${securityEvent.detail}->>'place'`,
+      userAgent: securityEvent.userAgent,
+    })
     .from(securityEvent)
     .leftJoin(site, eq(site.id, securityEvent.siteId))
     .where(where)

@@ -306,7 +306,7 @@ describe.each(await databaseKinds())('Admin > a user > Security keys and Securit
       );
     const all = await northAdmin.client.get(logPath(teacher.siteUserId));
     expect(all.status).toBe(200);
-    expect(text(all.html)).toContain('Time Event School IP address Browser');
+    expect(text(all.html)).toContain('Time Event School IP address Place (approximate) Browser');
     expect(text(all.html)).toMatch(/Page 1 of 2/);
     expect(all.html).toContain(`href="${logPath(teacher.siteUserId)}?page=2"`);
 
@@ -329,7 +329,7 @@ describe.each(await databaseKinds())('Admin > a user > Security keys and Securit
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="security-log-Csv-Person-\d{4}-\d\d-\d\d\.csv"$/);
     const lines = res.html.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('Time,Event,School,IP address,Browser');
+    expect(lines[0]).toBe('Time,Event,School,IP address,"Place (approximate; IP geolocation by DB-IP, https://db-ip.com)",Browser');
     expect(lines.slice(1)).toHaveLength(1);
     expect(lines[1]).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z,Elevated to full access,North School,/);
     const [audited] = await db()

@@ -1,8 +1,11 @@
 import { and, eq } from 'drizzle-orm';
 import { generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { device, pendingSignIn, securityEvent, signInRequest } from '../../src/db/schema.ts';
+import { hashSessionToken } from '../../src/auth/session-token.ts';
+import { device, pendingSignIn, recoveryCode, securityEvent, session, signInRequest, siteUser } from '../../src/db/schema.ts';
 import { addSiteUser } from '../../src/directory/site-users.ts';
+import type { SecurityEventName } from '../../src/security-log/security-events.ts';
+import { fullAccessSession } from '../support/admin-session.ts';
 import { Client, text } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { enrolmentFrom, openEvents, Phone, requestShown } from '../support/phone.ts';
@@ -43,6 +46,20 @@ describe.each(await databaseKinds())('the Gatehouse Authenticator, over HTTP (%s
     const registered = await phone.register(enrolment.token);
     expect(registered.status).toBe(201);
     return { email, desk, phone, enrolment };
+  }
+
+  /** The account's security-log lines of one kind. */
+  function logged(accountId: string, event: SecurityEventName) {
+    return g.services.db
+      .select()
+      .from(securityEvent)
+      .where(and(eq(securityEvent.accountId, accountId), eq(securityEvent.event, event)));
+  }
+
+  /** The account of the person with this email. */
+  async function accountOf(email: string): Promise<string> {
+    const [owner] = await g.services.db.select({ accountId: siteUser.accountId }).from(siteUser).where(eq(siteUser.email, email));
+    return owner!.accountId;
   }
 
   /** A fresh browser at the second step, and the number and request it shows. */
@@ -155,6 +172,25 @@ describe.each(await databaseKinds())('the Gatehouse Authenticator, over HTTP (%s
     expect(stolen.status).toBe(401);
   });
 
+  it('one sign-in attempt makes at most 5 requests (each page after the last ended makes one); the code is still offered after', async () => {
+    const { email } = await enrolled();
+    const { desk, shown } = await signingIn(email);
+    let last: { number: string; requestId: string } | undefined = shown;
+    const made = new Set<string>();
+    for (let page = 0; page < 6 && last; page++) {
+      made.add(last.requestId);
+      await g.services.db
+        .update(signInRequest)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(eq(signInRequest.id, last.requestId));
+      const next = await desk.get('/north/login/second-step');
+      last = requestShown(next.html);
+      if (!last) expect(next.html).toContain('name="code"');
+    }
+    expect(made.size).toBe(5);
+    expect(last).toBeUndefined();
+  });
+
   it("places the sign-in by the client's address (TRUST_PROXY), in the app's list and the security log's line of the sign-in", async () => {
     const { email, phone } = await enrolled();
     const desk = new Client(g.url, { 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/156.0 Safari/537.36', 'x-forwarded-for': '81.2.69.142' });
@@ -164,12 +200,35 @@ describe.each(await databaseKinds())('the Gatehouse Authenticator, over HTTP (%s
     await phone.answer(shown.requestId, 'approve', { number: shown.number });
     expect((await desk.post('/north/login/second-step', { method: 'push', request: shown.requestId })).location).toBe('/north/');
     const [req] = await g.services.db.select().from(signInRequest).where(eq(signInRequest.id, shown.requestId));
-    const [passed] = await g.services.db
-      .select()
-      .from(securityEvent)
-      .where(and(eq(securityEvent.accountId, req!.accountId), eq(securityEvent.event, 'second_factor_passed')));
+    const [passed] = await logged(req!.accountId, 'second_factor_passed');
     expect(passed!.detail).toMatchObject({ method: 'push', device: 'Test phone', place: 'near London, England' });
     expect(passed!.ip).toBe('81.2.69.142');
+  });
+
+  it("shows the sign-in's approximate place on the person's security log, the admin's Security log tab and its CSV, with the attribution", async () => {
+    const { email, phone } = await enrolled();
+    const desk = new Client(g.url, { 'x-forwarded-for': '81.2.69.142' });
+    await desk.signIn('north', email, PASSWORD);
+    const shown = requestShown((await desk.get('/north/login/second-step')).html)!;
+    await phone.answer(shown.requestId, 'approve', { number: shown.number });
+    await desk.post('/north/login/second-step', { method: 'push', request: shown.requestId });
+    const attribution = '<a href="https://db-ip.com">IP geolocation by DB-IP</a>';
+
+    const own = await desk.get('/north/account/security-log');
+    expect(text(own.html)).toContain('Time Event School IP address Place (approximate) Browser');
+    expect(text(own.html)).toMatch(/Second factor accepted North School 81\.2\.69\.142 near London, England /);
+    expect(own.html).toContain(attribution);
+    // Approximate only: the town, never the database's coordinates.
+    expect(own.html).not.toMatch(/latitude|longitude|51\.5\d/);
+
+    const admin = await fullAccessSession(g);
+    const [{ id: siteUserId } = { id: '' }] = await g.services.db.select({ id: siteUser.id }).from(siteUser).where(eq(siteUser.email, email));
+    const tab = await admin.client.get(`/north/admin/users/${siteUserId}/security-log`);
+    expect(text(tab.html)).toMatch(/Second factor accepted North School 81\.2\.69\.142 near London, England /);
+    expect(tab.html).toContain(attribution);
+    const csv = (await admin.client.get(`/north/admin/users/${siteUserId}/security-log?format=csv&event=second_factor_passed`)).html.trimEnd().split('\r\n');
+    expect(csv[0]).toBe('Time,Event,School,IP address,"Place (approximate; IP geolocation by DB-IP, https://db-ip.com)",Browser');
+    expect(csv[1]).toMatch(/,Second factor accepted,North School,81\.2\.69\.142,"near London, England",/);
   });
 
   it('keeps at most one request waiting per account: a newer sign-in replaces the older', async () => {
@@ -211,12 +270,9 @@ describe.each(await databaseKinds())('the Gatehouse Authenticator, over HTTP (%s
     expect(after.location).toBe('/north/login');
     const [req] = await g.services.db.select().from(signInRequest).where(eq(signInRequest.id, shown.requestId));
     expect(await g.services.db.select().from(pendingSignIn).where(eq(pendingSignIn.id, req!.ownerId))).toEqual([]);
-    const logged = await g.services.db
-      .select()
-      .from(securityEvent)
-      .where(and(eq(securityEvent.accountId, req!.accountId), eq(securityEvent.event, 'sign_in_request_denied')));
-    expect(logged).toHaveLength(1);
-    expect(logged[0]!.detail).toMatchObject({ place: 'on this network', requestId: shown.requestId });
+    const denied = await logged(req!.accountId, 'sign_in_request_denied');
+    expect(denied).toHaveLength(1);
+    expect(denied[0]!.detail).toMatchObject({ place: 'on this network', requestId: shown.requestId });
     const mail = await inbox.waitFor((m) => m.to.includes(email) && m.subject === 'A sign-in to your Gatehouse account was denied');
     expect(mail.text).toContain("If this wasn't you, change your password");
     expect(mail.text).toMatch(/When: \d{1,2} \w+ \d{4} at \d\d:\d\d\. Browser: Chrome on Linux\. Place: on this network/);
@@ -271,5 +327,86 @@ describe.each(await databaseKinds())('the Gatehouse Authenticator, over HTTP (%s
     expect(removed.status).toBe(303);
     expect(await g.services.db.select().from(device).where(eq(device.id, phone.deviceId))).toEqual([]);
     expect((await phone.api('requests', { jws: await phone.sign({ action: 'list' }) })).json.error).toBe('invalid');
+  });
+
+  it('"Confirm it\'s you" uses it the same way, in a full-access session, every time it is asked (not only the first few), and logs the confirmation', async () => {
+    const { desk, phone, email } = await enrolled();
+    await desk.post('/north/account/security-keys/authenticator/new/added', {});
+    const elevating = requestShown((await desk.get('/north/elevate')).html)!;
+    await phone.answer(elevating.requestId, 'approve', { number: elevating.number });
+    expect((await desk.post('/north/elevate', { method: 'push', request: elevating.requestId })).status).toBe(303);
+    const next = '/north/account/security-keys/authenticator/new';
+    // More confirmations in one session than one attempt may make requests: each is an attempt of its own.
+    for (let round = 0; round < 6; round++) {
+      await g.services.db
+        .update(session)
+        .set({ authenticatedAt: new Date(Date.now() - 16 * 60_000) })
+        .where(eq(session.tokenHash, hashSessionToken(desk.sessionCookie()!)));
+      const gate = await desk.get(next);
+      expect(gate.location).toBe(`/north/account/confirm?next=${encodeURIComponent(next)}`);
+      await desk.get(gate.location!);
+      const pw = await desk.post('/north/account/confirm', { password: PASSWORD, next });
+      expect(pw.location).toBe(`/north/elevate?next=${encodeURIComponent(next)}`);
+      const confirm = await desk.get(pw.location!);
+      expect(text(confirm.html)).toContain("confirm it's you with your second factor");
+      expect(text(confirm.html), `round ${round + 1}`).toContain('Approve this sign-in in your Gatehouse Authenticator');
+      const shown = requestShown(confirm.html)!;
+      // Pressed before the phone answers: not confirmed.
+      expect((await desk.post('/north/elevate', { method: 'push', request: shown.requestId, next })).status).toBe(401);
+      expect((await phone.answer(shown.requestId, 'approve', { number: shown.number })).json.outcome).toBe('approved');
+      const confirmed = await desk.post('/north/elevate', { method: 'push', request: shown.requestId, next });
+      expect(confirmed.location).toBe(next);
+      expect((await desk.get(next)).status).toBe(200);
+    }
+    const confirmations = await logged(await accountOf(email), 'identity_confirmed');
+    expect(confirmations).toHaveLength(6);
+    expect(confirmations[0]!.detail).toMatchObject({ method: 'push' });
+    // A deny while confirming ends the session, as it ends a sign-in.
+    await g.services.db
+      .update(session)
+      .set({ authenticatedAt: new Date(Date.now() - 16 * 60_000) })
+      .where(eq(session.tokenHash, hashSessionToken(desk.sessionCookie()!)));
+    await desk.get(next);
+    await desk.post('/north/account/confirm', { password: PASSWORD, next });
+    const last = requestShown((await desk.get(`/north/elevate?next=${encodeURIComponent(next)}`)).html)!;
+    expect((await phone.answer(last.requestId, 'deny')).json.outcome).toBe('denied');
+    expect((await desk.get('/north/account')).location).toMatch(/^\/north\/login/);
+  });
+
+  it('the app removes its own device with a call signed by its key: logged, emailed, the last device leaves basic access; another key, another action and a replay are refused', async () => {
+    const { desk, phone, email } = await enrolled();
+    await desk.post('/north/account/security-keys/authenticator/new/added', {});
+    const elevating = requestShown((await desk.get('/north/elevate')).html)!;
+    await phone.answer(elevating.requestId, 'approve', { number: elevating.number });
+    await desk.post('/north/elevate', { method: 'push', request: elevating.requestId });
+    expect(text((await desk.get('/north/')).html)).toContain('Full access');
+    const other = await generateKeyPair('ES256');
+    const jti = 'used-once-already-0001';
+    expect((await phone.api('requests', { jws: await phone.sign({ action: 'list' }, { jti }) })).status).toBe(200);
+    const refused = [
+      await phone.api('remove', { jws: await phone.sign({ action: 'remove', site: 'north' }, { key: other.privateKey }) }),
+      await phone.api('remove', { jws: await phone.sign({ action: 'remove', site: 'north' }, { jti }) }),
+      await phone.api('remove', { jws: await phone.sign({ action: 'list' }) }),
+      await phone.api('remove', { jws: await phone.sign({ action: 'remove' }, { audience: 'https://elsewhere.example/authenticator' }) }),
+      await phone.api('remove', {}),
+    ];
+    for (const r of refused) expect(r).toMatchObject({ status: 400, json: { error: 'invalid' } });
+    expect(await g.services.db.select({ id: device.id }).from(device).where(eq(device.id, phone.deviceId))).toHaveLength(1);
+
+    const jws = await phone.sign({ action: 'remove', site: 'north' });
+    expect(await phone.api('remove', { jws })).toEqual({ status: 204, json: {} });
+    expect(await g.services.db.select().from(device).where(eq(device.id, phone.deviceId))).toEqual([]);
+    expect(await phone.api('remove', { jws })).toMatchObject({ status: 400, json: { error: 'invalid' } });
+    expect((await phone.api('requests', { jws: await phone.sign({ action: 'list' }) })).json.error).toBe('invalid');
+
+    const accountId = await accountOf(email);
+    const removals = await logged(accountId, 'device_removed');
+    expect(removals).toHaveLength(1);
+    expect(removals[0]!.detail).toMatchObject({ deviceId: phone.deviceId, name: 'Test phone', by: 'the app itself' });
+    const mail = await inbox.waitFor((m) => m.to.includes(email) && m.subject === 'A two-factor device was removed from your Gatehouse account');
+    expect(mail.text).toContain('Gatehouse Authenticator "Test phone" was removed from your Gatehouse account at North School');
+    // Its last device: the session carries on, at basic access; its recovery codes are gone.
+    expect(text((await desk.get('/north/')).html)).toContain('Basic access');
+    expect(await g.services.db.select().from(recoveryCode).where(eq(recoveryCode.accountId, accountId))).toEqual([]);
   });
 });

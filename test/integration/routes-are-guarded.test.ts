@@ -41,6 +41,7 @@ const PUBLIC_ROUTES = new Map([
   ['POST /authenticator/api/requests', 'a JWS signed by the device key'],
   ['POST /authenticator/api/answer', 'a JWS signed by the device key'],
   ['POST /authenticator/api/subscription', 'a JWS signed by the device key'],
+  ['POST /authenticator/api/remove', 'a JWS signed by the device key: the device removes itself'],
   ['GET /authenticator/api/events', 'a JWS signed by the device key'],
   ['GET /authenticator/api/sign-in-requests/:id/events', "the waiting page's stream: a random id, and only the request's status"],
   ['GET /authenticator/api/sign-in-requests/:id', 'the same, asked once'],

@@ -2,20 +2,15 @@
 // codes only when the device-change gate lets the session through (device-change-gate.ts).
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/connect.ts';
-import { device, recoveryCode } from '../../db/schema.ts';
-import { signInUrl } from '../../lib/urls.ts';
-import { enqueueMail } from '../../mail/outbox.ts';
+import { device } from '../../db/schema.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
-import { forgetKnownBrowsers } from '../known-browsers.ts';
 import { replaceRecoveryCodes } from '../methods/recovery-codes/index.ts';
 import { deviceName } from '../methods/totp/index.ts';
-import { deviceTypeOf, removableDeviceKinds } from '../second-factors/index.ts';
+import { removableDeviceKinds } from '../second-factors/index.ts';
 import { rotateSession, type SignedIn } from '../sessions.ts';
-import { endUnfinishedSteps } from '../unfinished-steps.ts';
 import type { AuthServices } from './deps.ts';
 import { beginDeviceChange, type DeviceChangeGate } from './device-change-gate.ts';
-import { deviceRemovedEmail } from './second-factor/emails.ts';
-import { hasDevice } from './second-factor/second-factors-of.ts';
+import { afterDeviceRemoved } from './enrol-device/after-device-removed.ts';
 
 interface Client {
   ip: string;
@@ -54,10 +49,8 @@ export async function renameDevice(services: AuthServices, signedIn: SignedIn, d
 
 /**
  * Removes one of the person's devices (managed tokens stay: the vendor issued them), in one
- * transaction with what goes with it: anything half-done on the account ends (pending
- * sign-ins, ceremonies, an unfinished "Confirm it's you"), and with the last device gone the
- * session drops to basic access and the recovery codes go too: they stand in for a device,
- * and there is none.
+ * transaction with what goes with it (afterDeviceRemoved), and with the last device gone the
+ * session drops to basic access.
  */
 export async function removeDevice(
   services: AuthServices,
@@ -65,8 +58,7 @@ export async function removeDevice(
   deviceId: string,
   client: Client,
 ): Promise<{ removed: boolean; newToken?: string } | NotNow> {
-  const { db, log, keys, config } = services;
-  const result = await db.transaction(async (tx): Promise<{ removed: boolean; newToken?: string } | NotNow> => {
+  const result = await services.db.transaction(async (tx): Promise<{ removed: boolean; newToken?: string } | NotNow> => {
     const { gate } = await beginDeviceChange(tx, signedIn);
     if (gate !== 'allowed') return { notNow: gate };
     const [gone] = await tx
@@ -74,20 +66,8 @@ export async function removeDevice(
       .where(and(eq(device.id, deviceId), eq(device.accountId, signedIn.account.id), inArray(device.kind, removableDeviceKinds())))
       .returning({ name: device.name, kind: device.kind });
     if (!gone) return { removed: false };
-    await endUnfinishedSteps(tx, signedIn.account.id);
-    await forgetKnownBrowsers(tx, signedIn.account.id);
-    await recordSecurityEvent(tx, log, {
-      accountId: signedIn.account.id,
-      siteId: signedIn.site.id,
-      event: 'device_removed',
-      ...client,
-      detail: { deviceId, name: gone.name },
-    });
-    const loginUrl = signInUrl(config.publicUrl, signedIn.site.slug);
-    const mail = deviceRemovedEmail({ siteName: signedIn.site.name, loginUrl, deviceName: gone.name, kind: deviceTypeOf(gone.kind).names.inEmails });
-    await enqueueMail(tx, keys.encryption, { to: signedIn.account.email, kind: 'device_removed', siteId: signedIn.site.id, ...mail });
-    if (await hasDevice(tx, signedIn.account.id)) return { removed: true };
-    await tx.delete(recoveryCode).where(eq(recoveryCode.accountId, signedIn.account.id));
+    const { lastGone } = await afterDeviceRemoved({ ...services, db: tx }, signedIn, { deviceId, ...gone }, client);
+    if (!lastGone) return { removed: true };
     const newToken = signedIn.session.level === 'full' ? await rotateSession(tx, signedIn.session.id, { level: 'basic', methods: ['password'] }) : undefined;
     return { removed: true, ...(newToken ? { newToken } : {}) };
   });

@@ -95,7 +95,10 @@ export const accountSettingsRoutes = new Hono<AppEnv>()
     const here = c.var.here;
     const page = Number.parseInt(c.req.query('page') ?? '1', 10);
     const log = await readSecurityLog(c.var.services.db, here.signedIn.account.id, Number.isFinite(page) ? page : 1);
-    return render(c, <SecurityLogView chrome={here.chrome} signedIn={here.signedIn} log={log} />);
+    return render(
+      c,
+      <SecurityLogView chrome={here.chrome} signedIn={here.signedIn} log={log} placeAttribution={c.var.services.authenticator.places.attribution} />,
+    );
   })
   .post('/sessions/sign-out-others', async (c) => {
     const here = c.var.here;

@@ -11,6 +11,7 @@ import { answerSignInRequest } from '../../auth/flows/authenticator/answer-reque
 import { type ApiRefusal, apiRefused } from '../../auth/flows/authenticator/api-answer.ts';
 import { listSignInRequests } from '../../auth/flows/authenticator/list-requests.ts';
 import { registerAuthenticator, updateSubscription } from '../../auth/flows/authenticator/register-device.ts';
+import { removeAuthenticatorDevice } from '../../auth/flows/authenticator/remove-device.ts';
 import { deviceCallAudience, verifyDeviceCall } from '../../auth/methods/push/device-call.ts';
 import { accountTopic, requestTopic } from '../../auth/methods/push/push-services.ts';
 import { findRequest, statusOf } from '../../auth/methods/push/sign-in-requests.ts';
@@ -111,6 +112,14 @@ export const authenticatorApiRoutes = new Hono<AppEnv>()
     const call = await signedCall(c, ((await body(c)) as { jws?: unknown } | undefined)?.jws);
     if (!call.ok) return refusal(c, call);
     const r = await updateSubscription(c.var.services, call.value.device.id, call.value.claims);
+    if (!r.ok) return refusal(c, r);
+    return c.body(null, 204);
+  })
+  // The app removes itself: this device goes, as if removed under Security keys (logged, emailed).
+  .post('/remove', async (c) => {
+    const call = await signedCall(c, ((await body(c)) as { jws?: unknown } | undefined)?.jws, 'remove');
+    if (!call.ok) return refusal(c, call);
+    const r = await removeAuthenticatorDevice(c.var.services, call.value.device, call.value.claims, { ip: c.var.ip, userAgent: c.var.userAgent });
     if (!r.ok) return refusal(c, r);
     return c.body(null, 204);
   })

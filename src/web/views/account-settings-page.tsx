@@ -1,6 +1,7 @@
 import { KNOWN_BROWSER_DAYS, type KnownBrowserRow } from '../../auth/known-browsers.ts';
 import type { ActiveSession, SignedIn } from '../../auth/sessions.ts';
 import { describeBrowser } from '../../lib/describe-browser.ts';
+import type { Attribution } from '../../lib/places.ts';
 import type { SecurityLogPage } from '../../security-log/security-events.ts';
 import { AccountTabs } from './account-tabs.tsx';
 import { formatDateTime } from './format.ts';
@@ -149,44 +150,56 @@ function KnownBrowsers(p: { base: string; csrfToken: string; browsers: KnownBrow
   );
 }
 
-/** A security log's rows as its owner reads them (an admin's view of it shows the same). */
-export function SecurityLogTable(p: { rows: SecurityLogPage['rows']; labelledBy: string; timeZone?: string }) {
+/**
+ * A security log's rows as its owner reads them (an admin's view of it shows the same). A row's
+ * place is approximate (a town, from the address), with the place database's attribution.
+ */
+export function SecurityLogTable(p: { rows: SecurityLogPage['rows']; labelledBy: string; timeZone?: string; placeAttribution: Attribution | null }) {
   return (
-    <TableScroll labelledBy={p.labelledBy}>
-      <table aria-labelledby={p.labelledBy}>
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Event</th>
-            <th scope="col">School</th>
-            <th scope="col">IP address</th>
-            <th scope="col">Browser</th>
-          </tr>
-        </thead>
-        <tbody>
-          {p.rows.map((r) => (
+    <>
+      <TableScroll labelledBy={p.labelledBy}>
+        <table aria-labelledby={p.labelledBy}>
+          <thead>
             <tr>
-              <td>{formatDateTime(r.at, p.timeZone)}</td>
-              <td>{r.label}</td>
-              <td>{r.siteName ?? ''}</td>
-              <td>{r.ip ?? ''}</td>
-              <td>{describeBrowser(r.userAgent)}</td>
+              <th scope="col">Time</th>
+              <th scope="col">Event</th>
+              <th scope="col">School</th>
+              <th scope="col">IP address</th>
+              <th scope="col">Place (approximate)</th>
+              <th scope="col">Browser</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableScroll>
+          </thead>
+          <tbody>
+            {p.rows.map((r) => (
+              <tr>
+                <td>{formatDateTime(r.at, p.timeZone)}</td>
+                <td>{r.label}</td>
+                <td>{r.siteName ?? ''}</td>
+                <td>{r.ip ?? ''}</td>
+                <td>{r.place ?? ''}</td>
+                <td>{describeBrowser(r.userAgent)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
+      {p.placeAttribution && p.rows.some((r) => r.place) && (
+        <p class="hint">
+          Places are approximate, looked up from the IP address: <a href={p.placeAttribution.url}>{p.placeAttribution.text}</a>.
+        </p>
+      )}
+    </>
   );
 }
 
-export function SecurityLogView(p: { chrome: Chrome; signedIn: SignedIn; log: SecurityLogPage }) {
+export function SecurityLogView(p: { chrome: Chrome; signedIn: SignedIn; log: SecurityLogPage; placeAttribution: Attribution | null }) {
   const base = `/${p.signedIn.site.slug}`;
   return (
     <Layout title="Security log" {...p.chrome}>
       <h1>Account Settings</h1>
       <AccountTabs base={base} current="security-log" />
       <h2 id="log-heading">Security log</h2>
-      <SecurityLogTable rows={p.log.rows} labelledBy="log-heading" />
+      <SecurityLogTable rows={p.log.rows} labelledBy="log-heading" placeAttribution={p.placeAttribution} />
       <nav aria-label="Pages" class="pager">
         {p.log.page > 1 && (
           <a href={`${base}/account/security-log?page=${p.log.page - 1}`} rel="prev">

@@ -1,6 +1,7 @@
 // A user's profile > Security log: their log as they see it in Account Settings, filterable
 // by event and exportable as CSV. For an SSO account, only what happened at this school.
 import type { ManagedUser } from '../../directory/managed-users.ts';
+import type { Attribution } from '../../lib/places.ts';
 import { SECURITY_EVENTS, type SecurityLogPage } from '../../security-log/security-events.ts';
 import { SecurityLogTable } from './account-settings-page.tsx';
 import { AdminUserProfileLayout, profileBase } from './admin-users-profile.tsx';
@@ -38,6 +39,7 @@ export function AdminSecurityLogPage(p: {
   event: string;
   /** An SSO account: only events at this site are shown. */
   thisSiteOnly: boolean;
+  placeAttribution: Attribution | null;
 }) {
   const base = `${profileBase(p.chrome, p.user.id)}/security-log`;
   const query: Record<string, string> = p.event ? { event: p.event } : {};
@@ -71,7 +73,7 @@ export function AdminSecurityLogPage(p: {
       {p.log.total === 0 ? (
         <p>No events{p.event ? ' of this kind' : ''}.</p>
       ) : (
-        <SecurityLogTable rows={p.log.rows} labelledBy="log-heading" timeZone={p.timeZone} />
+        <SecurityLogTable rows={p.log.rows} labelledBy="log-heading" timeZone={p.timeZone} placeAttribution={p.placeAttribution} />
       )}
       <PageLinks base={base} query={query} page={p.log.page} pages={p.log.pages} label="Pages of the security log" />
     </AdminUserProfileLayout>

@@ -14,7 +14,7 @@ export type RequestStatus = SignInRequest['status'];
 
 /** How long a request waits for its answer. */
 export const REQUEST_SECONDS = 120;
-/** Requests one attempt may make (each page shown while none waits makes one). */
+/** Requests one attempt may make (each page shown while none waits makes one); a used approval ends the attempt. */
 export const REQUESTS_PER_ATTEMPT = 5;
 
 export interface NewRequest {
@@ -38,7 +38,12 @@ export async function requestFor(db: Db, r: NewRequest, now = new Date()): Promi
     .orderBy(desc(signInRequest.createdAt))
     .limit(1);
   if (waiting) return { request: waiting, made: false };
-  const [made] = await db.select({ n: count() }).from(signInRequest).where(eq(signInRequest.ownerId, r.ownerId));
+  // The attempt is what came after the owner's last success: a session confirms it's them many times in its life.
+  const lastUsed = sql`(select max(u.created_at) from ${signInRequest} u where u.owner_id = ${r.ownerId} and u.status = 'used')`;
+  const [made] = await db
+    .select({ n: count() })
+    .from(signInRequest)
+    .where(and(eq(signInRequest.ownerId, r.ownerId), sql`${signInRequest.createdAt} > coalesce(${lastUsed}, '-infinity'::timestamptz)`));
   if ((made?.n ?? 0) >= REQUESTS_PER_ATTEMPT) return undefined;
   for (let attempt = 0; ; attempt++) {
     try {

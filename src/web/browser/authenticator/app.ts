@@ -7,7 +7,17 @@
 // Served by routes/browser-scripts.ts as /static/js/authenticator.js.
 import { deleteAccount, listAccounts, type StoredAccount, saveAccount } from './account-store.ts';
 import { announce, byId, el } from './dom.ts';
-import { answerRequest, type Decision, eventsUrl, listRequests, type PendingRequest, pushKey, registerDevice, updateSubscription } from './gatehouse-api.ts';
+import {
+  answerRequest,
+  type Decision,
+  eventsUrl,
+  listRequests,
+  type PendingRequest,
+  pushKey,
+  registerDevice,
+  removeDevice,
+  updateSubscription,
+} from './gatehouse-api.ts';
 import { parseOtpauthLink } from './otpauth-link.ts';
 import { cameraAvailable, type Scan, scanQrCode } from './qr-scanner.ts';
 import type { DeviceKey } from './signed-request.ts';
@@ -89,6 +99,21 @@ async function tick(): Promise<void> {
   }
 }
 
+/**
+ * Removing an account enrolled with Gatehouse removes its device there too, signed by the device
+ * key (which goes with the account). When Gatehouse cannot be reached the account still goes from
+ * this phone, and the person is told the device stays registered until removed in Account Settings.
+ */
+async function removeFromGatehouse(account: StoredAccount): Promise<string> {
+  const who = account.device?.email ?? account.label;
+  const device = deviceKey(account);
+  if (!device || !account.device) return `${who} was removed from this app.`;
+  const result = await removeDevice(device, account.device.site.slug);
+  // "invalid": Gatehouse no longer knows this device (removed under Security keys already).
+  if (result.ok || result.error === 'invalid') return `${who} was removed from this app and from Gatehouse.`;
+  return `${who} was removed from this app. Gatehouse could not be reached, so it still lists this phone until you remove it in Account Settings > Security keys.`;
+}
+
 function accountItem(account: StoredAccount): HTMLElement {
   const titleId = `account-${account.id}-title`;
   const remove = el(
@@ -105,7 +130,7 @@ function accountItem(account: StoredAccount): HTMLElement {
       { id: `${titleId}-confirm` },
       `Remove ${account.device?.email ?? account.label} from this app? This phone then shows no codes or sign-in requests for it.`,
     ),
-    account.device ? el('p', {}, 'Gatehouse still lists this phone under Account Settings > Security keys until you remove it there.') : undefined,
+    account.device ? el('p', {}, 'Gatehouse removes this phone from your account too (it emails you to say so), so its codes stop working there.') : undefined,
   );
   const yes = el('button', { type: 'button', class: 'danger' }, 'Remove account');
   const no = el('button', { type: 'button' }, 'Keep it');
@@ -121,9 +146,11 @@ function accountItem(account: StoredAccount): HTMLElement {
     remove.focus();
   });
   yes.addEventListener('click', async () => {
+    yes.disabled = true;
+    const said = await removeFromGatehouse(account);
     await deleteAccount(account.id);
     await loadAccounts();
-    announce(status(), `${account.device?.email ?? account.label} was removed from this app.`);
+    announce(status(), said);
     byId('accounts-heading').focus();
   });
   return el(

@@ -1,6 +1,6 @@
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { answerRequest, eventsUrl, listRequests, REFUSALS, registerDevice } from './gatehouse-api.ts';
+import { answerRequest, eventsUrl, listRequests, REFUSALS, registerDevice, removeDevice } from './gatehouse-api.ts';
 import { generateDeviceKeyPair, SIGNED_REQUEST_TYPE } from './signed-request.ts';
 
 const AUDIENCE = 'http://localhost/authenticator';
@@ -34,6 +34,16 @@ describe("the app's calls to Gatehouse", () => {
     expect(decodeProtectedHeader(jws)).toMatchObject({ kid: 'd1', typ: SIGNED_REQUEST_TYPE });
     const { payload } = await jwtVerify(jws, pair.publicKey, { audience: AUDIENCE });
     expect(payload).toMatchObject({ requestId: 'r1', number: '07', decision: 'approve' });
+  });
+
+  it("removes the device with a signed { action: 'remove', site } to /authenticator/api/remove (204)", async () => {
+    const fetch = answering(204, null);
+    const { pair, key } = await device();
+    expect(await removeDevice(key, 'north')).toEqual({ ok: true, value: undefined });
+    const [url, init] = fetch.mock.calls[0]!;
+    expect(url).toBe('/authenticator/api/remove');
+    const { payload } = await jwtVerify(JSON.parse(init!.body as string).jws, pair.publicKey, { audience: AUDIENCE });
+    expect(payload).toMatchObject({ action: 'remove', site: 'north' });
   });
 
   it.each(['wrong_number', 'expired', 'answered', 'throttled', 'invalid', 'wrong_code'])(

@@ -104,6 +104,11 @@ export function updateSubscription(device: DeviceKey, pushSubscription: PushSubs
   return signed('/subscription', device, { pushSubscription });
 }
 
+/** Gatehouse removes this device from the account (as Account Settings > Security keys would), the call signed by its key. */
+export function removeDevice(device: DeviceKey, site: string): Promise<Answer<void>> {
+  return signed('/remove', device, { action: 'remove', site });
+}
+
 /** The address of this device's stream of new requests (a fresh signature each time: it lasts a minute). */
 export async function eventsUrl(device: DeviceKey): Promise<string> {
   return `${API}/events?jws=${encodeURIComponent(await signRequest(device, { action: 'events' }))}`;

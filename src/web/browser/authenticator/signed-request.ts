@@ -19,6 +19,7 @@ export interface DeviceKey {
 export type SignedFields =
   | { action: 'list' }
   | { action: 'events' }
+  | { action: 'remove'; site: string }
   | { requestId: string; number: string; decision: 'approve' | 'deny' | 'send_code'; code?: string }
   | { pushSubscription: PushSubscriptionJSON | null };
 

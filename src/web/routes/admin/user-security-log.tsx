@@ -18,7 +18,8 @@ const EXPORT_PAGE = 1000;
 export const adminUserSecurityLogRoutes = new Hono<AppEnv>().get('/:id/security-log', async (c) => {
   const user = await profileUser(c, c.req.param('id'));
   if (user instanceof Response) return user;
-  const { db } = c.var.services;
+  const { db, authenticator } = c.var.services;
+  const attribution = authenticator.places.attribution;
   const { signedIn, chrome } = c.var.here;
   const asked = c.req.query('event') ?? '';
   const event = isSecurityEventName(asked) ? asked : undefined;
@@ -29,7 +30,15 @@ export const adminUserSecurityLogRoutes = new Hono<AppEnv>().get('/:id/security-
     const log = await readSecurityLog(db, user.accountId, pageParam(c), PAGE_SIZE, filter);
     return render(
       c,
-      <AdminSecurityLogPage chrome={chrome} timeZone={c.var.site.timeZone} user={user} log={log} event={event ?? ''} thisSiteOnly={thisSiteOnly} />,
+      <AdminSecurityLogPage
+        chrome={chrome}
+        timeZone={c.var.site.timeZone}
+        user={user}
+        log={log}
+        event={event ?? ''}
+        thisSiteOnly={thisSiteOnly}
+        placeAttribution={attribution}
+      />,
     );
   }
   const rows = await allPages<SecurityLogPage['rows'][number]>((page) => readSecurityLog(db, user.accountId, page, EXPORT_PAGE, filter));
@@ -37,7 +46,8 @@ export const adminUserSecurityLogRoutes = new Hono<AppEnv>().get('/:id/security-
   return csvDownload(
     c,
     `security-log-${user.fullName}`,
-    ['Time', 'Event', 'School', 'IP address', 'Browser'],
-    rows.map((r) => [r.at, r.label, r.siteName, r.ip, describeBrowser(r.userAgent)]),
+    // The place is approximate; its database's attribution travels in its column's heading.
+    ['Time', 'Event', 'School', 'IP address', attribution ? `Place (approximate; ${attribution.text}, ${attribution.url})` : 'Place (approximate)', 'Browser'],
+    rows.map((r) => [r.at, r.label, r.siteName, r.ip, r.place, describeBrowser(r.userAgent)]),
   );
 });
