@@ -1,5 +1,5 @@
 // npm run bench [-- --quick] [-- --profile] [-- --only 1,3,6]
-// Gatehouse's eight benchmark figures, measured in one run on this machine, loopback only,
+// Gatehouse's nine benchmark figures, measured in one run on this machine, loopback only,
 // each phase bounded in time; see BENCHMARKS.md for what each measures and the latest figures.
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ import { ratio, round } from './lib/stats.ts';
 import { measureAuthenticatedPage } from './measure-authenticated-page.ts';
 import { measureColdStart, prepareColdStart } from './measure-cold-start.ts';
 import { measureFlood, startFloodServer } from './measure-flood.ts';
+import { measureImport } from './measure-import.ts';
 import { measureOidcFlows } from './measure-oidc-flows.ts';
 import { PeerMeasurement } from './measure-peer.ts';
 import { seedSearch } from './measure-search.ts';
@@ -222,6 +223,12 @@ if (setup.coldStart) {
 if (wanted(8)) {
   await phase('8. OpenID Connect flows', async () => {
     results.figures.oidcFlows = await measureOidcFlows(ctx);
+  });
+}
+
+if (wanted(9)) {
+  await phase('9. staff import', async () => {
+    results.figures.staffImport = await measureImport(ctx);
   });
 }
 

@@ -187,6 +187,15 @@ export function findings(t: Target, r: Results): string {
         `a slow machine or a busy one (the load average is in the heading) before anything else. See change E.`,
       ].join(' ');
     }
+    case 'staff-import': {
+      const im = f.staffImport!;
+      return [
+        `*Cause.* Apply writes each kind of change in one statement (the rows as one JSON parameter: src/db/json-rows.ts), so what is left is`,
+        `the database's own work on ${im.rows} rows of site_user (its trigram search index above all) and account, and with first-time emails as many`,
+        `reset links and sealed mails${pg ? '' : ', on the same thread as everything else (PGlite)'}. A busy machine stretches all of it: the load average of each`,
+        `round is in the details line.`,
+      ].join(' ');
+    }
     default:
       return '';
   }

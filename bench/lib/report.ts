@@ -61,6 +61,12 @@ function details(r: Results): string[] {
     );
   }
   if (f.coldStart) lines.push(`cold start: ${f.coldStart.command}, DATA_DIR with the demo data; runs ${f.coldStart.runsMs.join(', ')} ms`);
+  if (f.staffImport) {
+    const im = f.staffImport;
+    lines.push(
+      `staff import: ${im.rows} rows (${Math.round(im.fileBytes / 1024)} KiB), medians of ${im.rounds.length} round(s), each on a fresh database; by round (preview/apply/apply with emails/again ms, load average): ${im.rounds.map((x) => `${x.previewMs}/${x.applyMs}/${x.applyWithEmailsMs}/${x.reimportMs} at ${x.loadAverage}`).join('; ')}`,
+    );
+  }
   const noisy = Object.entries(r.phaseLoad).filter(([, l]) => l.backgroundCores > 0.25);
   if (noisy.length) {
     lines.push(

@@ -2,7 +2,9 @@
 // a reason; routes only declare what they need (web/guards/) and turn a refusal into a page.
 //
 // - What a session may do: its group's permissions at the current site, cut down to basic
-//   permissions unless the session has passed a second factor (full access).
+//   permissions unless the session has passed a second factor (full access). A permission is
+//   also had through one that includes it (the Admin area includes the security overview, which
+//   a DSL's group has on its own).
 // - Pages of a site need someone signed in at that site; signed in at another of their own
 //   schools, they are offered the switch.
 // - "Require two-factor for all staff": a basic session reaches only its own account settings
@@ -28,13 +30,25 @@ export function effectivePermissions(groupPermissions: readonly string[], level:
   return new Set(level === 'full' ? granted : granted.filter((p) => BASIC_PERMISSIONS.includes(p)));
 }
 
+/** What another permission includes: the Admin area has the security overview in it. */
+export const INCLUDED_IN: Partial<Record<Permission, Permission>> = { security_overview: 'admin' };
+
+/** The permission, and the one that includes it (if any). */
+const grantedBy = (permission: Permission): Permission[] => [permission, ...(INCLUDED_IN[permission] ? [INCLUDED_IN[permission]] : [])];
+
 export function can(signedIn: SignedIn, permission: Permission): boolean {
-  return effectivePermissions(signedIn.group.permissions, signedIn.session.level).has(permission);
+  const granted = effectivePermissions(signedIn.group.permissions, signedIn.session.level);
+  return grantedBy(permission).some((p) => granted.has(p));
 }
 
 /** The group grants this, but only a full-access session would use it. */
 export function wouldHaveWithFullAccess(signedIn: SignedIn, permission: Permission): boolean {
-  return signedIn.group.permissions.includes(permission) && !can(signedIn, permission);
+  return groupHas(signedIn, permission) && !can(signedIn, permission);
+}
+
+/** Whether the group has this permission at all, whatever the session's level (what the navigation offers). */
+export function groupHas(signedIn: SignedIn, permission: Permission): boolean {
+  return grantedBy(permission).some((p) => signedIn.group.permissions.includes(p));
 }
 
 /** Whether the group has anything beyond basic access: such users are told to add a device. */

@@ -8,11 +8,12 @@
 // leaver or the end of someone's access at a site.
 import { and, eq, inArray, isNotNull, ne, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
+import { oneOf } from '../db/json-rows.ts';
 import { oidcGrant, oidcLogoutOutbox, oidcPayload } from '../db/schema.ts';
 
 export type GrantsOf =
-  /** Everything of the account, or only what it signed in to at one site. */
-  | { accountId: string; siteId?: string; exceptSessionId?: string }
+  /** Everything of the account (or accounts), or only what it signed in to at one site. */
+  | { accountId: string | readonly string[]; siteId?: string; exceptSessionId?: string }
   /** What one Gatehouse session signed in to. */
   | { sessionId: string };
 
@@ -22,7 +23,7 @@ export async function revokeGrantsFor(tx: Db, of: GrantsOf): Promise<number> {
     'sessionId' in of
       ? [eq(oidcGrant.sessionId, of.sessionId)]
       : [
-          eq(oidcGrant.accountId, of.accountId),
+          oneOf(oidcGrant.accountId, typeof of.accountId === 'string' ? [of.accountId] : of.accountId),
           of.siteId ? eq(oidcGrant.siteId, of.siteId) : undefined,
           of.exceptSessionId ? sql`${oidcGrant.sessionId} is distinct from ${of.exceptSessionId}` : undefined,
         ];

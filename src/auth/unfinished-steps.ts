@@ -7,16 +7,21 @@
 // (oidc-grants.ts: their tokens revoked, each system told).
 import { and, eq, inArray, isNotNull, isNull, or } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
+import { oneOf } from '../db/json-rows.ts';
 import { authenticatorEnrolment, ceremony, pendingSignIn, session } from '../db/schema.ts';
 import { revokeGrantsFor } from './oidc-grants.ts';
 
 /**
  * In the caller's transaction, before it ends any session: ceremonies are found by their
  * owner (a session's or a pending sign-in's id). `siteId`: only what was started at that site.
+ * One account or many (an import disabling staff), in the same few statements. Answers how
+ * many sign-ins to school systems it revoked.
  */
-export async function endUnfinishedSteps(tx: Db, accountId: string, siteId?: string): Promise<void> {
-  const pendings = and(eq(pendingSignIn.accountId, accountId), siteId ? eq(pendingSignIn.siteId, siteId) : undefined);
-  const sessions = and(eq(session.accountId, accountId), isNull(session.endedAt), siteId ? eq(session.siteId, siteId) : undefined);
+export async function endUnfinishedSteps(tx: Db, accounts: string | readonly string[], siteId?: string): Promise<number> {
+  const accountIds = typeof accounts === 'string' ? [accounts] : accounts;
+  if (accountIds.length === 0) return 0;
+  const pendings = and(oneOf(pendingSignIn.accountId, accountIds), siteId ? eq(pendingSignIn.siteId, siteId) : undefined);
+  const sessions = and(oneOf(session.accountId, accountIds), isNull(session.endedAt), siteId ? eq(session.siteId, siteId) : undefined);
   await tx
     .delete(ceremony)
     .where(
@@ -31,7 +36,7 @@ export async function endUnfinishedSteps(tx: Db, accountId: string, siteId?: str
     .delete(authenticatorEnrolment)
     .where(
       and(
-        eq(authenticatorEnrolment.accountId, accountId),
+        oneOf(authenticatorEnrolment.accountId, accountIds),
         isNull(authenticatorEnrolment.usedAt),
         siteId ? inArray(authenticatorEnrolment.sessionId, tx.select({ id: session.id }).from(session).where(eq(session.siteId, siteId))) : undefined,
       ),
@@ -40,5 +45,5 @@ export async function endUnfinishedSteps(tx: Db, accountId: string, siteId?: str
     .update(session)
     .set({ passwordConfirmedAt: null })
     .where(and(sessions, isNotNull(session.passwordConfirmedAt)));
-  await revokeGrantsFor(tx, siteId ? { accountId, siteId } : { accountId });
+  return revokeGrantsFor(tx, siteId ? { accountId: accountIds, siteId } : { accountId: accountIds });
 }

@@ -6,6 +6,7 @@ export const PERMISSIONS = {
   view_concerns: 'View concerns about students',
   manage_concerns: 'Manage and close concerns',
   reporting: 'Reporting',
+  security_overview: 'View the security overview',
   admin: 'Admin area',
   admin_key_holder: "Admin key holder: remove users' two-factor devices",
 } as const;
@@ -27,9 +28,9 @@ export const DEFAULT_GROUPS: ReadonlyArray<{ name: string; permissions: Permissi
   { name: 'Teachers', permissions: ['record_concern', 'own_account', 'view_concerns'] },
   { name: 'Support Staff', permissions: ['record_concern', 'own_account'] },
   { name: 'SLT', permissions: ['record_concern', 'own_account', 'view_concerns', 'reporting'] },
-  { name: 'DSL', permissions: ['record_concern', 'own_account', 'view_concerns', 'manage_concerns', 'reporting'] },
+  { name: 'DSL', permissions: ['record_concern', 'own_account', 'view_concerns', 'manage_concerns', 'reporting', 'security_overview'] },
   {
     name: 'Admin',
-    permissions: ['record_concern', 'own_account', 'view_concerns', 'manage_concerns', 'reporting', 'admin', 'admin_key_holder'],
+    permissions: ['record_concern', 'own_account', 'view_concerns', 'manage_concerns', 'reporting', 'security_overview', 'admin', 'admin_key_holder'],
   },
 ];

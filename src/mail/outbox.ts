@@ -4,6 +4,7 @@
 import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { SupportContact } from '../config.ts';
 import type { Db } from '../db/connect.ts';
+import { jsonRows } from '../db/json-rows.ts';
 import { mailOutbox, site } from '../db/schema.ts';
 import type { DbTransaction } from '../db/transaction.ts';
 import { open, seal } from '../lib/secret-box.ts';
@@ -30,6 +31,20 @@ export async function enqueueMail(db: Db | DbTransaction, key: Buffer, mail: Out
     .values({ recipient: mail.to, kind: mail.kind, siteId: mail.siteId ?? null, sealedMessage: seal(key, JSON.stringify(part)) })
     .returning({ id: mailOutbox.id });
   return row!.id;
+}
+
+/**
+ * Many mails at once (an import's first-time links), sealed like enqueueMail's: the insert, one
+ * statement and one parameter however many, for the caller to run in its transaction (alone or
+ * with the writes it goes with: db/one-statement.ts).
+ */
+export function outboxInsert(key: Buffer, mails: readonly OutgoingMail[]): SQL {
+  const rows = mails.map((mail) => {
+    const part: SealedPart = { subject: mail.subject, text: mail.text, html: mail.html };
+    return { recipient: mail.to, kind: mail.kind, site_id: mail.siteId ?? null, sealed_message: seal(key, JSON.stringify(part)) };
+  });
+  return sql`insert into ${mailOutbox} (recipient, kind, site_id, sealed_message)
+    select recipient, kind, site_id, sealed_message from ${jsonRows(rows, 'recipient text, kind text, site_id uuid, sealed_message text')}`;
 }
 
 /** Throws when the message was sealed with another key (SECRET_KEY changed). */

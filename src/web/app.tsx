@@ -16,6 +16,7 @@ import { oidcProvider } from './oidc-mount.ts';
 import { accountSettingsRoutes } from './routes/account-settings.tsx';
 import { IMPORT_BODY_BYTES } from './routes/admin/imports.tsx';
 import { adminRoutes } from './routes/admin/index.ts';
+import { adminOverviewRoutes } from './routes/admin/overview.tsx';
 import { authenticatorRoutes } from './routes/authenticator.tsx';
 import { authenticatorApiRoutes } from './routes/authenticator-api.ts';
 import { browserScriptRoutes } from './routes/browser-scripts.ts';
@@ -105,6 +106,8 @@ export function createApp(services: WebServices) {
   site.route('/account/security-keys', securityKeyRoutes);
   site.route('/account/confirm', confirmIdentityRoutes);
   site.route('/account', accountSettingsRoutes);
+  // The Overview is for the school's DSL too: before the Admin area's guard, with guards of its own (overview.tsx).
+  site.route('/admin/overview', adminOverviewRoutes);
   site.use('/admin/*', requireSignedInHere(), requirePermission('admin', 'Your group at this school does not include the Admin area.'));
   site.route('/admin', adminRoutes);
   site.route('/', dashboardRoutes);

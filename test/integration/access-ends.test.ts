@@ -5,13 +5,15 @@
 // other school carries on. Extending the date gives access back; housekeeping catches up after
 // downtime. "Mark as a leaver" ends access now and keeps the record; "Bring back" undoes it.
 import { and, desc, eq } from 'drizzle-orm';
+import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvent, resetToken, securityEvent, session, site, siteUser } from '../../src/db/schema.ts';
+import { auditEvent, oidcLogoutOutbox, resetToken, securityEvent, session, site, siteUser } from '../../src/db/schema.ts';
 import { endOfLocalDate, localDate } from '../../src/lib/end-of-local-day.ts';
 import { runMaintenanceRound } from '../../src/maintenance/round.ts';
 import { type AdminSession, fullAccessSession, personWithPassword, siteUserId } from '../support/admin-session.ts';
 import { Client, text } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
+import { callbackOf, RelyingParty } from '../support/relying-party.ts';
 import { PASSWORD, seedSchools, startTestGatehouse, type TestGatehouse } from '../support/test-gatehouse.ts';
 
 const TZ = 'Europe/London';
@@ -165,6 +167,28 @@ describe.each(await databaseKinds())('access that ends on a date, and leavers (%
     const back = await admin.client.post(`/north/admin/users/${person.siteUserId}/bring-back`, {});
     expect(back.status).toBe(303);
     expect((await signedInAs('north', 'lola@north.example')).ok).toBe(true);
+  });
+
+  it('"Mark as a leaver" ends their sign-ins to the school\'s systems once, and the audit and security log count them', async () => {
+    const rp = await RelyingParty.register(g, 'north');
+    try {
+      const person = await personWithPassword(g, { group: 'Teachers', fullName: 'Rhys Records', email: 'rhys@north.example' });
+      const { started, landing } = await rp.signIn(new Client(g.url), person.email);
+      const tokens = await rp.finish(started, callbackOf(landing));
+      await admin.client.get(`/north/admin/users/${person.siteUserId}`);
+      expect((await admin.client.post(`/north/admin/users/${person.siteUserId}/leaver`, {})).status).toBe(303);
+      await expect(oidc.refreshTokenGrant(rp.config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+      expect((await lastEvent(person.accountId, 'marked_leaver'))!.detail).toMatchObject({ sessions_ended: 1, refresh_tokens_revoked: 1 });
+      const [audit] = await g.services.db
+        .select()
+        .from(auditEvent)
+        .where(and(eq(auditEvent.action, 'user_marked_leaver'), eq(auditEvent.targetSiteUserId, person.siteUserId)));
+      expect(audit!.detail).toMatchObject({ refresh_tokens_revoked: 1 });
+      // Revoked once: one logout for the system, not a second pass that found nothing.
+      expect(await g.services.db.select().from(oidcLogoutOutbox).where(eq(oidcLogoutOutbox.accountId, person.accountId))).toHaveLength(1);
+    } finally {
+      await rp.close();
+    }
   });
 
   it("an admin cannot mark themselves as a leaver or end their own access today; another school's user is a 404", async () => {

@@ -3,7 +3,7 @@
 // moves its clock), which never leaves the school without an admin in use. Both databases.
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvent, securityEvent, siteUser } from '../../src/db/schema.ts';
+import { auditEvent, securityEvent, site, siteGroup, siteUser } from '../../src/db/schema.ts';
 import { runMaintenanceRound } from '../../src/maintenance/round.ts';
 import { type AdminSession, fullAccessSession, personWithPassword } from '../support/admin-session.ts';
 import { Client, text } from '../support/client.ts';
@@ -26,6 +26,8 @@ describe.each(await databaseKinds())('Admin > Overview and dormant accounts (%s 
     const m = text(html).match(new RegExp(`(\\d+) ${label}`));
     return m ? Number(m[1]) : undefined;
   };
+  const accountOf = async (id: string) =>
+    (await g.services.db.select({ accountId: siteUser.accountId }).from(siteUser).where(eq(siteUser.id, id)))[0]!.accountId;
   const listed = (html: string) => [...html.matchAll(/<a href="\/north\/admin\/users\/[0-9a-f-]{36}">([^<]+)<\/a>/g)].map((m) => m[1]);
 
   it('each figure links to the filtered list of exactly those people', async () => {
@@ -47,6 +49,49 @@ describe.each(await databaseKinds())('Admin > Overview and dormant accounts (%s 
     const never = listed((await admin.client.get('/north/admin/users?filter=never-signed-in')).html);
     expect(never).toContain('Tess Teacher');
     expect(never).not.toContain('Olive Overview');
+  });
+
+  it('the DSL sees the Overview read-only: its figures without links to the Users tab, which stays closed to them, and no Admin tabs', async () => {
+    const dsl = await fullAccessSession(g, { group: 'DSL', fullName: 'Dina Safeguarding' });
+    const dashboard = await dsl.client.get('/north/');
+    expect(dashboard.html).toContain('href="/north/admin/overview">Security overview</a>');
+    expect(dashboard.html).not.toContain('href="/north/admin">Admin</a>');
+    const overview = await dsl.client.get('/north/admin/overview');
+    expect(overview.status).toBe(200);
+    expect(figure(overview.html, 'Higher access and no second factor')).toBeGreaterThanOrEqual(3);
+    expect(overview.html).not.toContain('/north/admin/users');
+    expect(overview.html).not.toContain('aria-label="Admin"');
+    expect((await dsl.client.get('/north/admin/users?filter=no-second-factor')).status).toBe(403);
+    // The same figures as the admin's.
+    const admins = await admin.client.get('/north/admin/overview');
+    expect(figure(admins.html, 'Never signed in')).toBe(figure(overview.html, 'Never signed in'));
+  });
+
+  it('the Admin area includes the Overview, also for an admin group from before the security overview permission', async () => {
+    const [north] = await g.services.db.select({ id: site.id }).from(site).where(eq(site.slug, 'north'));
+    await g.services.db.insert(siteGroup).values({ siteId: north!.id, name: 'Office Admin', permissions: ['record_concern', 'own_account', 'admin'] });
+    const office = await fullAccessSession(g, { group: 'Office Admin', fullName: 'Owen Office' });
+    const overview = await office.client.get('/north/admin/overview');
+    expect(overview.status).toBe(200);
+    expect(overview.html).toContain('href="/north/admin/users?filter=dormant"');
+  });
+
+  it('a teacher gets a 403 from the Overview, logged; a DSL with basic access is asked for their second factor first', async () => {
+    const teacher = await fullAccessSession(g, { group: 'Teachers', fullName: 'Terry Teacher' });
+    const refused = await teacher.client.get('/north/admin/overview');
+    expect(refused.status).toBe(403);
+    expect(text(refused.html)).toContain('does not include the security overview');
+    const [logged] = await g.services.db
+      .select()
+      .from(securityEvent)
+      .where(and(eq(securityEvent.event, 'admin_access_refused'), eq(securityEvent.accountId, await accountOf(teacher.siteUserId))));
+    expect(logged).toBeDefined();
+    const basic = await personWithPassword(g, { group: 'DSL', fullName: 'Basil Basic' });
+    const client = new Client(g.url);
+    await client.signIn('north', basic.email, PASSWORD);
+    const page = await client.get('/north/admin/overview');
+    expect(page.status).not.toBe(200);
+    expect(page.html).not.toContain('at a glance');
   });
 
   it('dormant accounts: flagged after the days set, then disabled automatically when asked, never the last admin in use', async () => {

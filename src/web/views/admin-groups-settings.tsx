@@ -1,4 +1,5 @@
 import type { Child } from 'hono/jsx';
+import { INCLUDED_IN } from '../../auth/access.ts';
 import { isHigherAccess, PERMISSIONS, type Permission } from '../../directory/permissions.ts';
 import { type EditableSettings, rangeInWords, SETTING_RANGES } from '../../directory/site-settings.ts';
 import { AdminLayout } from './admin-layout.tsx';
@@ -18,6 +19,7 @@ function PermissionChoices({ idPrefix, chosen }: { idPrefix: string; chosen: str
         <label>
           <input type="checkbox" name="permissions" value={p} id={`${idPrefix}-${p}`} checked={chosen.includes(p)} /> {PERMISSIONS[p]}
           {isHigherAccess(p) && <span class="hint"> (higher access: needs two-factor)</span>}
+          {INCLUDED_IN[p] && <span class="hint"> (included in {PERMISSIONS[INCLUDED_IN[p]]})</span>}
         </label>
       ))}
     </fieldset>

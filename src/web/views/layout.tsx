@@ -1,5 +1,5 @@
 import type { Child } from 'hono/jsx';
-import { accessLabel } from '../../auth/access.ts';
+import { accessLabel, groupHas } from '../../auth/access.ts';
 import type { SignedIn } from '../../auth/sessions.ts';
 import type { SupportContact } from '../../config.ts';
 import type { SiteChoice } from '../../directory/sites.ts';
@@ -50,7 +50,9 @@ function SchoolSwitcher({ signedIn, sites, csrfToken }: { signedIn: SignedIn; si
 
 function Navigation({ signedIn, csrfToken }: { signedIn: SignedIn; csrfToken: string }) {
   const base = `/${signedIn.site.slug}`;
-  const showAdmin = signedIn.group.permissions.includes('admin');
+  const showAdmin = groupHas(signedIn, 'admin');
+  // A DSL has the Admin area's Overview alone.
+  const showOverview = !showAdmin && groupHas(signedIn, 'security_overview');
   return (
     <nav aria-label="Main">
       <ul>
@@ -63,6 +65,11 @@ function Navigation({ signedIn, csrfToken }: { signedIn: SignedIn; csrfToken: st
         {showAdmin && (
           <li>
             <a href={`${base}/admin`}>Admin</a>
+          </li>
+        )}
+        {showOverview && (
+          <li>
+            <a href={`${base}/admin/overview`}>Security overview</a>
           </li>
         )}
         <li>

@@ -100,8 +100,20 @@ export async function endDueAccess(db: Db, auditKey: KeyObject, now: Date, limit
         ),
       );
     const ending = { actor: HOUSEKEEPING, endReason: 'access_ended', event: 'access_ended', action: 'access_ended' } as const;
-    for (const person of due.filter((d) => d.status === 'active')) {
-      await endAccessByHousekeeping(tx, auditKey, ending, person.siteId, [{ ...person, detail: { ends_on: person.endsOn } }], now);
+    // Each school's people together (their access ends in the same few statements).
+    const bySite = Map.groupBy(
+      due.filter((d) => d.status === 'active'),
+      (d) => d.siteId,
+    );
+    for (const [siteId, people] of bySite) {
+      await endAccessByHousekeeping(
+        tx,
+        auditKey,
+        ending,
+        siteId,
+        people.map((p) => ({ ...p, detail: { ends_on: p.endsOn } })),
+        now,
+      );
     }
     return due.length;
   });

@@ -1,14 +1,13 @@
-// What housekeeping does when it ends someone's access to a school (their last day is over, or
-// their account went unused): in the caller's transaction, what they had half-done there and
-// their sessions there end, and their security log and the school's audit say why, naming
-// housekeeping as who did it.
+// What housekeeping does when it ends people's access to a school (their last day is over, or
+// their account went unused): in the caller's transaction, their access there ends
+// (end-access.ts, for all of them at once), and their security log and the school's audit say
+// why, naming housekeeping as who did it.
 import type { KeyObject } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
 import { type AuditAction, recordAudit } from '../../../audit/audit-log.ts';
 import type { Db } from '../../../db/connect.ts';
-import { securityEvent, session } from '../../../db/schema.ts';
+import { securityEvent } from '../../../db/schema.ts';
 import { type SecurityEventName, securityEventRow } from '../../../security-log/security-events.ts';
-import { endUnfinishedSteps } from '../../unfinished-steps.ts';
+import { endAccessAt } from './end-access.ts';
 
 export interface Ending {
   /** Who the audit names, the session's end reason, the log's event and the audit's action. */
@@ -28,16 +27,12 @@ export async function endAccessByHousekeeping(
   people: Array<{ id: string; accountId: string; fullName: string; detail: Detail }>,
   now: Date,
 ): Promise<void> {
+  const { sessionsEnded } = await endAccessAt(tx, siteId, people, ending.endReason, now);
   const events = [];
   for (const person of people) {
-    await endUnfinishedSteps(tx, person.accountId, siteId);
-    const ended = await tx
-      .update(session)
-      .set({ endedAt: now, endReason: ending.endReason })
-      .where(and(eq(session.siteUserId, person.id), eq(session.siteId, siteId), isNull(session.endedAt)))
-      .returning({ id: session.id });
-    const detail = { ...person.detail, sessions_ended: ended.length };
+    const detail = { ...person.detail, sessions_ended: sessionsEnded.get(person.id) ?? 0 };
     events.push(securityEventRow({ accountId: person.accountId, siteId, event: ending.event, ip: null, userAgent: null, detail }));
+    // One audit row each: whose access ended, and why, is what the school reads in Audits.
     await recordAudit(tx, auditKey, {
       siteId,
       actor: { siteUserId: null, name: ending.actor },

@@ -5,14 +5,13 @@
 // here stop working, and so will OpenID Connect refresh tokens issued for this school. An SSO
 // account keeps its other schools. "Bring back" lets them sign in here again.
 import { and, eq, isNull } from 'drizzle-orm';
-import { resetToken, session, siteUser } from '../../../db/schema.ts';
+import { resetToken, siteUser } from '../../../db/schema.ts';
 import { type AdminContext, auditByAdmin } from '../../../directory/admin-audit.ts';
 import type { ManagedUser } from '../../../directory/managed-users.ts';
 import { done, type Outcome, refused } from '../../../lib/outcome.ts';
 import { recordSecurityEvent } from '../../../security-log/security-events.ts';
-import { revokeGrantsFor } from '../../oidc-grants.ts';
-import { endUnfinishedSteps } from '../../unfinished-steps.ts';
 import type { FlowDeps } from '../deps.ts';
+import { endAccessAt } from './end-access.ts';
 
 export async function markAsLeaver(
   deps: FlowDeps,
@@ -28,24 +27,20 @@ export async function markAsLeaver(
       .update(siteUser)
       .set({ status: 'disabled', leftAt: now })
       .where(and(eq(siteUser.id, target.id), eq(siteUser.siteId, admin.site.id)));
-    await endUnfinishedSteps(tx, target.accountId, admin.site.id);
-    const ended = await tx
-      .update(session)
-      .set({ endedAt: now, endReason: 'left' })
-      .where(and(eq(session.siteUserId, target.id), eq(session.siteId, admin.site.id), isNull(session.endedAt)))
-      .returning({ id: session.id });
+    // Sessions here, what was half-done here, and the school systems it signed in to (their
+    // tokens revoked, each told by back-channel logout).
+    const { sessionsEnded, grantsRevoked } = await endAccessAt(tx, admin.site.id, [target], 'left', now);
     // Links sent from this school (an Identity account's are all from here; an SSO account's other schools keep theirs).
     const links = await tx
       .update(resetToken)
       .set({ revokedAt: now })
       .where(and(eq(resetToken.accountId, where.accountId), eq(resetToken.siteId, where.siteId), isNull(resetToken.usedAt), isNull(resetToken.revokedAt)))
       .returning({ id: resetToken.id });
-    // The school systems it signed in to: their tokens revoked, and each told (back-channel logout).
-    const tokens = await revokeGrantsFor(tx, where);
-    const detail = { sessions_ended: ended.length, password_links_revoked: links.length, refresh_tokens_revoked: tokens };
+    const ended = sessionsEnded.get(target.id) ?? 0;
+    const detail = { sessions_ended: ended, password_links_revoked: links.length, refresh_tokens_revoked: grantsRevoked };
     await auditByAdmin(tx, admin, 'user_marked_leaver', detail, target);
     await recordSecurityEvent(tx, deps.log, { ...where, event: 'marked_leaver', ip: null, userAgent: null, detail });
-    return done({ changed: true, sessionsEnded: ended.length });
+    return done({ changed: true, sessionsEnded: ended });
   });
 }
 

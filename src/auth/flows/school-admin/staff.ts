@@ -3,9 +3,9 @@
 // change, its audit row and the person's security-log line; a change the rules on higher access
 // refuse (directory/permission-rules.ts) is audited and changes nothing. Every lookup and write
 // is scoped to the admin's site. Each answers an Outcome (lib/outcome.ts).
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/connect.ts';
-import { account, session, siteGroup, siteUser } from '../../../db/schema.ts';
+import { account, siteGroup, siteUser } from '../../../db/schema.ts';
 import { isUniqueViolation } from '../../../db/unique-violation.ts';
 import { type AdminContext, auditByAdmin, auditRefusal } from '../../../directory/admin-audit.ts';
 import { DirectoryError } from '../../../directory/directory-error.ts';
@@ -27,10 +27,10 @@ import { done, type Outcome, refused, refusedField } from '../../../lib/outcome.
 import { signInUrl } from '../../../lib/urls.ts';
 import { enqueueMail } from '../../../mail/outbox.ts';
 import { recordSecurityEvent } from '../../../security-log/security-events.ts';
-import { endUnfinishedSteps } from '../../unfinished-steps.ts';
 import type { FlowDeps } from '../deps.ts';
 import { revokeOutstandingLinks } from '../reset-password/reset-link.ts';
 import { emailChangedEmail } from './emails.ts';
+import { endAccessAt } from './end-access.ts';
 
 /** The rules refused it: audited (in the caller's transaction), and said on the form. */
 async function forbidden(db: Db, admin: AdminContext, field: UserField, refusal: { what: string; why: string }, target?: { id: string; fullName: string }) {
@@ -235,14 +235,10 @@ export async function setUserStatus(
       await recordSecurityEvent(tx, deps.log, { ...logged, event: 'account_enabled' });
       return done({ changed: true, sessionsEnded: 0 });
     }
-    await endUnfinishedSteps(tx, target.accountId, admin.site.id);
-    const ended = await tx
-      .update(session)
-      .set({ endedAt: new Date(), endReason: 'user_disabled' })
-      .where(and(eq(session.accountId, target.accountId), eq(session.siteId, admin.site.id), isNull(session.endedAt)))
-      .returning({ id: session.id });
-    await auditByAdmin(tx, admin, 'user_disabled', { sessions_ended: ended.length }, target);
-    await recordSecurityEvent(tx, deps.log, { ...logged, event: 'account_disabled', detail: { sessions_ended: ended.length } });
-    return done({ changed: true, sessionsEnded: ended.length });
+    const { sessionsEnded } = await endAccessAt(tx, admin.site.id, [target], 'user_disabled', new Date());
+    const ended = sessionsEnded.get(target.id) ?? 0;
+    await auditByAdmin(tx, admin, 'user_disabled', { sessions_ended: ended }, target);
+    await recordSecurityEvent(tx, deps.log, { ...logged, event: 'account_disabled', detail: { sessions_ended: ended } });
+    return done({ changed: true, sessionsEnded: ended });
   });
 }
