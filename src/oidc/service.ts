@@ -52,6 +52,7 @@ export class OidcService {
         jwks,
         findClient: this.o.findClient,
         lifetimes: { accessToken: minutes * 60, idToken: minutes * 60, refreshToken: config.sessionDefaults.absoluteHours * 3600 },
+        sessionDefaults: config.sessionDefaults,
         pages: this.o.pages,
         logoutToPrivateAddresses: config.oidc.logoutToPrivateAddresses,
         behindProxy: 'proxies' in config.trustProxy || config.trustProxy.hops > 0,
