@@ -40,11 +40,14 @@ export async function createServices(config: Config, db: Db, log: Logger, secret
   const keys = deriveKeys(secretKey);
   const passwords = await PasswordMethod.create(config.argon2, gate);
   const database = new DatabaseAvailability(db, log, metrics);
+  // Started (listening) by startGatehouse.
+  const wakeups = new Wakeups(db, listen, log);
   const oidc = new OidcService({
     config,
     db,
     keys,
     log,
+    wakeups,
     findClient: (clientId) => findIntegrationByClientId(db, keys.encryption, clientId),
     pages: providerPages,
     interactionPath: oidcPaths.interaction,
@@ -62,7 +65,7 @@ export async function createServices(config: Config, db: Db, log: Logger, secret
     secondFactorThrottle: new SecondFactorThrottle(db),
     // Started (listening) by startGatehouse; the place database is read on first use.
     authenticator: {
-      wakeups: new Wakeups(db, listen, log),
+      wakeups,
       delivery: new WebPushDelivery(db, keys.encryption, config.webPush, log),
       places: new Places(config.geoipDb ?? dbIpCityFiles(), log, config.geoipDb === undefined || config.geoipDb.length > 0 ? undefined : null),
     },

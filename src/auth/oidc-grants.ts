@@ -3,9 +3,9 @@
 // logout address is told, by a logout token queued in the same transaction and sent after it
 // (oidc/backchannel.ts), so nobody waits for a school system to answer.
 //
-// Called wherever Gatehouse ends sessions for good reason: signing out, a session revoked,
-// a password reset, a disabled user, removed devices (through unfinished-steps.ts), and a
-// leaver or the end of someone's access at a site.
+// Called wherever Gatehouse ends sessions: every way of ending one in sessions.ts (signing out,
+// a session revoked, timed out or replaced), a password reset, a disabled user, removed devices
+// (through unfinished-steps.ts), and a leaver or the end of someone's access at a site.
 import { and, eq, inArray, isNotNull, ne, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
 import { oneOf } from '../db/json-rows.ts';
@@ -14,14 +14,14 @@ import { oidcGrant, oidcLogoutOutbox, oidcPayload } from '../db/schema.ts';
 export type GrantsOf =
   /** Everything of the account (or accounts), or only what it signed in to at one site. */
   | { accountId: string | readonly string[]; siteId?: string; exceptSessionId?: string }
-  /** What one Gatehouse session signed in to. */
-  | { sessionId: string };
+  /** What these Gatehouse sessions signed in to. */
+  | { sessionIds: readonly string[] };
 
 /** In the caller's transaction; answers how many grants were revoked. */
 export async function revokeGrantsFor(tx: Db, of: GrantsOf): Promise<number> {
   const conditions: Array<SQL | undefined> =
-    'sessionId' in of
-      ? [eq(oidcGrant.sessionId, of.sessionId)]
+    'sessionIds' in of
+      ? [inArray(oidcGrant.sessionId, [...of.sessionIds])]
       : [
           oneOf(oidcGrant.accountId, typeof of.accountId === 'string' ? [of.accountId] : of.accountId),
           of.siteId ? eq(oidcGrant.siteId, of.siteId) : undefined,

@@ -1,12 +1,13 @@
 // Sessions: who signed in, at which site, with which methods, and so at which level.
 // Idle and absolute timeouts are enforced here, on the server, with the site's settings.
-import { and, desc, eq, getTableColumns, isNull, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, isNotNull, isNull, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
 import { preparedStatement } from '../db/prepared.ts';
 import type { SiteSettings } from '../db/schema.ts';
-import { account, device, session, site, siteGroup, siteUser } from '../db/schema.ts';
+import { account, device, oidcGrant, session, site, siteGroup, siteUser } from '../db/schema.ts';
 import { type AccessClosed, accessClosedAt } from '../directory/accounts.ts';
 import type { Site, SiteChoice } from '../directory/sites.ts';
+import { revokeGrantsFor } from './oidc-grants.ts';
 import { hashSessionToken, newSessionToken } from './session-token.ts';
 
 export type AccessLevel = 'basic' | 'full';
@@ -51,6 +52,28 @@ export function sessionLimits(settings: SiteSettings, defaults: SessionDefaults)
     idleMs: (settings.sessionIdleMinutes ?? defaults.idleMinutes) * 60_000,
     absoluteMs: (settings.sessionAbsoluteHours ?? defaults.absoluteHours) * 3_600_000,
   };
+}
+
+/**
+ * SQL for a session row: its site's setting (sessionIdleMinutes, sessionAbsoluteHours) when it
+ * is a number, else the service's default, as sessionLimits reads them.
+ */
+export function siteTimeoutSql(name: 'sessionIdleMinutes' | 'sessionAbsoluteHours', fallback: number): SQL {
+  const setting = sql.raw(`'${name}'`);
+  return sql`coalesce((select case when jsonb_typeof(${site.settings}->${setting}) = 'number' then (${site.settings}->>${setting})::numeric end from ${site} where ${site.id} = ${session.siteId}), ${fallback})`;
+}
+
+/** Which of its site's timeouts a session not ended has passed at `now`, if any. */
+export function timedOut(
+  s: { createdAt: Date; lastSeenAt: Date },
+  settings: SiteSettings,
+  defaults: SessionDefaults,
+  now: Date,
+): 'absolute_timeout' | 'idle_timeout' | undefined {
+  const limits = sessionLimits(settings, defaults);
+  if (now.getTime() - s.createdAt.getTime() >= limits.absoluteMs) return 'absolute_timeout';
+  if (now.getTime() - s.lastSeenAt.getTime() >= limits.idleMs) return 'idle_timeout';
+  return undefined;
 }
 
 /** "Last seen" is written at most this often: the idle timeout needs minutes, not milliseconds. */
@@ -136,8 +159,8 @@ export async function findSession(db: Db, token: string, defaults: SessionDefaul
   // Their access here ended (or has not begun): housekeeping ends such sessions too, but not to the second.
   const closed = accessClosedAt(row.siteUser, now);
   if (closed) return ended(closed);
-  if (now.getTime() - row.session.createdAt.getTime() >= limits.absoluteMs) return ended('absolute_timeout');
-  if (now.getTime() - row.session.lastSeenAt.getTime() >= limits.idleMs) return ended('idle_timeout');
+  const timeout = timedOut(row.session, row.site.settings, defaults, now);
+  if (timeout) return ended(timeout);
 
   if (now.getTime() - row.session.lastSeenAt.getTime() >= LAST_SEEN_PRECISION_MS) {
     await db.update(session).set({ lastSeenAt: now }).where(eq(session.id, row.session.id));
@@ -164,32 +187,60 @@ export async function rotateSession(
   return token;
 }
 
+/**
+ * Ends the sessions `which` picks that have not ended, and with them every school system's
+ * sign-in made from them (oidc-grants.ts: tokens revoked, each system told): a grant never
+ * outlives its session, however the session ends. One transaction (a savepoint inside the
+ * caller's); answers how many sessions it ended.
+ */
+function endSessionsWhere(db: Db, which: SQL | undefined, reason: string): Promise<number> {
+  return db.transaction(async (tx) => {
+    const ended = await tx
+      .update(session)
+      .set({ endedAt: new Date(), endReason: reason })
+      .where(and(which, isNull(session.endedAt)))
+      .returning({ id: session.id });
+    if (ended.length > 0) await revokeGrantsFor(tx, { sessionIds: ended.map((s) => s.id) });
+    return ended.length;
+  });
+}
+
+/**
+ * Housekeeping's side of "a grant never outlives its session": sessions with school systems
+ * signed in through them that timed out unseen (findSession ends a session only when its cookie
+ * comes back) are ended, and their grants revoked; so are the grants of a session ended before
+ * that rule (an older Gatehouse). Up to `rows` sessions; answers how many.
+ */
+export async function endTimedOutSessionsOfGrants(db: Db, defaults: SessionDefaults, now: Date, rows: number): Promise<number> {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const idleSince = sql`${at} - ${siteTimeoutSql('sessionIdleMinutes', defaults.idleMinutes)} * interval '1 minute'`;
+  const begunSince = sql`${at} - ${siteTimeoutSql('sessionAbsoluteHours', defaults.absoluteHours)} * interval '1 hour'`;
+  const over = await db
+    .selectDistinct({ id: session.id, endedAt: session.endedAt, createdAt: session.createdAt, lastSeenAt: session.lastSeenAt, settings: site.settings })
+    .from(oidcGrant)
+    .innerJoin(session, eq(session.id, oidcGrant.sessionId))
+    .innerJoin(site, eq(site.id, session.siteId))
+    .where(or(isNotNull(session.endedAt), lt(session.lastSeenAt, idleSince), lt(session.createdAt, begunSince)))
+    .limit(rows);
+  const ended = over.filter((s) => s.endedAt).map((s) => s.id);
+  if (ended.length > 0) await db.transaction((tx) => revokeGrantsFor(tx, { sessionIds: ended }));
+  for (const s of over.filter((s) => !s.endedAt)) {
+    await endSessionsWhere(db, eq(session.id, s.id), timedOut(s, s.settings, defaults, now) ?? 'idle_timeout');
+  }
+  return over.length;
+}
+
 export async function endSession(db: Db, sessionId: string, reason: string): Promise<void> {
-  await db
-    .update(session)
-    .set({ endedAt: new Date(), endReason: reason })
-    .where(and(eq(session.id, sessionId), isNull(session.endedAt)));
+  await endSessionsWhere(db, eq(session.id, sessionId), reason);
 }
 
 /** Ends one of an account's sessions; false when it is not theirs or already ended. */
 export async function endAccountSession(db: Db, accountId: string, sessionId: string, reason: string): Promise<boolean> {
-  const ended = await db
-    .update(session)
-    .set({ endedAt: new Date(), endReason: reason })
-    .where(and(eq(session.id, sessionId), eq(session.accountId, accountId), isNull(session.endedAt)))
-    .returning({ id: session.id });
-  return ended.length > 0;
+  return (await endSessionsWhere(db, and(eq(session.id, sessionId), eq(session.accountId, accountId)), reason)) > 0;
 }
 
-export async function endOtherSessions(db: Db, accountId: string, keepSessionId: string | null, reason: string): Promise<number> {
-  const conditions = [eq(session.accountId, accountId), isNull(session.endedAt)];
-  if (keepSessionId) conditions.push(ne(session.id, keepSessionId));
-  const ended = await db
-    .update(session)
-    .set({ endedAt: new Date(), endReason: reason })
-    .where(and(...conditions))
-    .returning({ id: session.id });
-  return ended.length;
+export function endOtherSessions(db: Db, accountId: string, keepSessionId: string | null, reason: string): Promise<number> {
+  return endSessionsWhere(db, and(eq(session.accountId, accountId), keepSessionId ? ne(session.id, keepSessionId) : undefined), reason);
 }
 
 export interface ActiveSession {
@@ -217,12 +268,7 @@ export async function listActiveSessions(db: Db, accountId: string, defaults: Se
     .innerJoin(site, eq(site.id, session.siteId))
     .where(and(eq(session.accountId, accountId), isNull(session.endedAt)))
     .orderBy(desc(session.lastSeenAt));
-  return rows
-    .filter((r) => {
-      const limits = sessionLimits(r.settings, defaults);
-      return now.getTime() - r.createdAt.getTime() < limits.absoluteMs && now.getTime() - r.lastSeenAt.getTime() < limits.idleMs;
-    })
-    .map(({ settings: _settings, ...r }) => r);
+  return rows.filter((r) => !timedOut(r, r.settings, defaults, now)).map(({ settings: _settings, ...r }) => r);
 }
 
 /** Records that the session's password was typed again, the first half of confirming it's them. */

@@ -12,6 +12,11 @@ const CHANNEL = 'gatehouse_wakeup';
 /** Heard by every waiter at shutdown, so that open streams end before the server closes. */
 const CLOSING = Symbol('closing');
 
+/** The same, from anywhere with the database (a transaction: sent when it commits), such as the gatehouse command. */
+export async function notifyWakeup(db: Db, topic: string): Promise<void> {
+  await db.execute(sql`select pg_notify(${CHANNEL}, ${topic})`);
+}
+
 export class Wakeups {
   private readonly waiting = new EventEmitter();
   private stop: (() => Promise<void>) | undefined;
@@ -46,8 +51,8 @@ export class Wakeups {
   }
 
   /** Wakes whatever waits on `topic` on every instance (a NOTIFY, sent on commit). */
-  async notify(topic: string): Promise<void> {
-    await this.db.execute(sql`select pg_notify(${CHANNEL}, ${topic})`);
+  notify(topic: string): Promise<void> {
+    return notifyWakeup(this.db, topic);
   }
 
   /** Calls `wake` for each wake-up on `topic` until the answer is called. */

@@ -5,9 +5,9 @@
 // reaches only their own site's systems (another school's is "no such system"), the command line
 // any site's, audited at the system's own site.
 import { randomBytes } from 'node:crypto';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
-import { oidcClient } from '../db/schema.ts';
+import { oidcClient, oidcGrant, oidcPayload } from '../db/schema.ts';
 import { isUniqueViolation } from '../db/unique-violation.ts';
 import type { Keys } from '../lib/keys.ts';
 import { done, type Outcome, refused, refusedField } from '../lib/outcome.ts';
@@ -220,11 +220,26 @@ export interface StatusChange {
   changed: boolean;
 }
 
-/** A disabled system is refused sign-ins and tokens; its registration and secret are kept for enabling again. */
+/**
+ * Every sign-in the system holds (its grants, and their codes and tokens) gone, so that nothing
+ * issued before a disabling works once it is enabled again, and a deleted system leaves nothing.
+ * The system is not told by back-channel logout: a disabled or deleted system is not spoken to.
+ */
+async function dropSignInsOf(tx: Db, clientId: string): Promise<void> {
+  const grants = tx.select({ grantId: oidcGrant.grantId }).from(oidcGrant).where(eq(oidcGrant.clientId, clientId));
+  await tx.delete(oidcPayload).where(inArray(oidcPayload.grantId, grants));
+  await tx.delete(oidcGrant).where(eq(oidcGrant.clientId, clientId));
+}
+
+/**
+ * A disabled system is refused sign-ins and tokens, and loses the ones it had; its registration
+ * and secret are kept for enabling again.
+ */
 export function disableIntegration(deps: IntegrationDeps, by: Changer, clientId: string, now = new Date()): Promise<Outcome<StatusChange>> {
   return changeIntegration(deps, by, clientId, async (tx, row): Promise<Outcome<StatusChange>> => {
     if (row.disabledAt) return done({ name: row.name, changed: false });
     await tx.update(oidcClient).set({ disabledAt: now, updatedAt: now }).where(eq(oidcClient.id, row.id));
+    await dropSignInsOf(tx, row.clientId);
     await auditChange(tx, by, row.siteId, 'integration_disabled', about(row));
     return done({ name: row.name, changed: true });
   });
@@ -243,6 +258,7 @@ export function enableIntegration(deps: IntegrationDeps, by: Changer, clientId: 
 export function deleteIntegration(deps: IntegrationDeps, by: Changer, clientId: string): Promise<Outcome<{ name: string }>> {
   return changeIntegration(deps, by, clientId, async (tx, row) => {
     await tx.delete(oidcClient).where(eq(oidcClient.id, row.id));
+    await dropSignInsOf(tx, row.clientId);
     await auditChange(tx, by, row.siteId, 'integration_deleted', about(row));
     return done({ name: row.name });
   });

@@ -44,11 +44,6 @@ export function isInteractionPath(path: string): boolean {
   return /^\/oidc\/interaction\/[A-Za-z0-9_-]{21,64}$/.test(path);
 }
 
-/** `path` with `?next=` when there is somewhere to return to. */
-export function withNextPage(path: string, next: string | undefined): string {
-  return withNext(path, next);
-}
-
 /** An absolute address for an email: the public origin and a path from sitePaths. */
 export function absoluteUrl(publicUrl: URL, path: string): string {
   return `${publicUrl.origin}${path}`;

@@ -5,6 +5,7 @@ import { and, lt, not, sql } from 'drizzle-orm';
 import { pruneSiteAudit, sitesWithAuditBefore } from '../audit/audit-pruning.ts';
 import { endDueAccess } from '../auth/flows/school-admin/access-dates.ts';
 import { disableDormantAccounts } from '../auth/flows/school-admin/dormant.ts';
+import { endTimedOutSessionsOfGrants, siteTimeoutSql } from '../auth/sessions.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import {
@@ -23,7 +24,6 @@ import {
   securityEvent,
   session,
   signInRequest,
-  site,
 } from '../db/schema.ts';
 import type { Keys } from '../lib/keys.ts';
 import { devMailboxEnabled, listedInDevMailbox } from '../mail/dev-mailbox.ts';
@@ -65,8 +65,7 @@ export function sweepPendingSignIns({ db, budget, now }: SweepContext): Promise<
  */
 export function sweepSessions({ db, budget, config, now }: SweepContext): Promise<number> {
   const before = ago(now, config.maintenance.retentionDays.sessions * DAY);
-  const siteHours = sql`(select case when jsonb_typeof(${site.settings}->'sessionAbsoluteHours') = 'number' then (${site.settings}->>'sessionAbsoluteHours')::numeric end from ${site} where ${site.id} = ${session.siteId})`;
-  const timedOutAt = sql`${session.createdAt} + coalesce(${siteHours}, ${config.sessionDefaults.absoluteHours}) * interval '1 hour'`;
+  const timedOutAt = sql`${session.createdAt} + ${siteTimeoutSql('sessionAbsoluteHours', config.sessionDefaults.absoluteHours)} * interval '1 hour'`;
   // A session is over no later than it began plus its absolute timeout: created_at bounds the search (session_created).
   return deleteInBatches(
     db,
@@ -74,6 +73,16 @@ export function sweepSessions({ db, budget, config, now }: SweepContext): Promis
     session,
     session.id,
     and(lt(session.createdAt, before), lt(sql`least(${session.endedAt}, ${timedOutAt})`, timestamp(before))),
+  );
+}
+
+/**
+ * Sessions that timed out unseen while school systems were signed in through them: ended, and
+ * those systems' sign-ins with them (tokens revoked, each system told), as a sign-out would.
+ */
+export function sweepTimedOutSessionGrants({ db, budget, config, now }: SweepContext): Promise<number> {
+  return inBatches({ ...budget, batchRows: Math.min(budget.batchRows, ACCESS_BATCH) }, (rows) =>
+    endTimedOutSessionsOfGrants(db, config.sessionDefaults, now, rows),
   );
 }
 
@@ -175,6 +184,7 @@ export const SWEEPS: Readonly<Record<string, Sweep>> = {
   site_user_dormant: sweepDormantAccounts,
   ceremony: sweepCeremonies,
   pending_sign_in: sweepPendingSignIns,
+  session_oidc_grant: sweepTimedOutSessionGrants,
   session: sweepSessions,
   reset_token: sweepResetLinks,
   mail_outbox: sweepMail,

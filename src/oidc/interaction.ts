@@ -7,6 +7,7 @@
 //   ("Confirm it's you") -> full access when the system asks for it (acr_values or an
 //   essential acr claim): Elevate Your Access, or, without a device, how to add one (giving
 //   up answers unmet_authentication_requirements) -> the code, with the session's acr and amr.
+// With prompt=none the same steps are asked, and any but the code answers the system an error.
 // Step-up is enforced here: no code is issued for a weaker sign-in than the one asked for.
 import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
@@ -19,6 +20,7 @@ import { oidcGrant } from '../db/schema.ts';
 import type { ProviderClient } from '../directory/integrations.ts';
 import { recordSecurityEvent } from '../security-log/security-events.ts';
 import { ACR } from './accounts.ts';
+import { SILENT_PARAM } from './provider.ts';
 
 export type InteractionStep =
   | { step: 'sign_in' }
@@ -40,6 +42,8 @@ export interface SignInRequest {
   freshSignIn: boolean;
   /** When the request was made. */
   askedAt: Date;
+  /** prompt=none: the code at once, or an error for the system; never a page. */
+  silent: boolean;
 }
 
 type Params = Record<string, unknown>;
@@ -65,7 +69,26 @@ export function signInRequest(params: Params, prompts: readonly string[], askedA
     maxAge: Number.isFinite(maxAge) ? maxAge : undefined,
     freshSignIn: prompts.includes('login'),
     askedAt: new Date(askedAtMs),
+    silent: params[SILENT_PARAM] === 'none',
   };
+}
+
+/**
+ * prompt=none and the next step needs the person (OpenID Connect Core 3.1.2.6): login_required
+ * when they must sign in (here, again, or as someone who is a member), interaction_required when
+ * signed in but a switch of school, Elevate Your Access or a device is needed.
+ */
+export function silentRefusal(step: Exclude<InteractionStep, { step: 'finish' }>): { error: string; error_description: string } {
+  switch (step.step) {
+    case 'sign_in':
+    case 'not_a_member':
+    case 'reauthenticate':
+      return { error: 'login_required', error_description: 'the person must sign in at Gatehouse' };
+    case 'switch_school':
+    case 'elevate':
+    case 'add_device':
+      return { error: 'interaction_required', error_description: 'the person must act at Gatehouse before this sign-in' };
+  }
 }
 
 /** The next step for this request; `facts` are the Gatehouse session's at the system's school. */

@@ -7,6 +7,7 @@
 // auth/access.ts and answers with the session's acr and amr).
 import type { KoaContextWithOIDC, ErrorOut as ProviderErrorOut } from 'oidc-provider';
 import Provider, { interactionPolicy, type JWK } from 'oidc-provider';
+import type { SessionDefaults } from '../auth/sessions.ts';
 import type { Db } from '../db/connect.ts';
 import { ACR, findAccount, SCOPE_CLAIMS } from './accounts.ts';
 import { createPayloadAdapter } from './adapter.ts';
@@ -22,6 +23,13 @@ export const OIDC_ROUTES = {
   introspection: '/oidc/token/introspection',
   end_session: '/oidc/session/end',
 } as const;
+
+/**
+ * prompt=none, as the provider is given it (web/oidc-mount.ts renames it): the provider would
+ * answer login_required itself, since every request goes to Gatehouse's pages; under this name
+ * the request goes there too, and they decide it without showing anything (oidc/interaction.ts).
+ */
+export const SILENT_PARAM = 'gatehouse_prompt';
 
 /** Lifetimes, in seconds. A refresh token lives no longer than a Gatehouse session may. */
 export interface OidcLifetimes {
@@ -50,6 +58,8 @@ export interface ProviderOptions {
   jwks: JWK[];
   findClient: FindClient;
   lifetimes: OidcLifetimes;
+  /** A grant lasts no longer than the Gatehouse session it came from (accounts.ts checks its timeouts). */
+  sessionDefaults: SessionDefaults;
   pages: ProviderPages;
   /** Back-channel logout may reach loopback and private addresses (else oidc-provider's SSRF guard refuses them). */
   logoutToPrivateAddresses: boolean;
@@ -80,7 +90,7 @@ export function createProvider(o: ProviderOptions): Provider {
       }
       return createPayloadAdapter(o.db, o.encryptionKey, model);
     },
-    findAccount: findAccount(o.db),
+    findAccount: findAccount(o.db, o.sessionDefaults),
     claims: { ...SCOPE_CLAIMS, openid: [...SCOPE_CLAIMS.openid] } as never,
     scopes: ['openid', 'email', 'profile', 'offline_access'],
     acrValues: [ACR.basic, ACR.full],
@@ -90,6 +100,7 @@ export function createProvider(o: ProviderOptions): Provider {
     cookies: { keys: o.cookieKeys },
     routes: OIDC_ROUTES,
     responseTypes: ['code'],
+    extraParams: [SILENT_PARAM],
     pkce: { required: () => true },
     interactions: { policy, url: (_ctx, interaction) => o.interactionPath(interaction.uid) },
     // Consent is the school's: it registered the system (web/routes/oidc-interaction.tsx grants).

@@ -1,16 +1,19 @@
 // The OpenID Connect provider as the process holds it (made in services.ts, passed down):
-// the provider itself, made on first use from PUBLIC_URL and the signing keys in the database,
-// and the back-channel logout sender.
+// the provider itself, made on first use from PUBLIC_URL and the signing keys in the database
+// (and again when they are rotated, heard through a wake-up, or read every minute), and the
+// back-channel logout sender.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
+import type { JWK } from 'oidc-provider';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
+import type { Wakeups } from '../db/wakeups.ts';
 import type { Keys } from '../lib/keys.ts';
 import { BackchannelLogoutSender } from './backchannel.ts';
 import type { FindClient } from './clients.ts';
 import { createProvider, type ProviderPages } from './provider.ts';
-import { loadSigningKeys } from './signing-keys.ts';
+import { loadSigningKeys, SIGNING_KEYS_CHANGED } from './signing-keys.ts';
 
 export interface OidcServiceOptions {
   config: Config;
@@ -20,15 +23,35 @@ export interface OidcServiceOptions {
   findClient: FindClient;
   pages: ProviderPages;
   interactionPath(uid: string): string;
+  /** Where a key rotation at any instance (or the gatehouse command) is heard. */
+  wakeups?: Wakeups;
 }
 
+type Listener = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/** The provider with the keys it was made with (their kids, in order: the signing one first). */
+interface Made {
+  provider: Provider;
+  handle: Listener;
+  kids: string;
+}
+
+/** How often an instance reads the keys itself, should it miss a rotation's wake-up (a dropped LISTEN). */
+const KEYS_CHECK_MS = 60_000;
+
+const kidsOf = (jwks: JWK[]) => jwks.map((k) => k.kid).join(' ');
+
 export class OidcService {
-  private made: Promise<Provider> | undefined;
-  private listener: Promise<(req: IncomingMessage, res: ServerResponse) => Promise<void>> | undefined;
+  private made: Promise<Made> | undefined;
+  private keysCheckedAt = 0;
   readonly logouts: BackchannelLogoutSender;
 
   constructor(private readonly o: OidcServiceOptions) {
     this.logouts = new BackchannelLogoutSender(o.db, () => this.provider(), o.log.child({ component: 'oidc' }), o.config.oidc.logoutPollMs);
+    const { wakeups } = o;
+    wakeups?.on(SIGNING_KEYS_CHANGED, () => {
+      if (!wakeups.closing) void this.reloadKeys();
+    });
   }
 
   get findClient(): FindClient {
@@ -36,45 +59,69 @@ export class OidcService {
   }
 
   /**
-   * The provider, made once: its issuer is PUBLIC_URL as it is then (tests learn their port
-   * after start-up), and it signs with the newest key (a rotation takes effect at the next start).
+   * The provider: its issuer is PUBLIC_URL as it is when first made (tests learn their port
+   * after start-up), and it signs with the newest key. A rotation makes it again with the new
+   * keys (reloadKeys); requests under way finish with the one they began with.
    */
-  provider(): Promise<Provider> {
-    this.made ??= (async () => {
-      const { config, db, keys } = this.o;
-      const jwks = await loadSigningKeys(db, keys.encryption);
-      const minutes = config.oidc.accessTokenMinutes;
-      return createProvider({
-        db,
-        issuer: config.publicUrl.origin,
-        encryptionKey: keys.encryption,
-        cookieKeys: [keys.oidcCookies],
-        jwks,
-        findClient: this.o.findClient,
-        lifetimes: { accessToken: minutes * 60, idToken: minutes * 60, refreshToken: config.sessionDefaults.absoluteHours * 3600 },
-        pages: this.o.pages,
-        logoutToPrivateAddresses: config.oidc.logoutToPrivateAddresses,
-        behindProxy: 'proxies' in config.trustProxy || config.trustProxy.hops > 0,
-        interactionPath: this.o.interactionPath,
-      });
-    })();
-    this.made.catch(() => {
-      this.made = undefined;
-    });
-    return this.made;
+  async provider(): Promise<Provider> {
+    return (await this.current()).provider;
   }
 
-  /** The provider's request handler (a Node listener), made once with it. */
-  handler(): Promise<(req: IncomingMessage, res: ServerResponse) => Promise<void>> {
-    this.listener ??= this.provider().then((p) => p.callback() as never);
-    this.listener.catch(() => {
-      this.listener = undefined;
-    });
-    return this.listener;
+  /** The provider's request handler (a Node listener), made with it. */
+  async handler(): Promise<Listener> {
+    return (await this.current()).handle;
   }
 
   /** Makes the signing key on first start (so that it exists before the first request). */
   async prepare(): Promise<void> {
     await loadSigningKeys(this.o.db, this.o.keys.encryption);
+  }
+
+  /** Reads the keys again and, when they changed, signs and publishes with the new ones from the next request. */
+  async reloadKeys(): Promise<void> {
+    this.keysCheckedAt = Date.now();
+    try {
+      const jwks = await loadSigningKeys(this.o.db, this.o.keys.encryption);
+      const current = await this.made?.catch(() => undefined);
+      if (current?.kids === kidsOf(jwks)) return;
+      this.made = Promise.resolve(this.make(jwks));
+      this.o.log.info({ component: 'oidc', kid: jwks[0]?.kid }, 'OpenID Connect signing keys reloaded');
+    } catch (err) {
+      this.o.log.warn({ component: 'oidc', err }, 'OpenID Connect signing keys: reload failed; signing with the keys already loaded');
+    }
+  }
+
+  private current(): Promise<Made> {
+    if (!this.made) {
+      const made = loadSigningKeys(this.o.db, this.o.keys.encryption).then((jwks) => this.make(jwks));
+      made.catch(() => {
+        if (this.made === made) this.made = undefined;
+      });
+      this.made = made;
+      this.keysCheckedAt = Date.now();
+    } else if (Date.now() - this.keysCheckedAt > KEYS_CHECK_MS) {
+      void this.reloadKeys();
+    }
+    return this.made;
+  }
+
+  private make(jwks: JWK[]): Made {
+    const { config, db, keys } = this.o;
+    const minutes = config.oidc.accessTokenMinutes;
+    const provider = createProvider({
+      db,
+      issuer: config.publicUrl.origin,
+      encryptionKey: keys.encryption,
+      cookieKeys: [keys.oidcCookies],
+      jwks,
+      findClient: this.o.findClient,
+      lifetimes: { accessToken: minutes * 60, idToken: minutes * 60, refreshToken: config.sessionDefaults.absoluteHours * 3600 },
+      sessionDefaults: config.sessionDefaults,
+      pages: this.o.pages,
+      logoutToPrivateAddresses: config.oidc.logoutToPrivateAddresses,
+      behindProxy: 'proxies' in config.trustProxy || config.trustProxy.hops > 0,
+      interactionPath: this.o.interactionPath,
+    });
+    return { provider, handle: provider.callback() as never, kids: kidsOf(jwks) };
   }
 }

@@ -1,16 +1,21 @@
 // The provider's signing keys: made on first start, kept sealed with SECRET_KEY in the
 // database (so every instance signs with the same key), rotated with `gatehouse keys rotate`.
 // The newest key signs; a retired key stays in the JWKS until every ID token and logout token
-// it signed has expired, so a relying party that cached the JWKS keeps verifying them.
+// it signed has expired, so a relying party that cached the JWKS keeps verifying them. Running
+// instances take a rotation up without a restart (oidc/service.ts).
 import { randomUUID } from 'node:crypto';
 import { desc, isNull, lt, or, sql } from 'drizzle-orm';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Db } from '../db/connect.ts';
 import { oidcSigningKey } from '../db/schema.ts';
+import { notifyWakeup } from '../db/wakeups.ts';
 import { open, seal } from '../lib/secret-box.ts';
 
 /** RS256: what every relying party verifies (the discovery document's one signing algorithm). */
 const ALG = 'RS256';
+
+/** The wake-up (db/wakeups.ts) every instance hears when the keys change: oidc/service.ts reloads them. */
+export const SIGNING_KEYS_CHANGED = 'oidc_signing_keys';
 
 /** How long a retired key is still published: the longest life of anything it signed, and a margin. */
 export const RETIRED_KEY_PUBLISHED_MS = 2 * 3_600_000;
@@ -50,7 +55,10 @@ export async function loadSigningKeys(db: Db, key: Buffer, now = new Date()): Pr
   return rows.map((r) => JSON.parse(open(key, r.sealedJwk)) as JWK);
 }
 
-/** A new signing key; the others are retired (published a while longer, then swept). */
+/**
+ * A new signing key; the others are retired (published a while longer, then swept). Every
+ * running instance hears of it (SIGNING_KEYS_CHANGED, on commit) and signs with it from then on.
+ */
 export async function rotateSigningKeys(db: Db, key: Buffer): Promise<{ kid: string; retired: number }> {
   return db.transaction(async (tx) => {
     const retired = await tx
@@ -59,6 +67,7 @@ export async function rotateSigningKeys(db: Db, key: Buffer): Promise<{ kid: str
       .where(isNull(oidcSigningKey.retiredAt))
       .returning({ kid: oidcSigningKey.kid });
     const kid = await newKey(tx, key);
+    await notifyWakeup(tx, SIGNING_KEYS_CHANGED);
     return { kid, retired: retired.length };
   });
 }

@@ -1,13 +1,16 @@
 // Two Gatehouse instances on one PostgreSQL database, as a load balancer would spread a school
 // system's requests: the request at one, the sign-in at the other, the code exchanged at the
 // first, the ID token verified with the other's JWKS, refresh and logout anywhere.
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { personWithPassword } from '../support/admin-session.ts';
 import { Client } from '../support/client.ts';
 import { postgresReachable } from '../support/databases.ts';
+import { gatehouse } from '../support/gatehouse-cli.ts';
 import { callbackOf, RelyingParty } from '../support/relying-party.ts';
-import { PASSWORD } from '../support/test-gatehouse.ts';
+import { publishedKids, signingKidOf } from '../support/signing-keys.ts';
+import { PASSWORD, TEST_SECRET_KEY } from '../support/test-gatehouse.ts';
 import { startTwoInstances, type TwoInstances } from '../support/two-instances.ts';
 
 describe.runIf(await postgresReachable())('OpenID Connect across two instances', () => {
@@ -30,6 +33,29 @@ describe.runIf(await postgresReachable())('OpenID Connect across two instances',
   it('both instances publish the same signing keys', async () => {
     const jwks = async (rp: RelyingParty) => (await (await fetch(rp.config.serverMetadata().jwks_uri!)).json()) as { keys: Array<{ kid: string }> };
     expect((await jwks(atA)).keys.map((k) => k.kid)).toEqual((await jwks(atB)).keys.map((k) => k.kid));
+  });
+
+  it('a key rotated at one instance signs at both from then on, no restart, and verifies against either JWKS', async () => {
+    const person = await personWithPassword(both.a, { group: 'Teachers' });
+    const before = await signingKidOf(atA, person.email);
+    expect(await signingKidOf(atB, person.email)).toBe(before);
+    const rotated = await gatehouse(['keys', 'rotate'], { database: both.a.database, env: { SECRET_KEY: TEST_SECRET_KEY } });
+    const kid = rotated.stdout.match(/^kid: (\S+)$/m)![1]!;
+    // Both hear of it (LISTEN/NOTIFY), and publish the new key first and the previous after it.
+    expect((await publishedKids(atA, kid)).slice(0, 2)).toEqual([kid, before]);
+    expect((await publishedKids(atB, kid)).slice(0, 2)).toEqual([kid, before]);
+    expect(await signingKidOf(atA, person.email)).toBe(kid);
+    expect(await signingKidOf(atB, person.email)).toBe(kid);
+    // A token from each instance verifies against each instance's own JWKS.
+    for (const rp of [atA, atB]) {
+      const { started, landing } = await rp.signIn(new Client(rp.gatehouse.url), person.email);
+      const idToken = (await rp.finish(started, callbackOf(landing))).id_token!;
+      for (const instance of [both.a, both.b]) {
+        const keys = createRemoteJWKSet(new URL(`${instance.url}/oidc/jwks`));
+        const { payload } = await jwtVerify(idToken, keys, { issuer: rp.config.serverMetadata().issuer, audience: rp.clientId });
+        expect(payload.email).toBe(person.email);
+      }
+    }
   });
 
   it('a sign-in begun at one instance finishes at the other, and its tokens work at both', async () => {

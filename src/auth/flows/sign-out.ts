@@ -1,6 +1,6 @@
 // Signing out, of this session or of others: ended on the server, so a copied cookie dies too.
 // Each ending and its security-log line are one transaction; the school systems signed in
-// through that session are signed out with it (auth/oidc-grants.ts).
+// through that session are signed out with it (auth/sessions.ts, by auth/oidc-grants.ts).
 import { done, type Outcome, refused } from '../../lib/outcome.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
 import { revokeGrantsFor } from '../oidc-grants.ts';
@@ -17,7 +17,6 @@ type Deps = Pick<FlowDeps, 'db' | 'log'>;
 export function signOut(deps: Deps, signedIn: SignedIn, client: Client): Promise<void> {
   return deps.db.transaction(async (tx) => {
     await endSession(tx, signedIn.session.id, 'sign_out');
-    await revokeGrantsFor(tx, { sessionId: signedIn.session.id });
     await recordSecurityEvent(tx, deps.log, { accountId: signedIn.account.id, siteId: signedIn.site.id, event: 'sign_out', ...client });
   });
 }
@@ -28,7 +27,6 @@ export function signOutSession(deps: Deps, signedIn: SignedIn, sessionId: string
     if (!(await endAccountSession(tx, signedIn.account.id, sessionId, 'revoked_by_user'))) {
       return refused('not_found', 'That session has already ended, or is not one of yours.');
     }
-    await revokeGrantsFor(tx, { sessionId });
     const event = { accountId: signedIn.account.id, siteId: signedIn.site.id, event: 'session_revoked' as const, ...client, detail: { sessionId } };
     await recordSecurityEvent(tx, deps.log, event);
     return done();

@@ -2,16 +2,17 @@
 // signs in at the system's school, elevates, confirms it's them or gives up. Each visit asks
 // oidc/interaction.ts for the next step with the Gatehouse session as it is now (auth/access.ts
 // decides, as for any page of the school), sends the person to that step's own page with
-// `next` pointing back here, and once nothing is left, answers the provider. Public: the
+// `next` pointing back here, and once nothing is left, answers the provider (with prompt=none:
+// the code, or an error, by redirect, never a page). Public: the
 // provider's interaction cookie binds the sign-in to this browser, and the steps are guarded.
 import type { HttpBindings } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
-import type { Interaction } from 'oidc-provider';
+import type { Interaction, InteractionResults } from 'oidc-provider';
 import { switchSite } from '../../auth/flows/switch-site.ts';
 import type { ProviderClient } from '../../directory/integrations.ts';
 import { findSiteById } from '../../directory/sites.ts';
-import { oidcPaths, sitePaths, withNextPage } from '../../lib/urls.ts';
-import { finishSignIn, nextStep, signInRequest } from '../../oidc/interaction.ts';
+import { oidcPaths, sitePaths } from '../../lib/urls.ts';
+import { finishSignIn, nextStep, signInRequest, silentRefusal } from '../../oidc/interaction.ts';
 import { chrome } from '../chrome.ts';
 import { SESSION_COOKIE, writeCookie } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
@@ -36,13 +37,12 @@ async function interactionOf(c: Context<AppEnv>): Promise<{ interaction: Interac
   return client && !client.disabledAt ? { interaction, client } : undefined;
 }
 
-async function answer(
-  c: Context<AppEnv>,
-  result: Parameters<Awaited<ReturnType<AppEnv['Variables']['services']['oidc']['provider']>>['interactionResult']>[2],
-) {
+async function answer(c: Context<AppEnv>, result: InteractionResults, how: { silent: boolean }) {
   const provider = await c.var.services.oidc.provider();
   const { incoming, outgoing } = node(c);
   const resume = await provider.interactionResult(incoming, outgoing, result, { mergeWithLastSubmission: false });
+  // prompt=none came here by redirects from the system's own navigation, with no form: on by redirect, showing nothing.
+  if (how.silent) return c.redirect(resume, 303);
   // Not a redirect: this answer usually ends the redirects that follow a form (the sign-in, the
   // second step, Elevate Your Access), and Chromium holds every hop of those to the form's CSP
   // form-action 'self', so the last hop, to the system, would be blocked. A page of our own
@@ -82,14 +82,16 @@ export const oidcInteractionRoutes = new Hono<AppEnv>()
     const here = oidcPaths.interaction(interaction.uid);
     const paths = sitePaths(site.slug);
     const prompts = String(interaction.params.prompt ?? '').split(' ');
-    const step = await nextStep(accessFacts(c), signInRequest(interaction.params, prompts, await askedAt(interaction, prompts)));
+    const request = signInRequest(interaction.params, prompts, await askedAt(interaction, prompts));
+    const step = await nextStep(accessFacts(c), request);
     const client_ = { ip: c.var.ip, userAgent: c.var.userAgent };
+    if (request.silent && step.step !== 'finish') return answer(c, silentRefusal(step), request);
     switch (step.step) {
       case 'sign_in':
-        return c.redirect(withNextPage(paths.login, here), 303);
+        return c.redirect(paths.signIn(here), 303);
       case 'switch_school': {
         const switched = await switchSite(services, c.var.signedIn!, site.slug, client_);
-        if (!switched.ok) return c.redirect(withNextPage(paths.login, here), 303);
+        if (!switched.ok) return c.redirect(paths.signIn(here), 303);
         writeCookie(c, SESSION_COOKIE, switched.value.token);
         return c.redirect(here, 303);
       }
@@ -101,7 +103,7 @@ export const oidcInteractionRoutes = new Hono<AppEnv>()
             systemName={client.name}
             schoolName={site.name}
             email={c.var.signedIn!.account.email}
-            signInHere={withNextPage(paths.login, here)}
+            signInHere={paths.signIn(here)}
             abandon={oidcPaths.abandon(interaction.uid)}
           />,
           403,
@@ -133,7 +135,7 @@ export const oidcInteractionRoutes = new Hono<AppEnv>()
           await interaction.save(Math.max(1, (interaction.exp ?? 0) - Math.floor(Date.now() / 1000)));
         }
         const deps = { db: services.db, log: c.var.log, grantSeconds: services.config.sessionDefaults.absoluteHours * 3600 };
-        return answer(c, await finishSignIn(deps, provider, signedIn, client, interaction.params, client_));
+        return answer(c, await finishSignIn(deps, provider, signedIn, client, interaction.params, client_), request);
       }
     }
   })
@@ -143,7 +145,15 @@ export const oidcInteractionRoutes = new Hono<AppEnv>()
     const form = await readForm(c);
     if (form instanceof Response) return form;
     if (form.reason === 'unmet_authentication_requirements') {
-      return answer(c, { error: 'unmet_authentication_requirements', error_description: 'full access needs a second factor, and the person has none' });
+      return answer(
+        c,
+        { error: 'unmet_authentication_requirements', error_description: 'full access needs a second factor, and the person has none' },
+        { silent: false },
+      );
     }
-    return answer(c, { error: 'access_denied', error_description: 'the person is not an active member of the school this system belongs to' });
+    return answer(
+      c,
+      { error: 'access_denied', error_description: 'the person is not an active member of the school this system belongs to' },
+      { silent: false },
+    );
   });
