@@ -11,6 +11,17 @@ describe('audit entries in plain words', () => {
     );
   });
 
+  it('says what a change to dormant accounts did, never the setting names', () => {
+    expect(describeAuditEntry('settings_changed', { dormantAfterDays: '90 -> 120' })).toBe(
+      'Changed when an unused account is flagged as dormant from 90 to 120 days',
+    );
+    expect(describeAuditEntry('settings_changed', { disableDormant: 'false -> true' })).toBe('Started disabling dormant accounts automatically');
+    expect(describeAuditEntry('settings_changed', { disableDormant: 'true -> false' })).toBe('Stopped disabling dormant accounts automatically');
+    expect(describeAuditEntry('settings_changed', { dormantAfterDays: '90 -> 30', disableDormant: 'false -> true' })).not.toMatch(
+      /dormantAfterDays|disableDormant|Changed a setting/,
+    );
+  });
+
   it('names what changed about a user, never a field name', () => {
     expect(describeAuditEntry('user_details_changed', { job_title_from: 'Teacher', job_title_to: 'Head of Year' })).toBe(
       'Changed the job title from Teacher to Head of Year',

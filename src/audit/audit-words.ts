@@ -22,6 +22,8 @@ const SETTINGS: Record<string, (from: string, to: string) => string> = {
       : 'Stopped requiring a capital letter, a number and a symbol in passwords',
   requireTwoFactor: (_f, t) => (t === 'true' ? 'Started requiring two-factor for all staff' : 'Stopped requiring two-factor'),
   showSsoSwitch: (_f, t) => (t === 'true' ? 'Turned the SSO switch on' : 'Turned the SSO switch off'),
+  dormantAfterDays: (f, t) => `Changed when an unused account is flagged as dormant from ${f} to ${t} days`,
+  disableDormant: (_f, t) => (t === 'true' ? 'Started disabling dormant accounts automatically' : 'Stopped disabling dormant accounts automatically'),
 };
 
 const DETAIL_NAMES: Record<string, string> = { name: 'name', email: 'email address', job_title: 'job title' };

@@ -170,6 +170,10 @@ describe.each(await databaseKinds())('sessions (%s database)', (kind) => {
     const login = await client.get(refused.location!);
     expect(text(login.html)).toContain('You were signed out after 30 minutes without activity.');
     expect(login.html).toContain('<input type="hidden" name="next" value="/north/account/security-log"/>');
+    // Once, as that field: the form posts to the sign-in page's own address, not with next in it too.
+    expect(login.html).toContain('<form method="post" action="/north/login" novalidate="">');
+    expect(login.html.match(/name="next"/g)).toHaveLength(1);
+    expect(login.html).not.toContain('action="/north/login?next=');
     // Once: a second look at the sign-in page says nothing of it.
     expect(text((await client.get('/north/login')).html)).not.toContain('You were signed out');
     const signedIn = await client.post('/north/login', {

@@ -3,18 +3,19 @@
 // in one transaction, the new password stored, every other session ended and the email
 // queued, and this session given a new token (a privilege change: whoever held the old token
 // held it with the old password).
-import type { PolicyFailure } from '../methods/password/policy.ts';
+import type { PolicyContext, PolicyFailure } from '../methods/password/policy.ts';
 import { rotateSession, type SignedIn } from '../sessions.ts';
 import { checkCurrentPassword, type PasswordClient } from './current-password.ts';
 import type { AuthServices } from './deps.ts';
 import { type ChosenPassword, checkNewPasswordFor, passwordPolicyFor, storeNewPassword } from './new-password/index.ts';
 
+/** A refusal carries the rules the page shows again (read once, with the person's names). */
 export type ChangePasswordResult =
   /** `token`: this session's new token, for its cookie. */
   | { outcome: 'changed'; token: string }
-  | { outcome: 'wrong_password' }
-  | { outcome: 'throttled'; retryAfterSeconds: number }
-  | { outcome: 'rejected'; problems: PolicyFailure[] };
+  | { outcome: 'wrong_password'; rules: PolicyContext }
+  | { outcome: 'throttled'; retryAfterSeconds: number; rules: PolicyContext }
+  | { outcome: 'rejected'; problems: PolicyFailure[]; rules: PolicyContext };
 
 /** The rules the new password must meet, for the page (and the strength meter). */
 export function changePasswordPolicy(services: Pick<AuthServices, 'db'>, signedIn: SignedIn) {
@@ -27,10 +28,11 @@ export async function changePassword(
   p: ChosenPassword & { current: string },
   client: PasswordClient,
 ): Promise<ChangePasswordResult> {
+  const rules = await changePasswordPolicy(services, signedIn);
   const checked = await checkCurrentPassword(services, signedIn, p.current, client, 'change_password');
-  if (checked.outcome !== 'right') return checked;
-  const problems = await checkNewPasswordFor(services, signedIn.account.id, p, await changePasswordPolicy(services, signedIn));
-  if (problems) return { outcome: 'rejected', problems };
+  if (checked.outcome !== 'right') return { ...checked, rules };
+  const problems = await checkNewPasswordFor(services, signedIn.account.id, p, rules);
+  if (problems) return { outcome: 'rejected', problems, rules };
 
   const passwordHash = await services.passwords.hash(p.password);
   const now = new Date();

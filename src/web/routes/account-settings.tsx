@@ -5,6 +5,7 @@ import { forgetBrowser, forgetOtherBrowsers } from '../../auth/flows/forget-brow
 import { signOutOtherSessions, signOutSession } from '../../auth/flows/sign-out.ts';
 import { listKnownBrowsers } from '../../auth/known-browsers.ts';
 import { HashingBusy } from '../../auth/methods/password/index.ts';
+import type { PolicyContext } from '../../auth/methods/password/policy.ts';
 import { listActiveSessions } from '../../auth/sessions.ts';
 import { isUuid } from '../../lib/is-uuid.ts';
 import { sitePaths } from '../../lib/urls.ts';
@@ -52,14 +53,9 @@ export const accountSettingsRoutes = new Hono<AppEnv>()
     const form = await readForm(c);
     if (form instanceof Response) return form;
     const paths = sitePaths(c.var.site.slug);
-    const page = async (status: 401 | 400 | 429, errors: Pick<Parameters<typeof ChangePasswordPage>[0], 'currentError' | 'problems'>) => {
-      const context = await changePasswordPolicy(services, here.signedIn);
-      return render(
-        c,
-        <ChangePasswordPage chrome={here.chrome} base={`/${c.var.site.slug}`} action={paths.changePassword} context={context} {...errors} />,
-        status,
-      );
-    };
+    // Refused: the page again with the rules the flow read (the person's names are not looked up twice).
+    const page = (status: 401 | 400 | 429, context: PolicyContext, errors: Pick<Parameters<typeof ChangePasswordPage>[0], 'currentError' | 'problems'>) =>
+      render(c, <ChangePasswordPage chrome={here.chrome} base={`/${c.var.site.slug}`} action={paths.changePassword} context={context} {...errors} />, status);
     let result: Awaited<ReturnType<typeof changePassword>>;
     try {
       result = await changePassword(
@@ -80,12 +76,12 @@ export const accountSettingsRoutes = new Hono<AppEnv>()
       case 'throttled': {
         const minutes = Math.ceil(result.retryAfterSeconds / 60);
         c.header('Retry-After', String(result.retryAfterSeconds));
-        return page(429, { currentError: `Too many wrong passwords. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.` });
+        return page(429, result.rules, { currentError: `Too many wrong passwords. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.` });
       }
       case 'wrong_password':
-        return page(401, { currentError: WRONG_CURRENT_PASSWORD });
+        return page(401, result.rules, { currentError: WRONG_CURRENT_PASSWORD });
       case 'rejected':
-        return page(400, { problems: result.problems });
+        return page(400, result.rules, { problems: result.problems });
       case 'changed':
         writeCookie(c, SESSION_COOKIE, result.token);
         return c.redirect(`${paths.account}?done=password-changed`, 303);

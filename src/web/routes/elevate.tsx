@@ -17,8 +17,11 @@ import { ElevatePage } from '../views/elevate-page.tsx';
 import type { Chrome } from '../views/layout.tsx';
 import { render } from '../views/render.ts';
 
-/** Where elevating returns to: the page it was asked from (a query on the page, a field on its form). */
-const nextOf = (c: Context<AppEnv>) => safeNext(c.var.site.slug, c.req.query('next') ?? c.var.form?.next);
+/**
+ * Where elevating returns to: the page it was asked from (a query on the page, a field on its
+ * form), or home. Always a page, unlike next-page.ts's nextOf (nothing for home, for forms).
+ */
+const returnToAfterElevating = (c: Context<AppEnv>) => safeNext(c.var.site.slug, c.req.query('next') ?? c.var.form?.next);
 
 async function page(
   c: Context<AppEnv>,
@@ -47,14 +50,14 @@ async function page(
 }
 
 export const elevateRoutes = new Hono<AppEnv>()
-  .use(requireReadyToElevate(nextOf))
-  .get('/', (c) => page(c, c.var.here, nextOf(c)))
+  .use(requireReadyToElevate(returnToAfterElevating))
+  .get('/', (c) => page(c, c.var.here, returnToAfterElevating(c)))
   .post('/', async (c) => {
     const here = c.var.here;
     const { signedIn } = here;
     const form = await readForm(c);
     if (form instanceof Response) return form;
-    const next = nextOf(c);
+    const next = returnToAfterElevating(c);
     const input = secondFactorAnswer(form);
     const client = { ip: c.var.ip, userAgent: c.var.userAgent };
     const result = await verifySecondFactor(c.var.services, {

@@ -38,7 +38,8 @@ export function LoginPage(p: LoginPageProps) {
             {p.notice}
           </div>
         )}
-        <form method="post" action={sitePaths(p.site.slug).signIn(p.next)} novalidate>
+        {/* `next` goes once, as a field (the POST reads the form), not in the action's address too. */}
+        <form method="post" action={sitePaths(p.site.slug).signIn()} novalidate>
           <CsrfField token={p.csrfToken} />
           <input type="hidden" name="provider" value={p.provider} />
           {p.next && <input type="hidden" name="next" value={p.next} />}
