@@ -88,7 +88,9 @@ export async function measureOidcFlows(ctx: Context): Promise<OidcFlowFigures> {
       page = await browser.get(page.location!); // the interaction: to the sign-in page
       const login = page.location!;
       await browser.get(login);
-      page = await browser.post(login, { email: email(), password: PASSWORD, provider: 'identity' });
+      // As the sign-in page's form posts it: where to return to is a field of its own.
+      const back = new URL(login, g.url).searchParams.get('next') ?? '';
+      page = await browser.post(login, { email: email(), password: PASSWORD, provider: 'identity', next: back });
       page = await browser.get(page.location!); // back at the interaction: the page that moves on
       const resume = page.html.match(/url=([^"]+)"/)?.[1]?.replace(/&amp;/g, '&') ?? page.location;
       if (!resume) return false;

@@ -48,6 +48,7 @@ export async function createServices(config: Config, db: Db, log: Logger, secret
     keys,
     log,
     wakeups,
+    metrics,
     findClient: (clientId) => findIntegrationByClientId(db, keys.encryption, clientId),
     pages: providerPages,
     interactionPath: oidcPaths.interaction,

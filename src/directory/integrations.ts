@@ -9,11 +9,15 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
 import { oidcClient, oidcGrant, oidcPayload } from '../db/schema.ts';
 import { isUniqueViolation } from '../db/unique-violation.ts';
+import { notifyWakeup } from '../db/wakeups.ts';
 import type { Keys } from '../lib/keys.ts';
 import { done, type Outcome, refused, refusedField } from '../lib/outcome.ts';
 import { plainText } from '../lib/plain-text.ts';
 import { open, seal } from '../lib/secret-box.ts';
 import { auditChange, type Changer, isAdmin } from './admin-audit.ts';
+
+/** The wake-up (db/wakeups.ts) every instance hears when a registered system changes: a new secret, disabled, enabled, deleted. */
+export const INTEGRATIONS_CHANGED = 'oidc_clients';
 
 export interface IntegrationDeps {
   db: Db;
@@ -195,7 +199,10 @@ function changeIntegration<T>(deps: IntegrationDeps, by: Changer, clientId: stri
     const scope = isAdmin(by) ? and(eq(oidcClient.clientId, clientId), eq(oidcClient.siteId, by.site.id)) : eq(oidcClient.clientId, clientId);
     const [row] = await tx.select().from(oidcClient).where(scope).for('update');
     if (!row) return refused('not_found', isAdmin(by) ? 'There is no such system at this school.' : `No system has the client id ${clientId}`);
-    return change(tx, row);
+    const outcome = await change(tx, row);
+    // Every instance forgets the systems it keeps (oidc/service.ts), when this commits.
+    if (outcome.ok) await notifyWakeup(tx, INTEGRATIONS_CHANGED);
+    return outcome;
   });
 }
 

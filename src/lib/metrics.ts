@@ -56,7 +56,7 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  /** For the OpenID Connect provider (branch `oidc`). */
+  /** For the OpenID Connect provider (counted in oidc/service.ts). */
   readonly oidc = {
     authorizations: this.counter(
       'gatehouse_oidc_authorizations_total',
@@ -65,7 +65,7 @@ export class Metrics {
     ),
     tokens: this.counter(
       'gatehouse_oidc_tokens_total',
-      'OpenID Connect token requests by grant (authorization_code, refresh_token) and outcome (issued, refused).',
+      'OpenID Connect token requests by grant (authorization_code, refresh_token, other) and outcome (issued, refused).',
       ['grant', 'outcome'] as const,
     ),
   };

@@ -4,14 +4,16 @@
 // back-channel logout sender.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
-import type { JWK } from 'oidc-provider';
+import type { JWK, KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import type { Wakeups } from '../db/wakeups.ts';
+import { INTEGRATIONS_CHANGED } from '../directory/integrations.ts';
 import type { Keys } from '../lib/keys.ts';
+import type { Metrics } from '../lib/metrics.ts';
 import { BackchannelLogoutSender } from './backchannel.ts';
-import type { FindClient } from './clients.ts';
+import { ClientCache, type FindClient } from './clients.ts';
 import { createProvider, type ProviderPages } from './provider.ts';
 import { loadSigningKeys, SIGNING_KEYS_CHANGED } from './signing-keys.ts';
 
@@ -25,6 +27,8 @@ export interface OidcServiceOptions {
   interactionPath(uid: string): string;
   /** Where a key rotation at any instance (or the gatehouse command) is heard. */
   wakeups?: Wakeups;
+  /** Authorizations and token requests are counted here. */
+  metrics?: Metrics;
 }
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -36,26 +40,51 @@ interface Made {
   kids: string;
 }
 
+/** How long a registered system is kept without a wake-up saying it changed. */
+const CLIENTS_KEPT_MS = 60_000;
+
 /** How often an instance reads the keys itself, should it miss a rotation's wake-up (a dropped LISTEN). */
 const KEYS_CHECK_MS = 60_000;
 
 const kidsOf = (jwks: JWK[]) => jwks.map((k) => k.kid).join(' ');
+
+/** The errors that mean the person, or a rule about them, said no (not a bad request). */
+const DENIALS = new Set(['access_denied', 'login_required', 'interaction_required', 'unmet_authentication_requirements', 'consent_required']);
+const GRANTS = new Set(['authorization_code', 'refresh_token']);
+
+/** The provider's events, as the metrics' counts (lib/metrics.ts): outcomes and grant types only. */
+function countOutcomes(provider: Provider, metrics: Metrics): void {
+  const { authorizations, tokens } = metrics.oidc;
+  const grantOf = (ctx: KoaContextWithOIDC) => {
+    const grant = String(ctx.oidc?.params?.grant_type ?? '');
+    return GRANTS.has(grant) ? grant : 'other';
+  };
+  provider.on('authorization.success', () => authorizations.inc({ outcome: 'issued' }));
+  provider.on('authorization.error', (_ctx, err: { error?: string }) => authorizations.inc({ outcome: DENIALS.has(err.error ?? '') ? 'denied' : 'error' }));
+  provider.on('grant.success', (ctx: KoaContextWithOIDC) => tokens.inc({ grant: grantOf(ctx), outcome: 'issued' }));
+  provider.on('grant.error', (ctx: KoaContextWithOIDC) => tokens.inc({ grant: grantOf(ctx), outcome: 'refused' }));
+}
 
 export class OidcService {
   private made: Promise<Made> | undefined;
   private keysCheckedAt = 0;
   readonly logouts: BackchannelLogoutSender;
 
+  private readonly clients: ClientCache;
+
   constructor(private readonly o: OidcServiceOptions) {
     this.logouts = new BackchannelLogoutSender(o.db, () => this.provider(), o.log.child({ component: 'oidc' }), o.config.oidc.logoutPollMs);
+    this.clients = new ClientCache(o.findClient, CLIENTS_KEPT_MS);
     const { wakeups } = o;
     wakeups?.on(SIGNING_KEYS_CHANGED, () => {
       if (!wakeups.closing) void this.reloadKeys();
     });
+    wakeups?.on(INTEGRATIONS_CHANGED, () => this.clients.forget());
   }
 
+  /** The registered system, as this instance keeps it (clients.ts). */
   get findClient(): FindClient {
-    return this.o.findClient;
+    return this.clients.find;
   }
 
   /**
@@ -114,7 +143,7 @@ export class OidcService {
       encryptionKey: keys.encryption,
       cookieKeys: [keys.oidcCookies],
       jwks,
-      findClient: this.o.findClient,
+      findClient: this.clients.find,
       lifetimes: { accessToken: minutes * 60, idToken: minutes * 60, refreshToken: config.sessionDefaults.absoluteHours * 3600 },
       sessionDefaults: config.sessionDefaults,
       pages: this.o.pages,
@@ -122,6 +151,7 @@ export class OidcService {
       behindProxy: 'proxies' in config.trustProxy || config.trustProxy.hops > 0,
       interactionPath: this.o.interactionPath,
     });
+    if (this.o.metrics) countOutcomes(provider, this.o.metrics);
     return { provider, handle: provider.callback() as never, kids: kidsOf(jwks) };
   }
 }

@@ -1,11 +1,14 @@
 // /metrics on its own listener (METRICS_PORT) counts a known sequence of events: sign-ins by
 // outcome, second factors by method and outcome, requests by route pattern; it shows the
-// hashing gate, the database and the mail outbox; and no label carries anything personal.
+// hashing gate, the database and the mail outbox; school systems' authorizations and tokens;
+// and no label carries anything personal.
+import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueMail } from '../../src/mail/outbox.ts';
-import { enrolAuthenticatorApp } from '../support/admin-session.ts';
+import { enrolAuthenticatorApp, personWithPassword } from '../support/admin-session.ts';
 import { Client } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
+import { callbackOf, RelyingParty } from '../support/relying-party.ts';
 import { totp } from '../support/rfc6238.ts';
 import { PASSWORD, seedSchools, startTestGatehouse, type TestGatehouse } from '../support/test-gatehouse.ts';
 
@@ -81,6 +84,36 @@ describe.each(kinds)('metrics (%s)', (kind) => {
     // No school, person, address or id in any label: only patterns and outcomes.
     const labels = [...text.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]).join('\n');
     expect(labels).not.toMatch(/north|example|@|127\.0\.0\.1|[0-9a-f]{8}-[0-9a-f]{4}/);
+  });
+
+  it('counts school systems’ authorizations and token requests by outcome and grant', async () => {
+    const rp = await RelyingParty.register(g, 'north');
+    try {
+      // One code issued and exchanged; one refresh, then the same refresh token again (refused);
+      // one prompt=none with nobody signed in (denied); one request without PKCE (an error).
+      const person = await personWithPassword(g, { group: 'Teachers' });
+      const { started, landing } = await rp.signIn(new Client(g.url), person.email);
+      const tokens = await rp.finish(started, callbackOf(landing));
+      await oidc.refreshTokenGrant(rp.config, tokens.refresh_token!);
+      await expect(oidc.refreshTokenGrant(rp.config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+      const silent = await rp.follow(new Client(g.url), (await rp.start({ prompt: 'none' })).url);
+      expect(callbackOf(silent).searchParams.get('error')).toBe('login_required');
+      const withoutPkce = (await rp.start()).url;
+      withoutPkce.searchParams.delete('code_challenge');
+      const refused = await rp.follow(new Client(g.url), withoutPkce);
+      expect(callbackOf(refused).searchParams.get('error')).toBe('invalid_request');
+
+      const text = await scrape();
+      const each: Array<[string, Record<string, string>]> = [
+        ...['issued', 'denied', 'error'].map((outcome): [string, Record<string, string>] => ['gatehouse_oidc_authorizations_total', { outcome }]),
+        ['gatehouse_oidc_tokens_total', { grant: 'authorization_code', outcome: 'issued' }],
+        ['gatehouse_oidc_tokens_total', { grant: 'refresh_token', outcome: 'issued' }],
+        ['gatehouse_oidc_tokens_total', { grant: 'refresh_token', outcome: 'refused' }],
+      ];
+      for (const [name, labels] of each) expect(sample(text, name, labels), `${name} ${JSON.stringify(labels)}`).toBe(1);
+    } finally {
+      await rp.close();
+    }
   });
 
   it('shows the mail outbox waiting while the sender cannot send', async () => {

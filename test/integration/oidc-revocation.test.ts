@@ -14,7 +14,7 @@ import { SWEEPS } from '../../src/maintenance/sweeps.ts';
 import { personWithPassword } from '../support/admin-session.ts';
 import { Client } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
-import { callbackOf, RelyingParty, useGatehouseWithSystem } from '../support/relying-party.ts';
+import { callbackOf, changeHeard, RelyingParty, useGatehouseWithSystem } from '../support/relying-party.ts';
 
 const MINUTE = 60_000;
 
@@ -82,6 +82,7 @@ describe.each(await databaseKinds())('OpenID Connect sign-ins end with their ses
       const by = auditedByCommandLine(the.g.services.keys.auditChain);
       expect((await disableIntegration(deps, by, other.clientId)).ok).toBe(true);
       expect((await enableIntegration(deps, by, other.clientId)).ok).toBe(true);
+      await changeHeard(the.g, other.clientId, (client) => client?.disabledAt === null);
       await expect(oidc.refreshTokenGrant(other.config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
       expect((await oidc.tokenIntrospection(other.config, tokens.access_token)).active).toBe(false);
       // And it signs people in afresh.

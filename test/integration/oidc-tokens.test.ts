@@ -10,7 +10,7 @@ import { disableIntegration } from '../../src/directory/integrations.ts';
 import { fullAccessSession, personWithPassword } from '../support/admin-session.ts';
 import { Client, text } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
-import { callbackOf, RelyingParty, useGatehouseWithSystem } from '../support/relying-party.ts';
+import { callbackOf, changeHeard, RelyingParty, useGatehouseWithSystem } from '../support/relying-party.ts';
 
 describe.each(await databaseKinds())('OpenID Connect tokens and logout (%s database)', (kind) => {
   const the = useGatehouseWithSystem(kind, { backchannel: true, env: { OIDC_LOGOUT_POLL_MS: '50' } });
@@ -96,6 +96,7 @@ describe.each(await databaseKinds())('OpenID Connect tokens and logout (%s datab
         other.clientId,
       );
       expect(disabled.ok).toBe(true);
+      await changeHeard(the.g, other.clientId, (client) => Boolean(client?.disabledAt));
       await expect(oidc.refreshTokenGrant(other.config, tokens.refresh_token!)).rejects.toMatchObject({ status: 401 });
       const started = await other.start();
       const page = await new Client(the.g.url).get(`${started.url.pathname}${started.url.search}`);

@@ -8,7 +8,7 @@ import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll } from 'vitest';
 import { auditedByCommandLine } from '../../src/directory/admin-audit.ts';
-import { addIntegration } from '../../src/directory/integrations.ts';
+import { addIntegration, type ProviderClient } from '../../src/directory/integrations.ts';
 import { requireSite } from '../../src/directory/sites.ts';
 import type { Running } from '../../src/gatehouse.ts';
 import type { Client, PageResponse } from './client.ts';
@@ -209,6 +209,15 @@ function movesOnTo(page: PageResponse): string | undefined {
   if (page.location) return page.location;
   const refresh = page.html.match(/<meta http-equiv="refresh" content="0;url=([^"]+)"/);
   return refresh ? refresh[1]!.replace(/&amp;/g, '&') : undefined;
+}
+
+/**
+ * Resolves once the instance has heard of a change to a registered system (a wake-up from the
+ * change's commit: at once on the embedded database, a moment later from PostgreSQL), as
+ * `heard` tells from the system as the instance keeps it (oidc/clients.ts).
+ */
+export async function changeHeard(g: Running, clientId: string, heard: (client: ProviderClient | null) => boolean): Promise<void> {
+  while (!heard(await g.services.oidc.findClient(clientId))) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 /** The code the system was sent back with, or its error. */

@@ -37,10 +37,14 @@ async function interactionOf(c: Context<AppEnv>): Promise<{ interaction: Interac
   return client && !client.disabledAt ? { interaction, client } : undefined;
 }
 
-async function answer(c: Context<AppEnv>, result: InteractionResults, how: { silent: boolean }) {
-  const provider = await c.var.services.oidc.provider();
-  const { incoming, outgoing } = node(c);
-  const resume = await provider.interactionResult(incoming, outgoing, result, { mergeWithLastSubmission: false });
+/** Saves a change to the interaction for the rest of its life. */
+const saveInteraction = (interaction: Interaction) => interaction.save(Math.max(1, (interaction.exp ?? 0) - Math.floor(Date.now() / 1000)));
+
+/** The interaction's outcome, kept in it for the provider's resume, as provider.interactionResult does without reading it again. */
+async function answer(c: Context<AppEnv>, interaction: Interaction, result: InteractionResults, how: { silent: boolean }) {
+  interaction.result = result;
+  await saveInteraction(interaction);
+  const resume = interaction.returnTo;
   // prompt=none came here by redirects from the system's own navigation, with no form: on by redirect, showing nothing.
   if (how.silent) return c.redirect(resume, 303);
   // Not a redirect: this answer usually ends the redirects that follow a form (the sign-in, the
@@ -61,7 +65,7 @@ async function askedAt(interaction: Interaction, prompts: readonly string[]): Pr
   if (typeof noted === 'number') return noted;
   const now = Date.now();
   interaction.result = { gatehouse: { askedAt: now } };
-  await interaction.save(Math.max(1, (interaction.exp ?? 0) - Math.floor(now / 1000)));
+  await saveInteraction(interaction);
   return now;
 }
 
@@ -85,7 +89,7 @@ export const oidcInteractionRoutes = new Hono<AppEnv>()
     const request = signInRequest(interaction.params, prompts, await askedAt(interaction, prompts));
     const step = await nextStep(accessFacts(c), request);
     const client_ = { ip: c.var.ip, userAgent: c.var.userAgent };
-    if (request.silent && step.step !== 'finish') return answer(c, silentRefusal(step), request);
+    if (request.silent && step.step !== 'finish') return answer(c, interaction, silentRefusal(step), request);
     switch (step.step) {
       case 'sign_in':
         return c.redirect(paths.signIn(here), 303);
@@ -132,10 +136,10 @@ export const oidcInteractionRoutes = new Hono<AppEnv>()
           const previous = await provider.Session.findByUid(interaction.session.uid);
           await previous?.destroy();
           interaction.session = undefined;
-          await interaction.save(Math.max(1, (interaction.exp ?? 0) - Math.floor(Date.now() / 1000)));
+          await saveInteraction(interaction);
         }
         const deps = { db: services.db, log: c.var.log, grantSeconds: services.config.sessionDefaults.absoluteHours * 3600 };
-        return answer(c, await finishSignIn(deps, provider, signedIn, client, interaction.params, client_), request);
+        return answer(c, interaction, await finishSignIn(deps, provider, signedIn, client, interaction.params, client_), request);
       }
     }
   })
@@ -144,15 +148,18 @@ export const oidcInteractionRoutes = new Hono<AppEnv>()
     if (!found) return errorPage(c, 400, ...EXPIRED);
     const form = await readForm(c);
     if (form instanceof Response) return form;
+    const { interaction } = found;
     if (form.reason === 'unmet_authentication_requirements') {
       return answer(
         c,
+        interaction,
         { error: 'unmet_authentication_requirements', error_description: 'full access needs a second factor, and the person has none' },
         { silent: false },
       );
     }
     return answer(
       c,
+      interaction,
       { error: 'access_denied', error_description: 'the person is not an active member of the school this system belongs to' },
       { silent: false },
     );
