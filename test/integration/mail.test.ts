@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, isNull } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { openPostgres } from '../../src/db/connect.ts';
 import { mailOutbox } from '../../src/db/schema.ts';
 import { withHelpFooter } from '../../src/mail/help-footer.ts';
-import { enqueueMail, type OutgoingMail } from '../../src/mail/outbox.ts';
+import { enqueueMail, type OutgoingMail, outboxInsert } from '../../src/mail/outbox.ts';
 import { MailSender } from '../../src/mail/sender.ts';
 import { createMailTransport } from '../../src/mail/transport.ts';
 import { Client, text } from '../support/client.ts';
@@ -305,6 +305,17 @@ describe.each(await databaseKinds())('mail (%s database)', (kind) => {
     it('answers 404 for a mail that is not there', async () => {
       expect((await new Client(g.url).get('/_dev/mail/999999')).status).toBe(404);
     });
+
+    // Last here: its 500 mails fill the dev mailbox's newest 50.
+    it("answers requests while it works through a long queue (an import's first-time links), rather than after the last is sent", async () => {
+      const unsent = async () => (await g.services.db.select({ id: mailOutbox.id }).from(mailOutbox).where(isNull(mailOutbox.sentAt))).length;
+      const queue = Array.from({ length: 500 }, () => testMail());
+      await g.services.db.transaction((tx) => tx.execute(outboxInsert(g.services.keys.encryption, queue)));
+      g.services.mail.kick();
+      expect((await fetch(`${g.url}/healthz/live`)).status).toBe(200);
+      expect(await unsent()).toBeGreaterThan(0);
+      await expect.poll(unsent, { timeout: 60_000, interval: 100 }).toBe(0);
+    }, 90_000);
   });
 });
 

@@ -5,6 +5,7 @@ import type { ImportCounts, ImportPlan, PlannedRow } from '../../auth/flows/scho
 import { MAX_IMPORT_BYTES, TEMPLATE_COLUMNS } from '../../directory/staff-csv.ts';
 import { AdminLayout } from './admin-layout.tsx';
 import { type Chrome, CsrfField } from './layout.tsx';
+import { TableScroll } from './table-scroll.tsx';
 
 export const importsBase = (chrome: Chrome) => `/${chrome.signedIn!.site.slug}/admin/imports`;
 
@@ -95,7 +96,7 @@ export function ImportPreviewPage(p: { chrome: Chrome; fileName: string; csv: st
         </>
       )}
       <h3 id="rows-heading">Each row</h3>
-      <div class="table-scroll">
+      <TableScroll labelledBy="rows-heading">
         <table aria-labelledby="rows-heading">
           <thead>
             <tr>
@@ -118,7 +119,7 @@ export function ImportPreviewPage(p: { chrome: Chrome; fileName: string; csv: st
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {changes === 0 ? (
         <p role="status">Applying this file would change nothing.</p>
       ) : (
