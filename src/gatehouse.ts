@@ -87,13 +87,14 @@ export async function startGatehouse(config: Config, log: Logger, options: { dat
   let closing: Promise<void> | undefined;
   const shutDown = async () => {
     const deadline = Date.now() + config.shutdownGraceMs;
-    // Open streams (a waiting sign-in page, an open app) end first: they would hold requests open.
-    await services.authenticator.wakeups.close();
-    // Not ready from the first moment, and no new connections (net's close: http's would also
-    // drop idle keep-alive connections at once, with any request already sent on them unread).
+    // Not ready from the first moment, before anything is awaited, and no new connections (net's
+    // close: http's would also drop idle keep-alive connections at once, with any request already
+    // sent on them unread).
     services.readiness.shuttingDown = true;
-    const housekeepingStopped = maintenance.stop(); // a round under way ends after its batch
     const listening = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
+    // Open streams (a waiting sign-in page, an open app) end next: they would hold requests open.
+    await services.authenticator.wakeups.close();
+    const housekeepingStopped = maintenance.stop(); // a round under way ends after its batch
     const unanswered = await drain.finish(config.shutdownGraceMs);
     // Nothing in flight (or the grace is over): what is still open is idle, or cut now.
     server.closeIdleConnections();
