@@ -8,6 +8,7 @@ import { AdminLayout } from './admin-layout.tsx';
 import { ErrorSummary, TextField } from './admin-users.tsx';
 import { formatDateTime } from './format.ts';
 import { type Chrome, CsrfField } from './layout.tsx';
+import { TableScroll } from './table-scroll.tsx';
 
 export const COPY_TEXT_SCRIPT = '/static/js/copy-text.js';
 
@@ -95,7 +96,7 @@ export function IntegrationsPage(p: {
       {p.systems.length === 0 ? (
         <p>No systems are registered yet.</p>
       ) : (
-        <div class="table-scroll">
+        <TableScroll labelledBy="systems-heading">
           <table aria-labelledby="systems-heading">
             <thead>
               <tr>
@@ -124,7 +125,7 @@ export function IntegrationsPage(p: {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <section class="card" aria-labelledby="register-heading">
         <h2 id="register-heading">Register a system</h2>
