@@ -4,7 +4,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 
 /** Anything with getSQL(): a Drizzle insert, update or delete builder. */
-type Statement = SQL | { getSQL(): SQL };
+export type Statement = SQL | { getSQL(): SQL };
 
 export function oneStatement(statements: readonly Statement[]): SQL {
   if (statements.length === 0) throw new Error('oneStatement needs at least one statement');

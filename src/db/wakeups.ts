@@ -4,7 +4,7 @@
 // Gatehouse Authenticator waiting for requests). Never process memory alone: the answer may
 // reach another instance than the page waiting for it.
 import { EventEmitter } from 'node:events';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db, Listen } from './connect.ts';
 
@@ -47,7 +47,12 @@ export class Wakeups {
 
   /** Wakes whatever waits on `topic` on every instance (a NOTIFY, sent on commit). */
   async notify(topic: string): Promise<void> {
-    await this.db.execute(sql`select pg_notify(${CHANNEL}, ${topic})`);
+    await this.db.execute(sql`select ${this.notifying(topic)}`);
+  }
+
+  /** The same NOTIFY as an expression, for a statement that changes what `topic` waits on: one round trip, not two. */
+  notifying(topic: string): SQL {
+    return sql`pg_notify(${CHANNEL}, ${topic})`;
   }
 
   /** Calls `wake` for each wake-up on `topic` until the answer is called. */

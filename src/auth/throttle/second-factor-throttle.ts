@@ -7,7 +7,7 @@
 // Like a password attempt, each attempt reserves its place in both before it is checked.
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/connect.ts';
-import { oneStatement } from '../../db/one-statement.ts';
+import { oneStatement, type Statement } from '../../db/one-statement.ts';
 import { account } from '../../db/schema.ts';
 import type { DbTransaction } from '../../db/transaction.ts';
 import { type Lockout, type Reservation, Throttle, type ThrottleRule } from './throttle.ts';
@@ -51,10 +51,13 @@ export class SecondFactorThrottle {
     return { lockouts: await this.throttle.failed(admitted.reservation), capReached: admitted.consecutive >= this.cap };
   }
 
-  /** The code was right: the window's count and the run of failures start again. */
-  async succeeded(admitted: Extract<SecondFactorAdmission, { ok: true }>, accountId: string): Promise<void> {
+  /**
+   * The code was right: the window's count and the run of failures start again. `alongside`:
+   * writes that belong with it (the success's security-log line), sent in the same statement.
+   */
+  async succeeded(admitted: Extract<SecondFactorAdmission, { ok: true }>, accountId: string, alongside: Statement[] = []): Promise<void> {
     const run = this.db.update(account).set({ secondFactorFailures: 0 }).where(eq(account.id, accountId));
-    await this.db.execute(oneStatement([...this.throttle.refund(admitted.reservation, [this.rule]), run]));
+    await this.db.execute(oneStatement([...this.throttle.refund(admitted.reservation, [this.rule]), ...alongside, run]));
   }
 }
 
