@@ -187,6 +187,16 @@ export function findings(t: Target, r: Results): string {
         `a slow machine or a busy one (the load average is in the heading) before anything else. See change E.`,
       ].join(' ');
     }
+    case 'push-round-trip': {
+      const p = f.pushRoundTrip!;
+      return [
+        `*Cause.* p50 ${p.two.p50} ms but p99 ${p.two.p99} ms over ${p.rounds} round trips: the path is 15 statements in sequence (6 on the instance`,
+        `the phone reaches, to the NOTIFY; 1 on the waiting page's; 8 in the page's form post, most of them commits), each a WAL flush and a`,
+        `chance to be descheduled. On a shared 2-core machine the tail is the machine's: a round trip's slow one is slow in every step`,
+        `(bench/measure-push-round-trip.ts, traced). *What would close it:* a quieter machine; fewer commits on the path (the throttle's`,
+        `reservation and the session's writes are separate statements).`,
+      ].join(' ');
+    }
     default:
       return '';
   }
