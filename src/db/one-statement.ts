@@ -15,3 +15,8 @@ export function oneStatement(statements: readonly Statement[]): SQL {
   const members = parts.map((part, i) => sql`${sql.raw(`w${i}`)} as (${part})`);
   return sql`with ${sql.join(members, sql`, `)} ${last}`;
 }
+
+/** A raw statement's rows (db.execute), as node-postgres and PGlite each give them. */
+export function rowsOf<T>(result: unknown): T[] {
+  return ((result as { rows?: T[] }).rows ?? (result as T[])) as T[];
+}

@@ -5,6 +5,7 @@
 // by the waiting page the same way.
 import { and, count, desc, eq, gt, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/connect.ts';
+import { rowsOf } from '../../../db/one-statement.ts';
 import { device, pendingSignIn, session, signInRequest } from '../../../db/schema.ts';
 import { isUniqueViolation } from '../../../db/unique-violation.ts';
 import { newMatchNumber } from './number-match.ts';
@@ -123,11 +124,6 @@ export async function answerRequest(
     .returning({ id: signInRequest.id })
     .getSQL();
   return rowsOf(await db.execute(sql`with answered as (${update}) select answered.id${wake ? sql`, ${wake}` : sql``} from answered`)).length > 0;
-}
-
-/** A raw statement's rows, as node-postgres and PGlite each give them. */
-function rowsOf<T>(result: unknown): T[] {
-  return ((result as { rows?: T[] }).rows ?? (result as T[])) as T[];
 }
 
 /**
