@@ -1,5 +1,5 @@
 // npm run bench [-- --quick] [-- --profile] [-- --only 1,3,6]
-// Gatehouse's nine benchmark figures, measured in one run on this machine, loopback only,
+// Gatehouse's eleven benchmark figures, measured in one run on this machine, loopback only,
 // each phase bounded in time; see BENCHMARKS.md for what each measures and the latest figures.
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -69,6 +69,8 @@ const MEASURED_PATHS = [
   'bench/servers',
   'bench/measure-*.ts',
   ...['child', 'context', 'database', 'http', 'load', 'machine', 'people', 'proc', 'servers', 'stats'].map((f) => `bench/lib/${f}.ts`),
+  // The Gatehouse Authenticator's figures run the tests' servers and clients.
+  ...['client', 'databases', 'phone', 'test-gatehouse', 'two-instances'].map((f) => `test/support/${f}.ts`),
 ];
 
 /** The last commit that changed what is measured, marked when the working tree differs from it. */
@@ -230,6 +232,35 @@ if (wanted(9)) {
   await phase('9. staff import', async () => {
     results.figures.staffImport = await measureImport(ctx);
   });
+}
+
+// The Gatehouse Authenticator's figures need a PostgreSQL server (two instances on one): the
+// run's own, or the tests' (TEST_POSTGRES_URL), whichever database kind the rest ran on.
+if (wanted(10) || wanted(11)) {
+  if (kind === 'postgres') process.env.TEST_POSTGRES_URL ??= process.env.DATABASE_URL;
+  const { postgresReachable } = await import('../test/support/databases.ts');
+  const reachable = await postgresReachable();
+  const needsPostgres = () => {
+    if (!reachable) throw new Error('needs a PostgreSQL server: DATABASE_URL, or TEST_POSTGRES_URL (default 127.0.0.1:5432)');
+  };
+  if (wanted(10)) {
+    await phase('10. push round trip', async () => {
+      needsPostgres();
+      const { measurePushRoundTrip } = await import('./measure-push-round-trip.ts');
+      results.figures.pushRoundTrip = await measurePushRoundTrip({ rounds: ctx.seconds(15, 100), log: ctx.log });
+    });
+  }
+  if (wanted(11)) {
+    await phase('11. sign-ins waiting for push', async () => {
+      needsPostgres();
+      const { measurePushWaiting } = await import('./measure-push-waiting.ts');
+      results.figures.pushWaiting = await measurePushWaiting({ waiting: ctx.seconds(200, 1000), pageSeconds: ctx.seconds(2, 5) });
+      const w = results.figures.pushWaiting;
+      ctx.log(
+        `  heap +${w.heapMiB} MiB (${w.heapKiBEach} KiB each), RSS +${w.rssMiB} MiB; page ${w.pagesPerSecond.beside}/s beside them, ${w.pagesPerSecond.without}/s without`,
+      );
+    });
+  }
 }
 
 results.seconds = round((performance.now() - started) / 1000);

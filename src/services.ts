@@ -67,7 +67,7 @@ export async function createServices(config: Config, db: Db, log: Logger, secret
     // Started (listening) by startGatehouse; the place database is read on first use.
     authenticator: {
       wakeups,
-      delivery: new WebPushDelivery(db, keys.encryption, config.webPush, log),
+      delivery: new WebPushDelivery(db, keys.encryption, config.webPush, log, metrics.push),
       places: new Places(config.geoipDb ?? dbIpCityFiles(), log, config.geoipDb === undefined || config.geoipDb.length > 0 ? undefined : null),
     },
     refusals: { throttled: new CountedWarning(log, 'attempts refused: too many failures (429)') },

@@ -196,6 +196,16 @@ export function findings(t: Target, r: Results): string {
         `round is in the details line.`,
       ].join(' ');
     }
+    case 'push-round-trip': {
+      const p = f.pushRoundTrip!;
+      return [
+        `*Cause.* p50 ${p.two.p50} ms but p99 ${p.two.p99} ms over ${p.rounds} round trips: the path is 13 statements in sequence (5 on the instance`,
+        `the phone reaches, to the NOTIFY; 1 on the waiting page's; 7 in the page's form post, most of them commits), each a WAL flush and a`,
+        `chance to be descheduled. On a shared 2-core machine the tail is the machine's: a round trip's slow one is slow in every step`,
+        `(bench/measure-push-round-trip.ts, traced). *What would close it:* a quieter machine; fewer commits on the path (the pending`,
+        `sign-in's end and the session it becomes are still two statements).`,
+      ].join(' ');
+    }
     default:
       return '';
   }

@@ -60,6 +60,18 @@ function details(r: Results): string[] {
       `  server memory (MiB): RSS ${fl.rssBeforeMiB} before the flood (start-up peak ${fl.startupHwmMiB}), peak ${fl.hwmMiB} during it; process.memoryUsage() before ${JSON.stringify(fl.memoryBefore)}, after ${JSON.stringify(fl.memoryAtEnd)}`,
     );
   }
+  if (f.pushRoundTrip) {
+    const p = f.pushRoundTrip;
+    lines.push(
+      `approval round trip (${p.rounds} each, after 5 to warm up): one instance p50/p95/p99/max ${p.one.p50}/${p.one.p95}/${p.one.p99}/${p.one.max} ms; two instances ${p.two.p50}/${p.two.p95}/${p.two.p99}/${p.two.max} ms`,
+    );
+  }
+  if (f.pushWaiting) {
+    const w = f.pushWaiting;
+    lines.push(
+      `${w.waiting} waiting sign-ins' streams: RSS ${w.rssKiBEach} KiB each, heap ${w.heapKiBEach} KiB each (server and client ends, in the runner's process, whose RSS may reuse pages freed before); the authenticated page 16 at a time for ${w.pageSeconds} s, with and without them`,
+    );
+  }
   if (f.coldStart) lines.push(`cold start: ${f.coldStart.command}, DATA_DIR with the demo data; runs ${f.coldStart.runsMs.join(', ')} ms`);
   if (f.staffImport) {
     const im = f.staffImport;

@@ -6,6 +6,8 @@ import type { Flood } from '../measure-flood.ts';
 import type { StaffImport } from '../measure-import.ts';
 import type { OidcFlowFigures } from '../measure-oidc-flows.ts';
 import type { Peer } from '../measure-peer.ts';
+import type { PushRoundTrip } from '../measure-push-round-trip.ts';
+import type { PushWaiting } from '../measure-push-waiting.ts';
 import type { Search } from '../measure-search.ts';
 import type { SignInLatency } from '../measure-sign-in-latency.ts';
 import type { HashBound, SignInThroughput } from '../measure-sign-in-throughput.ts';
@@ -46,6 +48,10 @@ export interface Results {
     coldStart?: ColdStart;
     /** 9. Admin > Imports: a 5,000-row staff file previewed, applied and imported again. */
     staffImport?: StaffImport;
+    /** 10. The Gatehouse Authenticator's approval, from the phone's answer to the desktop signed in (PostgreSQL). */
+    pushRoundTrip?: PushRoundTrip;
+    /** 11. Sign-ins waiting for the Gatehouse Authenticator: memory each, and the authenticated page beside them (PostgreSQL). */
+    pushWaiting?: PushWaiting;
   };
   /** Phase name -> why it could not be measured. */
   errors: Record<string, string>;
@@ -70,7 +76,9 @@ export interface Target {
     | 'flood-real-user'
     | 'flood-5xx'
     | 'cold-start'
-    | 'staff-import';
+    | 'staff-import'
+    | 'push-round-trip'
+    | 'push-waiting';
   figure: number;
   name: string;
   value: string;
@@ -92,6 +100,8 @@ export function targets(r: Results): Target[] {
   const fl = f.flood;
   const c = f.coldStart;
   const im = f.staffImport;
+  const pr = f.pushRoundTrip;
+  const pw = f.pushWaiting;
   return [
     {
       id: 'sign-in-throughput',
@@ -188,6 +198,24 @@ export function targets(r: Results): Target[] {
         : 'n/a',
       target: `each ≤ ${im?.targetMs ?? 5000} ms`,
       met: im ? Math.max(im.previewMs, im.applyMs, im.applyWithEmailsMs, im.reimportMs) <= im.targetMs : undefined,
+    },
+    {
+      id: 'push-round-trip',
+      figure: 10,
+      name: 'Gatehouse Authenticator approval round trip p99, two instances on PostgreSQL',
+      value: pr ? `${fmt(pr.two.p99)} ms (p50 ${fmt(pr.two.p50)}; one instance p50 ${fmt(pr.one.p50)}, p99 ${fmt(pr.one.p99)})` : 'n/a',
+      target: '≤ 250 ms',
+      met: pr ? pr.two.p99 <= 250 : undefined,
+    },
+    {
+      id: 'push-waiting',
+      figure: 11,
+      name: `${pw ? pw.waiting.toLocaleString('en-GB') : '1,000'} sign-ins waiting for approval: memory, and the authenticated page beside them`,
+      value: pw
+        ? `heap +${fmt(pw.heapMiB)} MiB (${fmt(pw.heapKiBEach)} KiB each), RSS +${fmt(pw.rssMiB)} MiB; page ${fmt(pw.pagesPerSecond.beside)}/s beside them ÷ ${fmt(pw.pagesPerSecond.without)}/s without = ${pct(pw.ratio)}`
+        : 'n/a',
+      target: 'reported (no target)',
+      met: undefined,
     },
   ];
 }

@@ -4,7 +4,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 
 /** Anything with getSQL(): a Drizzle insert, update or delete builder. */
-type Statement = SQL | { getSQL(): SQL };
+export type Statement = SQL | { getSQL(): SQL };
 
 export function oneStatement(statements: readonly Statement[]): SQL {
   if (statements.length === 0) throw new Error('oneStatement needs at least one statement');
@@ -14,4 +14,9 @@ export function oneStatement(statements: readonly Statement[]): SQL {
   if (parts.length === 0) return last;
   const members = parts.map((part, i) => sql`${sql.raw(`w${i}`)} as (${part})`);
   return sql`with ${sql.join(members, sql`, `)} ${last}`;
+}
+
+/** A raw statement's rows (db.execute), as node-postgres and PGlite each give them. */
+export function rowsOf<T>(result: unknown): T[] {
+  return ((result as { rows?: T[] }).rows ?? (result as T[])) as T[];
 }

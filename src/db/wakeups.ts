@@ -4,7 +4,7 @@
 // Gatehouse Authenticator waiting for requests). Never process memory alone: the answer may
 // reach another instance than the page waiting for it.
 import { EventEmitter } from 'node:events';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db, Listen } from './connect.ts';
 
@@ -14,7 +14,12 @@ const CLOSING = Symbol('closing');
 
 /** The same, from anywhere with the database (a transaction: sent when it commits), such as the gatehouse command. */
 export async function notifyWakeup(db: Db, topic: string): Promise<void> {
-  await db.execute(sql`select pg_notify(${CHANNEL}, ${topic})`);
+  await db.execute(sql`select ${wakeupNotice(topic)}`);
+}
+
+/** The NOTIFY as an SQL expression, to be part of another statement. */
+function wakeupNotice(topic: string): SQL {
+  return sql`pg_notify(${CHANNEL}, ${topic})`;
 }
 
 export class Wakeups {
@@ -53,6 +58,11 @@ export class Wakeups {
   /** Wakes whatever waits on `topic` on every instance (a NOTIFY, sent on commit). */
   notify(topic: string): Promise<void> {
     return notifyWakeup(this.db, topic);
+  }
+
+  /** The same NOTIFY as an expression, for a statement that changes what `topic` waits on: one round trip, not two. */
+  notifying(topic: string): SQL {
+    return wakeupNotice(topic);
   }
 
   /** Calls `wake` for each wake-up on `topic` until the answer is called. */

@@ -78,6 +78,11 @@ export class Metrics {
       ['outcome'] as const,
     ),
     subscriptions: this.counter('gatehouse_push_subscriptions_total', 'Push subscriptions added or removed: change = added, removed.', ['change'] as const),
+    answers: this.counter(
+      'gatehouse_push_answers_total',
+      "Answers from the Gatehouse Authenticator by outcome: approved, code_sent, denied, or the refusal's code (wrong_number, wrong_code, throttled, expired, answered, invalid).",
+      ['outcome'] as const,
+    ),
   };
 
   constructor() {

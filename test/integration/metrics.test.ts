@@ -8,6 +8,8 @@ import { enqueueMail } from '../../src/mail/outbox.ts';
 import { enrolAuthenticatorApp, personWithPassword } from '../support/admin-session.ts';
 import { Client } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
+import { requestShown } from '../support/phone.ts';
+import { eventually, phoneSubscribedTo, TestPushService } from '../support/push-service.ts';
 import { callbackOf, RelyingParty } from '../support/relying-party.ts';
 import { totp } from '../support/rfc6238.ts';
 import { PASSWORD, seedSchools, startTestGatehouse, type TestGatehouse } from '../support/test-gatehouse.ts';
@@ -27,12 +29,15 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 
 describe.each(kinds)('metrics (%s)', (kind) => {
   let g: TestGatehouse;
+  let pushService: TestPushService;
   beforeAll(async () => {
+    pushService = await TestPushService.start();
     g = await startTestGatehouse(kind, { env: { METRICS_PORT: '0' } });
     await seedSchools(g);
   });
   afterAll(async () => {
     await g?.close();
+    await pushService?.close();
   });
 
   const scrape = async () => {
@@ -114,6 +119,33 @@ describe.each(kinds)('metrics (%s)', (kind) => {
     } finally {
       await rp.close();
     }
+  });
+
+  it("counts the Gatehouse Authenticator's push notifications (sent, gone), subscriptions and answers by outcome", async () => {
+    const { email, phone, clientHash } = await phoneSubscribedTo(g, pushService, 'pushed-metrics@north.example');
+    const waiting = async () => {
+      const desk = new Client(g.url);
+      await desk.signIn('north', email, PASSWORD);
+      return requestShown((await desk.get('/north/login/second-step')).html)!;
+    };
+    const first = await waiting();
+    await eventually(
+      () => pushService.messages(clientHash),
+      (m) => m.length > 0,
+    );
+    const wrong = String(((Number(first.number) - 10 + 1) % 90) + 10);
+    expect((await phone.answer(first.requestId, 'approve', { number: wrong })).json.error).toBe('wrong_number');
+    const second = await waiting();
+    expect((await phone.answer(second.requestId, 'approve', { number: second.number })).json.outcome).toBe('approved');
+    await pushService.expire(clientHash);
+    await waiting();
+    const text = await eventually(scrape, (t) => sample(t, 'gatehouse_push_notifications_total', { outcome: 'gone' }) === 1);
+    expect(sample(text, 'gatehouse_push_notifications_total', { outcome: 'sent' })).toBe(2);
+    expect(sample(text, 'gatehouse_push_notifications_total', { outcome: 'gone' })).toBe(1);
+    expect(sample(text, 'gatehouse_push_subscriptions_total', { change: 'added' })).toBe(1);
+    expect(sample(text, 'gatehouse_push_subscriptions_total', { change: 'removed' })).toBe(1);
+    expect(sample(text, 'gatehouse_push_answers_total', { outcome: 'wrong_number' })).toBe(1);
+    expect(sample(text, 'gatehouse_push_answers_total', { outcome: 'approved' })).toBe(1);
   });
 
   it('shows the mail outbox waiting while the sender cannot send', async () => {

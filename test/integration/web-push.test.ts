@@ -1,22 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { device, webPushKey } from '../../src/db/schema.ts';
-import { addSiteUser } from '../../src/directory/site-users.ts';
 import { Client } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
-import { enrolmentFrom, Phone, requestShown } from '../support/phone.ts';
-import { type PushSubscriptionJson, TestPushService } from '../support/push-service.ts';
+import { requestShown } from '../support/phone.ts';
+import { eventually, phoneSubscribedTo, TestPushService } from '../support/push-service.ts';
 import { PASSWORD, seedSchools, startTestGatehouse, type TestGatehouse } from '../support/test-gatehouse.ts';
-
-/** Asks again until `check` holds (no fixed sleep): delivery happens after the page is served. */
-async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (check(v) || Date.now() > until) return v;
-    await new Promise((r) => setImmediate(r));
-  }
-}
 
 describe.each(await databaseKinds())('Web Push to the Gatehouse Authenticator (%s database)', (kind) => {
   let g: TestGatehouse;
@@ -33,29 +22,10 @@ describe.each(await databaseKinds())('Web Push to the Gatehouse Authenticator (%
     await service.close();
   });
 
-  async function enrolledWith(subscription: (vapidKey: string) => Promise<PushSubscriptionJson>) {
-    const email = `pushed${++people}@north.example`;
-    await addSiteUser(g.services.db, {
-      site: 'north',
-      email,
-      fullName: `Pushed Person${people}`,
-      groupName: 'Teachers',
-      passwordHash: await g.services.passwords.hash(PASSWORD),
-    });
-    const settings = new Client(g.url);
-    await settings.signIn('north', email, PASSWORD);
-    const phone = await Phone.make(g.url);
-    const key = (await (await fetch(`${g.url}/authenticator/api/push-key`)).json()) as { vapidPublicKey: string };
-    const sub = await subscription(key.vapidPublicKey);
-    const { clientHash, ...pushSubscription } = sub;
-    expect(
-      (await phone.register(enrolmentFrom((await settings.get('/north/account/security-keys/authenticator/new')).html).token, pushSubscription)).status,
-    ).toBe(201);
-    return { email, phone, clientHash };
-  }
+  const enrolledWith = (withService: boolean) => phoneSubscribedTo(g, withService ? service : undefined, `pushed${++people}@north.example`);
 
   it('makes a VAPID key pair on first use, keeps the private key sealed, and delivers only the request id, which the push service decrypts', async () => {
-    const { email, clientHash } = await enrolledWith((k) => service.subscribe(k));
+    const { email, clientHash } = await enrolledWith(true);
     const [stored] = await g.services.db.select().from(webPushKey);
     expect(stored!.publicKey).toMatch(/^[A-Za-z0-9_-]{87}$/);
     expect(stored!.sealedPrivateKey).toMatch(/^v1\./);
@@ -70,7 +40,7 @@ describe.each(await databaseKinds())('Web Push to the Gatehouse Authenticator (%
   });
 
   it('removes a subscription the push service has dropped (410), and the device stays', async () => {
-    const { email, phone, clientHash } = await enrolledWith((k) => service.subscribe(k));
+    const { email, phone, clientHash } = await enrolledWith(true);
     await service.expire(clientHash);
     const desk = new Client(g.url);
     await desk.signIn('north', email, PASSWORD);

@@ -4,6 +4,10 @@
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { addSiteUser } from '../../src/directory/site-users.ts';
+import { Client } from './client.ts';
+import { enrolmentFrom, Phone } from './phone.ts';
+import { PASSWORD, type TestGatehouse } from './test-gatehouse.ts';
 
 const require = createRequire(import.meta.url);
 const { PushApiModel } = require('web-push-testing/src/PushApiModel.js') as { PushApiModel: new () => { notifyUrl: string } };
@@ -58,5 +62,41 @@ export class TestPushService {
 
   close(): Promise<void> {
     return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/**
+ * A new teacher at North whose Gatehouse Authenticator registers with a subscription to
+ * `service` (or none): the phone, and the subscription's clientHash to read its messages by.
+ */
+export async function phoneSubscribedTo(g: TestGatehouse, service: TestPushService | undefined, email: string) {
+  await addSiteUser(g.services.db, {
+    site: 'north',
+    email,
+    fullName: `Pushed ${email.split('@')[0]}`,
+    groupName: 'Teachers',
+    passwordHash: await g.services.passwords.hash(PASSWORD),
+  });
+  const settings = new Client(g.url);
+  await settings.signIn('north', email, PASSWORD);
+  const phone = await Phone.make(g.url);
+  const key = (await (await fetch(`${g.url}/authenticator/api/push-key`)).json()) as { vapidPublicKey: string };
+  const sub = service ? await service.subscribe(key.vapidPublicKey) : undefined;
+  const { clientHash = '', ...pushSubscription } = sub ?? {};
+  const registered = await phone.register(
+    enrolmentFrom((await settings.get('/north/account/security-keys/authenticator/new')).html).token,
+    sub ? pushSubscription : null,
+  );
+  if (registered.status !== 201) throw new Error(`registering answered ${registered.status}`);
+  return { email, phone, clientHash };
+}
+
+/** Asks again until `check` holds (no fixed sleep): delivery happens after the page is served. */
+export async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (check(v) || Date.now() > until) return v;
+    await new Promise((r) => setImmediate(r));
   }
 }

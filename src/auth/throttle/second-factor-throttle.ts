@@ -7,7 +7,7 @@
 // Like a password attempt, each attempt reserves its place in both before it is checked.
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/connect.ts';
-import { oneStatement } from '../../db/one-statement.ts';
+import { oneStatement, rowsOf, type Statement } from '../../db/one-statement.ts';
 import { account } from '../../db/schema.ts';
 import type { DbTransaction } from '../../db/transaction.ts';
 import { type Lockout, type Reservation, Throttle, type ThrottleRule } from './throttle.ts';
@@ -33,17 +33,28 @@ export class SecondFactorThrottle {
     this.throttle = new Throttle(db, { account: rule });
   }
 
-  /** Counts the attempt before the code is compared; only an admitted attempt may be checked. */
+  /**
+   * Counts the attempt before the code is compared; only an admitted attempt may be checked.
+   * One statement: the window's count, and (only while that is within its limit) the run of
+   * failures below the cap, both taken at once (a waiting sign-in page is held up by each round trip).
+   */
   async reserve(accountId: string): Promise<SecondFactorAdmission> {
-    const reservation = await this.throttle.reserve([[this.rule, accountId]]);
-    if (reservation.waitSeconds > 0) return { ok: false, reason: 'throttled', retryAfterSeconds: reservation.waitSeconds };
-    const [struck] = await this.db
+    const { upsert, reservation: reservationOf } = this.throttle.counting([[this.rule, accountId]]);
+    const within = sql`not exists (select 1 from counted where counted.points > ${this.rule.points} and counted.expire is not null)`;
+    const strike = this.db
       .update(account)
       .set({ secondFactorFailures: sql`${account.secondFactorFailures} + 1` })
-      .where(and(eq(account.id, accountId), lt(account.secondFactorFailures, this.cap)))
+      .where(and(eq(account.id, accountId), lt(account.secondFactorFailures, this.cap), within))
       .returning({ consecutive: account.secondFactorFailures });
-    if (!struck) return { ok: false, reason: 'locked' };
-    return { ok: true, reservation, consecutive: struck.consecutive };
+    const result = await this.db.execute(
+      sql`with counted as (${upsert.getSQL()}), struck as (${strike.getSQL()}) select counted.key, counted.points, counted.expire, (select second_factor_failures from struck) as consecutive from counted`,
+    );
+    const rows = rowsOf<{ key: string; points: number; expire: Date | string | null; consecutive: number | null }>(result);
+    const reservation = reservationOf(rows.map((r) => ({ key: r.key, points: Number(r.points), expire: r.expire === null ? null : new Date(r.expire) })));
+    if (reservation.waitSeconds > 0) return { ok: false, reason: 'throttled', retryAfterSeconds: reservation.waitSeconds };
+    const consecutive = rows[0]?.consecutive;
+    if (consecutive === null || consecutive === undefined) return { ok: false, reason: 'locked' };
+    return { ok: true, reservation, consecutive: Number(consecutive) };
   }
 
   /** The code was wrong: the window may lock; `capReached` when this was the 100th in a row. */
@@ -51,10 +62,13 @@ export class SecondFactorThrottle {
     return { lockouts: await this.throttle.failed(admitted.reservation), capReached: admitted.consecutive >= this.cap };
   }
 
-  /** The code was right: the window's count and the run of failures start again. */
-  async succeeded(admitted: Extract<SecondFactorAdmission, { ok: true }>, accountId: string): Promise<void> {
+  /**
+   * The code was right: the window's count and the run of failures start again. `alongside`:
+   * writes that belong with it (the success's security-log line), sent in the same statement.
+   */
+  async succeeded(admitted: Extract<SecondFactorAdmission, { ok: true }>, accountId: string, alongside: Statement[] = []): Promise<void> {
     const run = this.db.update(account).set({ secondFactorFailures: 0 }).where(eq(account.id, accountId));
-    await this.db.execute(oneStatement([...this.throttle.refund(admitted.reservation, [this.rule]), run]));
+    await this.db.execute(oneStatement([...this.throttle.refund(admitted.reservation, [this.rule]), ...alongside, run]));
   }
 }
 

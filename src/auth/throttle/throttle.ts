@@ -77,6 +77,15 @@ export class Throttle {
    * deadlock.
    */
   async reserve(keys: readonly ThrottleKey[], now = new Date()): Promise<Reservation> {
+    const counting = this.counting(keys, now);
+    return counting.reservation(await counting.upsert);
+  }
+
+  /**
+   * The reservation's upsert, not yet sent (a caller may send it inside a statement of its own,
+   * reading its RETURNING: key, points, expire), and how its rows become the reservation.
+   */
+  counting(keys: readonly ThrottleKey[], now = new Date()) {
     const byStored = new Map(keys.map(([rule, key]) => [storedKey(rule, key), { rule, key }]));
     const values = [...byStored.keys()].sort().map((stored) => ({
       key: stored,
@@ -84,7 +93,7 @@ export class Throttle {
       expire: new Date(now.getTime() + byStored.get(stored)!.rule.windowSeconds * 1000),
     }));
     const expired = sql`${rateLimit.expire} <= ${now.toISOString()}::timestamptz`;
-    const rows = await this.db
+    const upsert = this.db
       .insert(rateLimit)
       .values(values)
       .onConflictDoUpdate({
@@ -95,14 +104,17 @@ export class Throttle {
         },
       })
       .returning({ key: rateLimit.key, points: rateLimit.points, expire: rateLimit.expire });
-    let waitSeconds = 0;
-    const counted: Counted[] = [];
-    for (const row of rows) {
-      const { rule, key } = byStored.get(row.key)!;
-      counted.push({ rule, key, points: row.points });
-      if (row.points > rule.points && row.expire) waitSeconds = Math.max(waitSeconds, Math.ceil((row.expire.getTime() - now.getTime()) / 1000));
-    }
-    return { waitSeconds, counted };
+    const reservation = (rows: ReadonlyArray<{ key: string; points: number; expire: Date | null }>): Reservation => {
+      let waitSeconds = 0;
+      const counted: Counted[] = [];
+      for (const row of rows) {
+        const { rule, key } = byStored.get(row.key)!;
+        counted.push({ rule, key, points: row.points });
+        if (row.points > rule.points && row.expire) waitSeconds = Math.max(waitSeconds, Math.ceil((row.expire.getTime() - now.getTime()) / 1000));
+      }
+      return { waitSeconds, counted };
+    };
+    return { upsert, reservation };
   }
 
   /**

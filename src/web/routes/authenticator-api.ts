@@ -141,10 +141,13 @@ export const authenticatorApiRoutes = new Hono<AppEnv>()
   // id is random and the stream says only pending/approved/denied/…: nothing to learn from it.
   .get('/sign-in-requests/:id/events', async (c) => {
     const id = c.req.param('id');
-    if (!isUuid(id) || !(await findRequest(c.var.services.db, id))) return refusal(c, apiRefused('invalid'));
+    // The first look is also the stream's first event: read once, not twice.
+    let first = isUuid(id) ? await findRequest(c.var.services.db, id) : undefined;
+    if (!first) return refusal(c, apiRefused('invalid'));
     let last: string | undefined;
     return wakeableStream(c, { topic: requestTopic(id), pollMs: POLL_MS.request, seconds: STREAM_SECONDS.request }, async (stream) => {
-      const found = await findRequest(c.var.services.db, id);
+      const found = first ?? (await findRequest(c.var.services.db, id));
+      first = undefined;
       const status = found ? statusOf(found) : 'expired';
       if (status !== last) {
         last = status;

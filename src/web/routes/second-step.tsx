@@ -1,11 +1,9 @@
 // /:site/login/second-step: the second factor after a right password.
-import { eq } from 'drizzle-orm';
 import { type Context, Hono } from 'hono';
 import { verifySecondFactor } from '../../auth/flows/second-factor/verify-second-factor.ts';
 import { completeSecondStep } from '../../auth/flows/sign-in/index.ts';
 import { findPendingSignIn, type PendingSignIn } from '../../auth/flows/sign-in/pending-sign-in.ts';
 import { type Refusal, secondFactorAnswer, secondFactorOffers } from '../../auth/second-factors/index.ts';
-import { account } from '../../db/schema.ts';
 import { sitePaths } from '../../lib/urls.ts';
 import { clearCookie, PENDING_SIGN_IN_COOKIE, readCookie, replaceSession } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
@@ -49,11 +47,10 @@ export const secondStepRoutes = new Hono<AppEnv>()
     if (form instanceof Response) return form;
     const input = secondFactorAnswer(form);
     const next = nextOf(c, form.next);
-    const [owner] = await services.db.select({ email: account.email }).from(account).where(eq(account.id, pending.accountId));
     const client = { ip: c.var.ip, userAgent: c.var.userAgent };
     const result = await verifySecondFactor(services, {
       accountId: pending.accountId,
-      email: owner!.email,
+      email: pending.email,
       site,
       ceremonyOwnerId: pending.id,
       ...input,
@@ -63,10 +60,10 @@ export const secondStepRoutes = new Hono<AppEnv>()
       if (result.reason === 'throttled') c.header('Retry-After', String(result.retryAfterSeconds));
       return page(c, pending, next, { error: refusalMessage(input.method, result), answered: input.method.id }, refusalStatus(result));
     }
-    const signedIn = await completeSecondStep(services, pending, result.method, { ...client, browser: browserClaimOf(c, owner!.email) });
+    const signedIn = await completeSecondStep(services, pending, result.method, { ...client, browser: browserClaimOf(c, pending.email) });
     clearCookie(c, PENDING_SIGN_IN_COOKIE);
     if (!signedIn) return c.redirect(sitePaths(site.slug).login, 303);
-    rememberThisBrowser(c, signedIn.browserToken, owner!.email);
+    rememberThisBrowser(c, signedIn.browserToken, pending.email);
     await replaceSession(c, signedIn.token);
     return c.redirect(next ?? `/${site.slug}/`, 303);
   });

@@ -27,7 +27,7 @@ import type { AuthServices } from '../deps.ts';
 import { type ApiResult, apiRefused } from './api-answer.ts';
 import { signInDeniedEmail } from './emails.ts';
 
-const answer = z.object({
+const answerClaims = z.object({
   requestId: z.string().refine(isUuid),
   decision: z.enum(['approve', 'deny', 'send_code']),
   number: z.string().max(8).optional(),
@@ -42,7 +42,13 @@ export async function answerSignInRequest(
   claims: Record<string, unknown>,
   now = new Date(),
 ): Promise<ApiResult<AnswerOutcome>> {
-  const parsed = answer.safeParse(claims);
+  const result = await answer(services, from, claims, now);
+  services.metrics.push.answers.inc({ outcome: result.ok ? result.value : result.error });
+  return result;
+}
+
+async function answer(services: AuthServices, from: CallingDevice, claims: Record<string, unknown>, now: Date): Promise<ApiResult<AnswerOutcome>> {
+  const parsed = answerClaims.safeParse(claims);
   if (!parsed.success) return apiRefused('invalid');
   const a = parsed.data;
   const request = await findRequest(services.db, a.requestId);
@@ -96,9 +102,9 @@ export async function answerSignInRequest(
     }
   }
   const status = a.decision === 'send_code' ? 'code_sent' : 'approved';
-  const answered = await answerRequest(services.db, request.id, from.accountId, { status, deviceId: from.id }, now);
-  // The waiting page is woken first: the throttle's bookkeeping need not hold it up.
-  if (answered) await services.authenticator.wakeups.notify(requestTopic(request.id));
+  // The waiting page is woken by the answer's own statement, and first: the throttle's bookkeeping need not hold it up.
+  const wake = services.authenticator.wakeups.notifying(requestTopic(request.id));
+  const answered = await answerRequest(services.db, request.id, from.accountId, { status, deviceId: from.id }, now, wake);
   await services.secondFactorThrottle.succeeded(admission, from.accountId);
   if (!answered) return late(services, request.id);
   return { ok: true, value: status };

@@ -115,6 +115,7 @@ export async function registerAuthenticator(services: AuthServices, body: unknow
     return { ok: true, value: { deviceId: made!.id, account: { email: owner.email, site: { slug: owner.site.slug, name: owner.site.name } } } };
   });
   if (result.ok) services.mail.kick();
+  if (result.ok && input.pushSubscription) services.metrics.push.subscriptions.inc({ change: 'added' });
   return result;
 }
 
@@ -127,5 +128,6 @@ export async function updateSubscription(services: AuthServices, deviceId: strin
     .update(device)
     .set({ sealedPushSubscription: sub ? seal(services.keys.encryption, JSON.stringify(sub)) : null })
     .where(eq(device.id, deviceId));
+  services.metrics.push.subscriptions.inc({ change: sub ? 'added' : 'removed' });
   return { ok: true, value: undefined };
 }

@@ -6,7 +6,7 @@
 import { securityEvent } from '../../../db/schema.ts';
 import { signInUrl } from '../../../lib/urls.ts';
 import { enqueueMail } from '../../../mail/outbox.ts';
-import { logSecurityEvent, recordSecurityEvent, type SecurityEventInput, securityEventRow } from '../../../security-log/security-events.ts';
+import { logSecurityEvent, type SecurityEventInput, securityEventRow } from '../../../security-log/security-events.ts';
 import type { Answer, Attempt, Refusal, SecondFactor } from '../../second-factors/index.ts';
 import { SECOND_FACTOR_FAILURE_CAP } from '../../throttle/index.ts';
 import type { AuthServices } from '../deps.ts';
@@ -67,12 +67,14 @@ async function checkSecondFactor(services: AuthServices, a: SecondFactorAttempt)
     return outcome.refusal ? { ok: false, reason: 'wrong', refusal: outcome.refusal } : { ok: false, reason: 'wrong' };
   }
 
-  await services.secondFactorThrottle.succeeded(admission, a.accountId);
-  await recordSecurityEvent(db, log, {
+  const passed: SecurityEventInput = {
     ...who,
     event: 'second_factor_passed',
     detail: { ...outcome.detail, method: method.id, device: outcome.deviceName ?? null },
-  });
+  };
+  // One statement, one commit: the success's bookkeeping and its log line (a waiting sign-in page is held up by each round trip).
+  await services.secondFactorThrottle.succeeded(admission, a.accountId, [db.insert(securityEvent).values(securityEventRow(passed))]);
+  logSecurityEvent(log, passed);
   await outcome.afterPass?.(services, a);
   return { ok: true, method: method.id, ...(outcome.deviceName ? { deviceName: outcome.deviceName } : {}) };
 }

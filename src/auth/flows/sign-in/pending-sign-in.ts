@@ -1,10 +1,10 @@
 // Between the password and the second factor: a pending sign-in. It grants nothing, lives
 // ten minutes, and only its token's hash is stored (the token is in an HttpOnly cookie).
 import { randomUUID } from 'node:crypto';
-import { and, eq, gt, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, gt, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/connect.ts';
 import { oneStatement } from '../../../db/one-statement.ts';
-import { pendingSignIn } from '../../../db/schema.ts';
+import { account, pendingSignIn } from '../../../db/schema.ts';
 import { hashOpaqueToken, looksLikeOpaqueToken, newOpaqueToken } from '../../../lib/opaque-token.ts';
 
 const PENDING_MINUTES = 10;
@@ -26,11 +26,13 @@ export async function startPendingSignIn(
   return { token, id };
 }
 
-export async function findPendingSignIn(db: Db, token: string | undefined, siteId: string): Promise<PendingSignIn | undefined> {
+/** The pending sign-in of the cookie's token at this site, with its account's email (the second step's throttle and mail need it). */
+export async function findPendingSignIn(db: Db, token: string | undefined, siteId: string): Promise<(PendingSignIn & { email: string }) | undefined> {
   if (!looksLikeOpaqueToken(token)) return undefined;
   const [row] = await db
-    .select()
+    .select({ ...getTableColumns(pendingSignIn), email: account.email })
     .from(pendingSignIn)
+    .innerJoin(account, eq(account.id, pendingSignIn.accountId))
     .where(and(eq(pendingSignIn.tokenHash, hashOpaqueToken(token)), eq(pendingSignIn.siteId, siteId), gt(pendingSignIn.expiresAt, new Date())));
   return row;
 }

@@ -3,8 +3,9 @@
 // sign_in_request_one_pending holds it across instances) and a few per attempt; answered once,
 // by a conditional UPDATE (of two answers at once, one changes the row); an approval used once
 // by the waiting page the same way.
-import { and, count, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/connect.ts';
+import { rowsOf } from '../../../db/one-statement.ts';
 import { device, pendingSignIn, session, signInRequest } from '../../../db/schema.ts';
 import { isUniqueViolation } from '../../../db/unique-violation.ts';
 import { newMatchNumber } from './number-match.ts';
@@ -97,7 +98,8 @@ export function statusOf(request: Pick<SignInRequest, 'status' | 'expiresAt'>, n
 
 /**
  * The answer, once: the row moves from pending (and unexpired) to `status`, or nothing changes
- * (answered already, expired, replaced) and the answer is undefined.
+ * (answered already, expired, replaced) and the answer is false. `wake`: a NOTIFY (Wakeups'
+ * `notifying`) sent in the same statement, only when the row changed, and with its commit.
  */
 export async function answerRequest(
   db: Db,
@@ -105,8 +107,9 @@ export async function answerRequest(
   accountId: string,
   answer: { status: Exclude<RequestStatus, 'pending' | 'used' | 'superseded'>; deviceId: string },
   now = new Date(),
-): Promise<SignInRequest | undefined> {
-  const [row] = await db
+  wake?: SQL,
+): Promise<boolean> {
+  const update = db
     .update(signInRequest)
     .set({ status: answer.status, answeredAt: now, deviceId: answer.deviceId })
     .where(
@@ -118,20 +121,22 @@ export async function answerRequest(
         attemptGoesOn,
       ),
     )
-    .returning();
-  return row;
+    .returning({ id: signInRequest.id })
+    .getSQL();
+  return rowsOf(await db.execute(sql`with answered as (${update}) select answered.id${wake ? sql`, ${wake}` : sql``} from answered`)).length > 0;
 }
 
 /**
  * The waiting page's proof, used once: an approved request of this attempt becomes used, and
- * its device verified and last used now. Undefined, and the row's status for the log, otherwise.
+ * its device verified and last used now, in one statement (the page waits on each round trip).
+ * Undefined, and the row's status for the log, otherwise.
  */
 export async function useApproval(
   db: Db,
   r: { id: string; ownerId: string; accountId: string },
   now = new Date(),
 ): Promise<{ ok: true; deviceName: string; place: string | null } | { ok: false; status: RequestStatus | 'expired' | 'unknown' }> {
-  const [used] = await db
+  const use = db
     .update(signInRequest)
     .set({ status: 'used' })
     .where(
@@ -142,19 +147,22 @@ export async function useApproval(
         inArray(signInRequest.status, ['approved', 'code_sent']),
       ),
     )
-    .returning({ deviceId: signInRequest.deviceId, place: signInRequest.place });
+    .returning({ deviceId: signInRequest.deviceId, place: signInRequest.place })
+    .getSQL();
+  const at = now.toISOString();
+  const result = await db.execute(sql`
+    with used as (${use}),
+    touched as (
+      update ${device} set last_used_at = ${at}::timestamptz, verified_at = coalesce(${device.verifiedAt}, ${at}::timestamptz)
+      from used where ${device.id} = used.device_id returning ${device.name}
+    )
+    select used.place, (select name from touched) as device_name from used`);
+  const [used] = rowsOf<{ place: string | null; device_name: string | null }>(result);
   if (!used) {
     const found = await findRequest(db, r.id);
     return { ok: false, status: found && found.ownerId === r.ownerId ? statusOf(found, now) : 'unknown' };
   }
-  const [d] = used.deviceId
-    ? await db
-        .update(device)
-        .set({ lastUsedAt: now, verifiedAt: sql`coalesce(${device.verifiedAt}, ${now.toISOString()}::timestamptz)` })
-        .where(eq(device.id, used.deviceId))
-        .returning({ name: device.name })
-    : [];
-  return { ok: true, deviceName: d?.name ?? 'Gatehouse Authenticator', place: used.place };
+  return { ok: true, deviceName: used.device_name ?? 'Gatehouse Authenticator', place: used.place };
 }
 
 /** Housekeeping: requests a day past their time. */

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import webpush from 'web-push';
 import type { Db } from '../../../db/connect.ts';
 import { device, webPushKey } from '../../../db/schema.ts';
+import type { Metrics } from '../../../lib/metrics.ts';
 import { open, seal } from '../../../lib/secret-box.ts';
 import { GATEHOUSE_AUTHENTICATOR_KIND } from './device-kind.ts';
 
@@ -36,6 +37,7 @@ export class WebPushDelivery {
     private readonly sealKey: Buffer,
     readonly settings: WebPushSettings,
     private readonly log: Logger,
+    private readonly metrics: Metrics['push'],
   ) {}
 
   /** The VAPID public key the app subscribes with; null when Web Push is off. */
@@ -102,18 +104,25 @@ export class WebPushDelivery {
       status = res.status;
       await res.body?.cancel();
     } catch (err) {
+      this.metrics.notifications.inc({ outcome: 'failed' });
       this.log.warn({ deviceId, err }, 'web push: could not reach the push service');
       return;
     }
     if (status === 404 || status === 410) {
       // Gone for good: the app subscribes again when next opened.
-      await this.db
+      const removed = await this.db
         .update(device)
         .set({ sealedPushSubscription: null })
-        .where(and(eq(device.id, deviceId), eq(device.sealedPushSubscription, sealed)));
+        .where(and(eq(device.id, deviceId), eq(device.sealedPushSubscription, sealed)))
+        .returning({ id: device.id });
+      if (removed.length > 0) this.metrics.subscriptions.inc({ change: 'removed' });
+      this.metrics.notifications.inc({ outcome: 'gone' });
       this.log.info({ deviceId, status }, 'web push: subscription gone, removed');
     } else if (status < 200 || status >= 300) {
+      this.metrics.notifications.inc({ outcome: 'failed' });
       this.log.warn({ deviceId, status }, 'web push: push service refused');
+    } else {
+      this.metrics.notifications.inc({ outcome: 'sent' });
     }
   }
 }
