@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
 import { addSiteUser } from '../../src/directory/site-users.ts';
 import { Client } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
@@ -17,7 +18,10 @@ describe.each(await databaseKinds())('reset requests take the same time for know
   let inbox: SmtpInbox;
   beforeAll(async () => {
     inbox = await SmtpInbox.start();
-    g = await startTestGatehouse(kind, { env: { SMTP_URL: inbox.url, TRUST_PROXY: '1', RESET_RESPONSE_MS: '60' } });
+    // The shipped floor (RESET_RESPONSE_MS' default, which the tests' own set-up turns off): the
+    // 60 ms this test once used was outrun on a busy CI machine by the known address's extra
+    // writes (103 against 83 ms), which is the difference the floor is there to hide.
+    g = await startTestGatehouse(kind, { env: { SMTP_URL: inbox.url, TRUST_PROXY: '1', RESET_RESPONSE_MS: String(loadConfig({}).resetResponseMs) } });
     await seedSchools(g);
     for (let i = 0; i < ROUNDS; i++) {
       await addSiteUser(g.services.db, { site: 'north', email: `known${i}@north.example`, fullName: `Known Person ${i}`, groupName: 'Teachers' });
