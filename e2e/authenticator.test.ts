@@ -179,7 +179,8 @@ describe('Web Push', () => {
     await cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId, data: JSON.stringify({ requestId: '6f1c1f4e-2b7a-4c55-9d55-0a4b0c3d2e1f' }) });
     const shown = () =>
       phone.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body })));
-    await expect.poll(shown).toEqual([{ title: 'Sign-in request: open to approve or deny', body: '' }]);
+    // The worker's push handler runs when Chromium gets to it: on a busy machine, well past poll's 1 s default.
+    await expect.poll(shown, { timeout: 15_000 }).toEqual([{ title: 'Sign-in request: open to approve or deny', body: '' }]);
   });
 });
 
