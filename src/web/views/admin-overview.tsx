@@ -50,7 +50,7 @@ export function OverviewPage(p: { chrome: Chrome; counts: Record<UserFilter, num
 }
 
 function Fact({ fact, timeZone }: { fact: FilterFact; timeZone: string }) {
-  if ('higherAccess' in fact) return <td>{fact.higherAccess.join(', ')}</td>;
+  if ('higherAccess' in fact) return <td class="higher-access">{fact.higherAccess.join(', ')}</td>;
   if ('on' in fact) return <td>{showCalendarDate(fact.on, '')}</td>;
   return <td>{formatDateTime(fact.at, timeZone)}</td>;
 }
