@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { newTotpSecret } from '../src/auth/methods/totp/index.ts';
 import { device, securityEvent } from '../src/db/schema.ts';
 import { findSiteBySlug } from '../src/directory/sites.ts';
+import { USER_FILTERS, type UserFilter } from '../src/directory/user-filters.ts';
 import { seal } from '../src/lib/secret-box.ts';
 import { securityEventRow } from '../src/security-log/security-events.ts';
 import { enrolAuthenticatorApp, fullAccessSession, personWithPassword } from '../test/support/admin-session.ts';
@@ -17,7 +18,7 @@ import { accessibilityViolations, sidewaysOverflow, WIDTHS } from './support/pag
 
 const h = useBrowserHarness();
 
-type Role = 'nobody' | 'teacher' | 'teacherWithApp' | 'atSecondStep' | 'admin' | 'sso';
+type Role = 'nobody' | 'teacher' | 'teacherWithApp' | 'atSecondStep' | 'admin' | 'dsl' | 'sso';
 
 interface PageRow {
   name: string;
@@ -58,6 +59,10 @@ const PAGES: PageRow[] = [
   { name: 'switch school offer (SSO, signed in elsewhere)', role: 'sso', path: () => '/south/' },
   { name: 'dashboard of an SSO account, with its schools', role: 'sso', path: () => '/north/' },
   { name: 'admin: overview', role: 'admin', path: () => '/north/admin/overview' },
+  { name: 'security overview (DSL)', role: 'dsl', path: () => '/north/admin/overview' },
+  ...(Object.keys(USER_FILTERS) as UserFilter[]).map(
+    (f): PageRow => ({ name: `security overview: ${USER_FILTERS[f]} (DSL)`, role: 'dsl', path: () => `/north/admin/overview/${f}` }),
+  ),
   { name: 'admin: users', role: 'admin', path: () => '/north/admin/users' },
   { name: 'admin: dormant users', role: 'admin', path: () => '/north/admin/users?filter=dormant' },
   { name: 'admin: imports', role: 'admin', path: () => '/north/admin/imports' },
@@ -131,6 +136,7 @@ beforeAll(async () => {
   sessions.set('atSecondStep', pending);
 
   sessions.set('admin', (await fullAccessSession(g)).client);
+  sessions.set('dsl', (await fullAccessSession(g, { group: 'DSL', fullName: 'Dinah Safeguarding-Lead' })).client);
   const sso = new Client(g.url);
   await sso.signIn('north', 'lead@trust.example', PASSWORD, 'sso');
   sessions.set('sso', sso);

@@ -1,9 +1,11 @@
 // An admin brings in staff from a file: uploads it on Admin > Imports, reads the preview, ticks
 // "Email the new member of staff", applies it, and the new colleague receives their first-time
-// link by real SMTP. The Overview's figures open their lists; a DSL reads the Security overview
-// without them. The Imports, preview and Overview pages have no accessibility violations
-// (axe-core, WCAG 2.2 AA and best practice); the preview and the DSL's page at a phone's 390 px too.
+// link by real SMTP. The Overview's figures open their lists: an admin's the Users tab's, a DSL's
+// a read-only list of the people counted. The Imports, preview and Overview pages have no
+// accessibility violations (axe-core, WCAG 2.2 AA and best practice); the preview and the DSL's
+// pages at a phone's 390 px too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { USERS_PER_PAGE } from '../src/directory/user-search.ts';
 import { SmtpInbox } from '../test/support/smtp-inbox.ts';
 import { useBrowserHarness } from './support/harness.ts';
 import { expectNoAxeViolations, sidewaysOverflow, WIDTHS } from './support/page-checks.ts';
@@ -82,14 +84,24 @@ describe('Admin > Imports and Overview in a browser', () => {
     await expect.poll(() => page.getByRole('table').getByRole('link').count()).toBe(figure);
   });
 
-  it('a DSL opens the Security overview from the navigation and reads its figures, which are not links', async () => {
+  it('a DSL opens the Security overview from the navigation, and a figure opens the read-only list of the people it counts', async () => {
     const page = await h.newPage();
     await signInAs(page, 'DSL');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Security overview' }).click();
     await expectHeading(page, 'Security overview');
-    await expect.poll(() => page.getByText(/\d+ Never signed in/).isVisible()).toBe(true);
-    expect(await page.getByRole('link', { name: /Never signed in/ }).count()).toBe(0);
     expect(await page.getByRole('navigation', { name: 'Admin' }).count()).toBe(0);
     await expectGoodAtBothWidths(page, 'the Security overview');
+    const never = page.getByRole('link', { name: /Never signed in/ });
+    const figure = Number((await never.innerText()).match(/\d+/)![0]);
+    await never.click();
+    await expect.poll(() => page.getByRole('heading', { name: `Never signed in at North School (${figure})` }).isVisible()).toBe(true);
+    const table = page.getByRole('table', { name: /^Never signed in at North School/ });
+    await expect.poll(() => table.getByRole('row').count()).toBe(Math.min(figure, USERS_PER_PAGE) + 1);
+    expect(await table.getByRole('columnheader', { name: 'Added' }).count()).toBe(1);
+    // Read-only: the names are not links into the Admin area.
+    expect(await table.getByRole('link').count()).toBe(0);
+    await expectGoodAtBothWidths(page, "the Security overview's list of those never signed in");
+    await page.getByRole('link', { name: 'Back to the figures' }).click();
+    await expectHeading(page, 'Security overview');
   });
 });

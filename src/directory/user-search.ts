@@ -264,12 +264,42 @@ async function findPage(db: Db, siteId: string, q: string, position: ListPositio
   return rows.concat(await walkOn(db, siteId, q, at, limit - rows.length, bandEdge(probed.overflowBand, at)));
 }
 
-export interface UserListPage {
-  rows: UserListRow[];
+/** One page of a list in surname order, with the cursors of the pages either side. */
+export interface Paged<Row> {
+  rows: Row[];
   /** The first row's id, when there are rows before this page (the "Previous page" link). */
   previous: string | null;
   /** The last row's id, when there are rows after this page (the "Next page" link). */
   next: string | null;
+}
+
+export type UserListPage = Paged<UserListRow>;
+
+/** The place a "Previous page" or "Next page" link names: a user of this site, else none (another school's, or made up). */
+export async function positionOf(
+  db: Db,
+  siteId: string,
+  cursor: { after?: string | undefined; before?: string | undefined },
+): Promise<ListPosition | undefined> {
+  const direction = cursor.before !== undefined ? 'before' : 'after';
+  const cursorId = cursor.before ?? cursor.after;
+  if (cursorId === undefined || !isUuid(cursorId)) return undefined;
+  const [from] = await db
+    .select({ sortName: siteUser.sortName, id: siteUser.id })
+    .from(siteUser)
+    .where(and(eq(siteUser.id, cursorId), eq(siteUser.siteId, siteId)));
+  return from ? { direction, ...from } : undefined;
+}
+
+/** The page shown from the rows found beyond `position` in its direction's order (up to pageSize + 1 of them). */
+export function pageFrom<Row extends { id: string }>(found: Row[], position: ListPosition | undefined, pageSize: number): Paged<Row> {
+  const more = found.length > pageSize;
+  const shown = found.slice(0, pageSize);
+  if (position?.direction === 'before') {
+    shown.reverse();
+    return { rows: shown, previous: more ? shown[0]!.id : null, next: shown.at(-1)?.id ?? null };
+  }
+  return { rows: shown, previous: position && shown.length > 0 ? shown[0]!.id : null, next: more ? shown.at(-1)!.id : null };
 }
 
 /**
@@ -283,24 +313,13 @@ export async function listSiteUsers(
 ): Promise<UserListPage> {
   const q = options.q ?? '';
   const pageSize = options.pageSize ?? USERS_PER_PAGE;
-  const direction = options.before !== undefined ? 'before' : 'after';
-  const cursorId = options.before ?? options.after;
-  let position: ListPosition | undefined;
-  if (cursorId !== undefined && isUuid(cursorId)) {
-    const [from] = await db
-      .select({ sortName: siteUser.sortName, id: siteUser.id })
-      .from(siteUser)
-      .where(and(eq(siteUser.id, cursorId), eq(siteUser.siteId, siteId)));
-    if (from) position = { direction, ...from };
-  }
+  const position = await positionOf(db, siteId, options);
   const found = await findPage(db, siteId, q, position, pageSize + 1);
   // Nothing on that side of the cursor any more (names changed since): start from the top.
   if (position && found.length === 0) return listSiteUsers(db, siteId, { q, pageSize });
-  const more = found.length > pageSize;
-  const shown: UserListRow[] = found.slice(0, pageSize).map(({ sortName: _sortName, ...row }) => row);
-  if (position?.direction === 'before') {
-    shown.reverse();
-    return { rows: shown, previous: more ? shown[0]!.id : null, next: shown.at(-1)?.id ?? null };
-  }
-  return { rows: shown, previous: position && shown.length > 0 ? shown[0]!.id : null, next: more ? shown.at(-1)!.id : null };
+  return pageFrom(
+    found.map(({ sortName: _sortName, ...row }) => row),
+    position,
+    pageSize,
+  );
 }

@@ -1,9 +1,10 @@
-// An admin in a basic session at the Admin area: it needs a second factor; how to get one.
+// An admin (or a DSL, at the security overview) in a basic session: the page needs a second
+// factor; how to get one. Elevating comes back to the page asked for (`next`).
 import type { SignedIn } from '../../auth/sessions.ts';
 import { sitePaths } from '../../lib/urls.ts';
 import { type Chrome, Layout } from './layout.tsx';
 
-export function AdminAccessPage({ chrome, signedIn }: { chrome: Chrome; signedIn: SignedIn }) {
+export function AdminAccessPage({ chrome, signedIn, next }: { chrome: Chrome; signedIn: SignedIn; next: string }) {
   return (
     <Layout title="Admin" {...chrome}>
       <h1>Admin needs full access</h1>
@@ -13,7 +14,7 @@ export function AdminAccessPage({ chrome, signedIn }: { chrome: Chrome; signedIn
       </p>
       {chrome.canElevate ? (
         <p>
-          <a href={sitePaths(signedIn.site.slug).elevate(sitePaths(signedIn.site.slug).admin)} class="button primary">
+          <a href={sitePaths(signedIn.site.slug).elevate(next)} class="button primary">
             Elevate Your Access
           </a>
         </p>

@@ -1,7 +1,7 @@
 // Admin > Users: the list with Quick User Search, and the Add user form.
 import type { FieldErrors, SiteGroupChoice } from '../../directory/managed-users.ts';
 import { USER_FILTERS, type UserFilter } from '../../directory/user-filters.ts';
-import type { UserListPage } from '../../directory/user-search.ts';
+import type { UserListPage, UserListRow } from '../../directory/user-search.ts';
 import { MAX_SEARCH_LENGTH } from '../../directory/user-search.ts';
 import { showCalendarDate } from '../../lib/calendar-date.ts';
 import { AdminLayout } from './admin-layout.tsx';
@@ -129,6 +129,62 @@ function pageLink(base: string, q: string, cursor: Record<string, string>): stri
   return `${base}?${params}`;
 }
 
+/** "Previous page" and "Next page" of a list in surname order, when it has more than one page. */
+export function Pager(p: { base: string; q?: string; list: { previous: string | null; next: string | null } }) {
+  if (!p.list.previous && !p.list.next) return null;
+  const q = p.q ?? '';
+  return (
+    <nav aria-label="Pages of users" class="pager">
+      {p.list.previous && (
+        <a href={pageLink(p.base, q, { before: p.list.previous })} rel="prev">
+          Previous page
+        </a>
+      )}
+      {p.list.next && (
+        <a href={pageLink(p.base, q, { after: p.list.next })} rel="next">
+          Next page
+        </a>
+      )}
+    </nav>
+  );
+}
+
+/** A list of people's headings: the Users tab's first four, then the list's own (`last`). */
+export function PeopleHead({ last }: { last: string }) {
+  return (
+    <thead>
+      <tr>
+        <th scope="col">Name</th>
+        <th scope="col">Job Title</th>
+        <th scope="col">Group</th>
+        <th scope="col">Last Login</th>
+        <th scope="col">{last}</th>
+      </tr>
+    </thead>
+  );
+}
+
+/** The first four cells of a person's row: the name (a link to `href`, if given, and marked when disabled), job title, group and last login. */
+export function PersonCells(p: { person: Omit<UserListRow, 'id' | 'accessEndsOn'>; timeZone: string; href?: string }) {
+  const u = p.person;
+  return (
+    <>
+      <td>
+        {p.href ? <a href={p.href}>{u.fullName}</a> : u.fullName}
+        {u.status === 'disabled' && (
+          <>
+            {' '}
+            <span class="badge">Disabled</span>
+          </>
+        )}
+      </td>
+      <td>{u.jobTitle ?? ''}</td>
+      <td>{u.groupName}</td>
+      <td>{formatDateTime(u.lastLoginAt, p.timeZone)}</td>
+    </>
+  );
+}
+
 export function AdminUsersPage(p: {
   chrome: Chrome;
   timeZone: string;
@@ -210,30 +266,11 @@ export function AdminUsersPage(p: {
       ) : (
         <TableScroll labelledBy="users-heading">
           <table aria-labelledby="users-heading">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Job Title</th>
-                <th scope="col">Group</th>
-                <th scope="col">Last Login</th>
-                <th scope="col">Access Ends</th>
-              </tr>
-            </thead>
+            <PeopleHead last="Access Ends" />
             <tbody>
               {p.list.rows.map((u) => (
                 <tr>
-                  <td>
-                    <a href={`${base}/${u.id}`}>{u.fullName}</a>
-                    {u.status === 'disabled' && (
-                      <>
-                        {' '}
-                        <span class="badge">Disabled</span>
-                      </>
-                    )}
-                  </td>
-                  <td>{u.jobTitle ?? ''}</td>
-                  <td>{u.groupName}</td>
-                  <td>{formatDateTime(u.lastLoginAt, p.timeZone)}</td>
+                  <PersonCells person={u} timeZone={p.timeZone} href={`${base}/${u.id}`} />
                   <td>{showCalendarDate(u.accessEndsOn, '')}</td>
                 </tr>
               ))}
@@ -241,20 +278,7 @@ export function AdminUsersPage(p: {
           </table>
         </TableScroll>
       )}
-      {(p.list.previous || p.list.next) && (
-        <nav aria-label="Pages of users" class="pager">
-          {p.list.previous && (
-            <a href={pageLink(base, p.q, { before: p.list.previous })} rel="prev">
-              Previous page
-            </a>
-          )}
-          {p.list.next && (
-            <a href={pageLink(base, p.q, { after: p.list.next })} rel="next">
-              Next page
-            </a>
-          )}
-        </nav>
-      )}
+      <Pager base={base} q={p.q} list={p.list} />
     </AdminLayout>
   );
 }
