@@ -1,7 +1,7 @@
 // 8. OpenID Connect: whole code flows per second (the system's request, the school's sign-in
 // page, the password, back to the system with a code, the code exchanged with PKCE for tokens)
 // against plain password sign-ins in the same run and process, at the same concurrency, on the
-// embedded database; then token endpoint (refresh) and userinfo requests per second. A flow
+// run's database (PostgreSQL with DATABASE_URL, else embedded); then token endpoint (refresh) and userinfo requests per second. A flow
 // adds round trips and a signature, not a second hash: the target is a ratio of at least 0.8.
 // Gatehouse runs in this process (as the integration tests run it), so the load generator's
 // work is counted against both figures alike.
@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import * as oidc from 'openid-client';
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
-import { openEmbedded } from '../src/db/connect.ts';
+import { type Database, openEmbedded, openPostgres } from '../src/db/connect.ts';
 import { auditedByCommandLine } from '../src/directory/admin-audit.ts';
 import { addIntegration } from '../src/directory/integrations.ts';
 import { addSiteUser } from '../src/directory/site-users.ts';
@@ -17,13 +17,16 @@ import { addSite } from '../src/directory/sites.ts';
 import { startGatehouse } from '../src/gatehouse.ts';
 import { Client } from '../test/support/client.ts';
 import type { Context } from './lib/context.ts';
+import { type DatabaseKind, disposablePostgres } from './lib/database.ts';
 import { closedLoop } from './lib/load.ts';
+import { loadAverage } from './lib/machine.ts';
 import { round } from './lib/stats.ts';
 
 const PASSWORD = 'a long benchmark passphrase, 2026';
 const USERS = 200;
 
 export interface OidcFlowFigures {
+  database: DatabaseKind;
   concurrency: number;
   passwordSignInsPerSecond: number;
   codeFlowsPerSecond: number;
@@ -31,9 +34,18 @@ export interface OidcFlowFigures {
   tokenRefreshesPerSecond: number;
   userinfoPerSecond: number;
   failed: number;
+  /** The 1-minute load average as the sign-ins began and as the flows ended. */
+  loadAverage: [number, number];
 }
 
-export async function measureOidcFlows(ctx: Context): Promise<OidcFlowFigures> {
+/** A database of the run's kind for this measurement alone, thrown away afterwards. */
+async function freshDatabase(kind: DatabaseKind): Promise<{ database: Database; dispose(): Promise<void> }> {
+  if (kind === 'embedded') return { database: await openEmbedded('memory://'), dispose: async () => {} };
+  const disposable = await disposablePostgres();
+  return { database: await openPostgres(disposable.url!), dispose: () => disposable.dispose() };
+}
+
+export async function measureOidcFlows(ctx: Pick<Context, 'kind' | 'seconds' | 'log'>): Promise<OidcFlowFigures> {
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
@@ -42,7 +54,7 @@ export async function measureOidcFlows(ctx: Context): Promise<OidcFlowFigures> {
     LOG_LEVEL: 'silent',
     SECRET_KEY: Buffer.alloc(32, 9).toString('base64'),
   });
-  const database = await openEmbedded('memory://');
+  const { database, dispose } = await freshDatabase(ctx.kind);
   const g = await startGatehouse(config, pino({ level: 'silent' }), { database, housekeeping: false });
   g.services.config.publicUrl = new URL(g.url);
   try {
@@ -108,8 +120,10 @@ export async function measureOidcFlows(ctx: Context): Promise<OidcFlowFigures> {
       ctx.log(`  ${name}: ${round((ok * 1000) / run.windowMs)}/s at ${concurrency} at once (${run.measured.length - ok} failed)`);
       return { perSecond: round((ok * 1000) / run.windowMs), failed: run.measured.length - ok };
     };
+    const loadBefore = loadAverage();
     const signIns = await rate('password sign-ins', signIn);
     const flows = await rate('whole code flows', codeFlow);
+    const loadAfter = loadAverage();
 
     // One refresh chain per worker (each refresh rotates), and one access token for userinfo.
     const chains: string[] = [];
@@ -143,6 +157,7 @@ export async function measureOidcFlows(ctx: Context): Promise<OidcFlowFigures> {
     ctx.log(`  userinfo: ${userinfo}/s`);
 
     return {
+      database: ctx.kind,
       concurrency,
       passwordSignInsPerSecond: signIns.perSecond,
       codeFlowsPerSecond: flows.perSecond,
@@ -150,21 +165,31 @@ export async function measureOidcFlows(ctx: Context): Promise<OidcFlowFigures> {
       tokenRefreshesPerSecond: refreshes,
       userinfoPerSecond: userinfo,
       failed: signIns.failed + flows.failed,
+      loadAverage: [loadBefore, loadAfter],
     };
   } finally {
     await g.close();
+    await dispose();
   }
 }
 
-// Run alone: node --import tsx bench/measure-oidc-flows.ts [--quick]
+// Run alone: node --import tsx bench/measure-oidc-flows.ts [--quick] [--embedded | --postgres]
+// (both by default; PostgreSQL at DATABASE_URL or 127.0.0.1).
 if (import.meta.url === `file://${process.argv[1]}`) {
   const quick = process.argv.includes('--quick');
+  const kinds: DatabaseKind[] = process.argv.includes('--embedded')
+    ? ['embedded']
+    : process.argv.includes('--postgres')
+      ? ['postgres']
+      : ['embedded', 'postgres'];
+  process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
   const t0 = performance.now();
-  const ctx = {
-    quick,
-    seconds: (q: number, full: number) => (quick ? q : full),
-    log: (m: string) => process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1)} s] ${m}\n`),
-  } as unknown as Context;
-  console.log(JSON.stringify(await measureOidcFlows(ctx), null, 2));
+  const log = (m: string) => process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1)} s] ${m}\n`);
+  const results: OidcFlowFigures[] = [];
+  for (const kind of kinds) {
+    log(`${kind}:`);
+    results.push(await measureOidcFlows({ kind, seconds: (q, full) => (quick ? q : full), log }));
+  }
+  console.log(JSON.stringify(results, null, 2));
   process.exit(0);
 }
