@@ -16,9 +16,10 @@ import { type AccessFacts, decideAccess } from '../auth/access.ts';
 import { amrOf } from '../auth/second-factors/index.ts';
 import type { SignedIn } from '../auth/sessions.ts';
 import type { Db } from '../db/connect.ts';
-import { oidcGrant } from '../db/schema.ts';
+import { oneStatement } from '../db/one-statement.ts';
+import { oidcGrant, securityEvent } from '../db/schema.ts';
 import type { ProviderClient } from '../directory/integrations.ts';
-import { recordSecurityEvent } from '../security-log/security-events.ts';
+import { logSecurityEvent, securityEventRow } from '../security-log/security-events.ts';
 import { ACR } from './accounts.ts';
 import { SILENT_PARAM } from './provider.ts';
 
@@ -141,22 +142,29 @@ export async function finishSignIn(
   if (requested.length) grant.addOIDCClaims(requested);
   const grantId = await grant.save();
   const level = signedIn.session.level;
-  await deps.db.insert(oidcGrant).values({
-    grantId,
-    clientId: client.clientId,
-    accountId: signedIn.account.id,
-    siteId: signedIn.site.id,
-    sessionId: signedIn.session.id,
-    level,
-    expiresAt: new Date(Date.now() + deps.grantSeconds * 1000),
-  });
-  await recordSecurityEvent(deps.db, deps.log, {
+  const event = {
     accountId: signedIn.account.id,
     siteId: signedIn.site.id,
     event: 'system_sign_in',
     ...requestClient,
     detail: { system: client.name, clientId: client.clientId, level, sessionId: signedIn.session.id },
-  });
+  } as const;
+  // The grant's session and its log line, in one round trip.
+  await deps.db.execute(
+    oneStatement([
+      deps.db.insert(oidcGrant).values({
+        grantId,
+        clientId: client.clientId,
+        accountId: signedIn.account.id,
+        siteId: signedIn.site.id,
+        sessionId: signedIn.session.id,
+        level,
+        expiresAt: new Date(Date.now() + deps.grantSeconds * 1000),
+      }),
+      deps.db.insert(securityEvent).values(securityEventRow(event)),
+    ]),
+  );
+  logSecurityEvent(deps.log, event);
   return {
     login: {
       accountId: signedIn.account.id,

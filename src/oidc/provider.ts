@@ -109,6 +109,10 @@ export function createProvider(o: ProviderOptions): Provider {
       return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
     },
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    // A code or token lives as long as its grant, which lives no longer than the Gatehouse
+    // session it came from (accounts.ts checks that session on every use; ending it revokes the
+    // grant): not bound to the provider's own session too, which every use would read again.
+    expiresWithSession: async () => false,
     rotateRefreshToken: () => true,
     ttl: {
       AccessToken: o.lifetimes.accessToken,

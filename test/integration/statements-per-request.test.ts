@@ -9,6 +9,7 @@ import { linkSso } from '../../src/directory/sso.ts';
 import { enrolAuthenticatorApp } from '../support/admin-session.ts';
 import { Client, text } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
+import { callbackOf, RelyingParty } from '../support/relying-party.ts';
 import { statementsDuring } from '../support/statements.ts';
 import { PASSWORD, seedSchools, startTestGatehouse, type TestGatehouse } from '../support/test-gatehouse.ts';
 
@@ -85,5 +86,21 @@ describe.each(await databaseKinds())('statements per request (%s database)', (ki
       expect(text(page.html)).toContain('Elevate Your Access');
     });
     expect(counted).toHaveLength(1);
+  });
+
+  it("a school system's whole code flow is 24 statements: the password sign-in's 5, 13 for the request, the interaction's two visits and the code, and 6 for the token exchange", async () => {
+    const rp = await RelyingParty.register(g, 'north');
+    const codeFlow = async () => {
+      const { started, landing } = await rp.signIn(new Client(g.url), 'teacher@north.example', { scope: 'openid' });
+      return rp.finish(started, callbackOf(landing));
+    };
+    try {
+      await codeFlow(); // the first reads the newly registered system, which the instance then keeps (oidc/clients.ts)
+      await g.services.oidc.reloadKeys(); // its once-a-minute read of the signing keys is not the flow's
+      const counted = await statementsDuring(async () => expect((await codeFlow()).id_token).toBeDefined());
+      expect(counted).toHaveLength(24);
+    } finally {
+      await rp.close();
+    }
   });
 });

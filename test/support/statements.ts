@@ -3,7 +3,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
-/** The SQL of every statement sent while `work` runs, but the mail sender's (tests in a file run one at a time). */
+/** The SQL of every statement sent while `work` runs, but the outbox senders' (tests in a file run one at a time). */
 export async function statementsDuring(work: () => Promise<unknown>): Promise<string[]> {
   const sent: string[] = [];
   const poolQuery = pg.Pool.prototype.query;
@@ -30,6 +30,7 @@ export async function statementsDuring(work: () => Promise<unknown>): Promise<st
     PGlite.prototype.exec = pgliteExec;
   }
   // The mail sender and the back-channel logout sender poll their outboxes on timers of their
-  // own: those are not the request's statements. (A request's own logout tokens are inserts.)
+  // own (every 2 s, which a slow request on a busy machine spans): not the request's statements
+  // (a request's own logout tokens are inserts).
   return sent.filter((text) => !/\bmail_outbox\b/.test(text) && !/^update "oidc_logout_outbox" set "next_attempt_at"/.test(text));
 }

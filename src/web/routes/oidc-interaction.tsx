@@ -80,7 +80,9 @@ export const oidcInteractionRoutes = new Hono<AppEnv>()
     const found = await interactionOf(c);
     if (!found) return errorPage(c, 400, ...EXPIRED);
     const { interaction, client } = found;
-    const site = await findSiteById(services.db, client.siteId);
+    // Signed in at the system's school already: the session's own statement read its site.
+    const signedInHere = c.var.signedIn?.site.id === client.siteId ? c.var.signedIn.site : undefined;
+    const site = signedInHere ?? (await findSiteById(services.db, client.siteId));
     if (!site) return errorPage(c, 400, ...EXPIRED);
     c.set('site', site);
     const here = oidcPaths.interaction(interaction.uid);
