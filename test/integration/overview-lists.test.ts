@@ -22,7 +22,7 @@ const FILTERS = Object.keys(USER_FILTERS) as UserFilter[];
 /** The people a list page shows, in order: each row's cells as text (the name first). */
 function rowsOf(html: string): string[][] {
   const body = html.match(/<tbody>([\s\S]*?)<\/tbody>/)?.[1] ?? '';
-  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1]!.matchAll(/<td>([\s\S]*?)<\/td>/g)].map((cell) => text(cell[1]!)));
+  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1]!.matchAll(/<td\b[^>]*>([\s\S]*?)<\/td>/g)].map((cell) => text(cell[1]!)));
 }
 
 /** Every page of a list, following "Next page": its rows, and each page's html. */
