@@ -64,11 +64,12 @@ export class SecondFactorThrottle {
 
   /**
    * The code was right: the window's count and the run of failures start again. `alongside`:
-   * writes that belong with it (the success's security-log line), sent in the same statement.
+   * writes that belong with it (the success's security-log line), sent in the same statement;
+   * the rows its last one returns come back.
    */
-  async succeeded(admitted: Extract<SecondFactorAdmission, { ok: true }>, accountId: string, alongside: Statement[] = []): Promise<void> {
+  async succeeded(admitted: Extract<SecondFactorAdmission, { ok: true }>, accountId: string, alongside: Statement[] = []): Promise<unknown[]> {
     const run = this.db.update(account).set({ secondFactorFailures: 0 }).where(eq(account.id, accountId));
-    await this.db.execute(oneStatement([...this.throttle.refund(admitted.reservation, [this.rule]), ...alongside, run]));
+    return rowsOf(await this.db.execute(oneStatement([...this.throttle.refund(admitted.reservation, [this.rule]), run, ...alongside])));
   }
 }
 
