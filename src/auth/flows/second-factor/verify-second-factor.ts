@@ -20,8 +20,8 @@ export interface SecondFactorAttempt extends Attempt {
 }
 
 export type SecondFactorResult =
-  /** `passing`: the rows of the caller's `passing` write, when it gave one. */
-  | { ok: true; method: string; deviceName?: string; passing?: unknown[] }
+  /** `passing`: how many rows the caller's `passing` write changed, when it gave one. */
+  | { ok: true; method: string; deviceName?: string; passing?: number }
   /** `refusal`: what the method tells the person this time, when not its usual words. */
   | { ok: false; reason: 'wrong'; refusal?: Refusal }
   | { ok: false; reason: 'throttled'; retryAfterSeconds: number }
@@ -30,7 +30,7 @@ export type SecondFactorResult =
 
 /**
  * `passing`: a write that belongs with a pass, and only with one (the second step's end of its
- * pending sign-in): sent in the pass's own statement, and its rows returned.
+ * pending sign-in): sent in the pass's own statement, and its rows counted.
  */
 export async function verifySecondFactor(services: AuthServices, a: SecondFactorAttempt, passing?: Statement): Promise<SecondFactorResult> {
   const result = await checkSecondFactor(services, a, passing);
@@ -80,8 +80,8 @@ async function checkSecondFactor(services: AuthServices, a: SecondFactorAttempt,
   };
   // One statement, one commit: the success's bookkeeping and its log line (a waiting sign-in page is held up by each round trip).
   const logged = db.insert(securityEvent).values(securityEventRow(passed));
-  const rows = await services.secondFactorThrottle.succeeded(admission, a.accountId, passing ? [logged, passing] : [logged]);
+  const { ended } = await services.secondFactorThrottle.succeeded(admission, a.accountId, [logged], passing);
   logSecurityEvent(log, passed);
   await outcome.afterPass?.(services, a);
-  return { ok: true, method: method.id, ...(outcome.deviceName ? { deviceName: outcome.deviceName } : {}), ...(passing ? { passing: rows } : {}) };
+  return { ok: true, method: method.id, ...(outcome.deviceName ? { deviceName: outcome.deviceName } : {}), ...(passing ? { passing: ended } : {}) };
 }

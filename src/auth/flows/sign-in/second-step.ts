@@ -11,12 +11,12 @@ import { startSignedInSession } from './record-outcome.ts';
 export async function completeSecondStep(
   services: AuthServices,
   pending: PendingSignIn,
-  /** The second factor's id (auth/second-factors/), as the session's methods record it, and the rows of endingPendingSignIn sent with its pass. */
-  passed: { method: string; passing?: unknown[] },
+  /** The second factor's id (auth/second-factors/), as the session's methods record it, and how many pending sign-ins its pass ended (endingPendingSignIn). */
+  passed: { method: string; passing?: number },
   client: { ip: string; userAgent: string; browser: BrowserClaim | undefined },
 ): Promise<{ token: string; sessionId: string; browserToken: string } | undefined> {
   // Ended with the pass: of two simultaneous completions, only one deleted it, and makes a session.
-  if (passed.passing?.length !== 1) return undefined;
+  if (passed.passing !== 1) return undefined;
   const who = { accountId: pending.accountId, siteUserId: pending.siteUserId, siteId: pending.siteId };
   const methods = ['password', passed.method];
   const browserToken = client.browser?.token ?? newBrowserToken();
