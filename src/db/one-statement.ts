@@ -6,13 +6,18 @@ import { type SQL, sql } from 'drizzle-orm';
 /** Anything with getSQL(): a Drizzle insert, update or delete builder. */
 export type Statement = SQL | { getSQL(): SQL };
 
-export function oneStatement(statements: readonly Statement[]): SQL {
+/** `named`: members the last statement reads by name (in a subquery of its RETURNING, say). */
+export function oneStatement(statements: readonly Statement[], named: Record<string, Statement> = {}): SQL {
   if (statements.length === 0) throw new Error('oneStatement needs at least one statement');
   // getSQL(): a query builder placed in sql`` directly is put in parentheses, as a subquery.
-  const parts = statements.map((s) => ('getSQL' in s ? s.getSQL() : s));
+  const sqlOf = (s: Statement) => ('getSQL' in s ? s.getSQL() : s);
+  const parts = statements.map(sqlOf);
   const last = parts.pop()!;
-  if (parts.length === 0) return last;
-  const members = parts.map((part, i) => sql`${sql.raw(`w${i}`)} as (${part})`);
+  const members = [
+    ...Object.entries(named).map(([name, part]) => sql`${sql.identifier(name)} as (${sqlOf(part)})`),
+    ...parts.map((part, i) => sql`${sql.raw(`w${i}`)} as (${part})`),
+  ];
+  if (members.length === 0) return last;
   return sql`with ${sql.join(members, sql`, `)} ${last}`;
 }
 

@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 import type { Db, Listen } from './connect.ts';
 
 const CHANNEL = 'gatehouse_wakeup';
+/** Between a topic and its news in a notice's payload (topics have no spaces). */
+const NEWS = ' ';
 /** Heard by every waiter at shutdown, so that open streams end before the server closes. */
 const CLOSING = Symbol('closing');
 
@@ -18,8 +20,8 @@ export async function notifyWakeup(db: Db, topic: string): Promise<void> {
 }
 
 /** The NOTIFY as an SQL expression, to be part of another statement. */
-function wakeupNotice(topic: string): SQL {
-  return sql`pg_notify(${CHANNEL}, ${topic})`;
+function wakeupNotice(topic: string, news?: string): SQL {
+  return sql`pg_notify(${CHANNEL}, ${news === undefined ? topic : `${topic}${NEWS}${news}`})`;
 }
 
 export class Wakeups {
@@ -41,7 +43,11 @@ export class Wakeups {
   async start(): Promise<void> {
     if (!this.listen || this.stop) return;
     try {
-      this.stop = await this.listen(CHANNEL, (topic) => this.waiting.emit(topic));
+      this.stop = await this.listen(CHANNEL, (payload) => {
+        const at = payload.indexOf(NEWS);
+        if (at < 0) this.waiting.emit(payload);
+        else this.waiting.emit(payload.slice(0, at), payload.slice(at + NEWS.length));
+      });
     } catch (err) {
       this.log.warn({ err }, 'wake-ups: cannot LISTEN; waiting pages rely on polling');
     }
@@ -60,13 +66,16 @@ export class Wakeups {
     return notifyWakeup(this.db, topic);
   }
 
-  /** The same NOTIFY as an expression, for a statement that changes what `topic` waits on: one round trip, not two. */
-  notifying(topic: string): SQL {
-    return wakeupNotice(topic);
+  /**
+   * The same NOTIFY as an expression, for a statement that changes what `topic` waits on: one
+   * round trip, not two. `news`: what it changed to, so that a waiter need not read it back.
+   */
+  notifying(topic: string, news?: string): SQL {
+    return wakeupNotice(topic, news);
   }
 
-  /** Calls `wake` for each wake-up on `topic` until the answer is called. */
-  on(topic: string, wake: () => void): () => void {
+  /** Calls `wake` for each wake-up on `topic` (with its news, when it brought some) until the answer is called. */
+  on(topic: string, wake: (news?: string) => void): () => void {
     this.waiting.on(topic, wake);
     this.waiting.on(CLOSING, wake);
     return () => {

@@ -148,6 +148,21 @@ describe.each(kinds)('metrics (%s)', (kind) => {
     expect(sample(text, 'gatehouse_push_answers_total', { outcome: 'approved' })).toBe(1);
   });
 
+  it('counts a push subscription removed when its device goes, in Account Settings or by the app itself', async () => {
+    const removed = async () => sample(await scrape(), 'gatehouse_push_subscriptions_total', { change: 'removed' }) ?? 0;
+    const before = await removed();
+    const inSettings = await phoneSubscribedTo(g, pushService, 'removed-in-settings@north.example');
+    await inSettings.settings.post('/north/account/security-keys/authenticator/new/added', {});
+    const elevating = requestShown((await inSettings.settings.get('/north/elevate')).html)!;
+    expect((await inSettings.phone.answer(elevating.requestId, 'approve', { number: elevating.number })).json.outcome).toBe('approved');
+    expect((await inSettings.settings.post('/north/elevate', { method: 'push', request: elevating.requestId })).status).toBe(303);
+    expect((await inSettings.settings.post(`/north/account/security-keys/${inSettings.phone.deviceId}/remove`, {})).status).toBe(303);
+    expect(await removed()).toBe(before + 1);
+    const byApp = await phoneSubscribedTo(g, pushService, 'removed-by-app@north.example');
+    expect((await byApp.phone.api('remove', { jws: await byApp.phone.sign({ action: 'remove', site: 'north' }) })).status).toBe(204);
+    expect(await removed()).toBe(before + 2);
+  });
+
   it('shows the mail outbox waiting while the sender cannot send', async () => {
     await g.services.mail.stop();
     await enqueueMail(g.services.db, g.services.keys.encryption, {

@@ -9,6 +9,8 @@ import { linkSso } from '../../src/directory/sso.ts';
 import { enrolAuthenticatorApp } from '../support/admin-session.ts';
 import { Client, text } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
+import { openEvents, requestShown } from '../support/phone.ts';
+import { phoneSubscribedTo } from '../support/push-service.ts';
 import { callbackOf, RelyingParty } from '../support/relying-party.ts';
 import { statementsDuring } from '../support/statements.ts';
 import { PASSWORD, seedSchools, startTestGatehouse, type TestGatehouse } from '../support/test-gatehouse.ts';
@@ -16,7 +18,8 @@ import { PASSWORD, seedSchools, startTestGatehouse, type TestGatehouse } from '.
 describe.each(await databaseKinds())('statements per request (%s database)', (kind) => {
   let g: TestGatehouse;
   beforeAll(async () => {
-    g = await startTestGatehouse(kind);
+    // No Web Push: its delivery runs after the page is served, and would be counted in what comes next.
+    g = await startTestGatehouse(kind, { env: { WEB_PUSH: 'off' } });
     await seedSchools(g);
   });
   afterAll(() => g.close());
@@ -51,6 +54,28 @@ describe.each(await databaseKinds())('statements per request (%s database)', (ki
       .where(and(eq(securityEvent.event, 'sign_in'), sql`${securityEvent.detail}->>'sessionId' is not null`));
     const n = logged!.n;
     expect(n).toBeGreaterThan(0);
+  });
+
+  it("approving in the Gatehouse Authenticator: the phone's answer is six statements and the waiting page's stream hears it with none of its own; the page's form post is six, the pending sign-in ending with the pass", async () => {
+    const { email, phone } = await phoneSubscribedTo(g, undefined, 'approver@north.example');
+    const desk = new Client(g.url);
+    await desk.signIn('north', email, PASSWORD);
+    const shown = requestShown((await desk.get('/north/login/second-step')).html)!;
+    const waiting = await openEvents(`${g.url}/authenticator/api/sign-in-requests/${shown.requestId}/events`);
+    expect(await waiting.next('status')).toEqual({ status: 'pending' });
+    const jws = await phone.sign({ requestId: shown.requestId, decision: 'approve', number: shown.number });
+    const answered = await statementsDuring(async () => {
+      expect((await phone.api('answer', { jws })).status).toBe(200);
+      expect(await waiting.next('status')).toEqual({ status: 'approved' });
+    });
+    waiting.close();
+    // The device and its call's jti, the request, the throttle, the answer with its NOTIFY, the throttle's refund.
+    expect(answered).toHaveLength(6);
+    const posted = await statementsDuring(async () => {
+      expect((await desk.post('/north/login/second-step', { method: 'push', request: shown.requestId })).location).toBe('/north/');
+    });
+    // The site, the pending sign-in, the throttle, the approval used, the pass with the pending sign-in's end, the session.
+    expect(posted).toHaveLength(6);
   });
 
   it('the Dashboard of an Identity account is one statement: session, person, site, group and devices together', async () => {

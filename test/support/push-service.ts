@@ -88,7 +88,7 @@ export async function phoneSubscribedTo(g: TestGatehouse, service: TestPushServi
     sub ? pushSubscription : null,
   );
   if (registered.status !== 201) throw new Error(`registering answered ${registered.status}`);
-  return { email, phone, clientHash };
+  return { email, phone, clientHash, settings };
 }
 
 /** Asks again until `check` holds (no fixed sleep): delivery happens after the page is served. */

@@ -4,6 +4,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/connect.ts';
 import { device } from '../../db/schema.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
+import { hadPushSubscription } from '../methods/push/web-push.ts';
 import { replaceRecoveryCodes } from '../methods/recovery-codes/index.ts';
 import { deviceName } from '../methods/totp/index.ts';
 import { removableDeviceKinds } from '../second-factors/index.ts';
@@ -58,20 +59,24 @@ export async function removeDevice(
   deviceId: string,
   client: Client,
 ): Promise<{ removed: boolean; newToken?: string } | NotNow> {
+  let subscriptionGone = false;
   const result = await services.db.transaction(async (tx): Promise<{ removed: boolean; newToken?: string } | NotNow> => {
     const { gate } = await beginDeviceChange(tx, signedIn);
     if (gate !== 'allowed') return { notNow: gate };
     const [gone] = await tx
       .delete(device)
       .where(and(eq(device.id, deviceId), eq(device.accountId, signedIn.account.id), inArray(device.kind, removableDeviceKinds())))
-      .returning({ name: device.name, kind: device.kind });
+      .returning({ name: device.name, kind: device.kind, subscribed: hadPushSubscription });
     if (!gone) return { removed: false };
-    const { lastGone } = await afterDeviceRemoved({ ...services, db: tx }, signedIn, { deviceId, ...gone }, client);
+    const { subscribed, ...removed } = gone;
+    if (subscribed) subscriptionGone = true;
+    const { lastGone } = await afterDeviceRemoved({ ...services, db: tx }, signedIn, { deviceId, ...removed }, client);
     if (!lastGone) return { removed: true };
     const newToken = signedIn.session.level === 'full' ? await rotateSession(tx, signedIn.session.id, { level: 'basic', methods: ['password'] }) : undefined;
     return { removed: true, ...(newToken ? { newToken } : {}) };
   });
   if ('removed' in result && result.removed) services.mail.kick();
+  if (subscriptionGone) services.metrics.push.subscriptions.inc({ change: 'removed' });
   return result;
 }
 

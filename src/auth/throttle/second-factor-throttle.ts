@@ -65,10 +65,25 @@ export class SecondFactorThrottle {
   /**
    * The code was right: the window's count and the run of failures start again. `alongside`:
    * writes that belong with it (the success's security-log line), sent in the same statement.
+   * `ending`: one more, whose rows are counted (the second step's end of its pending sign-in).
    */
-  async succeeded(admitted: Extract<SecondFactorAdmission, { ok: true }>, accountId: string, alongside: Statement[] = []): Promise<void> {
+  async succeeded(
+    admitted: Extract<SecondFactorAdmission, { ok: true }>,
+    accountId: string,
+    alongside: Statement[] = [],
+    ending?: Statement,
+  ): Promise<{ ended: number }> {
+    // The account row is the statement's own part, which runs before its WITH members: every
+    // success takes it first, so two at once (the phone's answer, the page's post) cannot deadlock.
     const run = this.db.update(account).set({ secondFactorFailures: 0 }).where(eq(account.id, accountId));
-    await this.db.execute(oneStatement([...this.throttle.refund(admitted.reservation, [this.rule]), ...alongside, run]));
+    const writes = [...this.throttle.refund(admitted.reservation, [this.rule]), ...alongside];
+    if (!ending) {
+      await this.db.execute(oneStatement([...writes, run]));
+      return { ended: 0 };
+    }
+    const counted = sql`${run.getSQL()} returning (select count(*) from ending) as ended`;
+    const [row] = rowsOf<{ ended: number | string }>(await this.db.execute(oneStatement([...writes, counted], { ending })));
+    return { ended: Number(row?.ended ?? 0) };
   }
 }
 

@@ -60,13 +60,19 @@ async function signedCall(c: Context<AppEnv>, jws: unknown, action?: string) {
 /**
  * A server-sent event stream that runs `tick` at once, then after each wake-up on `topic` (or
  * every `pollMs`, should a NOTIFY be lost), until `tick` says it is done, the client goes, the
- * stream has lasted `seconds` (the client opens another) or the server is closing.
+ * stream has lasted `seconds` (the client opens another) or the server is closing. `tick` is
+ * given the news of the wake-up that ran it, when it brought some (Wakeups' `notifying`).
  */
-function wakeableStream(c: Context<AppEnv>, o: { topic: string; pollMs: number; seconds: number }, tick: (stream: SSEStreamingApi) => Promise<boolean>) {
+function wakeableStream(
+  c: Context<AppEnv>,
+  o: { topic: string; pollMs: number; seconds: number },
+  tick: (stream: SSEStreamingApi, news: string | undefined) => Promise<boolean>,
+) {
   const { wakeups } = c.var.services.authenticator;
   return streamSSE(c, async (stream) => {
-    let wake: (() => void) | undefined;
-    const off = wakeups.on(o.topic, () => wake?.());
+    let wake: ((news?: string) => void) | undefined;
+    let news: string | undefined;
+    const off = wakeups.on(o.topic, (heard) => wake?.(heard));
     let gone = false;
     stream.onAbort(() => {
       gone = true;
@@ -74,12 +80,12 @@ function wakeableStream(c: Context<AppEnv>, o: { topic: string; pollMs: number; 
     });
     const until = Date.now() + o.seconds * 1000;
     try {
-      while (!gone && Date.now() < until && !wakeups.closing && (await tick(stream))) {
-        await new Promise<void>((resolve) => {
+      while (!gone && Date.now() < until && !wakeups.closing && (await tick(stream, news))) {
+        news = await new Promise<string | undefined>((resolve) => {
           const timer = setTimeout(resolve, o.pollMs);
-          wake = () => {
+          wake = (heard) => {
             clearTimeout(timer);
-            resolve();
+            resolve(heard);
           };
         });
       }
@@ -145,10 +151,11 @@ export const authenticatorApiRoutes = new Hono<AppEnv>()
     let first = isUuid(id) ? await findRequest(c.var.services.db, id) : undefined;
     if (!first) return refusal(c, apiRefused('invalid'));
     let last: string | undefined;
-    return wakeableStream(c, { topic: requestTopic(id), pollMs: POLL_MS.request, seconds: STREAM_SECONDS.request }, async (stream) => {
-      const found = first ?? (await findRequest(c.var.services.db, id));
+    return wakeableStream(c, { topic: requestTopic(id), pollMs: POLL_MS.request, seconds: STREAM_SECONDS.request }, async (stream, news) => {
+      // The answer's wake-up says what the row became (answerRequest): no round trip to read it back.
+      const found = news === undefined ? (first ?? (await findRequest(c.var.services.db, id))) : undefined;
       first = undefined;
-      const status = found ? statusOf(found) : 'expired';
+      const status = news ?? (found ? statusOf(found) : 'expired');
       if (status !== last) {
         last = status;
         await stream.writeSSE({ event: 'status', data: JSON.stringify({ status }) });

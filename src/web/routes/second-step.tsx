@@ -2,7 +2,7 @@
 import { type Context, Hono } from 'hono';
 import { verifySecondFactor } from '../../auth/flows/second-factor/verify-second-factor.ts';
 import { completeSecondStep } from '../../auth/flows/sign-in/index.ts';
-import { findPendingSignIn, type PendingSignIn } from '../../auth/flows/sign-in/pending-sign-in.ts';
+import { endingPendingSignIn, findPendingSignIn, type PendingSignIn } from '../../auth/flows/sign-in/pending-sign-in.ts';
 import { type Refusal, secondFactorAnswer, secondFactorOffers } from '../../auth/second-factors/index.ts';
 import { sitePaths } from '../../lib/urls.ts';
 import { clearCookie, PENDING_SIGN_IN_COOKIE, readCookie, replaceSession } from '../cookies.ts';
@@ -48,19 +48,14 @@ export const secondStepRoutes = new Hono<AppEnv>()
     const input = secondFactorAnswer(form);
     const next = nextOf(c, form.next);
     const client = { ip: c.var.ip, userAgent: c.var.userAgent };
-    const result = await verifySecondFactor(services, {
-      accountId: pending.accountId,
-      email: pending.email,
-      site,
-      ceremonyOwnerId: pending.id,
-      ...input,
-      ...client,
-    });
+    const attempt = { accountId: pending.accountId, email: pending.email, site, ceremonyOwnerId: pending.id, ...input, ...client };
+    // A pass ends the pending sign-in in its own statement: one round trip fewer before the session.
+    const result = await verifySecondFactor(services, attempt, endingPendingSignIn(services.db, pending.id));
     if (!result.ok) {
       if (result.reason === 'throttled') c.header('Retry-After', String(result.retryAfterSeconds));
       return page(c, pending, next, { error: refusalMessage(input.method, result), answered: input.method.id }, refusalStatus(result));
     }
-    const signedIn = await completeSecondStep(services, pending, result.method, { ...client, browser: browserClaimOf(c, pending.email) });
+    const signedIn = await completeSecondStep(services, pending, result, { ...client, browser: browserClaimOf(c, pending.email) });
     clearCookie(c, PENDING_SIGN_IN_COOKIE);
     if (!signedIn) return c.redirect(sitePaths(site.slug).login, 303);
     rememberThisBrowser(c, signedIn.browserToken, pending.email);

@@ -103,7 +103,8 @@ async function answer(services: AuthServices, from: CallingDevice, claims: Recor
   }
   const status = a.decision === 'send_code' ? 'code_sent' : 'approved';
   // The waiting page is woken by the answer's own statement, and first: the throttle's bookkeeping need not hold it up.
-  const wake = services.authenticator.wakeups.notifying(requestTopic(request.id));
+  // The wake-up carries the new status: the page's stream writes it without reading the row back.
+  const wake = services.authenticator.wakeups.notifying(requestTopic(request.id), status);
   const answered = await answerRequest(services.db, request.id, from.accountId, { status, deviceId: from.id }, now, wake);
   await services.secondFactorThrottle.succeeded(admission, from.accountId);
   if (!answered) return late(services, request.id);

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { account, device, session, site, siteUser } from '../../../db/schema.ts';
 import type { CallingDevice } from '../../methods/push/device-call.ts';
 import { GATEHOUSE_AUTHENTICATOR_KIND } from '../../methods/push/device-kind.ts';
+import { hadPushSubscription } from '../../methods/push/web-push.ts';
 import type { AuthServices } from '../deps.ts';
 import { afterDeviceRemoved } from '../enrol-device/after-device-removed.ts';
 import { type ApiResult, apiRefused } from './api-answer.ts';
@@ -23,14 +24,16 @@ export async function removeAuthenticatorDevice(
 ): Promise<ApiResult<undefined>> {
   const parsed = removal.safeParse(claims);
   if (!parsed.success) return apiRefused('invalid');
+  let subscriptionGone = false;
   const result = await services.db.transaction(async (tx): Promise<ApiResult<undefined>> => {
     // One change to the account's devices at a time (as every enrolment and removal takes it).
     const [owner] = await tx.select({ id: account.id, email: account.email }).from(account).where(eq(account.id, from.accountId)).for('update');
     const [gone] = await tx
       .delete(device)
       .where(and(eq(device.id, from.id), eq(device.kind, GATEHOUSE_AUTHENTICATOR_KIND)))
-      .returning({ name: device.name, kind: device.kind });
+      .returning({ name: device.name, kind: device.kind, subscribed: hadPushSubscription });
     if (!owner || !gone) return apiRefused('invalid');
+    const { subscribed, ...removed } = gone;
     const schools = await tx
       .select({ id: site.id, slug: site.slug, name: site.name })
       .from(siteUser)
@@ -42,7 +45,7 @@ export async function removeAuthenticatorDevice(
     const { lastGone } = await afterDeviceRemoved(
       { ...services, db: tx },
       { account: owner, site: school },
-      { deviceId: from.id, ...gone },
+      { deviceId: from.id, ...removed },
       client,
       'the app itself',
     );
@@ -51,8 +54,10 @@ export async function removeAuthenticatorDevice(
         .update(session)
         .set({ level: 'basic', methods: ['password'] })
         .where(and(eq(session.accountId, owner.id), isNull(session.endedAt)));
+    if (subscribed) subscriptionGone = true;
     return { ok: true, value: undefined };
   });
   if (result.ok) services.mail.kick();
+  if (subscriptionGone) services.metrics.push.subscriptions.inc({ change: 'removed' });
   return result;
 }

@@ -3,6 +3,7 @@
 // password failures, with the hard cap of 100 in a row (auth/throttle/second-factor-throttle.ts);
 // every checked outcome in the security log; the cap emailed. The method (auth/second-factors/)
 // checks its own answer and says what else a pass means (a used recovery code's email).
+import type { Statement } from '../../../db/one-statement.ts';
 import { securityEvent } from '../../../db/schema.ts';
 import { signInUrl } from '../../../lib/urls.ts';
 import { enqueueMail } from '../../../mail/outbox.ts';
@@ -19,20 +20,25 @@ export interface SecondFactorAttempt extends Attempt {
 }
 
 export type SecondFactorResult =
-  | { ok: true; method: string; deviceName?: string }
+  /** `passing`: how many rows the caller's `passing` write changed, when it gave one. */
+  | { ok: true; method: string; deviceName?: string; passing?: number }
   /** `refusal`: what the method tells the person this time, when not its usual words. */
   | { ok: false; reason: 'wrong'; refusal?: Refusal }
   | { ok: false; reason: 'throttled'; retryAfterSeconds: number }
   /** 100 failures in a row: no second factor works until a password reset or an admin unlocks them. */
   | { ok: false; reason: 'locked' };
 
-export async function verifySecondFactor(services: AuthServices, a: SecondFactorAttempt): Promise<SecondFactorResult> {
-  const result = await checkSecondFactor(services, a);
+/**
+ * `passing`: a write that belongs with a pass, and only with one (the second step's end of its
+ * pending sign-in): sent in the pass's own statement, and its rows counted.
+ */
+export async function verifySecondFactor(services: AuthServices, a: SecondFactorAttempt, passing?: Statement): Promise<SecondFactorResult> {
+  const result = await checkSecondFactor(services, a, passing);
   services.metrics.secondFactors.inc({ method: a.method.id, outcome: result.ok ? 'success' : result.reason });
   return result;
 }
 
-async function checkSecondFactor(services: AuthServices, a: SecondFactorAttempt): Promise<SecondFactorResult> {
+async function checkSecondFactor(services: AuthServices, a: SecondFactorAttempt, passing: Statement | undefined): Promise<SecondFactorResult> {
   const { db, log } = services;
   const { method } = a;
   const who = { accountId: a.accountId, siteId: a.site.id, ip: a.ip, userAgent: a.userAgent };
@@ -73,8 +79,9 @@ async function checkSecondFactor(services: AuthServices, a: SecondFactorAttempt)
     detail: { ...outcome.detail, method: method.id, device: outcome.deviceName ?? null },
   };
   // One statement, one commit: the success's bookkeeping and its log line (a waiting sign-in page is held up by each round trip).
-  await services.secondFactorThrottle.succeeded(admission, a.accountId, [db.insert(securityEvent).values(securityEventRow(passed))]);
+  const logged = db.insert(securityEvent).values(securityEventRow(passed));
+  const { ended } = await services.secondFactorThrottle.succeeded(admission, a.accountId, [logged], passing);
   logSecurityEvent(log, passed);
   await outcome.afterPass?.(services, a);
-  return { ok: true, method: method.id, ...(outcome.deviceName ? { deviceName: outcome.deviceName } : {}) };
+  return { ok: true, method: method.id, ...(outcome.deviceName ? { deviceName: outcome.deviceName } : {}), ...(passing ? { passing: ended } : {}) };
 }

@@ -37,8 +37,11 @@ export async function findPendingSignIn(db: Db, token: string | undefined, siteI
   return row;
 }
 
-/** Ends it, once: of two simultaneous completions only one gets true and becomes a session. */
-export async function endPendingSignIn(db: Db, id: string): Promise<boolean> {
-  const gone = await db.delete(pendingSignIn).where(eq(pendingSignIn.id, id)).returning({ id: pendingSignIn.id });
-  return gone.length === 1;
+/**
+ * Ends it, once: of two simultaneous completions only one deletes the row (its id returned)
+ * and becomes a session. A write, not a call: the second step sends it with its second
+ * factor's pass, in one statement.
+ */
+export function endingPendingSignIn(db: Db, id: string) {
+  return db.delete(pendingSignIn).where(eq(pendingSignIn.id, id)).returning({ id: pendingSignIn.id });
 }

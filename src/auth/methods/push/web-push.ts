@@ -4,7 +4,7 @@
 // VAPID_PRIVATE_KEY) or made on first use and kept in the database, the private key sealed
 // with SECRET_KEY, so every instance sends with the same pair. A subscription the push
 // service says is gone (404, 410) is removed.
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import webpush from 'web-push';
 import type { Db } from '../../../db/connect.ts';
@@ -12,6 +12,9 @@ import { device, webPushKey } from '../../../db/schema.ts';
 import type { Metrics } from '../../../lib/metrics.ts';
 import { open, seal } from '../../../lib/secret-box.ts';
 import { GATEHOUSE_AUTHENTICATOR_KIND } from './device-kind.ts';
+
+/** For a device's removal to return: whether a push subscription went with it (gatehouse_push_subscriptions_total counts it). */
+export const hadPushSubscription = sql<boolean>`${device.sealedPushSubscription} is not null`;
 
 export interface VapidKeys {
   publicKey: string;
