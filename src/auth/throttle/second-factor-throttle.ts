@@ -73,16 +73,22 @@ export class SecondFactorThrottle {
     alongside: Statement[] = [],
     ending?: Statement,
   ): Promise<{ ended: number }> {
-    // The account row is the statement's own part, which runs before its WITH members: every
-    // success takes it first, so two at once (the phone's answer, the page's post) cannot deadlock.
-    const run = this.db.update(account).set({ secondFactorFailures: 0 }).where(eq(account.id, accountId));
-    const writes = [...this.throttle.refund(admitted.reservation, [this.rule]), ...alongside];
+    // One lock order with reserve(): the throttle's rows first, then the account's. Otherwise the
+    // phone's success and the page's next attempt at the same moment can each hold what the other
+    // waits for (a deadlock PostgreSQL ends with an error). The refunds are named members that the
+    // account update's condition reads, so they run, once, before that row is taken.
+    const refunds = Object.fromEntries(this.throttle.refund(admitted.reservation, [this.rule]).map((write, i) => [`refunded${i}`, sql`${write} returning 1`]));
+    const refundedFirst = Object.keys(refunds).map((name) => sql`(select count(*) from ${sql.identifier(name)}) >= 0`);
+    const run = this.db
+      .update(account)
+      .set({ secondFactorFailures: 0 })
+      .where(and(eq(account.id, accountId), ...refundedFirst));
     if (!ending) {
-      await this.db.execute(oneStatement([...writes, run]));
+      await this.db.execute(oneStatement([...alongside, run], refunds));
       return { ended: 0 };
     }
     const counted = sql`${run.getSQL()} returning (select count(*) from ending) as ended`;
-    const [row] = rowsOf<{ ended: number | string }>(await this.db.execute(oneStatement([...writes, counted], { ending })));
+    const [row] = rowsOf<{ ended: number | string }>(await this.db.execute(oneStatement([...alongside, counted], { ...refunds, ending })));
     return { ended: Number(row?.ended ?? 0) };
   }
 }
