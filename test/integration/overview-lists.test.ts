@@ -196,6 +196,9 @@ describe.each(await databaseKinds())("the security overview's lists for a DSL (%
     expect(list.status).toBe(overview.status);
     expect(list.status).toBe(403);
     expect(list.html).toContain(`href="/north/elevate?next=${encodeURIComponent('/north/admin/overview/no-second-factor')}"`);
+    // Named for what it is: a DSL is not at the Admin area.
+    expect(text(list.html)).toContain('The security overview needs full access');
+    expect(text(list.html)).not.toContain('Admin');
     expect(rowsOf(list.html)).toEqual([]);
   });
 });

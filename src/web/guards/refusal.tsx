@@ -55,7 +55,7 @@ export async function refusalResponse(
     case 'needs_password_confirmation':
       return c.redirect(here.confirmIdentity(next), 303);
     case 'needs_full_access':
-      return render(c, <AdminAccessPage chrome={await pageChrome()} signedIn={c.var.signedIn!} next={next} />, 403);
+      return render(c, <AdminAccessPage chrome={await pageChrome()} signedIn={c.var.signedIn!} next={next} permission={d.permission} />, 403);
     case 'lacks_permission': {
       const signedIn = c.var.signedIn!;
       await recordSecurityEvent(c.var.services.db, c.var.services.log, {
