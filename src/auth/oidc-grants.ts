@@ -6,7 +6,7 @@
 // Called wherever Gatehouse ends sessions: every way of ending one in sessions.ts (signing out,
 // a session revoked, timed out or replaced), a password reset, a disabled user, removed devices
 // (through unfinished-steps.ts), and a leaver or the end of someone's access at a site.
-import { and, eq, inArray, isNotNull, ne, type SQL, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, ne, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
 import { oneOf } from '../db/json-rows.ts';
 import { oidcGrant, oidcLogoutOutbox, oidcPayload } from '../db/schema.ts';
@@ -21,7 +21,7 @@ export type GrantsOf =
 export async function revokeGrantsFor(tx: Db, of: GrantsOf): Promise<number> {
   const conditions: Array<SQL | undefined> =
     'sessionIds' in of
-      ? [inArray(oidcGrant.sessionId, [...of.sessionIds])]
+      ? [oneOf(oidcGrant.sessionId, of.sessionIds)]
       : [
           oneOf(oidcGrant.accountId, typeof of.accountId === 'string' ? [of.accountId] : of.accountId),
           of.siteId ? eq(oidcGrant.siteId, of.siteId) : undefined,
@@ -37,8 +37,8 @@ export async function revokeGrantsFor(tx: Db, of: GrantsOf): Promise<number> {
   const sids = await tx
     .selectDistinct({ grantId: oidcPayload.grantId, sid: sql<string>`${oidcPayload.payload}->>'sid'` })
     .from(oidcPayload)
-    .where(and(inArray(oidcPayload.grantId, grantIds), ne(oidcPayload.model, 'Grant'), isNotNull(sql`${oidcPayload.payload}->>'sid'`)));
-  await tx.delete(oidcPayload).where(inArray(oidcPayload.grantId, grantIds));
+    .where(and(oneOf(oidcPayload.grantId, grantIds, 'text'), ne(oidcPayload.model, 'Grant'), isNotNull(sql`${oidcPayload.payload}->>'sid'`)));
+  await tx.delete(oidcPayload).where(oneOf(oidcPayload.grantId, grantIds, 'text'));
   const sidOf = new Map(sids.map((s) => [s.grantId, s.sid]));
   const logouts = new Map<string, { clientId: string; accountId: string; sid: string | null }>();
   for (const g of revoked) {
