@@ -92,10 +92,12 @@ export async function startGatehouse(config: Config, log: Logger, options: { dat
     // sent on them unread).
     services.readiness.shuttingDown = true;
     const listening = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
+    // From the same moment every answer says `Connection: close` (draining starts at once).
+    const drained = drain.finish(config.shutdownGraceMs);
     // Open streams (a waiting sign-in page, an open app) end next: they would hold requests open.
     await services.authenticator.wakeups.close();
     const housekeepingStopped = maintenance.stop(); // a round under way ends after its batch
-    const unanswered = await drain.finish(config.shutdownGraceMs);
+    const unanswered = await drained;
     // Nothing in flight (or the grace is over): what is still open is idle, or cut now.
     server.closeIdleConnections();
     if (unanswered > 0) {
