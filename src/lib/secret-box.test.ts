@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { open, seal } from './secret-box.ts';
 
@@ -20,5 +20,14 @@ describe('sealing secrets at rest', () => {
     flipped[0]! ^= 1;
     expect(() => open(key, [v, iv, tag, flipped.toString('base64url')].join('.'))).toThrow();
     expect(() => open(key, 'garbage')).toThrow('not a sealed value');
+  });
+
+  it('opens what was sealed with the raw key, and with the same key held in another buffer (each key is prepared once)', () => {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    const body = Buffer.concat([cipher.update('stored last year', 'utf8'), cipher.final()]);
+    const sealed = ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+    expect(open(key, sealed)).toBe('stored last year');
+    expect(open(Buffer.from(key), seal(key, 'same bytes'))).toBe('same bytes');
   });
 });
