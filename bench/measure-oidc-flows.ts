@@ -100,8 +100,8 @@ export async function measureOidcFlows(ctx: Pick<Context, 'kind' | 'seconds' | '
     const codeFlow = async () => {
       const browser = new Client(g.url);
       const { verifier, state, url } = await request();
+      // A browser with no Gatehouse session goes from the system's request straight to the sign-in page.
       let page = await browser.get(`${url.pathname}${url.search}`);
-      page = await browser.get(page.location!); // the interaction: to the sign-in page
       const login = page.location!;
       await browser.get(login);
       // As the sign-in page's form posts it: where to return to is a field of its own.

@@ -14,12 +14,13 @@ import { CountedWarning } from './lib/counted-warning.ts';
 import { deriveKeys } from './lib/keys.ts';
 import { Metrics } from './lib/metrics.ts';
 import { dbIpCityFiles, Places } from './lib/places.ts';
-import { oidcPaths } from './lib/urls.ts';
+import { oidcPaths, sitePaths } from './lib/urls.ts';
 import { outboxBacklog } from './mail/outbox.ts';
 import { MailSender } from './mail/sender.ts';
 import { createMailTransport } from './mail/transport.ts';
 import { OidcService } from './oidc/service.ts';
 import { SignInAdmission } from './web/admission.ts';
+import { cookieName, SESSION_COOKIE } from './web/cookies.ts';
 import { renderBusyReply } from './web/middleware/sign-in-admission.ts';
 import { Readiness } from './web/readiness.ts';
 import { providerPages } from './web/views/oidc-pages.tsx';
@@ -52,6 +53,8 @@ export async function createServices(config: Config, db: Db, log: Logger, secret
     findClient: (clientId) => findIntegrationByClientId(db, keys.encryption, clientId),
     pages: providerPages,
     interactionPath: oidcPaths.interaction,
+    signInPath: (siteSlug, next) => sitePaths(siteSlug).signIn(next),
+    sessionCookie: cookieName(config.secureCookies, SESSION_COOKIE),
   });
   // The signing key exists from the first start (and every instance reads the same).
   await oidc.prepare();

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
-import { oidcClient, oidcGrant, oidcPayload } from '../db/schema.ts';
+import { oidcClient, oidcGrant, oidcPayload, site } from '../db/schema.ts';
 import { isUniqueViolation } from '../db/unique-violation.ts';
 import { notifyWakeup } from '../db/wakeups.ts';
 import type { Keys } from '../lib/keys.ts';
@@ -31,6 +31,8 @@ export type Integration = Omit<typeof oidcClient.$inferSelect, 'sealedSecret'>;
 export interface ProviderClient {
   id: string;
   siteId: string;
+  /** The school's address (a site's slug never changes): its sign-in page is the system's. */
+  siteSlug: string;
   clientId: string;
   name: string;
   redirectUris: string[];
@@ -308,11 +310,17 @@ export async function findIntegration(db: Db, siteId: string, clientId: string):
  * disabled one), or null. `encryptionKey` is Keys.encryption, which sealed the secret.
  */
 export async function findIntegrationByClientId(db: Db, encryptionKey: Buffer, clientId: string): Promise<ProviderClient | null> {
-  const [row] = await db.select().from(oidcClient).where(eq(oidcClient.clientId, clientId));
-  if (!row) return null;
+  const [found] = await db
+    .select({ row: oidcClient, siteSlug: site.slug })
+    .from(oidcClient)
+    .innerJoin(site, eq(site.id, oidcClient.siteId))
+    .where(eq(oidcClient.clientId, clientId));
+  if (!found) return null;
+  const { row, siteSlug } = found;
   return {
     id: row.id,
     siteId: row.siteId,
+    siteSlug,
     clientId: row.clientId,
     name: row.name,
     redirectUris: row.redirectUris,

@@ -10,7 +10,7 @@ import Provider, { interactionPolicy, type JWK } from 'oidc-provider';
 import type { SessionDefaults } from '../auth/sessions.ts';
 import type { Db } from '../db/connect.ts';
 import { ACR, findAccount, SCOPE_CLAIMS } from './accounts.ts';
-import { createPayloadAdapter } from './adapter.ts';
+import { createPayloadAdapter, writeTogether } from './adapter.ts';
 import { clientMetadata, type FindClient } from './clients.ts';
 
 /** Where the provider's endpoints are, below the issuer. */
@@ -67,6 +67,39 @@ export interface ProviderOptions {
   behindProxy: boolean;
   /** An interaction's page: Gatehouse's (web/routes/oidc-interaction.tsx). */
   interactionPath(uid: string): string;
+  /** The school's sign-in page, returning to `next` once signed in. */
+  signInPath(siteSlug: string, next: string): string;
+  /** The Gatehouse session cookie's name as browsers keep it. */
+  sessionCookie: string;
+}
+
+/**
+ * Where an authorization request goes first. The provider sends it to the interaction's page,
+ * which decides its steps with the Gatehouse session; a browser with no Gatehouse session can
+ * only be asked to sign in there, so it goes straight to the school's sign-in page instead, one
+ * redirect sooner, and returns to the interaction from it. The interaction's cookie keeps the
+ * interaction's own path (the provider gives it the path it first redirects to, which binds
+ * the interaction to this browser). Not for prompt=none, answered without a page, nor for
+ * prompt=login, whose moment the interaction's page notes on its first visit.
+ */
+function straightToSignIn(o: ProviderOptions) {
+  return async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
+    await next();
+    if (ctx.oidc?.route !== 'authorization' || ctx.status !== 303) return;
+    const interaction = ctx.oidc.entities.Interaction;
+    if (!interaction || ctx.response.get('location') !== o.interactionPath(interaction.uid)) return;
+    if (ctx.cookies.get(o.sessionCookie, { signed: false })) return;
+    const { params } = interaction;
+    if (
+      params[SILENT_PARAM] !== undefined ||
+      String(params.prompt ?? '')
+        .split(' ')
+        .includes('login')
+    )
+      return;
+    const client = await o.findClient(String(params.client_id));
+    if (client) ctx.redirect(o.signInPath(client.siteSlug, o.interactionPath(interaction.uid)));
+  };
 }
 
 export function createProvider(o: ProviderOptions): Provider {
@@ -155,5 +188,8 @@ export function createProvider(o: ProviderOptions): Provider {
     },
   });
   provider.proxy = o.behindProxy;
+  // Each request's writes (a session, a code, tokens) go as one statement, before it answers (adapter.ts).
+  provider.use((_ctx, next) => writeTogether(o.db, next));
+  provider.use(straightToSignIn(o));
   return provider;
 }

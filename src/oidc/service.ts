@@ -25,6 +25,8 @@ export interface OidcServiceOptions {
   findClient: FindClient;
   pages: ProviderPages;
   interactionPath(uid: string): string;
+  signInPath(siteSlug: string, next: string): string;
+  sessionCookie: string;
   /** Where a key rotation at any instance (or the gatehouse command) is heard. */
   wakeups?: Wakeups;
   /** Authorizations and token requests are counted here. */
@@ -150,6 +152,8 @@ export class OidcService {
       logoutToPrivateAddresses: config.oidc.logoutToPrivateAddresses,
       behindProxy: 'proxies' in config.trustProxy || config.trustProxy.hops > 0,
       interactionPath: this.o.interactionPath,
+      signInPath: this.o.signInPath,
+      sessionCookie: this.o.sessionCookie,
     });
     if (this.o.metrics) countOutcomes(provider, this.o.metrics);
     return { provider, handle: provider.callback() as never, kids: kidsOf(jwks) };

@@ -77,6 +77,7 @@ describe.each(await databaseKinds())('the registry of school systems (%s databas
     expect(await findIntegrationByClientId(database.db, keys.encryption, added.value.clientId)).toEqual({
       id: row!.id,
       siteId: north.id,
+      siteSlug: 'north',
       clientId: added.value.clientId,
       name: 'Records',
       redirectUris: ['https://records.example/cb', 'http://localhost:4000/cb'],

@@ -65,7 +65,8 @@ describe.runIf(await postgresReachable())('OpenID Connect across two instances',
     const browserAtA = new Client(both.a.url);
     const started = await atA.start();
     const first = await browserAtA.get(`${started.url.pathname}${started.url.search}`);
-    expect(first.location).toMatch(/^\/oidc\/interaction\//);
+    // No Gatehouse session in this browser: straight to the school's sign-in page, which returns to the interaction.
+    expect(first.location).toMatch(/^\/north\/login\?next=%2Foidc%2Finteraction%2F/);
     const browserAtB = new Client(both.b.url);
     for (const [name, value] of browserAtA.cookies) browserAtB.cookies.set(name, value);
     let landing = await atB.follow(browserAtB, first.location!);

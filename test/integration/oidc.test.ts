@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Client, text } from '../support/client.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { callbackOf, useGatehouseWithSystem } from '../support/relying-party.ts';
+import { PASSWORD } from '../support/test-gatehouse.ts';
 
 describe.each(await databaseKinds())('OpenID Connect provider (%s database)', (kind) => {
   const the = useGatehouseWithSystem(kind);
@@ -47,6 +48,28 @@ describe.each(await databaseKinds())('OpenID Connect provider (%s database)', (k
     // The security log names the system.
     const log = text((await browser.get('/north/account/security-log')).html);
     expect(log).toContain('Signed in to a school system');
+  });
+
+  it("sends a browser with no Gatehouse session straight to the school's sign-in page, the interaction's cookie kept to the interaction's own address", async () => {
+    const started = await the.rp.start();
+    const res = await fetch(started.url, { redirect: 'manual' });
+    const location = res.headers.get('location')!;
+    const uid = decodeURIComponent(location).match(/\/oidc\/interaction\/([\w-]+)$/)?.[1];
+    expect(location).toBe(`/north/login?next=${encodeURIComponent(`/oidc/interaction/${uid}`)}`);
+    // A browser sends the cookie that binds the interaction to it only to the interaction's pages, as before.
+    const interactionCookies = res.headers.getSetCookie().filter((c) => /^_interaction(\.sig)?=/.test(c));
+    expect(interactionCookies).toHaveLength(2);
+    for (const cookie of interactionCookies) expect(cookie).toContain(`path=/oidc/interaction/${uid};`);
+  });
+
+  it('sends a browser with a Gatehouse session, and a request with prompt=login, to the interaction, which decides', async () => {
+    const browser = new Client(the.g.url);
+    await browser.signIn('north', 'teacher@north.example', PASSWORD);
+    const { url } = await the.rp.start();
+    const signedIn = await browser.get(`${url.pathname}${url.search}`);
+    expect(signedIn.location).toMatch(/^\/oidc\/interaction\/[\w-]+$/);
+    const fresh = await fetch((await the.rp.start({ prompt: 'login' })).url, { redirect: 'manual' });
+    expect(fresh.headers.get('location')).toMatch(/^\/oidc\/interaction\/[\w-]+$/);
   });
 
   it('gives the same sub to the same account every time', async () => {
