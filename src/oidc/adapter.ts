@@ -4,9 +4,12 @@
 // refresh token, a session cookie), so a row is keyed by the id's SHA-256 and the copy of the
 // id inside the payload (`jti`) is sealed with SECRET_KEY: a copy of the table opens nothing.
 // Clients are not stored here: they are the school's registered integrations (clients.ts).
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Db } from '../db/connect.ts';
+import { jsonRows } from '../db/json-rows.ts';
+import { oneStatement, type Statement } from '../db/one-statement.ts';
 import { preparedStatement } from '../db/prepared.ts';
 import { oidcPayload } from '../db/schema.ts';
 import { hashOpaqueToken } from '../lib/opaque-token.ts';
@@ -19,8 +22,10 @@ const byId = and(eq(oidcPayload.model, sql.placeholder('model')), eq(oidcPayload
 
 // A whole sign-in finds and saves a dozen of these: built once (db/prepared.ts).
 const findQuery = preparedStatement('oidc_payload_find', (db, name) => db.select(columns).from(oidcPayload).where(byId).prepare(name));
+type UpsertValues = Record<'model' | 'idHash' | 'payload' | 'grantId' | 'userCode' | 'uid' | 'expiresAt', unknown>;
+
 const upsertQuery = preparedStatement('oidc_payload_upsert', (db, name) => {
-  const value = (key: string) => sql.placeholder(key);
+  const value = (key: keyof UpsertValues) => sql.placeholder(key);
   return db
     .insert(oidcPayload)
     .values({
@@ -46,8 +51,106 @@ const upsertQuery = preparedStatement('oidc_payload_upsert', (db, name) => {
     .prepare(name);
 });
 
+type Row = { model: string; id_hash: string };
+type SavedRow = Row & { payload: Record<string, unknown>; grant_id: unknown; user_code: unknown; uid: unknown; expires_at: unknown };
+
+/** Held writes as statements: each kind, however many rows, one statement with one parameter (db/json-rows.ts). */
+function payloadWrites(saved: SavedRow[], destroyed: Row[], consumed: Row[]): Statement[] {
+  const keys = (rows: Row[]) =>
+    sql`(${oidcPayload.model}, ${oidcPayload.idHash}) in (select model, id_hash from ${jsonRows(rows, 'model text, id_hash text')})`;
+  return [
+    ...(saved.length
+      ? [
+          sql`insert into ${oidcPayload} (model, id_hash, payload, grant_id, user_code, uid, expires_at)
+              select model, id_hash, payload, grant_id, user_code, uid, expires_at
+              from ${jsonRows(saved, 'model text, id_hash text, payload jsonb, grant_id text, user_code text, uid text, expires_at timestamptz')}
+              on conflict (model, id_hash) do update set payload = excluded.payload, grant_id = excluded.grant_id,
+                user_code = excluded.user_code, uid = excluded.uid, expires_at = excluded.expires_at`,
+        ]
+      : []),
+    ...(destroyed.length ? [sql`delete from ${oidcPayload} where ${keys(destroyed)}`] : []),
+    ...(consumed.length ? [sql`update ${oidcPayload} set consumed_at = now() where ${keys(consumed)}`] : []),
+  ];
+}
+
+/**
+ * Writes held back while a request's work runs, and sent together as one statement (oneStatement)
+ * when it is done, or sooner: before anything reads or changes a row with a write held back (a
+ * find of it, a second write of it, a look-up by uid or grant), so every statement sees what was
+ * written before it, as if each had been sent at once, and none changes a row twice.
+ */
+class HeldWrites {
+  private saved: SavedRow[] = [];
+  private destroyed: Row[] = [];
+  private consumed: Row[] = [];
+  private ours: Statement[] = [];
+  private rows = new Set<string>();
+
+  constructor(private readonly db: Db) {}
+
+  holds(row: Row): boolean {
+    return this.rows.has(`${row.model} ${row.id_hash}`);
+  }
+
+  async add(kind: 'saved' | 'destroyed' | 'consumed', row: Row | SavedRow): Promise<void> {
+    if (this.holds(row)) await this.send();
+    if (kind === 'saved') this.saved.push(row as SavedRow);
+    else this[kind].push({ model: row.model, id_hash: row.id_hash });
+    this.rows.add(`${row.model} ${row.id_hash}`);
+  }
+
+  addOurs(statements: Statement[]): void {
+    this.ours.push(...statements);
+  }
+
+  async send(): Promise<void> {
+    const statements = [...this.ours, ...payloadWrites(this.saved, this.destroyed, this.consumed)];
+    this.saved = [];
+    this.destroyed = [];
+    this.consumed = [];
+    this.ours = [];
+    this.rows = new Set();
+    if (statements.length) await this.db.execute(oneStatement(statements));
+  }
+}
+
+const held = new AsyncLocalStorage<HeldWrites>();
+
+/**
+ * Runs `work` with the adapter's writes (and alsoWrite's) held back, and sends them once it is
+ * done, whether it succeeded or not (as they would have been sent had nothing been held): a
+ * provider request's session, code and tokens, or a sign-in's grant, its record and log line and
+ * the interaction's answer, each in one round trip rather than one each. Sent before the answer
+ * leaves, so the system never holds a code or token that is not stored.
+ */
+export async function writeTogether<T>(db: Db, work: () => Promise<T>): Promise<T> {
+  const writes = new HeldWrites(db);
+  let result: T;
+  try {
+    result = await held.run(writes, work);
+  } catch (err) {
+    // The work's own failure is the one to report; what it wrote before failing is still sent.
+    await writes.send().catch(() => {});
+    throw err;
+  }
+  await writes.send();
+  return result;
+}
+
+/** Statements of ours that belong with the provider's writes: held back inside writeTogether, else sent at once. */
+export async function alsoWrite(db: Db, statements: Statement[]): Promise<void> {
+  const writes = held.getStore();
+  if (writes) writes.addOurs(statements);
+  else await db.execute(oneStatement(statements));
+}
+
 export function createPayloadAdapter(db: Db, key: Buffer, model: string, now: () => Date = () => new Date()): Adapter {
-  const where = (id: string) => and(eq(oidcPayload.model, model), eq(oidcPayload.idHash, hashOpaqueToken(id)));
+  const where = (idHash: string) => and(eq(oidcPayload.model, model), eq(oidcPayload.idHash, idHash));
+  /** Before a read of row `idHash` (or, without one, of rows found otherwise): what is held back for it is sent. */
+  const beforeReading = async (idHash?: string) => {
+    const writes = held.getStore();
+    if (writes && (idHash === undefined || writes.holds({ model, id_hash: idHash }))) await writes.send();
+  };
 
   function stored(row: { payload: Record<string, unknown>; consumedAt: Date | null; expiresAt: Date | null } | undefined): AdapterPayload | undefined {
     if (!row || (row.expiresAt && row.expiresAt <= now())) return undefined;
@@ -60,6 +163,7 @@ export function createPayloadAdapter(db: Db, key: Buffer, model: string, now: ()
   }
 
   async function findBy(column: typeof oidcPayload.uid | typeof oidcPayload.userCode, value: string) {
+    await beforeReading();
     const [row] = await db
       .select(columns)
       .from(oidcPayload)
@@ -71,30 +175,53 @@ export function createPayloadAdapter(db: Db, key: Buffer, model: string, now: ()
   return {
     async upsert(id, payload, expiresIn) {
       const { jti, ...rest } = payload as AdapterPayload & { jti?: string };
-      await upsertQuery(db).execute({
+      const idHash = hashOpaqueToken(id);
+      const values: UpsertValues = {
         model,
-        idHash: hashOpaqueToken(id),
+        idHash,
         payload: { ...rest, ...(jti ? { sealedJti: seal(key, jti) } : {}) },
         // A grant's own row carries its id as its grant: auth/oidc-grants.ts removes it with its tokens.
         grantId: payload.grantId ?? (model === 'Grant' ? id : null),
         userCode: payload.userCode ?? null,
         uid: payload.uid ?? null,
         expiresAt: expiresIn ? new Date(now().getTime() + expiresIn * 1000).toISOString() : null,
+      };
+      const writes = held.getStore();
+      if (!writes) return void (await upsertQuery(db).execute(values));
+      const { payload: body, grantId, userCode, uid, expiresAt } = values;
+      await writes.add('saved', {
+        model,
+        id_hash: idHash,
+        payload: body as Record<string, unknown>,
+        grant_id: grantId,
+        user_code: userCode,
+        uid,
+        expires_at: expiresAt,
       });
     },
     async find(id) {
-      const [row] = await findQuery(db).execute({ model, idHash: hashOpaqueToken(id) });
+      const idHash = hashOpaqueToken(id);
+      await beforeReading(idHash);
+      const [row] = await findQuery(db).execute({ model, idHash });
       return stored(row);
     },
     findByUid: (uid) => findBy(oidcPayload.uid, uid),
     findByUserCode: (userCode) => findBy(oidcPayload.userCode, userCode),
     async consume(id) {
-      await db.update(oidcPayload).set({ consumedAt: sql`now()` }).where(where(id));
+      const idHash = hashOpaqueToken(id);
+      const writes = held.getStore();
+      if (writes) await writes.add('consumed', { model, id_hash: idHash });
+      else await db.update(oidcPayload).set({ consumedAt: sql`now()` }).where(where(idHash));
     },
     async destroy(id) {
-      await db.delete(oidcPayload).where(where(id));
+      const idHash = hashOpaqueToken(id);
+      const writes = held.getStore();
+      if (writes) await writes.add('destroyed', { model, id_hash: idHash });
+      else await db.delete(oidcPayload).where(where(idHash));
     },
     async revokeByGrantId(grantId) {
+      // Any of the grant's rows may have a write held back: those go first.
+      await beforeReading();
       await db.delete(oidcPayload).where(and(eq(oidcPayload.model, model), eq(oidcPayload.grantId, grantId)));
     },
   };

@@ -16,11 +16,11 @@ import { type AccessFacts, decideAccess } from '../auth/access.ts';
 import { amrOf } from '../auth/second-factors/index.ts';
 import type { SignedIn } from '../auth/sessions.ts';
 import type { Db } from '../db/connect.ts';
-import { oneStatement } from '../db/one-statement.ts';
 import { oidcGrant, securityEvent } from '../db/schema.ts';
 import type { ProviderClient } from '../directory/integrations.ts';
 import { logSecurityEvent, securityEventRow } from '../security-log/security-events.ts';
 import { ACR } from './accounts.ts';
+import { alsoWrite } from './adapter.ts';
 import { SILENT_PARAM } from './provider.ts';
 
 export type InteractionStep =
@@ -149,21 +149,19 @@ export async function finishSignIn(
     ...requestClient,
     detail: { system: client.name, clientId: client.clientId, level, sessionId: signedIn.session.id },
   } as const;
-  // The grant's session and its log line, in one round trip.
-  await deps.db.execute(
-    oneStatement([
-      deps.db.insert(oidcGrant).values({
-        grantId,
-        clientId: client.clientId,
-        accountId: signedIn.account.id,
-        siteId: signedIn.site.id,
-        sessionId: signedIn.session.id,
-        level,
-        expiresAt: new Date(Date.now() + deps.grantSeconds * 1000),
-      }),
-      deps.db.insert(securityEvent).values(securityEventRow(event)),
-    ]),
-  );
+  // The grant's session and its log line, with the grant itself when the caller writes them together (adapter.ts).
+  await alsoWrite(deps.db, [
+    deps.db.insert(oidcGrant).values({
+      grantId,
+      clientId: client.clientId,
+      accountId: signedIn.account.id,
+      siteId: signedIn.site.id,
+      sessionId: signedIn.session.id,
+      level,
+      expiresAt: new Date(Date.now() + deps.grantSeconds * 1000),
+    }),
+    deps.db.insert(securityEvent).values(securityEventRow(event)),
+  ]);
   logSecurityEvent(deps.log, event);
   return {
     login: {

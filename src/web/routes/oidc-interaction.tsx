@@ -12,6 +12,7 @@ import { switchSite } from '../../auth/flows/switch-site.ts';
 import type { ProviderClient } from '../../directory/integrations.ts';
 import { findSiteById } from '../../directory/sites.ts';
 import { oidcPaths, sitePaths } from '../../lib/urls.ts';
+import { writeTogether } from '../../oidc/adapter.ts';
 import { finishSignIn, nextStep, signInRequest, silentRefusal } from '../../oidc/interaction.ts';
 import { chrome } from '../chrome.ts';
 import { SESSION_COOKIE, writeCookie } from '../cookies.ts';
@@ -141,7 +142,10 @@ export const oidcInteractionRoutes = new Hono<AppEnv>()
           await saveInteraction(interaction);
         }
         const deps = { db: services.db, log: c.var.log, grantSeconds: services.config.sessionDefaults.absoluteHours * 3600 };
-        return answer(c, interaction, await finishSignIn(deps, provider, signedIn, client, interaction.params, client_), request);
+        // The grant, its record and log line, and the answer kept in the interaction: one statement.
+        return writeTogether(services.db, async () =>
+          answer(c, interaction, await finishSignIn(deps, provider, signedIn, client, interaction.params, client_), request),
+        );
       }
     }
   })
