@@ -22,6 +22,7 @@ import { type DatabaseKind, disposablePostgres } from './lib/database.ts';
 import { closedLoop } from './lib/load.ts';
 import { loadAverage } from './lib/machine.ts';
 import { round } from './lib/stats.ts';
+import { measureProviderAlone, type ProviderAloneFigures } from './measure-oidc-provider-alone.ts';
 
 const PASSWORD = 'a long benchmark passphrase, 2026';
 const USERS = 200;
@@ -40,6 +41,10 @@ export interface OidcFlowFigures {
   cpuMsPerCodeFlow: number;
   /** The 1-minute load average as the sign-ins began and as the flows ended. */
   loadAverage: [number, number];
+  /** oidc-provider by itself (measure-oidc-provider-alone.ts), at the same concurrency. */
+  providerAlone: ProviderAloneFigures;
+  /** The ratio a Gatehouse adding nothing to the library and a sign-in could reach: sign-in CPU ÷ (sign-in CPU + the provider alone's). */
+  ratioCeiling: number;
 }
 
 /** A database of the run's kind for this measurement alone, thrown away afterwards. */
@@ -150,6 +155,11 @@ export async function measureOidcFlows(ctx: Pick<Context, 'kind' | 'seconds' | '
     const signIns = summed('password sign-ins', signInRounds);
     const flows = summed('whole code flows', flowRounds);
     const loadAfter = loadAverage();
+    const providerAlone = await measureProviderAlone({ concurrency, seconds: ctx.seconds(2, 5) });
+    const ratioCeiling = round(signIns.cpuMs / (signIns.cpuMs + providerAlone.cpuMsPerFlow), 2);
+    ctx.log(
+      `  oidc-provider alone: ${providerAlone.flowsPerSecond}/s, ${providerAlone.cpuMsPerFlow} ms of CPU each; a flow adding only that to a sign-in would be ${ratioCeiling} of its rate`,
+    );
 
     // One refresh chain per worker (each refresh rotates), and one access token for userinfo.
     const chains: string[] = [];
@@ -194,6 +204,8 @@ export async function measureOidcFlows(ctx: Pick<Context, 'kind' | 'seconds' | '
       cpuMsPerSignIn: signIns.cpuMs,
       cpuMsPerCodeFlow: flows.cpuMs,
       loadAverage: [loadBefore, loadAfter],
+      providerAlone,
+      ratioCeiling,
     };
   } finally {
     await g.close();

@@ -52,6 +52,12 @@ function details(r: Results): string[] {
       `  per query p50/p95 ms (rows on page 1): ${s.perQuery.map((q) => `"${q.q}" ${q.p50}/${q.p95} (${q.rows})`).join(', ')}`,
     );
   }
+  if (f.oidcFlows) {
+    const o = f.oidcFlows;
+    lines.push(
+      `OpenID Connect (${o.database}, ${o.concurrency} at once): code flows ${o.codeFlowsPerSecond}/s (${o.cpuMsPerCodeFlow} ms of the process's CPU each) vs password sign-ins ${o.passwordSignInsPerSecond}/s (${o.cpuMsPerSignIn} ms), ${o.failed} failed; token endpoint (refresh) ${o.tokenRefreshesPerSecond}/s, userinfo ${o.userinfoPerSecond}/s; oidc-provider alone ${o.providerAlone.flowsPerSecond}/s (${o.providerAlone.cpuMsPerFlow} ms each); load ${o.loadAverage.join(' → ')}`,
+    );
+  }
   if (f.flood) {
     const fl = f.flood;
     lines.push(

@@ -72,6 +72,7 @@ export interface Target {
     | 'peer-sign-in'
     | 'peer-session'
     | 'search'
+    | 'oidc-flows'
     | 'flood-rss'
     | 'flood-real-user'
     | 'flood-5xx'
@@ -102,6 +103,7 @@ export function targets(r: Results): Target[] {
   const im = f.staffImport;
   const pr = f.pushRoundTrip;
   const pw = f.pushWaiting;
+  const of = f.oidcFlows;
   return [
     {
       id: 'sign-in-throughput',
@@ -150,6 +152,16 @@ export function targets(r: Results): Target[] {
       value: s ? `prefix ${fmt(s.prefix.p95)} ms (p50 ${fmt(s.prefix.p50)}), part-of-word ${fmt(s.partOfWord.p95)} ms (p50 ${fmt(s.partOfWord.p50)})` : 'n/a',
       target: r.database.kind === 'postgres' ? '≤ 10 ms (PostgreSQL)' : '≤ 10 ms on PostgreSQL (embedded: for reference)',
       met: s && r.database.kind === 'postgres' ? Math.max(s.prefix.p95, s.partOfWord.p95) <= 10 : undefined,
+    },
+    {
+      id: 'oidc-flows',
+      figure: 8,
+      name: 'Whole OpenID Connect code flows ÷ password sign-ins',
+      value: of
+        ? `${fmt(of.codeFlowsPerSecond)}/s ÷ ${fmt(of.passwordSignInsPerSecond)}/s = ${fmt(of.ratio, 2)} (the library alone allows ${fmt(of.ratioCeiling, 2)})`
+        : 'n/a',
+      target: '≥ 0.8',
+      met: of ? of.ratio >= 0.8 && of.failed === 0 : undefined,
     },
     {
       id: 'flood-rss',
