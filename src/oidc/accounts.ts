@@ -6,11 +6,12 @@
 // `sub` is the account's id: the same at every school system and every school of an SSO
 // account. `permissions` are the group's at the system's school as the sign-in grants them
 // (auth/access.ts, the one access decision): basic permissions unless it passed a second factor.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Account, FindAccount } from 'oidc-provider';
 import { effectivePermissions } from '../auth/access.ts';
 import { endSession, type SessionDefaults, timedOut } from '../auth/sessions.ts';
 import type { Db } from '../db/connect.ts';
+import { preparedStatement } from '../db/prepared.ts';
 import { account, oidcGrant, session, site, siteGroup, siteUser } from '../db/schema.ts';
 
 export const ACR = { basic: 'urn:gatehouse:acr:basic', full: 'urn:gatehouse:acr:full' } as const;
@@ -22,8 +23,9 @@ export const SCOPE_CLAIMS = {
   profile: ['name'],
 } as const;
 
-async function grantHolder(db: Db, grantId: string) {
-  const [row] = await db
+// Every token and userinfo request reads it: built once (db/prepared.ts).
+const grantHolderQuery = preparedStatement('oidc_grant_holder', (db, name) =>
+  db
     .select({
       accountId: account.id,
       level: oidcGrant.level,
@@ -40,7 +42,12 @@ async function grantHolder(db: Db, grantId: string) {
     .innerJoin(siteUser, and(eq(siteUser.siteId, oidcGrant.siteId), eq(siteUser.accountId, oidcGrant.accountId)))
     .innerJoin(siteGroup, eq(siteGroup.id, siteUser.groupId))
     .leftJoin(session, eq(session.id, oidcGrant.sessionId))
-    .where(eq(oidcGrant.grantId, grantId));
+    .where(eq(oidcGrant.grantId, sql.placeholder('grantId')))
+    .prepare(name),
+);
+
+async function grantHolder(db: Db, grantId: string) {
+  const [row] = await grantHolderQuery(db).execute({ grantId });
   return row;
 }
 
