@@ -154,16 +154,6 @@ export function targets(r: Results): Target[] {
       met: s && r.database.kind === 'postgres' ? Math.max(s.prefix.p95, s.partOfWord.p95) <= 10 : undefined,
     },
     {
-      id: 'oidc-flows',
-      figure: 8,
-      name: 'Whole OpenID Connect code flows ÷ password sign-ins',
-      value: of
-        ? `${fmt(of.codeFlowsPerSecond)}/s ÷ ${fmt(of.passwordSignInsPerSecond)}/s = ${fmt(of.ratio, 2)} (the library alone allows ${fmt(of.ratioCeiling, 2)})`
-        : 'n/a',
-      target: '≥ 0.8',
-      met: of ? of.ratio >= 0.8 && of.failed === 0 : undefined,
-    },
-    {
       id: 'flood-rss',
       figure: 6,
       name: 'Flood: peak RSS',
@@ -200,6 +190,16 @@ export function targets(r: Results): Target[] {
       value: c ? `${fmt(c.medianMs, 0)} ms (median of ${c.runsMs.join(', ')})` : 'n/a',
       target: '≤ 2000 ms',
       met: c ? c.medianMs <= 2000 : undefined,
+    },
+    {
+      id: 'oidc-flows',
+      figure: 8,
+      name: 'Whole OpenID Connect code flows ÷ password sign-ins',
+      value: of
+        ? `${fmt(of.codeFlowsPerSecond)}/s ÷ ${fmt(of.passwordSignInsPerSecond)}/s = ${fmt(of.ratio, 2)} (the library alone allows ${fmt(of.ratioCeiling, 2)})`
+        : 'n/a',
+      target: '≥ 0.8',
+      met: of ? of.ratio >= 0.8 && of.failed === 0 : undefined,
     },
     {
       id: 'staff-import',
