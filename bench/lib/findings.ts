@@ -200,10 +200,10 @@ export function findings(t: Target, r: Results): string {
       const o = f.oidcFlows!;
       return [
         `*Cause.* A flow cost ${o.cpuMsPerCodeFlow} ms of the process's CPU against a sign-in's ${o.cpuMsPerSignIn} ms: the same password and hash, and`,
-        `three more exchanges (the system's request, the code, the token) and the interaction's page, 16 statements in all against the sign-in's 5`,
+        `three more exchanges (the system's request, the code, the token) and the interaction's page, 17 statements in all against the sign-in's 5`,
         `(test/integration/statements-per-request.test.ts). The target assumes the hash dominates; at the OWASP floor argon2id is ${f.signInThroughput?.hashBound.oneHashMs ?? '~15'} ms here,`,
         `and oidc-provider by itself (its in-memory adapter, no page, no database, no password) costs ${o.providerAlone.cpuMsPerFlow} ms a flow with the same client:`,
-        `a flow that added only that to a sign-in would run at ${o.ratioCeiling} of its rate, before any statement is counted. The 11 statements the`,
+        `a flow that added only that to a sign-in would run at ${o.ratioCeiling} of its rate, before any statement is counted. The 12 statements the`,
         `flow must add (the interaction, the grant and session, the code and tokens, each written and read back at another step, perhaps at another`,
         `instance) take it further below. *What would close it:* nothing Gatehouse can remove: the ratio rises where the hash costs more beside an`,
         `HTTP exchange (higher ARGON2_* settings, which slow every sign-in too), or with the provider's short-lived artefacts kept out of the`,

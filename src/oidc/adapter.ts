@@ -5,8 +5,8 @@
 // id inside the payload (`jti`) is sealed with SECRET_KEY: a copy of the table opens nothing.
 // Clients are not stored here: they are the school's registered integrations (clients.ts).
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { and, eq, sql } from 'drizzle-orm';
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { type Adapter, type AdapterPayload, errors } from 'oidc-provider';
 import type { Db } from '../db/connect.ts';
 import { jsonRows } from '../db/json-rows.ts';
 import { oneStatement, type Statement } from '../db/one-statement.ts';
@@ -51,11 +51,20 @@ const upsertQuery = preparedStatement('oidc_payload_upsert', (db, name) => {
     .prepare(name);
 });
 
+const consumeQuery = preparedStatement('oidc_payload_consume', (db, name) =>
+  db
+    .update(oidcPayload)
+    .set({ consumedAt: sql`now()` })
+    .where(and(byId, isNull(oidcPayload.consumedAt)))
+    .returning({ model: oidcPayload.model })
+    .prepare(name),
+);
+
 type Row = { model: string; id_hash: string };
 type SavedRow = Row & { payload: Record<string, unknown>; grant_id: unknown; user_code: unknown; uid: unknown; expires_at: unknown };
 
 /** Held writes as statements: each kind, however many rows, one statement with one parameter (db/json-rows.ts). */
-function payloadWrites(saved: SavedRow[], destroyed: Row[], consumed: Row[]): Statement[] {
+function payloadWrites(saved: SavedRow[], destroyed: Row[]): Statement[] {
   const keys = (rows: Row[]) =>
     sql`(${oidcPayload.model}, ${oidcPayload.idHash}) in (select model, id_hash from ${jsonRows(rows, 'model text, id_hash text')})`;
   return [
@@ -69,7 +78,6 @@ function payloadWrites(saved: SavedRow[], destroyed: Row[], consumed: Row[]): St
         ]
       : []),
     ...(destroyed.length ? [sql`delete from ${oidcPayload} where ${keys(destroyed)}`] : []),
-    ...(consumed.length ? [sql`update ${oidcPayload} set consumed_at = now() where ${keys(consumed)}`] : []),
   ];
 }
 
@@ -82,7 +90,6 @@ function payloadWrites(saved: SavedRow[], destroyed: Row[], consumed: Row[]): St
 class HeldWrites {
   private saved: SavedRow[] = [];
   private destroyed: Row[] = [];
-  private consumed: Row[] = [];
   private ours: Statement[] = [];
   private rows = new Set<string>();
 
@@ -92,7 +99,7 @@ class HeldWrites {
     return this.rows.has(`${row.model} ${row.id_hash}`);
   }
 
-  async add(kind: 'saved' | 'destroyed' | 'consumed', row: Row | SavedRow): Promise<void> {
+  async add(kind: 'saved' | 'destroyed', row: Row | SavedRow): Promise<void> {
     if (this.holds(row)) await this.send();
     if (kind === 'saved') this.saved.push(row as SavedRow);
     else this[kind].push({ model: row.model, id_hash: row.id_hash });
@@ -104,10 +111,9 @@ class HeldWrites {
   }
 
   async send(): Promise<void> {
-    const statements = [...this.ours, ...payloadWrites(this.saved, this.destroyed, this.consumed)];
+    const statements = [...this.ours, ...payloadWrites(this.saved, this.destroyed)];
     this.saved = [];
     this.destroyed = [];
-    this.consumed = [];
     this.ours = [];
     this.rows = new Set();
     if (statements.length) await this.db.execute(oneStatement(statements));
@@ -209,9 +215,12 @@ export function createPayloadAdapter(db: Db, key: Buffer, model: string, now: ()
     findByUserCode: (userCode) => findBy(oidcPayload.userCode, userCode),
     async consume(id) {
       const idHash = hashOpaqueToken(id);
-      const writes = held.getStore();
-      if (writes) await writes.add('consumed', { model, id_hash: idHash });
-      else await db.update(oidcPayload).set({ consumedAt: sql`now()` }).where(where(idHash));
+      await beforeReading(idHash);
+      // A code or refresh token is used once. The provider finds it unused and consumes it a few
+      // statements later: of two requests presenting it at that moment, only the first to consume
+      // it goes on, at once and never held back; the other is refused as a use a moment later is.
+      const [used] = await consumeQuery(db).execute({ model, idHash });
+      if (!used) throw new errors.InvalidGrant(`${model === 'AuthorizationCode' ? 'authorization code' : 'refresh token'} already consumed`);
     },
     async destroy(id) {
       const idHash = hashOpaqueToken(id);

@@ -60,6 +60,14 @@ describe.each(await databaseKinds())('the provider storage (%s database)', (kind
     expect(await codes.find(b)).toMatchObject({ n: 2 });
   });
 
+  it('consumes a code once: a second consumption, as of a request that found it unused at the same moment, is refused', async () => {
+    const code = id();
+    await codes.upsert(code, { jti: code, grantId: 'g4' }, 60);
+    await codes.consume(code);
+    await expect(codes.consume(code)).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect(await codes.find(code)).toMatchObject({ consumed: expect.any(Number) });
+  });
+
   it("revokes a grant's rows, those written by the same work too", async () => {
     const token = id();
     await writeTogether(database.db, async () => {

@@ -34,6 +34,29 @@ describe.each(await databaseKinds())('OpenID Connect tokens and logout (%s datab
     await expect(oidc.refreshTokenGrant(the.rp.config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 
+  it('exchanges a code presented twice at the same moment once: one request gets the tokens, the other invalid_grant', async () => {
+    for (let round = 0; round < 10; round++) {
+      const person = await personWithPassword(the.g, { group: 'Teachers' });
+      const { started, landing } = await the.rp.signIn(new Client(the.g.url), person.email);
+      const callback = callbackOf(landing);
+      const outcomes = await Promise.allSettled([the.rp.finish(started, callback), the.rp.finish(started, callback)]);
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({ reason: { error: 'invalid_grant' } });
+    }
+  });
+
+  it('rotates a refresh token presented twice at the same moment once: one new chain, the other request refused', async () => {
+    for (let round = 0; round < 10; round++) {
+      const { tokens } = await signedInTeacher();
+      const outcomes = await Promise.allSettled([
+        oidc.refreshTokenGrant(the.rp.config, tokens.refresh_token!),
+        oidc.refreshTokenGrant(the.rp.config, tokens.refresh_token!),
+      ]);
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({ reason: { error: 'invalid_grant' } });
+    }
+  });
+
   it('introspects a live token, and revokes a refresh token and an access token for good', async () => {
     const { tokens, claims } = await signedInTeacher();
     const live = await oidc.tokenIntrospection(the.rp.config, tokens.access_token);
