@@ -22,21 +22,23 @@ const byId = and(eq(oidcPayload.model, sql.placeholder('model')), eq(oidcPayload
 
 // A whole sign-in finds and saves a dozen of these: built once (db/prepared.ts).
 const findQuery = preparedStatement('oidc_payload_find', (db, name) => db.select(columns).from(oidcPayload).where(byId).prepare(name));
-type UpsertValues = Record<'model' | 'idHash' | 'payload' | 'grantId' | 'userCode' | 'uid' | 'expiresAt', unknown>;
+type Row = { model: string; id_hash: string };
+/** A row as saved, under its columns' names: the prepared upsert's parameters, and a held write's JSON row. */
+type SavedRow = Row & { payload: Record<string, unknown>; grant_id: string | null; user_code: string | null; uid: string | null; expires_at: string | null };
 
 const upsertQuery = preparedStatement('oidc_payload_upsert', (db, name) => {
-  const value = (key: keyof UpsertValues) => sql.placeholder(key);
+  const value = (key: keyof SavedRow) => sql.placeholder(key);
   return db
     .insert(oidcPayload)
     .values({
       model: value('model'),
-      idHash: value('idHash'),
+      idHash: value('id_hash'),
       payload: value('payload'),
-      grantId: value('grantId'),
-      userCode: value('userCode'),
+      grantId: value('grant_id'),
+      userCode: value('user_code'),
       uid: value('uid'),
       // Not through the column's mapping, which cannot carry null (a model that never expires).
-      expiresAt: sql`${value('expiresAt')}::timestamptz`,
+      expiresAt: sql`${value('expires_at')}::timestamptz`,
     })
     .onConflictDoUpdate({
       target: [oidcPayload.model, oidcPayload.idHash],
@@ -59,9 +61,6 @@ const consumeQuery = preparedStatement('oidc_payload_consume', (db, name) =>
     .returning({ model: oidcPayload.model })
     .prepare(name),
 );
-
-type Row = { model: string; id_hash: string };
-type SavedRow = Row & { payload: Record<string, unknown>; grant_id: unknown; user_code: unknown; uid: unknown; expires_at: unknown };
 
 /** Held writes as statements: each kind, however many rows, one statement with one parameter (db/json-rows.ts). */
 function payloadWrites(saved: SavedRow[], destroyed: Row[]): Statement[] {
@@ -88,10 +87,10 @@ function payloadWrites(saved: SavedRow[], destroyed: Row[]): Statement[] {
  * written before it, as if each had been sent at once, and none changes a row twice.
  */
 class HeldWrites {
-  private saved: SavedRow[] = [];
-  private destroyed: Row[] = [];
-  private ours: Statement[] = [];
-  private rows = new Set<string>();
+  private readonly saved: SavedRow[] = [];
+  private readonly destroyed: Row[] = [];
+  private readonly ours: Statement[] = [];
+  private readonly rows = new Set<string>();
 
   constructor(private readonly db: Db) {}
 
@@ -99,10 +98,17 @@ class HeldWrites {
     return this.rows.has(`${row.model} ${row.id_hash}`);
   }
 
-  async add(kind: 'saved' | 'destroyed', row: Row | SavedRow): Promise<void> {
+  save(row: SavedRow): Promise<void> {
+    return this.hold(this.saved, row);
+  }
+
+  destroy(row: Row): Promise<void> {
+    return this.hold(this.destroyed, row);
+  }
+
+  private async hold<T extends Row>(writes: T[], row: T): Promise<void> {
     if (this.holds(row)) await this.send();
-    if (kind === 'saved') this.saved.push(row as SavedRow);
-    else this[kind].push({ model: row.model, id_hash: row.id_hash });
+    writes.push(row);
     this.rows.add(`${row.model} ${row.id_hash}`);
   }
 
@@ -111,11 +117,12 @@ class HeldWrites {
   }
 
   async send(): Promise<void> {
+    // Built (the rows made JSON) before the lists are emptied for what comes next.
     const statements = [...this.ours, ...payloadWrites(this.saved, this.destroyed)];
-    this.saved = [];
-    this.destroyed = [];
-    this.ours = [];
-    this.rows = new Set();
+    this.saved.length = 0;
+    this.destroyed.length = 0;
+    this.ours.length = 0;
+    this.rows.clear();
     if (statements.length) await this.db.execute(oneStatement(statements));
   }
 }
@@ -181,29 +188,19 @@ export function createPayloadAdapter(db: Db, key: Buffer, model: string, now: ()
   return {
     async upsert(id, payload, expiresIn) {
       const { jti, ...rest } = payload as AdapterPayload & { jti?: string };
-      const idHash = hashOpaqueToken(id);
-      const values: UpsertValues = {
+      const row: SavedRow = {
         model,
-        idHash,
+        id_hash: hashOpaqueToken(id),
         payload: { ...rest, ...(jti ? { sealedJti: seal(key, jti) } : {}) },
         // A grant's own row carries its id as its grant: auth/oidc-grants.ts removes it with its tokens.
-        grantId: payload.grantId ?? (model === 'Grant' ? id : null),
-        userCode: payload.userCode ?? null,
+        grant_id: payload.grantId ?? (model === 'Grant' ? id : null),
+        user_code: payload.userCode ?? null,
         uid: payload.uid ?? null,
-        expiresAt: expiresIn ? new Date(now().getTime() + expiresIn * 1000).toISOString() : null,
+        expires_at: expiresIn ? new Date(now().getTime() + expiresIn * 1000).toISOString() : null,
       };
       const writes = held.getStore();
-      if (!writes) return void (await upsertQuery(db).execute(values));
-      const { payload: body, grantId, userCode, uid, expiresAt } = values;
-      await writes.add('saved', {
-        model,
-        id_hash: idHash,
-        payload: body as Record<string, unknown>,
-        grant_id: grantId,
-        user_code: userCode,
-        uid,
-        expires_at: expiresAt,
-      });
+      if (writes) await writes.save(row);
+      else await upsertQuery(db).execute(row);
     },
     async find(id) {
       const idHash = hashOpaqueToken(id);
@@ -225,7 +222,7 @@ export function createPayloadAdapter(db: Db, key: Buffer, model: string, now: ()
     async destroy(id) {
       const idHash = hashOpaqueToken(id);
       const writes = held.getStore();
-      if (writes) await writes.add('destroyed', { model, id_hash: idHash });
+      if (writes) await writes.destroy({ model, id_hash: idHash });
       else await db.delete(oidcPayload).where(where(idHash));
     },
     async revokeByGrantId(grantId) {

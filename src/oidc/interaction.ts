@@ -21,7 +21,6 @@ import type { ProviderClient } from '../directory/integrations.ts';
 import { logSecurityEvent, securityEventRow } from '../security-log/security-events.ts';
 import { ACR } from './accounts.ts';
 import { alsoWrite } from './adapter.ts';
-import { SILENT_PARAM } from './provider.ts';
 
 export type InteractionStep =
   | { step: 'sign_in' }
@@ -48,6 +47,27 @@ export interface SignInRequest {
 }
 
 type Params = Record<string, unknown>;
+
+/**
+ * prompt=none, as the provider is given it (web/oidc-mount.ts renames it): the provider would
+ * answer login_required itself, since every request goes to Gatehouse's pages; under this name
+ * the request goes there too, and they decide it without showing anything (below).
+ */
+export const SILENT_PARAM = 'gatehouse_prompt';
+
+/** The prompts the system asked for, as the provider keeps them (space-separated). */
+export function promptsOf(params: Params): string[] {
+  return String(params.prompt ?? '').split(' ');
+}
+
+/**
+ * Whether, for a browser with no Gatehouse session, the school's sign-in page is certainly the
+ * first step (provider.ts sends it there at once): not with prompt=none, answered without a
+ * page, nor with prompt=login, whose moment the interaction's page notes on its first visit.
+ */
+export function signInComesFirst(params: Params): boolean {
+  return params[SILENT_PARAM] !== 'none' && !promptsOf(params).includes('login');
+}
 
 function asksForFull(params: Params): boolean {
   const values = typeof params.acr_values === 'string' ? params.acr_values.split(' ') : [];

@@ -12,6 +12,7 @@ import type { Db } from '../db/connect.ts';
 import { ACR, findAccount, SCOPE_CLAIMS } from './accounts.ts';
 import { createPayloadAdapter, writeTogether } from './adapter.ts';
 import { clientMetadata, type FindClient } from './clients.ts';
+import { SILENT_PARAM, signInComesFirst } from './interaction.ts';
 
 /** Where the provider's endpoints are, below the issuer. */
 export const OIDC_ROUTES = {
@@ -23,13 +24,6 @@ export const OIDC_ROUTES = {
   introspection: '/oidc/token/introspection',
   end_session: '/oidc/session/end',
 } as const;
-
-/**
- * prompt=none, as the provider is given it (web/oidc-mount.ts renames it): the provider would
- * answer login_required itself, since every request goes to Gatehouse's pages; under this name
- * the request goes there too, and they decide it without showing anything (oidc/interaction.ts).
- */
-export const SILENT_PARAM = 'gatehouse_prompt';
 
 /** Lifetimes, in seconds. A refresh token lives no longer than a Gatehouse session may. */
 export interface OidcLifetimes {
@@ -79,8 +73,7 @@ export interface ProviderOptions {
  * only be asked to sign in there, so it goes straight to the school's sign-in page instead, one
  * redirect sooner, and returns to the interaction from it. The interaction's cookie keeps the
  * interaction's own path (the provider gives it the path it first redirects to, which binds
- * the interaction to this browser). Not for prompt=none, answered without a page, nor for
- * prompt=login, whose moment the interaction's page notes on its first visit.
+ * the interaction to this browser).
  */
 function straightToSignIn(o: ProviderOptions) {
   return async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
@@ -90,13 +83,7 @@ function straightToSignIn(o: ProviderOptions) {
     if (!interaction || ctx.response.get('location') !== o.interactionPath(interaction.uid)) return;
     if (ctx.cookies.get(o.sessionCookie, { signed: false })) return;
     const { params } = interaction;
-    if (
-      params[SILENT_PARAM] !== undefined ||
-      String(params.prompt ?? '')
-        .split(' ')
-        .includes('login')
-    )
-      return;
+    if (!signInComesFirst(params)) return;
     const client = await o.findClient(String(params.client_id));
     if (client) ctx.redirect(o.signInPath(client.siteSlug, o.interactionPath(interaction.uid)));
   };

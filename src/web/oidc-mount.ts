@@ -7,7 +7,7 @@
 // One thing is Gatehouse's here: "Sign out" on the provider's logout page (RP-initiated
 // logout) signs the person out of Gatehouse too, which ends every system's sign-in through
 // that session and tells each by back-channel logout (auth/flows/sign-out.ts); and an
-// authorization request's prompt=none is passed on under another name (oidc/provider.ts).
+// authorization request's prompt=none is passed on under another name (oidc/interaction.ts).
 import type { IncomingMessage } from 'node:http';
 import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
@@ -15,14 +15,15 @@ import type { MiddlewareHandler } from 'hono';
 import { signOut } from '../auth/flows/sign-out.ts';
 import { looksLikeSessionToken } from '../auth/session-token.ts';
 import { findSession } from '../auth/sessions.ts';
-import { OIDC_ROUTES, SILENT_PARAM } from '../oidc/provider.ts';
+import { SILENT_PARAM } from '../oidc/interaction.ts';
+import { OIDC_ROUTES } from '../oidc/provider.ts';
 import { cookieName, readCookie, SESSION_COOKIE } from './cookies.ts';
 import type { AppEnv } from './env.ts';
 import { errorPage } from './views/error-page.tsx';
 
 const LOGOUT_CONFIRM = `${OIDC_ROUTES.end_session}/confirm`;
 
-/** An authorization request with prompt=none goes on with it as SILENT_PARAM (provider.ts says why). */
+/** An authorization request with prompt=none goes on with it as SILENT_PARAM (oidc/interaction.ts says why). */
 function passPromptNoneOn(incoming: IncomingMessage): void {
   const url = new URL(incoming.url ?? '/', 'http://gatehouse.invalid');
   // Exactly one prompt, exactly none: anything else is the provider's to refuse or to show.

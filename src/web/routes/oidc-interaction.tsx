@@ -13,7 +13,7 @@ import type { ProviderClient } from '../../directory/integrations.ts';
 import { findSiteById } from '../../directory/sites.ts';
 import { oidcPaths, sitePaths } from '../../lib/urls.ts';
 import { writeTogether } from '../../oidc/adapter.ts';
-import { finishSignIn, nextStep, signInRequest, silentRefusal } from '../../oidc/interaction.ts';
+import { finishSignIn, nextStep, promptsOf, signInRequest, silentRefusal } from '../../oidc/interaction.ts';
 import { chrome } from '../chrome.ts';
 import { SESSION_COOKIE, writeCookie } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
@@ -88,7 +88,7 @@ export const oidcInteractionRoutes = new Hono<AppEnv>()
     c.set('site', site);
     const here = oidcPaths.interaction(interaction.uid);
     const paths = sitePaths(site.slug);
-    const prompts = String(interaction.params.prompt ?? '').split(' ');
+    const prompts = promptsOf(interaction.params);
     const request = signInRequest(interaction.params, prompts, await askedAt(interaction, prompts));
     const step = await nextStep(accessFacts(c), request);
     const client_ = { ip: c.var.ip, userAgent: c.var.userAgent };
