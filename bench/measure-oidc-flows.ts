@@ -16,11 +16,12 @@ import { addIntegration } from '../src/directory/integrations.ts';
 import { addSiteUser } from '../src/directory/site-users.ts';
 import { addSite } from '../src/directory/sites.ts';
 import { startGatehouse } from '../src/gatehouse.ts';
-import { Client } from '../test/support/client.ts';
+import { Client, movesOnTo } from '../test/support/client.ts';
 import type { Context } from './lib/context.ts';
 import { type DatabaseKind, disposablePostgres } from './lib/database.ts';
 import { closedLoop } from './lib/load.ts';
 import { loadAverage } from './lib/machine.ts';
+import { authorizationRequest } from './lib/oidc-request.ts';
 import { round } from './lib/stats.ts';
 import { measureProviderAlone, type ProviderAloneFigures } from './measure-oidc-provider-alone.ts';
 
@@ -84,27 +85,13 @@ export async function measureOidcFlows(ctx: Pick<Context, 'kind' | 'seconds' | '
     let next = 0;
     const email = () => `p${(next++ % USERS) + 1}@bench.example`;
 
-    /** The system's authorization request, with PKCE. */
-    const request = async () => {
-      const verifier = oidc.randomPKCECodeVerifier();
-      const state = oidc.randomState();
-      const challenge = await oidc.calculatePKCECodeChallenge(verifier);
-      const url = oidc.buildAuthorizationUrl(rp, {
-        redirect_uri: redirectUri,
-        scope: 'openid',
-        code_challenge: challenge,
-        code_challenge_method: 'S256',
-        state,
-      });
-      return { verifier, state, url };
-    };
     const signIn = async () => {
       const res = await new Client(g.url).signIn('bench', email(), PASSWORD);
       return res.status === 303 && res.location === '/bench/';
     };
     const codeFlow = async () => {
       const browser = new Client(g.url);
-      const { verifier, state, url } = await request();
+      const { url, exchange } = await authorizationRequest(rp, redirectUri);
       // A browser with no Gatehouse session goes from the system's request straight to the sign-in page.
       let page = await browser.get(`${url.pathname}${url.search}`);
       const login = page.location!;
@@ -113,12 +100,11 @@ export async function measureOidcFlows(ctx: Pick<Context, 'kind' | 'seconds' | '
       const back = new URL(login, g.url).searchParams.get('next') ?? '';
       page = await browser.post(login, { email: email(), password: PASSWORD, provider: 'identity', next: back });
       page = await browser.get(page.location!); // back at the interaction: the page that moves on
-      const resume = page.html.match(/url=([^"]+)"/)?.[1]?.replace(/&amp;/g, '&') ?? page.location;
+      const resume = movesOnTo(page);
       if (!resume) return false;
-      page = await browser.get(new URL(resume).pathname);
+      page = await browser.get(new URL(resume, g.url).pathname);
       if (!page.location?.startsWith(redirectUri)) return false;
-      const tokens = await oidc.authorizationCodeGrant(rp, new URL(page.location), { pkceCodeVerifier: verifier, expectedState: state });
-      return Boolean(tokens.id_token);
+      return Boolean((await exchange(new URL(page.location))).id_token);
     };
 
     const concurrency = 2 * availableParallelism();
@@ -167,12 +153,11 @@ export async function measureOidcFlows(ctx: Pick<Context, 'kind' | 'seconds' | '
     for (let w = 0; w < concurrency; w++) {
       const browser = new Client(g.url);
       await browser.signIn('bench', email(), PASSWORD);
-      const { verifier, state, url } = await request();
+      const { url, exchange } = await authorizationRequest(rp, redirectUri);
       let page = await browser.get(`${url.pathname}${url.search}`);
       page = await browser.get(page.location!);
-      const resume = page.html.match(/url=([^"]+)"/)?.[1]?.replace(/&amp;/g, '&') ?? page.location!;
-      page = await browser.get(new URL(resume, g.url).pathname);
-      const tokens = await oidc.authorizationCodeGrant(rp, new URL(page.location!), { pkceCodeVerifier: verifier, expectedState: state });
+      page = await browser.get(new URL(movesOnTo(page)!, g.url).pathname);
+      const tokens = await exchange(new URL(page.location!));
       chains.push(tokens.refresh_token!);
       access = tokens.access_token;
     }

@@ -11,6 +11,7 @@ import Provider from 'oidc-provider';
 import * as oidc from 'openid-client';
 import { Client } from '../test/support/client.ts';
 import { closedLoop } from './lib/load.ts';
+import { authorizationRequest } from './lib/oidc-request.ts';
 import { round } from './lib/stats.ts';
 
 export interface ProviderAloneFigures {
@@ -58,21 +59,12 @@ export async function measureProviderAlone(o: { concurrency: number; seconds: nu
     const rp = await oidc.discovery(new URL(base), 'bench', undefined, oidc.ClientSecretBasic(SECRET), { execute: [oidc.allowInsecureRequests] });
     const flow = async () => {
       const browser = new Client(base);
-      const verifier = oidc.randomPKCECodeVerifier();
-      const state = oidc.randomState();
-      const url = oidc.buildAuthorizationUrl(rp, {
-        redirect_uri: redirectUri,
-        scope: 'openid',
-        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-        state,
-      });
+      const { url, exchange } = await authorizationRequest(rp, redirectUri);
       let page = await browser.get(`${url.pathname}${url.search}`);
       for (let hops = 0; page.location && !page.location.startsWith(redirectUri) && hops < 5; hops++)
         page = await browser.get(new URL(page.location, base).pathname);
       if (!page.location?.startsWith(redirectUri)) return false;
-      const tokens = await oidc.authorizationCodeGrant(rp, new URL(page.location), { pkceCodeVerifier: verifier, expectedState: state });
-      return Boolean(tokens.id_token);
+      return Boolean((await exchange(new URL(page.location))).id_token);
     };
     const cpu = process.cpuUsage();
     const run = await closedLoop({ concurrency: o.concurrency, durationMs: o.seconds * 1000, warmupMs: 1000 }, () => flow().catch(() => false));

@@ -74,6 +74,16 @@ export class Client {
   }
 }
 
+/**
+ * Where a page sends the browser on: its redirect, or the refresh of no delay of the page that
+ * hands the person back to the system (routes/oidc-interaction.tsx: not a redirect, for CSP).
+ */
+export function movesOnTo(page: PageResponse): string | undefined {
+  if (page.location) return page.location;
+  const refresh = page.html.match(/<meta http-equiv="refresh" content="0;url=([^"]+)"/);
+  return refresh ? refresh[1]!.replace(/&amp;/g, '&') : undefined;
+}
+
 /** The visible text of an HTML page, for asserting on what a person reads. */
 export function text(html: string): string {
   return html

@@ -11,7 +11,7 @@ import { auditedByCommandLine } from '../../src/directory/admin-audit.ts';
 import { addIntegration, type ProviderClient } from '../../src/directory/integrations.ts';
 import { requireSite } from '../../src/directory/sites.ts';
 import type { Running } from '../../src/gatehouse.ts';
-import type { Client, PageResponse } from './client.ts';
+import { type Client, movesOnTo, type PageResponse } from './client.ts';
 import type { DatabaseKind } from './databases.ts';
 import { PASSWORD, seedSchools, startTestGatehouse, type TestGatehouse } from './test-gatehouse.ts';
 
@@ -199,16 +199,6 @@ export class RelyingParty {
   async close(): Promise<void> {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
-}
-
-/**
- * Where a page sends the browser on: its redirect, or the refresh of no delay of the page that
- * hands the person back to the system (routes/oidc-interaction.tsx: not a redirect, for CSP).
- */
-function movesOnTo(page: PageResponse): string | undefined {
-  if (page.location) return page.location;
-  const refresh = page.html.match(/<meta http-equiv="refresh" content="0;url=([^"]+)"/);
-  return refresh ? refresh[1]!.replace(/&amp;/g, '&') : undefined;
 }
 
 /**
