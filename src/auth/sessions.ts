@@ -2,6 +2,7 @@
 // Idle and absolute timeouts are enforced here, on the server, with the site's settings.
 import { and, desc, eq, getTableColumns, isNotNull, isNull, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
+import { oneOf } from '../db/json-rows.ts';
 import { preparedStatement } from '../db/prepared.ts';
 import type { SiteSettings } from '../db/schema.ts';
 import { account, device, oidcGrant, session, site, siteGroup, siteUser } from '../db/schema.ts';
@@ -208,8 +209,9 @@ function endSessionsWhere(db: Db, which: SQL | undefined, reason: string): Promi
 /**
  * Housekeeping's side of "a grant never outlives its session": sessions with school systems
  * signed in through them that timed out unseen (findSession ends a session only when its cookie
- * comes back) are ended, and their grants revoked; so are the grants of a session ended before
- * that rule (an older Gatehouse). Up to `rows` sessions; answers how many.
+ * comes back) are ended, and their grants revoked; so are the grants of a session ended some
+ * other way (before that rule, or by linking its account to SSO, which the directory does
+ * without auth's help: directory/sso.ts). Up to `rows` sessions; answers how many.
  */
 export async function endTimedOutSessionsOfGrants(db: Db, defaults: SessionDefaults, now: Date, rows: number): Promise<number> {
   const at = sql`${now.toISOString()}::timestamptz`;
@@ -224,8 +226,20 @@ export async function endTimedOutSessionsOfGrants(db: Db, defaults: SessionDefau
     .limit(rows);
   const ended = over.filter((s) => s.endedAt).map((s) => s.id);
   if (ended.length > 0) await db.transaction((tx) => revokeGrantsFor(tx, { sessionIds: ended }));
-  for (const s of over.filter((s) => !s.endedAt)) {
-    await endSessionsWhere(db, eq(session.id, s.id), timedOut(s, s.settings, defaults, now) ?? 'idle_timeout');
+  // One statement for each reason (an idle or an absolute timeout), not one per session.
+  const byReason = Map.groupBy(
+    over.filter((s) => !s.endedAt),
+    (s) => timedOut(s, s.settings, defaults, now) ?? 'idle_timeout',
+  );
+  for (const [reason, sessions] of byReason) {
+    await endSessionsWhere(
+      db,
+      oneOf(
+        session.id,
+        sessions.map((s) => s.id),
+      ),
+      reason,
+    );
   }
   return over.length;
 }
@@ -241,6 +255,17 @@ export async function endAccountSession(db: Db, accountId: string, sessionId: st
 
 export function endOtherSessions(db: Db, accountId: string, keepSessionId: string | null, reason: string): Promise<number> {
   return endSessionsWhere(db, and(eq(session.accountId, accountId), keepSessionId ? ne(session.id, keepSessionId) : undefined), reason);
+}
+
+/**
+ * Every live session of the account drops to basic access (its last device has gone): no new
+ * token, from its next request (findSession reads the level every time).
+ */
+export async function dropSessionsToBasic(db: Db, accountId: string): Promise<void> {
+  await db
+    .update(session)
+    .set({ level: 'basic', methods: ['password'] })
+    .where(and(eq(session.accountId, accountId), isNull(session.endedAt)));
 }
 
 export interface ActiveSession {

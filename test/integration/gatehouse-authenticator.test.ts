@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSessionToken } from '../../src/auth/session-token.ts';
-import { device, pendingSignIn, recoveryCode, securityEvent, session, signInRequest, siteUser } from '../../src/db/schema.ts';
+import { device, oidcGrant, pendingSignIn, recoveryCode, securityEvent, session, signInRequest, siteUser } from '../../src/db/schema.ts';
 import { addSiteUser } from '../../src/directory/site-users.ts';
 import type { SecurityEventName } from '../../src/security-log/security-events.ts';
 import { fullAccessSession } from '../support/admin-session.ts';
@@ -369,8 +369,24 @@ describe.each(await databaseKinds())('the Gatehouse Authenticator, over HTTP (%s
     await desk.get(next);
     await desk.post('/north/account/confirm', { password: PASSWORD, next });
     const last = requestShown((await desk.get(`/north/elevate?next=${encodeURIComponent(next)}`)).html)!;
+    // A school system signed in through this session: its sign-in ends with the session, at once.
+    const [asking] = await g.services.db
+      .select({ id: session.id, accountId: session.accountId, siteId: session.siteId })
+      .from(session)
+      .where(eq(session.tokenHash, hashSessionToken(desk.sessionCookie()!)));
+    const grantId = `denied-session-grant-${kind}`;
+    await g.services.db.insert(oidcGrant).values({
+      grantId,
+      clientId: 'a-system',
+      accountId: asking!.accountId,
+      siteId: asking!.siteId,
+      sessionId: asking!.id,
+      level: 'full',
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
     expect((await phone.answer(last.requestId, 'deny')).json.outcome).toBe('denied');
     expect((await desk.get('/north/account')).location).toMatch(/^\/north\/login/);
+    expect(await g.services.db.select().from(oidcGrant).where(eq(oidcGrant.grantId, grantId))).toEqual([]);
   });
 
   it('the app removes its own device with a call signed by its key: logged, emailed, the last device leaves basic access; another key, another action and a replay are refused', async () => {
@@ -408,5 +424,17 @@ describe.each(await databaseKinds())('the Gatehouse Authenticator, over HTTP (%s
     // Its last device: the session carries on, at basic access; its recovery codes are gone.
     expect(text((await desk.get('/north/')).html)).toContain('Basic access');
     expect(await g.services.db.select().from(recoveryCode).where(eq(recoveryCode.accountId, accountId))).toEqual([]);
+  });
+
+  it('the app cannot remove its device for an account at no school any more: refused, and the device is kept (nothing is removed without its log line and email)', async () => {
+    const { phone, email } = await enrolled();
+    const accountId = await accountOf(email);
+    await g.services.db.delete(session).where(eq(session.accountId, accountId));
+    await g.services.db.delete(siteUser).where(eq(siteUser.accountId, accountId));
+    expect(await phone.api('remove', { jws: await phone.sign({ action: 'remove', site: 'north' }) })).toMatchObject({
+      status: 400,
+      json: { error: 'invalid' },
+    });
+    expect(await g.services.db.select({ id: device.id }).from(device).where(eq(device.id, phone.deviceId))).toHaveLength(1);
   });
 });

@@ -5,9 +5,9 @@
 // except managed tokens (the vendor issued those), the recovery codes, and the account's
 // sessions drop to basic access (they keep working; the person registers new devices at their
 // next sign-in). One transaction: the removal, its email, its security log line and its audit.
-import { and, count, eq, inArray, isNull } from 'drizzle-orm';
+import { and, count, eq, inArray } from 'drizzle-orm';
 import { recordAudit } from '../../audit/audit-log.ts';
-import { account, device, recoveryCode, session, site, siteUser } from '../../db/schema.ts';
+import { account, device, recoveryCode, site, siteUser } from '../../db/schema.ts';
 import type { DbTransaction } from '../../db/transaction.ts';
 import type { AuditActor } from '../../directory/admin-audit.ts';
 import { normaliseEmail } from '../../directory/email-address.ts';
@@ -17,6 +17,7 @@ import { enqueueMail } from '../../mail/outbox.ts';
 import { recordSecurityEvent } from '../../security-log/security-events.ts';
 import { forgetKnownBrowsers } from '../known-browsers.ts';
 import { removableDeviceKinds } from '../second-factors/index.ts';
+import { dropSessionsToBasic } from '../sessions.ts';
 import { unlockSecondFactors } from '../throttle/index.ts';
 import { endUnfinishedSteps } from '../unfinished-steps.ts';
 import type { FlowDeps } from './deps.ts';
@@ -46,10 +47,7 @@ async function stripDevices(tx: DbTransaction, accountId: string): Promise<Remov
   await forgetKnownBrowsers(tx, accountId);
   await unlockSecondFactors(tx, accountId);
   // No new token: the sessions carry on, at basic access, from their next request.
-  await tx
-    .update(session)
-    .set({ level: 'basic', methods: ['password'] })
-    .where(and(eq(session.accountId, accountId), isNull(session.endedAt)));
+  await dropSessionsToBasic(tx, accountId);
   return { removed: removed.length, kept: kept?.n ?? 0 };
 }
 

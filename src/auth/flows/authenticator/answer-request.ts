@@ -9,7 +9,7 @@
 // code_sent) exactly once, and the waiting page, on any instance, is woken.
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { account, device, pendingSignIn, securityEvent, session, site } from '../../../db/schema.ts';
+import { account, device, pendingSignIn, securityEvent, site } from '../../../db/schema.ts';
 import { describeBrowser } from '../../../lib/describe-browser.ts';
 import { isUuid } from '../../../lib/is-uuid.ts';
 import { open } from '../../../lib/secret-box.ts';
@@ -22,6 +22,7 @@ import { requestTopic } from '../../methods/push/push-services.ts';
 import { answerRequest, findRequest, type SignInRequest, statusOf } from '../../methods/push/sign-in-requests.ts';
 import { checkTotpCode } from '../../methods/totp/index.ts';
 import { push } from '../../second-factors/push/index.ts';
+import { endSession } from '../../sessions.ts';
 import { SECOND_FACTOR_FAILURE_CAP } from '../../throttle/index.ts';
 import type { AuthServices } from '../deps.ts';
 import { type ApiResult, apiRefused } from './api-answer.ts';
@@ -136,10 +137,8 @@ async function deny(services: AuthServices, from: CallingDevice, request: SignIn
   await db.transaction(async (tx) => {
     // The attempt ends: the sign-in waiting at its second step, or the session that asked.
     await tx.delete(pendingSignIn).where(eq(pendingSignIn.id, request.ownerId));
-    await tx
-      .update(session)
-      .set({ endedAt: now, endReason: 'sign_in_request_denied' })
-      .where(and(eq(session.id, request.ownerId), isNull(session.endedAt)));
+    // Through sessions.ts, as every session ends: its school systems' sign-ins end with it.
+    await endSession(tx, request.ownerId, 'sign_in_request_denied');
     await tx.insert(securityEvent).values(securityEventRow(event));
     if (owner && where)
       await enqueueMail(tx, services.keys.encryption, {
