@@ -67,7 +67,7 @@ export async function createServices(config: Config, db: Db, log: Logger, secret
     signInThrottle: new SignInThrottle(db),
     resetThrottle: new ResetRequestThrottle(db),
     secondFactorThrottle: new SecondFactorThrottle(db),
-    // Started (listening) by startGatehouse; the place database is read on first use.
+    // The place database is read on first use.
     authenticator: {
       wakeups,
       delivery: new WebPushDelivery(db, keys.encryption, config.webPush, log, metrics.push),

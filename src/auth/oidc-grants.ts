@@ -4,8 +4,10 @@
 // (oidc/backchannel.ts), so nobody waits for a school system to answer.
 //
 // Called wherever Gatehouse ends sessions: every way of ending one in sessions.ts (signing out,
-// a session revoked, timed out or replaced), a password reset, a disabled user, removed devices
-// (through unfinished-steps.ts), and a leaver or the end of someone's access at a site.
+// a session revoked, timed out, replaced or denied from the Gatehouse Authenticator), a password
+// reset, a disabled user, removed devices (through unfinished-steps.ts), and a leaver or the end
+// of someone's access at a site. Linking an account to SSO ends its sessions in the directory,
+// which cannot call this: housekeeping revokes those grants (endTimedOutSessionsOfGrants).
 import { and, eq, isNotNull, ne, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
 import { oneOf } from '../db/json-rows.ts';

@@ -14,7 +14,7 @@ const NEWS = ' ';
 /** Heard by every waiter at shutdown, so that open streams end before the server closes. */
 const CLOSING = Symbol('closing');
 
-/** The same, from anywhere with the database (a transaction: sent when it commits), such as the gatehouse command. */
+/** Wakes whatever waits on `topic`, at every instance, from anywhere with the database (in a transaction: sent when it commits), such as the gatehouse command. */
 export async function notifyWakeup(db: Db, topic: string): Promise<void> {
   await db.execute(sql`select ${wakeupNotice(topic)}`);
 }

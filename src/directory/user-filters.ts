@@ -1,8 +1,9 @@
-// The Users tab's filters, and the Overview's figures that link to them: who at the school has
-// higher access and no second factor, who has never signed in, whose account is dormant (not
-// used for the school's "flag accounts not used for N days"), whose access ends in the next 14
-// days, who had two-factor devices removed or used a recovery code in the last 30 days. Each is
-// one condition on the site's users, so a figure and its list can never disagree.
+// The Users tab's filters, the Overview's figures, and the read-only list behind each figure
+// (pageOfFilteredUsers): who at the school has higher access and no second factor, who has never
+// signed in, whose account is dormant (not used for the school's "flag accounts not used for N
+// days"), whose access ends in the next 14 days, who had two-factor devices removed or used a
+// recovery code in the last 30 days. Each is one condition on the site's users, so a figure and
+// its list can never disagree.
 import { and, asc, count, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/connect.ts';
 import { device, type SiteSettings, securityEvent, siteGroup, siteUser } from '../db/schema.ts';

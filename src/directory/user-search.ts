@@ -12,6 +12,7 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/connect.ts';
+import { rowsOf } from '../db/one-statement.ts';
 import { siteUser } from '../db/schema.ts';
 import { isUuid } from '../lib/is-uuid.ts';
 
@@ -191,10 +192,6 @@ export function bandedProbeQuery(siteId: string, q: string, position: ListPositi
 
 type Raw = Record<string, unknown>;
 
-function rowsOf(result: unknown): Raw[] {
-  return (result as { rows?: Raw[] }).rows ?? (result as Raw[]);
-}
-
 function foundRow(r: Raw): FoundRow {
   const last = r.last_login_at;
   return {
@@ -210,7 +207,7 @@ function foundRow(r: Raw): FoundRow {
 }
 
 async function walk(db: Db, siteId: string, q: string, position: ListPosition | undefined, limit: number, window: number, edge?: SQL): Promise<Found> {
-  const raw = rowsOf(await db.execute(walkQuery(siteId, q, position, limit, window, edge)));
+  const raw = rowsOf<Raw>(await db.execute(walkQuery(siteId, q, position, limit, window, edge)));
   const rows = raw
     .filter((r) => r.hit)
     .slice(0, limit)
@@ -224,7 +221,7 @@ async function walk(db: Db, siteId: string, q: string, position: ListPosition | 
 }
 
 async function bandedProbe(db: Db, siteId: string, q: string, position: ListPosition | undefined, limit: number): Promise<Found> {
-  const raw = rowsOf(await db.execute(bandedProbeQuery(siteId, q, position, limit)));
+  const raw = rowsOf<Raw>(await db.execute(bandedProbeQuery(siteId, q, position, limit)));
   const overflow = raw.find((r) => Number(r.matches) > CANDIDATES);
   if (!overflow) return { rows: raw.map(foundRow) };
   const band = Number(overflow.band);

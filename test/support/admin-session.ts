@@ -1,6 +1,7 @@
 // A signed-in admin with a full-access session, as a person gets one: password, then an
 // authenticator app enrolled through the pages, then "Elevate Your Access" with its code.
 import { and, eq, sql } from 'drizzle-orm';
+import { rowsOf } from '../../src/db/one-statement.ts';
 import { siteGroup, siteUser } from '../../src/db/schema.ts';
 import { addSiteUser } from '../../src/directory/site-users.ts';
 import { findSiteBySlug } from '../../src/directory/sites.ts';
@@ -151,11 +152,10 @@ export async function seedManyUsers(
   g: TestGatehouse,
   batches: Array<{ site: string; count: number; domain: string; surnames?: readonly string[] }>,
 ): Promise<void> {
-  const rows = <T>(result: unknown) => (result as { rows?: T[] }).rows ?? (result as T[]);
   const list = (values: readonly string[]) => sql.raw(`array[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')}]`);
   const first = sql`(${list(FIRST_NAMES)})[1 + n % ${FIRST_NAMES.length}]`;
   await g.services.db.transaction(async (tx) => {
-    const indexes = rows<{ name: string; definition: string }>(
+    const indexes = rowsOf<{ name: string; definition: string }>(
       await tx.execute(
         sql`select indexrelid::regclass::text as name, pg_get_indexdef(indexrelid) as definition from pg_index where indrelid = 'site_user'::regclass and not indisprimary`,
       ),

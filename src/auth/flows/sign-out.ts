@@ -36,6 +36,8 @@ export function signOutSession(deps: Deps, signedIn: SignedIn, sessionId: string
 export function signOutOtherSessions(deps: Deps, signedIn: SignedIn, client: Client): Promise<Outcome<{ count: number }>> {
   return deps.db.transaction(async (tx) => {
     const count = await endOtherSessions(tx, signedIn.account.id, signedIn.session.id, 'revoked_by_user');
+    // endOtherSessions revoked the grants of the sessions it ended; these are the rest (a grant
+    // whose session is gone or ended already), the account's everywhere but this session.
     await revokeGrantsFor(tx, { accountId: signedIn.account.id, exceptSessionId: signedIn.session.id });
     await recordSecurityEvent(tx, deps.log, {
       accountId: signedIn.account.id,

@@ -6,13 +6,13 @@ import type { ListedDevice, MethodServices, SettingsSection } from './second-fac
 
 export async function settingsSections(services: MethodServices, accountId: string, devices: ListedDevice[]): Promise<SettingsSection[]> {
   const sections: SettingsSection[] = [];
+  const ofKind = (kind: string) => devices.filter((d) => d.kind === kind);
   for (const method of SECOND_FACTORS) {
-    const rowsOf = (kind: string) => devices.filter((d) => d.kind === kind);
     const together = devices.filter((d) => method.devices.some((type) => type.kind === d.kind && !type.listedApart));
     const section = await method.settings(services, { accountId, devices: together, anyDevice: devices.length > 0 });
     if (section) sections.push(section);
     for (const type of method.devices) {
-      const rows = rowsOf(type.kind);
+      const rows = ofKind(type.kind);
       if (!type.listedApart || rows.length === 0) continue;
       const { heading, id, text, caption } = type.listedApart;
       sections.push({ heading, id, text, devices: { caption, rows } });
